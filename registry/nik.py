@@ -1,0 +1,83 @@
+"""Member NIK (Nomor Induk Kependudukan): validation, encryption at rest, search hash, masking.
+
+A NIK is `PP KK CC DDMMYY SSSS`: province, regency, district, birth date (women's day + 40) and a
+serial. It is personal data under UU 27/2022, so it is stored encrypted (Fernet) beside a keyed
+hash (HMAC-SHA256) that serves exact search and uniqueness without decrypting.
+"""
+
+import hashlib
+import hmac
+import re
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# [0-9], never \d: \d also matches Arabic-Indic, Devanagari and other Unicode digits.
+NIK_RE = re.compile(r"[0-9]{16}")
+KUTIM_PREFIX = "6408"
+
+
+def validate_nik(value):
+    """Raise ValidationError unless `value` is 16 ASCII digits with a possible birth date."""
+    if not isinstance(value, str) or not NIK_RE.fullmatch(value):
+        raise ValidationError(_("NIK harus tepat 16 angka (0-9)."), code="nik_format")
+    day, month = int(value[6:8]), int(value[8:10])
+    if day > 40:  # women: day of birth + 40
+        day -= 40
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        raise ValidationError(
+            _("Bagian tanggal lahir NIK (digit 7-12) tidak mungkin: tanggal %(day)s, bulan %(month)s."),
+            code="nik_date",
+            params={"day": value[6:8], "month": value[8:10]},
+        )
+    return value
+
+
+def nik_outside_kutim(value):
+    """True when the region prefix is not Kutim's: worth a warning, not an error (members move)."""
+    return not value.startswith(KUTIM_PREFIX)
+
+
+def normalise_nik(value):
+    """Strip the spaces, dots and dashes people type between groups of digits."""
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys):
+    return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
+
+
+def encrypt_nik(nik):
+    return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS)).encrypt(nik.encode("ascii")).decode("ascii")
+
+
+def decrypt_nik(token):
+    """The plain NIK, or None when the token cannot be read with the configured keys."""
+    if not token:
+        return None
+    try:
+        return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS)).decrypt(token.encode("ascii")).decode("ascii")
+    except InvalidToken:
+        return None
+
+
+def hash_nik(nik):
+    return hmac.new(settings.NIK_HASH_KEY.encode(), nik.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def mask_nik_short(nik):
+    """`************0001`: lists show only the serial."""
+    if not nik:
+        return ""
+    return "*" * 12 + nik[-4:]
+
+
+def mask_nik_profile(nik):
+    """`640801******0001`: a profile shows the region and the serial, never the birth date."""
+    if not nik:
+        return ""
+    return nik[:6] + "*" * 6 + nik[-4:]

@@ -1,0 +1,56 @@
+"""Writes that touch several rows or models, each in one transaction."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Cooperative, StatusChange, User
+
+
+@transaction.atomic
+def cooperative_change_status(
+    *,
+    cooperative: Cooperative,
+    to_status: str,
+    reason: str,
+    changed_on: datetime.date,
+    user: User | None = None,
+) -> StatusChange:
+    """Move a cooperative along its lifecycle and keep the dated, reasoned step.
+
+    The row is locked so two officers changing the same status at once cannot both record a step
+    from the same starting status.
+    """
+    locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Alasan perubahan status wajib diisi.")})
+    if to_status == locked.status:
+        raise ValidationError({"to_status": _("Koperasi sudah berstatus ini.")})
+    if not locked.can_change_status_to(to_status):
+        raise ValidationError(
+            {
+                "to_status": _("Status %(from)s tidak bisa langsung menjadi %(to)s.")
+                % {
+                    "from": locked.get_status_display(),
+                    "to": Cooperative.Status(to_status).label,
+                }
+            }
+        )
+    change = StatusChange.objects.create(
+        cooperative=locked,
+        changed_on=changed_on,
+        from_status=locked.status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=user,
+    )
+    locked.status = to_status
+    locked.status_since = changed_on
+    locked.version += 1
+    locked._change_reason = reason
+    locked.save()
+    cooperative.refresh_from_db()
+    return change

@@ -373,10 +373,10 @@ class Sex(models.TextChoices):
 
 class BoardMemberQuerySet(area_queryset("cooperative__desa__kecamatan")):
     def current(self, on=None):
-        """Terms running on a date (today by default): started, not ended, not past their end."""
+        """Terms running on a date (today by default): started, not yet ended early, not past their end."""
         on = on or timezone.localdate()
-        return self.filter(term_start__lte=on, ended_on__isnull=True).filter(
-            Q(term_end__isnull=True) | Q(term_end__gte=on)
+        return self.filter(term_start__lte=on).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=on), Q(ended_on__isnull=True) | Q(ended_on__gt=on)
         )
 
 
@@ -442,7 +442,7 @@ class BoardMember(models.Model):
         on = on or timezone.localdate()
         return (
             self.term_start <= on
-            and self.ended_on is None
+            and (self.ended_on is None or self.ended_on > on)
             and (self.term_end is None or self.term_end >= on)
         )
 

@@ -1,13 +1,16 @@
 """Pages of the registry. Thin views: access mixin first, a selector for the figures."""
 
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import RedirectView, TemplateView
 
 from . import selectors
+from .forms import LoginForm
 from .mixins import RegistryPermissionMixin
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -15,7 +18,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class HomeView(RedirectView):
+class HomeView(LoginRequiredMixin, RedirectView):
     pattern_name = "registry:dashboard"
 
 

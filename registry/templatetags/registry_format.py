@@ -8,10 +8,11 @@ register = template.Library()
 
 @register.filter
 def angka(value, decimals=0):
-    """A grouped number: 1.150 (id), 1,150 (en). Empty for None."""
+    """A grouped number: 1.150 (id), 1,150 (en); a dash for None."""
     if value is None or value == "":
         return "–"
-    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
+    # number_format truncates floats (57.99 -> 57); round first so 0.58 shows as 58,0%.
+    return number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -20,7 +21,7 @@ def rupiah(value):
     if value is None or value == "":
         return "–"
     sign = "-" if value < 0 else ""
-    return f"{sign}Rp {number_format(abs(value), decimal_pos=0, use_l10n=True, force_grouping=True)}"
+    return f"{sign}Rp {angka(abs(value))}"
 
 
 @register.filter
@@ -28,4 +29,4 @@ def persen(value, decimals=1):
     """A share 0..1 as a percentage: 0,58 -> 58,0%."""
     if value is None or value == "":
         return "–"
-    return f"{number_format(value * 100, decimal_pos=decimals, use_l10n=True, force_grouping=True)}%"
+    return f"{angka(value * 100, decimals)}%"

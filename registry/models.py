@@ -99,6 +99,8 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("Kosongkan untuk seluruh kabupaten."),
     )
+    # Who may see which area, and in which role, is itself audit data.
+    history = HistoricalRecords(m2m_fields=["kecamatan", "groups"], excluded_fields=["password", "last_login"])
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("pengguna")

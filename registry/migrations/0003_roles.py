@@ -1,54 +1,11 @@
-"""Create the roles of the office as groups with their permissions (domain brief, section 2).
+"""Create the roles of the office as groups with their permissions (registry/roles.py).
 
 Accounts are never created here: demo accounts come only from `seed_demo`.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-REGISTRY_MODELS = ["cooperative", "statuschange", "boardmember", "member", "yearlyreport"]
-REFERENCE_MODELS = ["kecamatan", "desa", "regionalias"]
-
-ROLES = {
-    # Everything in the registry, plus accounts and groups in Django admin.
-    "Admin Dinas": "__all__",
-    # Enter and edit records; import and export; reveal a member's NIK (each reveal is logged).
-    "Petugas": (
-        [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("view", "add", "change")]
-        + [f"view_{model}" for model in REFERENCE_MODELS]
-        + ["view_dashboard", "export_data", "change_status", "reveal_nik"]
-    ),
-    # Read dashboards, lists and profiles; export aggregates; never a full NIK.
-    "Pimpinan": (
-        [f"view_{model}" for model in REGISTRY_MODELS + REFERENCE_MODELS] + ["view_dashboard", "export_data"]
-    ),
-    # Senior staff who verify assessments (the permission arrives with assessments); reads all.
-    "Verifikator": [f"view_{model}" for model in REGISTRY_MODELS + REFERENCE_MODELS] + ["view_dashboard"],
-}
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; the groups need them now.
-    registry = apps.get_app_config("registry")
-    registry.models_module = True
-    create_permissions(registry, apps=apps, verbosity=0)
-    for label in ("auth", "contenttypes"):
-        config = apps.get_app_config(label)
-        config.models_module = True
-        create_permissions(config, apps=apps, verbosity=0)
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        if codenames == "__all__":
-            permissions = Permission.objects.filter(content_type__app_label__in=["registry", "auth"])
-        else:
-            permissions = Permission.objects.filter(content_type__app_label="registry", codename__in=codenames)
-            missing = set(codenames) - set(permissions.values_list("codename", flat=True))
-            if missing:
-                raise RuntimeError(f"Role {name}: unknown permissions {sorted(missing)}")
-        group.permissions.set(permissions)
+from registry.roles import ROLES, sync_roles
 
 
 def remove_roles(apps, schema_editor):
@@ -61,4 +18,4 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
-    operations = [migrations.RunPython(create_roles, remove_roles)]
+    operations = [migrations.RunPython(sync_roles, remove_roles)]

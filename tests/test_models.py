@@ -221,6 +221,10 @@ class BoardTests(TestCase):
             member.full_clean()
         self.assertIn("term_end", info.exception.message_dict)
 
+    @property
+    def board(self):
+        return BoardMember.objects.filter(cooperative=self.cooperative)
+
     def test_current_terms_and_completeness(self):
         today = datetime.date(2026, 6, 1)
         for role in ("ketua", "sekretaris", "bendahara"):
@@ -228,10 +232,10 @@ class BoardTests(TestCase):
         make_board_member(
             self.cooperative, "pengawas", term_start=datetime.date(2020, 1, 1), term_end=datetime.date(2024, 12, 31)
         )
-        current = set(BoardMember.objects.filter(cooperative=self.cooperative).current(today).values_list("role", flat=True))
+        current = set(self.board.current(today).values_list("role", flat=True))
         self.assertFalse(board_is_complete(current))
         make_board_member(self.cooperative, "pengawas", term_start=datetime.date(2025, 1, 1))
-        current = set(BoardMember.objects.filter(cooperative=self.cooperative).current(today).values_list("role", flat=True))
+        current = set(self.board.current(today).values_list("role", flat=True))
         self.assertTrue(board_is_complete(current))
 
     def test_ended_term_is_not_current(self):

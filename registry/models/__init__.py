@@ -1,0 +1,27 @@
+"""The registry's models, one module per concept; import them from here."""
+
+from .areas import AreaQuerySet, Desa, Kecamatan, RegionAlias, User, area_queryset
+from .cooperatives import Cooperative, CooperativeStatus, StatusChange
+from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
+from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
+
+__all__ = [
+    "AreaQuerySet",
+    "BoardMember",
+    "BoardMemberQuerySet",
+    "Cooperative",
+    "CooperativeStatus",
+    "Desa",
+    "Kecamatan",
+    "Member",
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "RegionAlias",
+    "Sex",
+    "StatusChange",
+    "User",
+    "YearlyReport",
+    "area_queryset",
+    "board_is_complete",
+    "last_full_year",
+]

@@ -1,0 +1,131 @@
+"""Regions of Kutai Timur and the users whose work is limited to some of them."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+# ---------------------------------------------------------------------------------------------
+# Regions
+# ---------------------------------------------------------------------------------------------
+
+
+class Kecamatan(models.Model):
+    """A district (kecamatan) of Kutai Timur with its Kemendagri code (64.08.xx)."""
+
+    code = models.CharField(_("kode"), max_length=8, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+
+class Desa(models.Model):
+    """A village (desa) or urban village (kelurahan) with its Kemendagri code (64.08.xx.xxxx)."""
+
+    class Level(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    code = models.CharField(_("kode"), max_length=13, primary_key=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan"), on_delete=models.PROTECT, related_name="desa_set"
+    )
+    level = models.CharField(_("jenis wilayah"), max_length=10, choices=Level.choices, default=Level.DESA)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "name"], name="desa_unique_name_in_kecamatan"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RegionAlias(models.Model):
+    """A known other spelling of a region name word (Kongbeng for Kombeng), accepted on import."""
+
+    alias = models.CharField(_("ejaan lain"), max_length=100, unique=True)
+    canonical = models.CharField(_("ejaan resmi"), max_length=100)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name = _("alias nama wilayah")
+        verbose_name_plural = _("alias nama wilayah")
+
+    def __str__(self):
+        return f"{self.alias} = {self.canonical}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Users and their area
+# ---------------------------------------------------------------------------------------------
+
+
+class User(AbstractUser):
+    """A person who signs in: Dinas staff, officials, administrators.
+
+    `kecamatan` limits what the user sees and edits; empty means the whole district.
+    """
+
+    kecamatan = models.ManyToManyField(
+        Kecamatan,
+        verbose_name=_("wilayah kerja (kecamatan)"),
+        blank=True,
+        related_name="users",
+        help_text=_("Kosongkan untuk seluruh kabupaten."),
+    )
+    # Who may see which area, and in which role, is itself audit data.
+    history = HistoricalRecords(m2m_fields=["kecamatan", "groups"], excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    @cached_property
+    def area_codes(self):
+        """The kecamatan codes this user is limited to, or None for the whole district."""
+        codes = sorted(self.kecamatan.values_list("code", flat=True)) if self.pk else []
+        return codes or None
+
+    @cached_property
+    def role_names(self):
+        return sorted(self.groups.values_list("name", flat=True)) if self.pk else []
+
+
+class AreaQuerySet(models.QuerySet):
+    """Querysets that know the path from their rows to a kecamatan code.
+
+    `for_user()` is the one entry point that limits records to a user's area: every view reaches
+    registry records through it, so a record outside the area is simply not found (404).
+    """
+
+    area_lookup = "desa__kecamatan"
+
+    def for_user(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        codes = user.area_codes
+        if codes is None:
+            return self
+        return self.filter(**{f"{self.area_lookup}__in": codes})
+
+    def in_kecamatan(self, codes):
+        return self.filter(**{f"{self.area_lookup}__in": codes})
+
+
+def area_queryset(lookup):
+    return type(f"AreaQuerySet_{lookup}", (AreaQuerySet,), {"area_lookup": lookup})

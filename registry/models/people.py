@@ -1,0 +1,192 @@
+"""The people of a cooperative: its board terms and its members."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import nik as nik_codec
+from .areas import Desa, area_queryset
+from .cooperatives import Cooperative
+
+# ---------------------------------------------------------------------------------------------
+# People
+# ---------------------------------------------------------------------------------------------
+
+
+class Sex(models.TextChoices):
+    MALE = "L", _("Laki-laki")
+    FEMALE = "P", _("Perempuan")
+
+
+class BoardMemberQuerySet(area_queryset("cooperative__desa__kecamatan")):
+    def current(self, on=None):
+        """Terms running on a date (today by default): started, not yet ended early, not past their end."""
+        on = on or timezone.localdate()
+        return self.filter(term_start__lte=on).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=on), Q(ended_on__isnull=True) | Q(ended_on__gt=on)
+        )
+
+
+class BoardMember(models.Model):
+    """A term of office on a cooperative's board (pengurus), supervisors (pengawas) or management."""
+
+    class Role(models.TextChoices):
+        CHAIR = "ketua", _("Ketua")
+        VICE_CHAIR = "wakil_ketua", _("Wakil Ketua")
+        SECRETARY = "sekretaris", _("Sekretaris")
+        TREASURER = "bendahara", _("Bendahara")
+        SUPERVISOR = "pengawas", _("Pengawas")
+        MANAGER = "manajer", _("Manajer")
+
+    # A board is complete when these hold a current term (and at least one pengawas).
+    REQUIRED_ROLES = (Role.CHAIR, Role.SECRETARY, Role.TREASURER, Role.SUPERVISOR)
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="board_members"
+    )
+    name = models.CharField(_("nama"), max_length=150)
+    role = models.CharField(_("jabatan"), max_length=20, choices=Role.choices)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    term_start = models.DateField(_("mulai menjabat"))
+    term_end = models.DateField(_("akhir masa jabatan"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("berhenti pada"), null=True, blank=True, help_text=_("Isi bila berhenti sebelum masa jabatan berakhir.")
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = BoardMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cooperative", "role", "-term_start"]
+        verbose_name = _("pengurus/pengawas")
+        verbose_name_plural = _("pengurus dan pengawas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="boardmember_term_end_after_start",
+                violation_error_message=_("Akhir masa jabatan harus setelah mulai menjabat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("term_start")),
+                name="boardmember_ended_after_start",
+                violation_error_message=_("Tanggal berhenti harus setelah mulai menjabat."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": _("Akhir masa jabatan harus setelah mulai menjabat.")})
+        if self.term_start and self.ended_on and self.ended_on < self.term_start:
+            raise ValidationError({"ended_on": _("Tanggal berhenti harus setelah mulai menjabat.")})
+
+    def is_current(self, on=None):
+        on = on or timezone.localdate()
+        return (
+            self.term_start <= on
+            and (self.ended_on is None or self.ended_on > on)
+            and (self.term_end is None or self.term_end >= on)
+        )
+
+
+def board_is_complete(current_roles):
+    """Whether a set of roles holding current terms makes a complete board."""
+    return all(role in current_roles for role in BoardMember.REQUIRED_ROLES)
+
+
+class Member(models.Model):
+    """A member (anggota) of a cooperative.
+
+    The NIK is stored encrypted with its keyed hash beside it; a member without an NIK says so
+    explicitly (`has_nik` false), never with a placeholder such as "0".
+    """
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="members"
+    )
+    name = models.CharField(_("nama"), max_length=150)
+    has_nik = models.BooleanField(_("punya NIK tercatat"), default=True)
+    nik_encrypted = models.TextField(_("NIK (terenkripsi)"), blank=True, editable=False)
+    nik_hash = models.CharField(_("hash NIK"), max_length=64, null=True, blank=True, editable=False, db_index=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    desa = models.ForeignKey(
+        Desa, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    member_number = models.CharField(_("nomor anggota"), max_length=30, blank=True)
+    joined_on = models.DateField(_("tanggal masuk"), null=True, blank=True)
+    left_on = models.DateField(_("tanggal keluar"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = area_queryset("cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["cooperative", "name", "id"]
+        verbose_name = _("anggota")
+        verbose_name_plural = _("anggota")
+        permissions = [("reveal_nik", _("Dapat membuka NIK lengkap anggota"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "nik_hash"],
+                condition=Q(nik_hash__isnull=False),
+                name="member_unique_nik_in_cooperative",
+                violation_error_message=_("NIK ini sudah terdaftar sebagai anggota koperasi ini."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(has_nik=True) & Q(nik_hash__isnull=False) & ~Q(nik_encrypted=""))
+                | (Q(has_nik=False) & Q(nik_hash__isnull=True) & Q(nik_encrypted="")),
+                name="member_nik_recorded_or_explicitly_absent",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="member_left_after_joined",
+                violation_error_message=_("Tanggal keluar harus setelah tanggal masuk."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def nik(self):
+        """The plain NIK (decrypted on demand), or None."""
+        return nik_codec.decrypt_nik(self.nik_encrypted) if self.has_nik else None
+
+    @nik.setter
+    def nik(self, value):
+        if value:
+            value = nik_codec.normalise_nik(value)
+            nik_codec.validate_nik(value)
+            self.has_nik = True
+            self.nik_encrypted = nik_codec.encrypt_nik(value)
+            self.nik_hash = nik_codec.hash_nik(value)
+        else:
+            self.has_nik = False
+            self.nik_encrypted = ""
+            self.nik_hash = None
+
+    @property
+    def nik_masked(self):
+        return nik_codec.mask_nik_short(self.nik)
+
+    @property
+    def nik_profile_masked(self):
+        return nik_codec.mask_nik_profile(self.nik)
+
+    @property
+    def is_active(self):
+        return self.left_on is None or self.left_on > timezone.localdate()
+
+    def clean(self):
+        super().clean()
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("Tanggal keluar harus setelah tanggal masuk.")})

@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from registry import views
+from registry.views import auth as auth_views
 
 admin.site.site_header = _("Kutim Koperasi: administrasi")
 admin.site.site_title = _("Kutim Koperasi")
 admin.site.index_title = _("Administrasi registri koperasi")
 
 urlpatterns = [
-    path("accounts/login/", views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),

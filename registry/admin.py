@@ -25,7 +25,7 @@ from .models import (
     User,
     YearlyReport,
 )
-from .services import cooperative_change_status
+from .services.cooperatives import cooperative_change_status
 from .templatetags.registry_format import rupiah
 
 

@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from .views import auth, dashboard
 
 app_name = "registry"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("dasbor/", views.DashboardView.as_view(), name="dashboard"),
+    path("", auth.HomeView.as_view(), name="home"),
+    path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
 ]

@@ -18,7 +18,7 @@ from registry.models import (
     User,
     YearlyReport,
 )
-from registry.services import cooperative_change_status
+from registry.services.cooperatives import cooperative_change_status
 
 from .builders import (
     MUARA_WAHAU,

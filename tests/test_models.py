@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import TestCase
 
-from registry import services
+from registry.services.cooperatives import cooperative_change_status
 from registry.models import BoardMember, Cooperative, Member, StatusChange, YearlyReport, board_is_complete
 from tests.builders import make_board_member, make_cooperative, make_member, make_report, make_user
 
@@ -99,7 +99,7 @@ class StatusLifecycleTests(TestCase):
         self.cooperative = make_cooperative()
 
     def change(self, to_status, reason="Tidak RAT tiga tahun berturut-turut"):
-        return services.cooperative_change_status(
+        return cooperative_change_status(
             cooperative=self.cooperative, to_status=to_status, reason=reason,
             changed_on=datetime.date(2026, 3, 1), user=self.user,
         )

@@ -1,8 +1,8 @@
-"""Reads with joins and aggregates."""
+"""Figures of the district home page."""
 
 from django.db.models import Count, Q
 
-from .models import Cooperative, Kecamatan
+from ..models import Cooperative, Kecamatan
 
 
 def cooperative_status_counts(*, user, kecamatan_codes=None):

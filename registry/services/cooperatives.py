@@ -1,4 +1,4 @@
-"""Writes that touch several rows or models, each in one transaction."""
+"""Writes about cooperatives that touch several rows, each in one transaction."""
 
 import datetime
 
@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Cooperative, StatusChange, User
+from ..models import Cooperative, StatusChange, User
 
 
 @transaction.atomic

@@ -1,0 +1,1 @@
+"""Forms: input parsing and cross-field checks, one module per concept."""

@@ -1,0 +1,1 @@
+"""Reads with joins and aggregates, one module per page or concept."""

@@ -1,0 +1,1 @@
+"""Writes that touch several rows or models, one module per concept, each write atomic."""

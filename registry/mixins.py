@@ -1,6 +1,11 @@
 """The one access rule for our views: a permission, never is_staff; records through for_user()."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
+
+from .services.versioning import EditConflict, save_versioned
 
 
 class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -16,3 +21,37 @@ class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
+
+
+class VersionedEditMixin:
+    """Saves an UpdateView's VersionedModelForm only over the version it was opened at.
+
+    On a conflict the form comes back with the user's own input, the other person's changes in
+    `conflict`, and the new version in its hidden field: saving again, after reading those
+    changes, is a deliberate overwrite.
+    """
+
+    success_message = _("Perubahan tersimpan.")
+
+    def form_valid(self, form):
+        instance = form.save(commit=False)
+        try:
+            save_versioned(
+                instance=instance,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data.get("change_reason", ""),
+            )
+        except EditConflict as conflict:
+            form.data = form.data.copy()
+            form.data[form.add_prefix("version")] = conflict.current.version
+            form.add_error(
+                None,
+                _(
+                    "Data ini sudah diubah orang lain setelah Anda membukanya. Isian Anda masih ada di bawah: "
+                    "periksa perubahan mereka, sesuaikan isian Anda, lalu simpan lagi."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
+        form.save_m2m()
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())

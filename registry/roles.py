@@ -6,8 +6,10 @@ permissions reach the roles without a hand-written grant. Accounts are never cre
 
 from django.contrib.auth.management import create_permissions
 
-REGISTRY_MODELS = ["cooperative", "statuschange", "boardmember", "member", "yearlyreport"]
-REFERENCE_MODELS = ["kecamatan", "desa", "regionalias"]
+REGISTRY_MODELS = [
+    "cooperative", "statuschange", "boardmember", "member", "yearlyreport", "assessment", "indicatorscore",
+]
+REFERENCE_MODELS = ["kecamatan", "desa", "regionalias", "rubricversion", "rubriccondition", "rubricindicator"]
 
 ROLES = {
     # Everything in the registry, plus accounts and groups in Django admin.
@@ -23,7 +25,8 @@ ROLES = {
         [f"view_{model}" for model in REGISTRY_MODELS + REFERENCE_MODELS] + ["view_dashboard", "export_data"]
     ),
     # Senior staff who verify assessments (the permission arrives with assessments); reads all.
-    "Verifikator": [f"view_{model}" for model in REGISTRY_MODELS + REFERENCE_MODELS] + ["view_dashboard"],
+    "Verifikator": [f"view_{model}" for model in REGISTRY_MODELS + REFERENCE_MODELS]
+    + ["view_dashboard", "verify_assessment"],
 }
 
 
@@ -47,6 +50,19 @@ def sync_roles(apps, schema_editor=None):
         else:
             permissions = Permission.objects.filter(content_type__app_label="registry", codename__in=codenames)
             missing = set(codenames) - set(permissions.values_list("codename", flat=True))
-            if missing:
+            if missing and _all_models_exist(apps):
                 raise RuntimeError(f"Role {name}: unknown permissions {sorted(missing)}")
         group.permissions.set(permissions)
+
+
+def _all_models_exist(apps):
+    """Whether `apps` holds every registry model of the code, so every permission must exist.
+
+    An early migration runs with today's ROLES before later models (and their permissions)
+    exist: it grants what exists, and the later model's migration syncs the roles again.
+    """
+    from django.apps import apps as current_apps
+
+    current = {model._meta.model_name for model in current_apps.get_app_config("registry").get_models()}
+    historical = {model._meta.model_name for model in apps.get_app_config("registry").get_models()}
+    return current <= historical

@@ -1,12 +1,32 @@
 """The registry's models, one module per concept; import them from here."""
 
 from .areas import AreaQuerySet, Desa, Kecamatan, RegionAlias, User, area_queryset
+from .assessments import (
+    Assessment,
+    Condition,
+    Helper,
+    IndicatorScore,
+    KutimLabel,
+    Predicate,
+    RubricCondition,
+    RubricIndicator,
+    RubricVersion,
+)
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
 
 __all__ = [
     "AreaQuerySet",
+    "Assessment",
+    "Condition",
+    "Helper",
+    "IndicatorScore",
+    "KutimLabel",
+    "Predicate",
+    "RubricCondition",
+    "RubricIndicator",
+    "RubricVersion",
     "BoardMember",
     "BoardMemberQuerySet",
     "Cooperative",

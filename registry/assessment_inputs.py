@@ -1,0 +1,345 @@
+"""Indicator levels computed from a cooperative's records, each with where the number came from.
+
+Every `ratio` or `derived` rubric indicator names a computation here by its `source`. A ratio
+source returns a value (the rubric's bands turn it into a level); a derived source returns the
+level itself. Missing data gives no level and says what is missing: nothing is guessed.
+
+Sources whose records the registry does not hold yet (trainings, partnerships, findings) say so;
+when those models arrive, their function here is the only thing to write (plus a field in
+CooperativeRecords and a line in `records_for`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from . import scoring
+from .models import BoardMember, Cooperative, RubricIndicator, YearlyReport
+from .templatetags.registry_format import angka, persen, rupiah
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A computed level (None: cannot be computed) and the sentence that explains it."""
+
+    level: int | None
+    explanation: str
+
+    @property
+    def missing(self):
+        return self.level is None
+
+
+@dataclass
+class CooperativeRecords:
+    """What the computations read about one cooperative for one book year."""
+
+    cooperative: Cooperative
+    year: int
+    on: datetime.date  # the day board terms and the certificate are judged at
+    reports: dict[int, YearlyReport] = field(default_factory=dict)
+    board: list[BoardMember] = field(default_factory=list)
+
+    def report(self, year=None):
+        return self.reports.get(self.year if year is None else year)
+
+
+def _date(day):
+    return day.strftime("%d/%m/%Y")
+
+
+def _missing(what):
+    return Suggestion(None, _("Data belum tersedia: %(what)s.") % {"what": what})
+
+
+def _no_report(records, year=None):
+    return _missing(_("laporan tahunan %(year)s") % {"year": year or records.year})
+
+
+# ---------------------------------------------------------------------------------------------
+# Ratio sources: (value, how it was computed) or (None, what is missing)
+# ---------------------------------------------------------------------------------------------
+
+
+def equity_ratio(records):
+    report = records.report()
+    if report is None:
+        return None, _no_report(records).explanation
+    if not report.total_assets:
+        return None, _("Total aset %(year)s nol atau belum diisi.") % {"year": records.year}
+    value = Decimal(report.modal_sendiri) / Decimal(report.total_assets)
+    return value, _("Modal sendiri %(own)s / total aset %(assets)s = %(ratio)s (laporan %(year)s)") % {
+        "own": rupiah(report.modal_sendiri), "assets": rupiah(report.total_assets), "ratio": persen(value),
+        "year": records.year,
+    }
+
+
+def return_on_assets(records):
+    report = records.report()
+    if report is None:
+        return None, _no_report(records).explanation
+    if not report.total_assets:
+        return None, _("Total aset %(year)s nol atau belum diisi.") % {"year": records.year}
+    value = Decimal(report.shu) / Decimal(report.total_assets)
+    return value, _("SHU %(shu)s / total aset %(assets)s = %(ratio)s (laporan %(year)s)") % {
+        "shu": rupiah(report.shu), "assets": rupiah(report.total_assets), "ratio": persen(value), "year": records.year,
+    }
+
+
+def efficiency(records):
+    report = records.report()
+    if report is None:
+        return None, _no_report(records).explanation
+    if not report.revenue:
+        return None, _("Pendapatan %(year)s nol atau belum diisi.") % {"year": records.year}
+    value = Decimal(report.expenses) / Decimal(report.revenue)
+    return value, _("Biaya %(cost)s / pendapatan %(revenue)s = %(ratio)s (laporan %(year)s)") % {
+        "cost": rupiah(report.expenses), "revenue": rupiah(report.revenue), "ratio": persen(value),
+        "year": records.year,
+    }
+
+
+def _growth(records, attribute, label, show):
+    current, previous = records.report(), records.report(records.year - 1)
+    if current is None:
+        return None, _no_report(records).explanation
+    if previous is None:
+        return None, _no_report(records, records.year - 1).explanation
+    before, now = getattr(previous, attribute), getattr(current, attribute)
+    if not before:
+        return None, _("%(label)s %(year)s nol: pertumbuhan tidak bisa dihitung.") % {
+            "label": label, "year": records.year - 1,
+        }
+    value = Decimal(now - before) / Decimal(before)
+    return value, _("%(label)s %(before)s (%(y0)s) menjadi %(now)s (%(y1)s): %(growth)s") % {
+        "label": label, "before": show(before), "now": show(now), "y0": records.year - 1, "y1": records.year,
+        "growth": persen(value),
+    }
+
+
+def business_volume_growth(records):
+    return _growth(records, "business_volume", _("Volume usaha"), rupiah)
+
+
+def member_growth(records):
+    return _growth(records, "members_total", _("Jumlah anggota"), angka)
+
+
+RATIO_SOURCES: dict[str, Callable] = {
+    "equity_ratio": equity_ratio,
+    "return_on_assets": return_on_assets,
+    "efficiency": efficiency,
+    "business_volume_growth": business_volume_growth,
+    "member_growth": member_growth,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Derived sources: a Suggestion
+# ---------------------------------------------------------------------------------------------
+
+
+def rat_deadline(year):
+    """The RAT of a book year is on time up to six months after the year ends (30 June)."""
+    return datetime.date(year + 1, 6, 30)
+
+
+def rat_held(records):
+    """On time (4), late (3), only within the last three years (2), none in three years (1)."""
+    report = records.report()
+    if report is None:
+        return _no_report(records)
+    if report.rat_date:
+        days = (report.rat_date - datetime.date(records.year, 12, 31)).days
+        on_time = report.rat_date <= rat_deadline(records.year)
+        return Suggestion(
+            4 if on_time else 3,
+            _("RAT %(date)s, %(days)s hari setelah tahun buku %(year)s: %(verdict)s -> %(level)s") % {
+                "date": _date(report.rat_date), "days": angka(days), "year": records.year,
+                "verdict": _("tepat waktu") if on_time else _("terlambat (batas %(deadline)s)") % {
+                    "deadline": _date(rat_deadline(records.year))},
+                "level": 4 if on_time else 3,
+            },
+        )
+    earlier = [records.report(records.year - n) for n in (1, 2)]
+    held = [r for r in earlier if r is not None and r.rat_date]
+    if held:
+        last = max(held, key=lambda r: r.year)
+        text = _("Tidak ada RAT untuk tahun buku %(year)s; RAT terakhir %(date)s (tahun buku %(last)s) -> 2")
+        return Suggestion(2, text % {"year": records.year, "date": _date(last.rat_date), "last": last.year})
+    if any(r is None for r in earlier):
+        return _missing(_("laporan tahunan %(years)s untuk melihat RAT tiga tahun terakhir") % {
+            "years": ", ".join(str(records.year - n) for n, r in zip((1, 2), earlier, strict=True) if r is None)
+        })
+    return Suggestion(1, _("Tidak ada RAT pada tahun buku %(first)s-%(last)s -> 1") % {
+        "first": records.year - 2, "last": records.year})
+
+
+def rat_reported(records):
+    """Reported to the Dinas within a month (4), within three months (3), later (2), not reported or no RAT (1)."""
+    report = records.report()
+    if report is None:
+        return _no_report(records)
+    if not report.rat_date:
+        return Suggestion(1, _("Tidak ada RAT untuk tahun buku %(year)s -> 1") % {"year": records.year})
+    if not report.rat_reported_on:
+        return Suggestion(1, _("RAT %(date)s belum dilaporkan ke Dinas -> 1") % {"date": _date(report.rat_date)})
+    days = (report.rat_reported_on - report.rat_date).days
+    level = 4 if days <= 31 else 3 if days <= 90 else 2
+    return Suggestion(level, _("RAT %(date)s dilaporkan %(reported)s, %(days)s hari kemudian -> %(level)s") % {
+        "date": _date(report.rat_date), "reported": _date(report.rat_reported_on), "days": angka(days),
+        "level": level,
+    })
+
+
+def board_complete(records):
+    """Ketua, sekretaris, bendahara and a pengawas holding current terms: 4; one missing 3; two 2; more 1."""
+    if not records.board:
+        return _missing(_("data pengurus dan pengawas"))
+    current = {member.role for member in records.board if member.is_current(records.on)}
+    missing = [BoardMember.Role(role).label for role in BoardMember.REQUIRED_ROLES if role not in current]
+    level = {0: 4, 1: 3, 2: 2}.get(len(missing), 1)
+    if not missing:
+        text = _("Ketua, sekretaris, bendahara dan pengawas menjabat pada %(on)s -> 4") % {"on": _date(records.on)}
+    else:
+        text = _("Tidak ada yang menjabat pada %(on)s: %(roles)s -> %(level)s") % {
+            "on": _date(records.on), "roles": ", ".join(str(role) for role in missing), "level": level,
+        }
+    return Suggestion(level, text)
+
+
+def certificate(records):
+    """NIK certificate valid on the day (4), expired (2), none (1)."""
+    cooperative = records.cooperative
+    status = Cooperative.CertificateStatus
+    if cooperative.certificate_status == status.VALID and cooperative.certificate_expiry:
+        if cooperative.certificate_expiry >= records.on:
+            return Suggestion(4, _("Sertifikat NIK berlaku sampai %(date)s -> 4") % {
+                "date": _date(cooperative.certificate_expiry)})
+        return Suggestion(2, _("Sertifikat NIK habis berlaku %(date)s -> 2") % {
+            "date": _date(cooperative.certificate_expiry)})
+    if cooperative.certificate_status == status.EXPIRED:
+        return Suggestion(2, _("Sertifikat NIK expired -> 2"))
+    if cooperative.certificate_status == status.NONE:
+        return Suggestion(1, _("Belum bersertifikat NIK -> 1"))
+    return _missing(_("tanggal berlaku sertifikat NIK"))
+
+
+def financial_report(records):
+    """Audited 4, submitted 3, late 2, none 1 (the yearly report's own field)."""
+    report = records.report()
+    if report is None:
+        return _no_report(records)
+    levels = {
+        YearlyReport.FinancialReport.AUDITED: 4,
+        YearlyReport.FinancialReport.SUBMITTED: 3,
+        YearlyReport.FinancialReport.LATE: 2,
+        YearlyReport.FinancialReport.NONE: 1,
+    }
+    level = levels[report.financial_report]
+    return Suggestion(level, _("Laporan keuangan %(year)s: %(status)s -> %(level)s") % {
+        "year": records.year, "status": report.get_financial_report_display(), "level": level})
+
+
+def management_staff(records):
+    """A manager and staff (4), a manager only (3), staff only (2), neither (1)."""
+    report = records.report()
+    if report is None:
+        return _no_report(records)
+    level = 4 if report.managers and report.employees else 3 if report.managers else 2 if report.employees else 1
+    return Suggestion(level, _("Manajer %(managers)s, karyawan %(employees)s (laporan %(year)s) -> %(level)s") % {
+        "managers": angka(report.managers), "employees": angka(report.employees), "year": records.year,
+        "level": level,
+    })
+
+
+def board_training(records):
+    return _missing(_("data pelatihan pengurus (modul pelatihan belum ada)"))
+
+
+def partnerships(records):
+    return _missing(_("data kemitraan (modul kemitraan belum ada)"))
+
+
+def findings(records):
+    return _missing(_("data temuan pengawasan (modul temuan belum ada)"))
+
+
+DERIVED_SOURCES: dict[str, Callable] = {
+    "rat_held": rat_held,
+    "rat_reported": rat_reported,
+    "board_complete": board_complete,
+    "certificate": certificate,
+    "financial_report": financial_report,
+    "management_staff": management_staff,
+    "board_training": board_training,
+    "partnerships": partnerships,
+    "findings": findings,
+}
+
+
+def known_sources(method):
+    return RATIO_SOURCES if method == RubricIndicator.Method.RATIO else DERIVED_SOURCES
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions for an indicator, records for many cooperatives
+# ---------------------------------------------------------------------------------------------
+
+
+def suggest(indicator: RubricIndicator, records: CooperativeRecords) -> Suggestion | None:
+    """The computed level of a ratio or derived indicator; None for manual and checklist ones."""
+    if indicator.method == RubricIndicator.Method.RATIO:
+        value, explanation = RATIO_SOURCES[indicator.source](records)
+        if value is None:
+            return Suggestion(None, explanation)
+        level = scoring.band_level(value, indicator.parsed_bands())
+        return Suggestion(level, f"{explanation} -> {level}")
+    if indicator.method == RubricIndicator.Method.DERIVED:
+        return DERIVED_SOURCES[indicator.source](records)
+    return None
+
+
+def reference_date(year, today):
+    """Board terms and the certificate are judged when the assessment is made, at most a year on."""
+    return min(today, datetime.date(year + 1, 12, 31))
+
+
+def records_for(cooperatives, *, year, today):
+    """CooperativeRecords for each cooperative (by id): two queries whatever their number."""
+    ids = [c.pk for c in cooperatives]
+    reports = defaultdict(dict)
+    for report in YearlyReport.objects.filter(cooperative_id__in=ids, year__range=(year - 2, year)):
+        reports[report.cooperative_id][report.year] = report
+    board = defaultdict(list)
+    for member in BoardMember.objects.filter(cooperative_id__in=ids):
+        board[member.cooperative_id].append(member)
+    on = reference_date(year, today)
+    return {
+        c.pk: CooperativeRecords(cooperative=c, year=year, on=on, reports=reports[c.pk], board=board[c.pk])
+        for c in cooperatives
+    }
+
+
+def kutim_label(records: CooperativeRecords) -> str | None:
+    """Kutim's RAT-based quick label from the last three book years' reports."""
+    rat_years = []
+    for year in range(records.year - 2, records.year + 1):
+        report = records.report(year)
+        rat_years.append(
+            scoring.RatYear(
+                year,
+                held=None if report is None else report.rat_held,
+                reported=None if report is None else report.rat_reported_on is not None,
+            )
+        )
+    report = records.report()
+    operating = None if report is None else report.business_volume > 0
+    board_active = any(m.is_current(records.on) for m in records.board) if records.board else None
+    return scoring.kutim_label(rat_years, operating=operating, board_active=board_active)

@@ -1,0 +1,373 @@
+"""Yearly assessments of cooperatives across the four conditions, and the rubric they are scored with.
+
+The rubric is data (domain brief, section 4): a version per year with its conditions and
+indicators, editable in Django admin. An assessment keeps the rubric version it was scored with.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .. import scoring
+from .areas import area_queryset
+from .cooperatives import Cooperative
+from .reports import MAX_YEAR, MIN_YEAR
+
+LEVEL_VALIDATORS = [MinValueValidator(scoring.MIN_LEVEL), MaxValueValidator(scoring.MAX_LEVEL)]
+
+
+class Condition(models.TextChoices):
+    """The four conditions the office judges (domain brief, section 1)."""
+
+    INSTITUTIONAL = "kelembagaan", _("Kelembagaan")
+    FINANCE = "keuangan", _("Keuangan usaha")
+    OPERATIONS = "operasional", _("Operasional usaha")
+    REPUTATION = "reputasi", _("Reputasi")
+
+
+class Predicate(models.TextChoices):
+    SEHAT = scoring.SEHAT, _("Sehat")
+    CUKUP_SEHAT = scoring.CUKUP_SEHAT, _("Cukup Sehat")
+    DALAM_PENGAWASAN = scoring.DALAM_PENGAWASAN, _("Dalam Pengawasan")
+    DALAM_PENGAWASAN_KHUSUS = scoring.DALAM_PENGAWASAN_KHUSUS, _("Dalam Pengawasan Khusus")
+
+
+class KutimLabel(models.TextChoices):
+    SEHAT = scoring.KUTIM_SEHAT, _("Sehat (RAT)")
+    SETENGAH_SEHAT = scoring.KUTIM_SETENGAH_SEHAT, _("Setengah Sehat")
+    TIDAK_SEHAT = scoring.KUTIM_TIDAK_SEHAT, _("Tidak Sehat")
+
+
+class Helper(models.TextChoices):
+    """Who can help a cooperative act on a recommendation."""
+
+    FIELD_OFFICER = "petugas_lapangan", _("Petugas lapangan Dinas (PPKL)")
+    DINAS = "dinas", _("Dinas Koperasi dan UKM")
+    BANK = "bank", _("Bank / lembaga keuangan")
+    PLANTATION = "perusahaan_perkebunan", _("Perusahaan perkebunan (inti)")
+    COOPERATIVE = "koperasi_lain", _("Koperasi lain")
+    ACCOUNTANT = "akuntan", _("Akuntan publik / KJA")
+    LEGAL = "notaris", _("Notaris / Kemenkumham")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rubric
+# ---------------------------------------------------------------------------------------------
+
+
+class RubricVersion(models.Model):
+    """The rubric used for the assessments of one year; copy last year's to make the next one."""
+
+    year = models.PositiveSmallIntegerField(
+        _("tahun penilaian"), unique=True, validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+    )
+    name = models.CharField(_("nama"), max_length=200)
+    notes = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("versi rubrik penilaian")
+        verbose_name_plural = _("versi rubrik penilaian")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def for_year(cls, year):
+        """The version in force for a year: that year's, or else the latest earlier one."""
+        return cls.objects.filter(year__lte=year).order_by("-year").first()
+
+
+class RubricCondition(models.Model):
+    """One of the four conditions in a rubric version, with its weight in the overall score."""
+
+    rubric = models.ForeignKey(
+        RubricVersion, verbose_name=_("versi rubrik"), on_delete=models.CASCADE, related_name="conditions"
+    )
+    code = models.CharField(_("kondisi"), max_length=20, choices=Condition.choices)
+    weight = models.DecimalField(
+        _("bobot"), max_digits=6, decimal_places=2, default=25, validators=[MinValueValidator(0)]
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rubric", "order", "id"]
+        verbose_name = _("kondisi rubrik")
+        verbose_name_plural = _("kondisi rubrik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rubric", "code"], name="rubriccondition_once_per_rubric",
+                violation_error_message=_("Kondisi ini sudah ada dalam versi rubrik ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0), name="rubriccondition_weight_not_negative",
+                violation_error_message=_("Bobot tidak boleh negatif."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rubric.year} {self.get_code_display()}"
+
+
+class RubricIndicator(models.Model):
+    """An indicator of a condition: how it is scored 1-4, and what to recommend when it scores low.
+
+    `source` names the computation in registry/assessment_inputs.py for `ratio` and `derived`
+    indicators; `bands` holds a ratio indicator's ranges as [{"min": 0.4, "max": 0.6, "level": 4},
+    ...] (bounds inclusive, first match wins); `checklist_items` a checklist indicator's items.
+    """
+
+    class Method(models.TextChoices):
+        MANUAL = "manual", _("Manual (dipilih penilai)")
+        RATIO = "ratio", _("Rasio (dari laporan tahunan)")
+        DERIVED = "derived", _("Turunan (dari catatan)")
+        CHECKLIST = "checklist", _("Daftar periksa")
+
+    condition = models.ForeignKey(
+        RubricCondition, verbose_name=_("kondisi"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("kode"), max_length=10)
+    text = models.CharField(_("indikator"), max_length=300)
+    weight = models.DecimalField(
+        _("bobot"), max_digits=6, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    method = models.CharField(_("metode"), max_length=10, choices=Method.choices, default=Method.MANUAL)
+    source = models.CharField(
+        _("sumber perhitungan"), max_length=40, blank=True,
+        help_text=_("Nama perhitungan untuk metode rasio atau turunan, mis. equity_ratio."),
+    )
+    level_1 = models.TextField(_("uraian nilai 1"))
+    level_2 = models.TextField(_("uraian nilai 2"))
+    level_3 = models.TextField(_("uraian nilai 3"))
+    level_4 = models.TextField(_("uraian nilai 4"))
+    bands = models.JSONField(_("rentang nilai (rasio)"), default=list, blank=True)
+    checklist_items = models.JSONField(_("butir daftar periksa"), default=list, blank=True)
+    recommendation = models.TextField(_("rekomendasi bila nilai 1-2"))
+    helper = models.CharField(_("yang dapat membantu"), max_length=30, choices=Helper.choices)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["condition__order", "order", "id"]
+        verbose_name = _("indikator rubrik")
+        verbose_name_plural = _("indikator rubrik")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["condition", "code"], name="rubricindicator_code_once_per_condition",
+                violation_error_message=_("Kode indikator ini sudah dipakai dalam kondisi ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=0), name="rubricindicator_weight_not_negative",
+                violation_error_message=_("Bobot tidak boleh negatif."),
+            ),
+            models.CheckConstraint(
+                condition=Q(method__in=["manual", "checklist"]) | ~Q(source=""),
+                name="rubricindicator_computed_has_source",
+                violation_error_message=_("Indikator rasio atau turunan harus punya sumber perhitungan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.text}"
+
+    @property
+    def level_descriptions(self):
+        return {1: self.level_1, 2: self.level_2, 3: self.level_3, 4: self.level_4}
+
+    @property
+    def is_computed(self):
+        return self.method in (self.Method.RATIO, self.Method.DERIVED)
+
+    def parsed_bands(self):
+        return [scoring.Band.from_dict(band) for band in self.bands]
+
+    def clean(self):
+        super().clean()
+        from ..assessment_inputs import known_sources  # the computations live beside the records they read
+
+        if self.method == self.Method.RATIO:
+            try:
+                bands = self.parsed_bands()
+            except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+                raise ValidationError({"bands": _("Rentang tidak terbaca: %(error)s") % {"error": error}}) from error
+            if not bands or any(band.level not in scoring.LEVELS for band in bands):
+                raise ValidationError({"bands": _("Isi rentang dengan nilai 1-4.")})
+        if self.is_computed and self.source not in known_sources(self.method):
+            raise ValidationError({"source": _("Sumber perhitungan tidak dikenal.")})
+        if self.method == self.Method.CHECKLIST and not self.checklist_items:
+            raise ValidationError({"checklist_items": _("Daftar periksa butuh minimal satu butir.")})
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessments
+# ---------------------------------------------------------------------------------------------
+
+
+class Assessment(models.Model):
+    """A cooperative's assessment for one year, scored with one rubric version.
+
+    Scores are stored (recomputed by the service on every save) so lists can filter and sort by
+    them; the indicator scores below are the source of truth.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draf", _("Draf")
+        SUBMITTED = "diajukan", _("Diajukan")
+        VERIFIED = "diverifikasi", _("Diverifikasi")
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("tahun buku"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+    )
+    rubric = models.ForeignKey(
+        RubricVersion, verbose_name=_("versi rubrik"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    score_kelembagaan = models.DecimalField(_("nilai kelembagaan"), max_digits=5, decimal_places=2, null=True)
+    score_keuangan = models.DecimalField(_("nilai keuangan usaha"), max_digits=5, decimal_places=2, null=True)
+    score_operasional = models.DecimalField(_("nilai operasional usaha"), max_digits=5, decimal_places=2, null=True)
+    score_reputasi = models.DecimalField(_("nilai reputasi"), max_digits=5, decimal_places=2, null=True)
+    overall_score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2, null=True)
+    predicate = models.CharField(_("predikat"), max_length=30, choices=Predicate.choices, blank=True, db_index=True)
+    weakest_condition = models.CharField(_("kondisi terlemah"), max_length=20, choices=Condition.choices, blank=True)
+    kutim_label = models.CharField(_("label RAT Kutim"), max_length=20, choices=KutimLabel.choices, blank=True)
+    notes = models.TextField(_("catatan penilai"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("penilai"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diverifikasi oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = area_queryset("cooperative__desa__kecamatan").as_manager()
+
+    SCORE_FIELDS = {
+        Condition.INSTITUTIONAL: "score_kelembagaan",
+        Condition.FINANCE: "score_keuangan",
+        Condition.OPERATIONS: "score_operasional",
+        Condition.REPUTATION: "score_reputasi",
+    }
+
+    class Meta:
+        ordering = ["-year", "cooperative__name", "id"]
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        permissions = [
+            ("verify_assessment", _("Dapat memverifikasi (mengunci) penilaian")),
+            ("reopen_assessment", _("Dapat membuka kembali penilaian yang terverifikasi")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperative", "year"], name="assessment_one_per_year",
+                violation_error_message=_("Penilaian tahun ini sudah ada untuk koperasi ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR) & Q(year__lte=MAX_YEAR), name="assessment_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(overall_score__isnull=True) | (Q(overall_score__gte=0) & Q(overall_score__lte=100)),
+                name="assessment_overall_0_100",
+                violation_error_message=_("Nilai akhir harus 0-100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="diverifikasi") | Q(verified_at__isnull=False),
+                name="assessment_verified_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cooperative} {self.year}"
+
+    @property
+    def is_locked(self):
+        return self.status == self.Status.VERIFIED
+
+    def condition_scores(self):
+        """{condition code: score} in rubric order of the four conditions."""
+        return {code: getattr(self, name) for code, name in self.SCORE_FIELDS.items()}
+
+
+class IndicatorScore(models.Model):
+    """One indicator of one assessment: the computed suggestion, the level given, notes and evidence.
+
+    When the level differs from a computed suggestion the assessor's written reason is kept.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="scores"
+    )
+    indicator = models.ForeignKey(
+        RubricIndicator, verbose_name=_("indikator"), on_delete=models.PROTECT, related_name="scores"
+    )
+    computed_level = models.PositiveSmallIntegerField(
+        _("nilai terhitung"), null=True, blank=True, validators=LEVEL_VALIDATORS
+    )
+    computed_explanation = models.TextField(_("asal nilai terhitung"), blank=True)
+    level = models.PositiveSmallIntegerField(_("nilai"), null=True, blank=True, validators=LEVEL_VALIDATORS)
+    override_reason = models.TextField(_("alasan mengubah nilai terhitung"), blank=True)
+    checklist_met = models.JSONField(_("butir terpenuhi"), default=list, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    evidence = models.CharField(_("bukti"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = area_queryset("assessment__cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["assessment", "indicator__condition__order", "indicator__order", "id"]
+        verbose_name = _("nilai indikator")
+        verbose_name_plural = _("nilai indikator")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="indicatorscore_once_per_assessment",
+                violation_error_message=_("Indikator ini sudah dinilai dalam penilaian ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | (Q(level__gte=1) & Q(level__lte=4)),
+                name="indicatorscore_level_1_4", violation_error_message=_("Nilai harus 1-4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(computed_level__isnull=True) | (Q(computed_level__gte=1) & Q(computed_level__lte=4)),
+                name="indicatorscore_computed_level_1_4", violation_error_message=_("Nilai terhitung harus 1-4."),
+            ),
+            models.CheckConstraint(
+                condition=Q(computed_level__isnull=True) | Q(level__isnull=True)
+                | Q(level=models.F("computed_level")) | ~Q(override_reason=""),
+                name="indicatorscore_override_has_reason",
+                violation_error_message=_("Nilai yang berbeda dari nilai terhitung butuh alasan tertulis."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.indicator.code} = {self.level or '–'}"
+
+    @property
+    def is_override(self):
+        return self.computed_level is not None and self.level is not None and self.level != self.computed_level
+
+    @property
+    def is_weak(self):
+        return self.level is not None and self.level <= 2
+
+    def clean(self):
+        super().clean()
+        if self.is_override and not self.override_reason.strip():
+            raise ValidationError(
+                {"override_reason": _("Nilai yang berbeda dari nilai terhitung butuh alasan tertulis.")}
+            )

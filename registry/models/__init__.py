@@ -12,6 +12,7 @@ from .assessments import (
     RubricIndicator,
     RubricVersion,
 )
+from .audit import NikReveal
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
@@ -34,6 +35,7 @@ __all__ = [
     "Desa",
     "Kecamatan",
     "Member",
+    "NikReveal",
     "MAX_YEAR",
     "MIN_YEAR",
     "RegionAlias",

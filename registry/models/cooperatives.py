@@ -157,6 +157,7 @@ class Cooperative(models.Model):
             ("view_dashboard", _("Dapat melihat dasbor kabupaten")),
             ("export_data", _("Dapat mengekspor data")),
             ("change_status", _("Dapat mengubah status koperasi")),
+            ("revert_change", _("Dapat mengembalikan satu perubahan dari riwayat")),
         ]
         constraints = [
             models.UniqueConstraint(

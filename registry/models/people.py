@@ -152,6 +152,8 @@ class Member(models.Model):
                 violation_error_message=_("Tanggal keluar harus setelah tanggal masuk."),
             ),
         ]
+        # The member list's default order: without it PostgreSQL sorts 3 million rows per page.
+        indexes = [models.Index(fields=["cooperative", "name", "id"], name="member_cooperative_name")]
 
     def __str__(self):
         return self.name

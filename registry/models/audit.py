@@ -1,0 +1,34 @@
+"""Audit records of access to personal data (UU 27/2022): who saw whose full NIK, and when."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .areas import area_queryset
+from .people import Member
+
+
+class NikReveal(models.Model):
+    """One explicit reveal of a member's full NIK: who, whose, when and from which address.
+
+    Append-only: written by `member_reveal_nik`, never changed; no history of its own is needed.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    member = models.ForeignKey(Member, verbose_name=_("anggota"), on_delete=models.PROTECT, related_name="nik_reveals")
+    revealed_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    objects = area_queryset("member__cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["-revealed_at", "-id"]
+        verbose_name = _("pembukaan NIK")
+        verbose_name_plural = _("log pembukaan NIK")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.user} -> {self.member} ({self.revealed_at:%d/%m/%Y %H:%M})"

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpResponseRedirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
 from .services.versioning import EditConflict, save_versioned
@@ -55,3 +56,12 @@ class VersionedEditMixin:
         form.save_m2m()
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class NoStoreMixin:
+    """Pages that show personal data (names, NIK) are never kept in a browser or proxy cache."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        patch_cache_control(response, no_store=True, private=True)
+        return response

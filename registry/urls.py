@@ -1,10 +1,39 @@
 from django.urls import path
 
-from .views import auth, dashboard
+from .views import auth, board, cooperatives, dashboard, history, members, reports
 
 app_name = "registry"
 
 urlpatterns = [
     path("", auth.HomeView.as_view(), name="home"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
+    # Staff workspace: cooperatives, their board, reports and history (issue 3)
+    path("koperasi/", cooperatives.CooperativeListView.as_view(), name="cooperative_list"),
+    path("koperasi/tambah/", cooperatives.CooperativeCreateView.as_view(), name="cooperative_create"),
+    path("koperasi/<int:pk>/", cooperatives.CooperativeDetailView.as_view(), name="cooperative_detail"),
+    path("koperasi/<int:pk>/ubah/", cooperatives.CooperativeUpdateView.as_view(), name="cooperative_update"),
+    path("koperasi/<int:cooperative_pk>/status/", cooperatives.CooperativeStatusView.as_view(),
+         name="cooperative_status"),
+    path("koperasi/<int:cooperative_pk>/pengurus/tambah/", board.BoardMemberCreateView.as_view(),
+         name="boardmember_create"),
+    path("koperasi/<int:cooperative_pk>/pengurus/<int:pk>/ubah/", board.BoardMemberUpdateView.as_view(),
+         name="boardmember_update"),
+    path("koperasi/<int:cooperative_pk>/pengurus/<int:pk>/akhiri/", board.BoardMemberEndView.as_view(),
+         name="boardmember_end"),
+    path("koperasi/<int:cooperative_pk>/laporan/tambah/", reports.YearlyReportCreateView.as_view(),
+         name="yearlyreport_create"),
+    path("koperasi/<int:cooperative_pk>/laporan/<int:pk>/ubah/", reports.YearlyReportUpdateView.as_view(),
+         name="yearlyreport_update"),
+    path("koperasi/<int:cooperative_pk>/anggota/tambah/", members.MemberCreateView.as_view(),
+         name="member_create"),
+    path("koperasi/<int:cooperative_pk>/riwayat/<slug:kind>/<int:history_id>/kembalikan/",
+         history.HistoryRevertView.as_view(), name="history_revert"),
+    # Members across cooperatives (issue 3)
+    path("anggota/", members.MemberListView.as_view(), name="member_list"),
+    path("anggota/ganda/", members.MemberDuplicateListView.as_view(), name="member_duplicates"),
+    path("anggota/log-nik/", members.NikRevealListView.as_view(), name="nikreveal_list"),
+    path("anggota/<int:pk>/", members.MemberDetailView.as_view(), name="member_detail"),
+    path("anggota/<int:pk>/buka-nik/", members.MemberRevealView.as_view(), name="member_reveal"),
+    path("anggota/<int:pk>/ubah/", members.MemberUpdateView.as_view(), name="member_update"),
+    path("anggota/<int:pk>/keluar/", members.MemberEndView.as_view(), name="member_end"),
 ]

@@ -1,0 +1,1 @@
+"""FilterSets of the registry's lists, one module per section."""

@@ -1,0 +1,45 @@
+"""Filters of the assessment list (/penilaian/): year, kecamatan, predicate, weakest condition, status."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Assessment, Condition, Kecamatan, Predicate
+
+
+def area_kecamatan(request):
+    """The kecamatan a user may choose: their own area, or all of them."""
+    queryset = Kecamatan.objects.order_by("name")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.area_codes is not None:
+        queryset = queryset.filter(code__in=user.area_codes)
+    return queryset
+
+
+def year_choices():
+    years = Assessment.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(year, str(year)) for year in years]
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    """?tahun=&kecamatan=&predikat=&terlemah=&status="""
+
+    tahun = django_filters.TypedChoiceFilter(
+        label=_("tahun"), field_name="year", choices=year_choices, coerce=int, empty_label=_("semua")
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=area_kecamatan,
+        to_field_name="code", empty_label=_("semua"),
+    )
+    predikat = django_filters.ChoiceFilter(
+        label=_("predikat"), field_name="predicate", choices=Predicate.choices, empty_label=_("semua")
+    )
+    terlemah = django_filters.ChoiceFilter(
+        label=_("kondisi terlemah"), field_name="weakest_condition", choices=Condition.choices, empty_label=_("semua")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status"), field_name="status", choices=Assessment.Status.choices, empty_label=_("semua")
+    )
+
+    class Meta:
+        model = Assessment
+        fields = []

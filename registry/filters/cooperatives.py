@@ -1,0 +1,130 @@
+"""Filters of the cooperative list (/koperasi/): search, classification, RAT year, board."""
+
+import functools
+import operator
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import MAX_YEAR, MIN_YEAR, BoardMember, Cooperative, Desa, Kecamatan, YearlyReport
+
+YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
+
+
+def search_words(value):
+    """The words of a search box, without empty ones."""
+    return [word for word in (value or "").split() if word]
+
+
+def search_q(value):
+    """Every word must appear (any order, any case, part of a word) in the name or a number."""
+    return functools.reduce(
+        operator.and_,
+        (
+            Q(name__icontains=word) | Q(nomor_induk__icontains=word) | Q(legal_entity_number__icontains=word)
+            for word in search_words(value)
+        ),
+        Q(),
+    )
+
+
+def board_complete_q():
+    """A current term for each required role (ketua, sekretaris, bendahara, a pengawas)."""
+    current = BoardMember.objects.current()
+    return functools.reduce(
+        operator.and_,
+        (Exists(current.filter(cooperative=OuterRef("pk"), role=role)) for role in BoardMember.REQUIRED_ROLES),
+    )
+
+
+def kecamatan_choices(request):
+    queryset = Kecamatan.objects.order_by("name")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.area_codes is not None:
+        queryset = queryset.filter(code__in=user.area_codes)
+    return queryset
+
+
+def desa_choices(request):
+    queryset = Desa.objects.order_by("name")
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.area_codes is not None:
+        queryset = queryset.filter(kecamatan__in=user.area_codes)
+    return queryset
+
+
+class CooperativeFilter(django_filters.FilterSet):
+    """The list's query string: ?q=&kecamatan=&desa=&jenis=&kelompok=&status=&... &urut=."""
+
+    q = django_filters.CharFilter(
+        label=_("cari"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("nama, nomor induk, nomor badan hukum")}),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("kecamatan"), field_name="desa__kecamatan", queryset=kecamatan_choices, to_field_name="code",
+        empty_label=_("semua"),
+    )
+    desa = django_filters.ModelChoiceFilter(
+        label=_("desa/kelurahan"), field_name="desa", queryset=desa_choices, to_field_name="code",
+        empty_label=_("semua"),
+    )
+    jenis = django_filters.ChoiceFilter(label=_("jenis"), choices=Cooperative.Jenis.choices, empty_label=_("semua"))
+    kelompok = django_filters.ChoiceFilter(
+        label=_("kelompok"), choices=Cooperative.Kelompok.choices, empty_label=_("semua")
+    )
+    status = django_filters.ChoiceFilter(label=_("status"), choices=Cooperative.Status.choices, empty_label=_("semua"))
+    status_nik = django_filters.ChoiceFilter(
+        label=_("status sertifikat NIK"), field_name="certificate_status",
+        choices=Cooperative.CertificateStatus.choices, empty_label=_("semua"),
+    )
+    merah_putih = django_filters.ChoiceFilter(
+        label=_("Merah Putih"), choices=YES_NO, method="filter_merah_putih", empty_label=_("semua"),
+    )
+    rat_tahun = django_filters.NumberFilter(
+        label=_("RAT diadakan tahun"), method="filter_rat_year",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+    )
+    pengurus_lengkap = django_filters.ChoiceFilter(
+        label=_("pengurus lengkap"), choices=YES_NO, method="filter_board_complete", empty_label=_("semua"),
+    )
+    urut = django_filters.OrderingFilter(
+        label=_("urutkan"),
+        fields=(("name", "nama"), ("desa__kecamatan__name", "kecamatan"), ("status", "status"),
+                ("updated_at", "diperbarui")),
+        field_labels={
+            "name": _("nama"), "desa__kecamatan__name": _("kecamatan"), "status": _("status"),
+            "updated_at": _("terakhir diubah"),
+        },
+    )
+
+    class Meta:
+        model = Cooperative
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(search_q(value)) if search_words(value) else queryset
+
+    def filter_rat_year(self, queryset, name, value):
+        if value is None:
+            return queryset
+        held = YearlyReport.objects.filter(cooperative=OuterRef("pk"), year=int(value), rat_date__isnull=False)
+        return queryset.filter(Exists(held))
+
+    def filter_merah_putih(self, queryset, name, value):
+        return queryset.filter(merah_putih=(value == "true")) if value else queryset
+
+    def filter_board_complete(self, queryset, name, value):
+        if not value:
+            return queryset
+        complete = board_complete_q()
+        return queryset.filter(complete) if value == "true" else queryset.exclude(complete)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A stable order under every sort: ties broken by id, so no row shows on two pages.
+        ordering = list(queryset.query.order_by) or ["name"]
+        if "id" not in ordering and "-id" not in ordering:
+            ordering.append("id")
+        return queryset.order_by(*ordering)

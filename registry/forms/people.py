@@ -1,0 +1,96 @@
+"""Forms of a cooperative's people: board terms and members (with their NIK)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .. import nik as nik_codec
+from ..models import BoardMember, Member
+from .cooperatives import DATE
+from .regions import check_desa_in_kecamatan, setup_desa_fields
+from .versioning import VersionedModelForm
+
+
+class BoardMemberForm(VersionedModelForm):
+    """Add or edit a term on the board, the supervisors or the management."""
+
+    class Meta:
+        model = BoardMember
+        fields = ["name", "role", "sex", "phone", "term_start", "term_end", "ended_on"]
+        widgets = {"term_start": DATE, "term_end": DATE, "ended_on": DATE}
+
+
+class BoardMemberEndForm(VersionedModelForm):
+    """End a term early: the date it ended."""
+
+    class Meta:
+        model = BoardMember
+        fields = ["ended_on"]
+        widgets = {"ended_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ended_on"].required = True
+
+
+class MemberForm(VersionedModelForm):
+    """Add or edit a member. The NIK is typed in full, checked, then stored encrypted and hashed.
+
+    Editing never shows the stored NIK (that would be a reveal): the field stays empty and only a
+    new number typed there replaces it.
+    """
+
+    nik = forms.CharField(
+        label=_("NIK"), required=False, max_length=40,
+        help_text=_("16 angka. Kosongkan bila anggota tidak punya NIK tercatat."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Member
+        fields = ["name", "nik", "sex", "birth_date", "desa", "member_number", "joined_on", "left_on"]
+        widgets = {"birth_date": DATE, "joined_on": DATE, "left_on": DATE}
+
+    def __init__(self, *args, user, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cooperative = cooperative
+        self.warnings = []
+        if self.instance.pk and self.instance.has_nik:
+            self.fields["nik"].help_text = _("Tersimpan: %(masked)s. Isi hanya untuk mengganti NIK.") % {
+                "masked": self.instance.nik_profile_masked
+            }
+        setup_desa_fields(self, user, required=False)
+
+    def clean_nik(self):
+        value = nik_codec.normalise_nik(self.cleaned_data.get("nik"))
+        if not value:
+            return ""
+        nik_codec.validate_nik(value)
+        others = Member.objects.filter(cooperative=self.cooperative, nik_hash=nik_codec.hash_nik(value))
+        if others.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("NIK ini sudah terdaftar sebagai anggota koperasi ini."))
+        if nik_codec.nik_outside_kutim(value):
+            self.warnings.append(_("NIK ini berkode wilayah di luar Kutai Timur. Tersimpan; periksa bila perlu."))
+        return value
+
+    def clean(self):
+        cleaned_data = super().clean()
+        check_desa_in_kecamatan(self, cleaned_data)
+        nik = cleaned_data.get("nik")
+        if nik:
+            self.instance.nik = nik
+        elif not self.instance.pk:
+            self.instance.nik = None  # recorded explicitly as "no NIK", never as a placeholder
+        return cleaned_data
+
+
+class MemberEndForm(VersionedModelForm):
+    """A member leaves the cooperative: the date they left."""
+
+    class Meta:
+        model = Member
+        fields = ["left_on"]
+        widgets = {"left_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].required = True

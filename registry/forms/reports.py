@@ -1,0 +1,29 @@
+"""The yearly report (keragaan) form."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import YearlyReport
+from .cooperatives import DATE
+from .versioning import VersionedModelForm
+
+
+class YearlyReportForm(VersionedModelForm):
+    """Add or edit one book year's figures and RAT of a cooperative."""
+
+    class Meta:
+        model = YearlyReport
+        exclude = ["cooperative", "version"]
+        widgets = {"rat_date": DATE, "rat_reported_on": DATE}
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cooperative = cooperative
+        self.instance.cooperative = cooperative
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        taken = YearlyReport.objects.filter(cooperative=self.cooperative, year=year).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Laporan tahun ini sudah ada untuk koperasi ini."))
+        return year

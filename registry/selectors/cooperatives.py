@@ -1,0 +1,211 @@
+"""Reads for the staff workspace: the cooperative list and everything a profile shows."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import BoardMember, Cooperative, Member, YearlyReport, board_is_complete, last_full_year
+
+# Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
+HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "created_at", "updated_at"}
+NO_RAT_WARNING_YEARS = 2
+
+# What a complete cooperative record holds, for the data quality panel.
+COMPLETENESS_FIELDS = [
+    "nomor_induk", "legal_entity_number", "legal_entity_date", "address", "postcode", "latitude", "longitude",
+    "phone", "email", "ods_grade", "field_verified_on",
+]
+
+
+def cooperative_list(*, user):
+    """The cooperatives in the user's area, with what a list row shows (desa and kecamatan) joined."""
+    return Cooperative.objects.for_user(user).select_related("desa__kecamatan")
+
+
+@dataclass
+class YearRow:
+    report: YearlyReport
+    previous: YearlyReport | None
+
+    def _delta(self, name):
+        if self.previous is None:
+            return None
+        return getattr(self.report, name) - getattr(self.previous, name)
+
+    @property
+    def members_delta(self):
+        return None if self.previous is None else self.report.members_total - self.previous.members_total
+
+    @property
+    def assets_delta(self):
+        return self._delta("total_assets")
+
+    @property
+    def volume_delta(self):
+        return self._delta("business_volume")
+
+    @property
+    def shu_delta(self):
+        return self._delta("shu")
+
+
+@dataclass
+class HistoryEntry:
+    """One saved change of a record, as the profile shows it."""
+
+    kind: str  # "koperasi", "pengurus", "laporan", "anggota"
+    record: object
+    subject: str
+    changes: list = field(default_factory=list)
+
+    @property
+    def history_id(self):
+        return self.record.history_id
+
+
+@dataclass
+class DataQuality:
+    completeness: float
+    missing: list
+    issues: list
+
+
+def yearly_rows(reports):
+    """Reports newest first, each with the report of the year before (when there is one)."""
+    by_year = {report.year: report for report in reports}
+    return [YearRow(report, by_year.get(report.year - 1)) for report in sorted(reports, key=lambda r: -r.year)]
+
+
+def _diff(model, new, old):
+    if old is None:
+        return []
+    delta = new.diff_against(old, excluded_fields=HIDDEN_HISTORY_FIELDS & {f.name for f in model._meta.fields})
+    changes = []
+    for change in delta.changes:
+        model_field = model._meta.get_field(change.field)
+        label = str(model_field.verbose_name)
+        changes.append({"field": change.field, "label": label,
+                        "old": display_value(model_field, change.old), "new": display_value(model_field, change.new)})
+    return changes
+
+
+def display_value(model_field, value):
+    if value is None or value == "":
+        return "–"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Ya") if value else _("Tidak")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def history_entries(*, cooperative, limit=50):
+    """The latest changes to the cooperative, its board terms, yearly reports and members, newest first.
+
+    One query per model (history rows with their user); differences are computed in Python
+    between consecutive history rows of the same record.
+    """
+    sources = [
+        ("koperasi", Cooperative, Cooperative.history.filter(id=cooperative.pk)),
+        ("pengurus", BoardMember, BoardMember.history.filter(cooperative_id=cooperative.pk)),
+        ("laporan", YearlyReport, YearlyReport.history.filter(cooperative_id=cooperative.pk)),
+        ("anggota", Member, Member.history.filter(cooperative_id=cooperative.pk)),
+    ]
+    entries = []
+    for kind, model, records in sources:
+        records = list(records.select_related("history_user").order_by("id", "history_date", "history_id"))
+        previous = {}
+        for record in records:
+            old = previous.get(record.id)
+            previous[record.id] = record
+            entries.append(HistoryEntry(kind=kind, record=record, subject=_subject(kind, record),
+                                        changes=_diff(model, record, old)))
+    entries.sort(key=lambda e: (e.record.history_date, e.record.history_id), reverse=True)
+    return entries[:limit]
+
+
+def _subject(kind, record):
+    if kind == "koperasi":
+        return _("Data koperasi")
+    if kind == "laporan":
+        return _("Laporan tahun %(year)s") % {"year": record.year}
+    if kind == "pengurus":
+        return f"{record.name} ({dict(BoardMember.Role.choices).get(record.role, record.role)})"
+    return _("Anggota %(name)s") % {"name": record.name}
+
+
+def data_quality(*, cooperative, reports, current_roles, listed_members, today=None):
+    """Completeness of the record and the problems the office looks for, without further queries."""
+    today = today or timezone.localdate()
+    missing = [
+        str(Cooperative._meta.get_field(name).verbose_name)
+        for name in COMPLETENESS_FIELDS
+        if getattr(cooperative, name) in (None, "")
+    ]
+    completeness = 1 - len(missing) / len(COMPLETENESS_FIELDS)
+    issues = []
+    latest = max(reports, key=lambda r: r.year) if reports else None
+    if latest is not None and latest.members_total != listed_members:
+        issues.append(
+            _("Anggota dilaporkan %(reported)s (tahun %(year)s), tercatat di daftar %(listed)s.")
+            % {"reported": latest.members_total, "year": latest.year, "listed": listed_members}
+        )
+    if not board_is_complete(current_roles):
+        missing_roles = [str(BoardMember.Role(role).label) for role in BoardMember.REQUIRED_ROLES
+                         if role not in current_roles]
+        issues.append(_("Pengurus tidak lengkap: belum ada %(roles)s yang menjabat.")
+                      % {"roles": ", ".join(missing_roles)})
+    expired = cooperative.certificate_status == Cooperative.CertificateStatus.EXPIRED or (
+        cooperative.certificate_expiry is not None and cooperative.certificate_expiry < today
+    )
+    if expired:
+        issues.append(_("Sertifikat NIK sudah kedaluwarsa."))
+    rat_years = [r.year for r in reports if r.rat_held]
+    last_year = last_full_year(today)
+    if not rat_years:
+        issues.append(_("Belum ada RAT yang tercatat."))
+    elif last_year - max(rat_years) >= NO_RAT_WARNING_YEARS:
+        issues.append(_("Tidak ada RAT selama %(n)s tahun (terakhir tahun buku %(year)s).")
+                      % {"n": last_year - max(rat_years), "year": max(rat_years)})
+    return DataQuality(completeness=completeness, missing=missing, issues=issues)
+
+
+def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, today=None):
+    """Everything the profile shows besides the cooperative itself, in a fixed number of queries.
+
+    Queries: status steps with their user; board terms; yearly reports; member counts (listed and
+    active, one aggregate); one page of members; the history (one per model).
+    """
+    today = today or timezone.localdate()
+    status_changes = list(cooperative.status_changes.select_related("changed_by"))
+    board = list(cooperative.board_members.order_by("role", "-term_start", "id"))
+    current_board = [term for term in board if term.is_current(today)]
+    current_roles = {term.role for term in current_board}
+    reports = list(cooperative.yearly_reports.all())
+    counts = cooperative.members.aggregate(
+        listed=Count("id"), active=Count("id", filter=Q(left_on__isnull=True) | Q(left_on__gt=today))
+    )
+    members = cooperative.members.order_by("name", "id")
+    paginator = Paginator(members, members_per_page)
+    paginator.count = counts["listed"]  # already counted above: no second COUNT(*)
+    member_page = paginator.get_page(member_page)
+    return {
+        "status_changes": status_changes,
+        "board": board,
+        "current_board": current_board,
+        "board_complete": board_is_complete(current_roles),
+        "years": yearly_rows(reports),
+        "member_counts": counts,
+        "member_page": member_page,
+        "history": history_entries(cooperative=cooperative),
+        "quality": data_quality(
+            cooperative=cooperative, reports=reports, current_roles=current_roles,
+            listed_members=counts["active"], today=today,
+        ),
+    }

@@ -1,0 +1,153 @@
+"""The staff workspace for cooperatives: find, read, create, edit, change status."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django_filters.views import FilterView
+
+from ..filters.active import active_filters
+from ..filters.cooperatives import CooperativeFilter
+from ..forms.cooperatives import CooperativeForm, CooperativeStatusForm
+from ..mixins import NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..models import Cooperative
+from ..paginators import BoundedCountPaginator
+from ..selectors import cooperatives as selectors
+from ..services.cooperatives import cooperative_change_status
+
+LIST_QUERY_KEY = "koperasi_list_query"
+
+
+def list_url(request):
+    """The cooperative list as the user last filtered it (kept in the session)."""
+    query = request.session.get(LIST_QUERY_KEY, "")
+    return reverse("registry:cooperative_list") + (f"?{query}" if query else "")
+
+
+class CooperativeChildMixin:
+    """Views about one cooperative's board, members or reports: the cooperative in the user's area."""
+
+    def get_cooperative(self):
+        if not hasattr(self, "_cooperative"):
+            queryset = Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+            self._cooperative = get_object_or_404(queryset, pk=self.kwargs["cooperative_pk"])
+        return self._cooperative
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cooperative=self.get_cooperative(), back_url=list_url(self.request), **kwargs)
+
+
+class CooperativeListView(RegistryPermissionMixin, FilterView):
+    """Find a cooperative: search, filters, sorting, pages that stay fast at 130,000 rows."""
+
+    permission_required = "registry.view_cooperative"
+    filterset_class = CooperativeFilter
+    template_name = "registry/cooperatives/list.html"
+    paginate_by = 25
+    paginator_class = BoundedCountPaginator
+
+    def get_queryset(self):
+        return selectors.cooperative_list(user=self.request.user)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        whole_table = not self.active and self.request.user.area_codes is None
+        return self.paginator_class(
+            queryset, per_page, estimate_table=Cooperative._meta.db_table if whole_table else None, **kwargs
+        )
+
+    def get(self, request, *args, **kwargs):
+        query = request.GET.urlencode()
+        if request.session.get(LIST_QUERY_KEY, "") != query:
+            request.session[LIST_QUERY_KEY] = query  # "back to the list" keeps the filters
+        return super().get(request, *args, **kwargs)
+
+    @property
+    def active(self):
+        return active_filters(self.filterset, self.request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(active_filters=self.active, **kwargs)
+
+
+class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
+    """The profile: identity, status history, board, yearly figures, members, history, data quality."""
+
+    permission_required = "registry.view_cooperative"
+    template_name = "registry/cooperatives/detail.html"
+
+    def get_queryset(self):
+        return Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.cooperative_profile(
+            cooperative=self.object, member_page=self.request.GET.get("anggota", 1)
+        ))
+        context["back_url"] = list_url(self.request)
+        return context
+
+
+class CooperativeCreateView(RegistryPermissionMixin, CreateView):
+    permission_required = "registry.add_cooperative"
+    form_class = CooperativeForm
+    template_name = "registry/cooperatives/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Koperasi baru dicatat")
+        response = super().form_valid(form)
+        messages.success(self.request, _("Koperasi %(name)s tercatat.") % {"name": self.object.name})
+        return response
+
+    def get_success_url(self):
+        return reverse("registry:cooperative_detail", args=[self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back_url=list_url(self.request), **kwargs)
+
+
+class CooperativeUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView):
+    permission_required = "registry.change_cooperative"
+    form_class = CooperativeForm
+    template_name = "registry/cooperatives/form.html"
+
+    def get_queryset(self):
+        return Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return reverse("registry:cooperative_detail", args=[self.object.pk])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cooperative=self.object, back_url=list_url(self.request), **kwargs)
+
+
+class CooperativeStatusView(RegistryPermissionMixin, CooperativeChildMixin, FormView):
+    """Move the cooperative along its lifecycle; the reason is required and kept."""
+
+    permission_required = "registry.change_status"
+    form_class = CooperativeStatusForm
+    template_name = "registry/cooperatives/status_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cooperative": self.get_cooperative()}
+
+    def form_valid(self, form):
+        cooperative = self.get_cooperative()
+        try:
+            with transaction.atomic():
+                cooperative_change_status(cooperative=cooperative, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Status koperasi diubah menjadi %(status)s.")
+                         % {"status": cooperative.get_status_display()})
+        return redirect("registry:cooperative_detail", cooperative.pk)

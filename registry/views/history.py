@@ -1,0 +1,58 @@
+"""Undo one change from a cooperative's history (Admin Dinas), after a confirmation page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from ..mixins import RegistryPermissionMixin
+from ..models import BoardMember, Cooperative, Member, YearlyReport
+from ..selectors.cooperatives import display_value
+from ..services.history import history_revert, revertable_fields
+from .cooperatives import CooperativeChildMixin
+
+HISTORY_KINDS = {"koperasi": Cooperative, "pengurus": BoardMember, "laporan": YearlyReport, "anggota": Member}
+
+
+class HistoryRevertView(RegistryPermissionMixin, CooperativeChildMixin, TemplateView):
+    """GET shows what comes back; POST applies it as a new, versioned change with its reason."""
+
+    permission_required = "registry.revert_change"
+    template_name = "registry/cooperatives/revert_confirm.html"
+
+    def get_record(self):
+        model = HISTORY_KINDS.get(self.kwargs["kind"])
+        if model is None:
+            raise Http404
+        cooperative = self.get_cooperative()
+        record = get_object_or_404(model.history, history_id=self.kwargs["history_id"])
+        owner = record.id if model is Cooperative else record.cooperative_id
+        if owner != cooperative.pk:
+            raise Http404
+        instance = get_object_or_404(model.objects.for_user(self.request.user), pk=record.id)
+        return model, record, instance
+
+    def get_context_data(self, **kwargs):
+        model, record, instance = self.get_record()
+        rows = []
+        for name, old in revertable_fields(record).items():
+            model_field = model._meta.get_field(name)
+            rows.append({
+                "label": model_field.verbose_name,
+                "back": display_value(model_field, old),
+                "now": display_value(model_field, getattr(instance, model_field.attname)),
+            })
+        return super().get_context_data(record=record, instance=instance, rows=rows, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        model, record, instance = self.get_record()
+        try:
+            history_revert(record=record, instance=instance, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Perubahan #%(id)s dikembalikan.") % {"id": record.history_id})
+        return redirect("registry:cooperative_detail", self.get_cooperative().pk)

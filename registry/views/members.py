@@ -1,0 +1,171 @@
+"""Members: the list across cooperatives, one member, the logged NIK reveal, add/edit/end."""
+
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django_filters.views import FilterView
+
+from ..filters.active import active_filters
+from ..filters.members import MemberFilter
+from ..forms.people import MemberEndForm, MemberForm
+from ..mixins import NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..models import Member
+from ..paginators import BoundedCountPaginator
+from ..security import client_ip
+from ..selectors import members as selectors
+from ..services.members import member_reveal_nik
+from .cooperatives import CooperativeChildMixin
+
+
+class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
+    """Members across cooperatives, NIK masked; exact NIK search through the keyed hash."""
+
+    permission_required = "registry.view_member"
+    filterset_class = MemberFilter
+    template_name = "registry/members/list.html"
+    paginate_by = 50
+    paginator_class = BoundedCountPaginator
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        whole_table = not self.active and self.request.user.area_codes is None
+        table = Member._meta.db_table if whole_table else None
+        return self.paginator_class(queryset, per_page, estimate_table=table, **kwargs)
+
+    @property
+    def active(self):
+        return active_filters(self.filterset, self.request)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(active_filters=self.active, **kwargs)
+
+
+class MemberDuplicateListView(RegistryPermissionMixin, NoStoreMixin, ListView):
+    """People (the same NIK) listed in more than one cooperative of the user's area."""
+
+    permission_required = "registry.view_member"
+    template_name = "registry/members/duplicates.html"
+    paginate_by = 25
+    paginator_class = BoundedCountPaginator
+
+    def get_queryset(self):
+        return selectors.duplicate_nik_hashes(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hashes = [row["nik_hash"] for row in context["page_obj"]]
+        context["people"] = selectors.members_by_hash(user=self.request.user, hashes=hashes)
+        return context
+
+
+class MemberDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
+    """One member, NIK masked; Admin Dinas and Petugas may reveal it (logged)."""
+
+    permission_required = "registry.view_member"
+    template_name = "registry/members/detail.html"
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+
+@method_decorator(never_cache, name="dispatch")
+class MemberRevealView(RegistryPermissionMixin, NoStoreMixin, DetailView):
+    """POST only: log the reveal (who, whose, when, from where), then show the full NIK once."""
+
+    permission_required = "registry.reveal_nik"
+    template_name = "registry/members/detail.html"
+    http_method_names = ["post"]
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        revealed = member_reveal_nik(member=self.object, user=request.user, ip_address=client_ip(request))
+        return self.render_to_response(self.get_context_data(revealed_nik=revealed))
+
+
+class NikRevealListView(RegistryPermissionMixin, NoStoreMixin, ListView):
+    """Who revealed whose NIK, when: the audit trail for Admin Dinas."""
+
+    permission_required = "registry.view_nikreveal"
+    template_name = "registry/members/reveal_log.html"
+    paginate_by = 50
+    paginator_class = BoundedCountPaginator
+
+    def get_queryset(self):
+        return selectors.nik_reveals(user=self.request.user)
+
+
+def member_success_url(member):
+    return reverse("registry:member_detail", args=[member.pk])
+
+
+class MemberWarningsMixin:
+    def form_valid(self, form):
+        for warning in form.warnings:
+            messages.warning(self.request, warning)
+        return super().form_valid(form)
+
+
+class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeChildMixin, MemberWarningsMixin, CreateView):
+    permission_required = "registry.add_member"
+    form_class = MemberForm
+    template_name = "registry/cooperatives/child_form.html"
+    extra_context = {"title": _("Tambah anggota")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "cooperative": self.get_cooperative()}
+
+    def form_valid(self, form):
+        form.instance.cooperative = self.get_cooperative()
+        form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Anggota baru")
+        response = super().form_valid(form)
+        messages.success(self.request, _("Anggota %(name)s tercatat.") % {"name": self.object.name})
+        return response
+
+    def get_success_url(self):
+        return member_success_url(self.object)
+
+
+class MemberUpdateView(
+    RegistryPermissionMixin, NoStoreMixin, CooperativeChildMixin, MemberWarningsMixin, VersionedEditMixin, UpdateView
+):
+    permission_required = "registry.change_member"
+    form_class = MemberForm
+    template_name = "registry/cooperatives/child_form.html"
+    extra_context = {"title": _("Ubah anggota")}
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+    def get_cooperative(self):
+        return self.object.cooperative
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "cooperative": self.get_cooperative()}
+
+    def get_success_url(self):
+        return member_success_url(self.object)
+
+
+class MemberEndView(RegistryPermissionMixin, NoStoreMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
+    permission_required = "registry.change_member"
+    form_class = MemberEndForm
+    template_name = "registry/cooperatives/child_form.html"
+    extra_context = {"title": _("Anggota keluar")}
+    success_message = _("Tanggal keluar anggota tercatat.")
+
+    def get_queryset(self):
+        return selectors.member_list(user=self.request.user)
+
+    def get_cooperative(self):
+        return self.object.cooperative
+
+    def get_success_url(self):
+        return member_success_url(self.object)

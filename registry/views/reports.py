@@ -1,0 +1,50 @@
+"""A cooperative's yearly reports (keragaan) with the RAT: add and edit."""
+
+from django.contrib import messages
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, UpdateView
+
+from ..forms.reports import YearlyReportForm
+from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..models import YearlyReport
+from .cooperatives import CooperativeChildMixin
+
+
+def reports_url(cooperative_pk):
+    return reverse("registry:cooperative_detail", args=[cooperative_pk]) + "#laporan"
+
+
+class YearlyReportCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateView):
+    permission_required = "registry.add_yearlyreport"
+    form_class = YearlyReportForm
+    template_name = "registry/cooperatives/child_form.html"
+    extra_context = {"title": _("Tambah laporan tahunan")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cooperative": self.get_cooperative()}
+
+    def form_valid(self, form):
+        form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Laporan tahunan baru")
+        response = super().form_valid(form)
+        messages.success(self.request, _("Laporan tahun %(year)s tercatat.") % {"year": self.object.year})
+        return response
+
+    def get_success_url(self):
+        return reports_url(self.object.cooperative_id)
+
+
+class YearlyReportUpdateView(RegistryPermissionMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
+    permission_required = "registry.change_yearlyreport"
+    form_class = YearlyReportForm
+    template_name = "registry/cooperatives/child_form.html"
+    extra_context = {"title": _("Ubah laporan tahunan")}
+
+    def get_queryset(self):
+        return YearlyReport.objects.for_user(self.request.user).filter(cooperative=self.kwargs["cooperative_pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cooperative": self.get_cooperative()}
+
+    def get_success_url(self):
+        return reports_url(self.object.cooperative_id)

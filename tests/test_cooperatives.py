@@ -1,0 +1,458 @@
+"""The cooperative list, profile and forms of the staff workspace (issue 3)."""
+
+import datetime
+from unittest import mock
+
+from django.test import TestCase
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from registry.filters.cooperatives import search_words
+from registry.models import Cooperative, Desa, StatusChange, last_full_year
+from registry.paginators import BoundedCountPaginator
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_SELATAN,
+    SANGATTA_UTARA,
+    first_desa,
+    make_board_member,
+    make_cooperative,
+    make_member,
+    make_report,
+    make_user,
+)
+
+
+def full_board(cooperative, **fields):
+    for role in ("ketua", "sekretaris", "bendahara", "pengawas"):
+        make_board_member(cooperative, role, **fields)
+
+
+def names(response):
+    return sorted(c.name for c in response.context["object_list"])
+
+
+class CooperativeListFilterTests(TestCase):
+    """One test per query-string parameter of /koperasi/."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.sawit = make_cooperative(
+            name="Koperasi Sawit Jaya Makmur", nomor_induk="6408040012345", kecamatan=SANGATTA_UTARA,
+            legal_entity_number="006385/BH/M.KUKM.2/XI/2017", jenis="produsen", kelompok="perkebunan",
+            certificate_status="expired",
+        )
+        cls.usaha = make_cooperative(
+            name="KSP Usaha Bersama", kecamatan=SANGATTA_SELATAN, jenis="simpan_pinjam", kelompok="karyawan",
+            legal_entity_number="AHU-0000667.AH.01.27.TAHUN 2020", merah_putih=True, status="tidak_aktif",
+        )
+        cls.wahau = make_cooperative(
+            name="KUD Wahau Sejahtera", kecamatan=MUARA_WAHAU, jenis="konsumen", kelompok="kud", status="dibubarkan",
+        )
+        make_report(cls.sawit, 2023, rat_date=datetime.date(2024, 3, 10))
+        make_report(cls.usaha, 2023)  # a report without a RAT
+        make_report(cls.wahau, 2022, rat_date=datetime.date(2023, 4, 1))
+        full_board(cls.sawit)
+        full_board(cls.usaha, ended_on=datetime.date(2024, 1, 1))  # ended: no longer current
+
+    def get(self, query):
+        self.client.force_login(self.petugas)
+        response = self.client.get(f"/koperasi/?{query}")
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_no_filter_lists_all_by_name(self):
+        response = self.get("")
+        self.assertEqual([c.name for c in response.context["object_list"]],
+                         ["KSP Usaha Bersama", "KUD Wahau Sejahtera", "Koperasi Sawit Jaya Makmur"])
+
+    def test_q_several_words_any_order_any_case_partial(self):
+        self.assertEqual(names(self.get("q=makmur+SAWIT")), ["Koperasi Sawit Jaya Makmur"])
+        self.assertEqual(names(self.get("q=sejah+kud")), ["KUD Wahau Sejahtera"])
+        self.assertEqual(names(self.get("q=sawit+wahau")), [])
+
+    def test_q_nomor_induk_and_legal_entity_number(self):
+        self.assertEqual(names(self.get("q=0012345")), ["Koperasi Sawit Jaya Makmur"])
+        self.assertEqual(names(self.get("q=ahu-0000667")), ["KSP Usaha Bersama"])
+        self.assertEqual(names(self.get("q=M.KUKM.2")), ["Koperasi Sawit Jaya Makmur"])
+
+    def test_kecamatan(self):
+        self.assertEqual(names(self.get(f"kecamatan={MUARA_WAHAU}")), ["KUD Wahau Sejahtera"])
+
+    def test_desa(self):
+        self.assertEqual(names(self.get(f"desa={first_desa(SANGATTA_SELATAN).code}")), ["KSP Usaha Bersama"])
+
+    def test_jenis(self):
+        self.assertEqual(names(self.get("jenis=simpan_pinjam")), ["KSP Usaha Bersama"])
+
+    def test_kelompok(self):
+        self.assertEqual(names(self.get("kelompok=kud")), ["KUD Wahau Sejahtera"])
+
+    def test_status(self):
+        self.assertEqual(names(self.get("status=dibubarkan")), ["KUD Wahau Sejahtera"])
+
+    def test_status_nik(self):
+        self.assertEqual(names(self.get("status_nik=expired")), ["Koperasi Sawit Jaya Makmur"])
+
+    def test_merah_putih(self):
+        self.assertEqual(names(self.get("merah_putih=true")), ["KSP Usaha Bersama"])
+        self.assertEqual(len(names(self.get("merah_putih=false"))), 2)
+
+    def test_rat_tahun(self):
+        self.assertEqual(names(self.get("rat_tahun=2023")), ["Koperasi Sawit Jaya Makmur"])
+        self.assertEqual(names(self.get("rat_tahun=2022")), ["KUD Wahau Sejahtera"])
+
+    def test_pengurus_lengkap(self):
+        self.assertEqual(names(self.get("pengurus_lengkap=true")), ["Koperasi Sawit Jaya Makmur"])
+        self.assertEqual(names(self.get("pengurus_lengkap=false")), ["KSP Usaha Bersama", "KUD Wahau Sejahtera"])
+
+    def test_urut(self):
+        def order(query):
+            return [c.name for c in self.get(query).context["object_list"]]
+        self.assertEqual(order("urut=-nama")[0], "Koperasi Sawit Jaya Makmur")
+        self.assertEqual(order("urut=kecamatan"), ["KUD Wahau Sejahtera", "KSP Usaha Bersama",
+                                                   "Koperasi Sawit Jaya Makmur"])  # Muara Wahau, Sangatta S., U.
+        self.assertEqual(order("urut=status"), ["Koperasi Sawit Jaya Makmur", "KUD Wahau Sejahtera",
+                                                "KSP Usaha Bersama"])  # aktif, dibubarkan, tidak_aktif
+        Cooperative.objects.filter(pk=self.usaha.pk).update(updated_at=timezone.now() + datetime.timedelta(days=1))
+        self.assertEqual(order("urut=-diperbarui")[0], "KSP Usaha Bersama")
+
+    def test_page(self):
+        for n in range(30):
+            make_cooperative(name=f"Koperasi Tambahan {n:02d}")
+        response = self.get("page=2")
+        self.assertEqual(response.context["page_obj"].number, 2)
+        self.assertEqual(len(response.context["object_list"]), 33 - 25)
+        self.assertContains(response, "<strong>33</strong> koperasi", html=False)
+
+    def test_active_filters_are_shown_and_removable_one_by_one(self):
+        response = self.get("status=aktif&jenis=produsen&q=sawit")
+        active = {f.name: f for f in response.context["active_filters"]}
+        self.assertEqual(set(active), {"status", "jenis", "q"})
+        self.assertEqual(active["status"].value, "Aktif")
+        self.assertEqual(active["status"].remove_url, "/koperasi/?jenis=produsen&q=sawit")
+        self.assertContains(response, 'href="/koperasi/?jenis=produsen&amp;q=sawit"')
+        self.assertContains(response, "Hapus semua saringan")
+
+    def test_filter_state_survives_going_into_a_record_and_back(self):
+        self.get("status=aktif&q=sawit&page=1")
+        response = self.client.get(f"/koperasi/{self.sawit.pk}/")
+        self.assertEqual(response.context["back_url"], "/koperasi/?status=aktif&q=sawit&page=1")
+        self.assertContains(response, 'href="/koperasi/?status=aktif&amp;q=sawit&amp;page=1"')
+
+    def test_constant_queries_whatever_the_number_of_rows(self):
+        self.client.force_login(self.petugas)
+        self.client.get("/koperasi/?status=aktif")  # warm caches; stores the list's query in the session
+        for n in range(40):
+            make_cooperative(name=f"Koperasi Banyak {n}")
+        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
+        # 6 bounded count, 7 page of rows (desa and kecamatan joined), 8 kecamatan choices of the filter form,
+        # 9 desa choices of the filter form, 10 user's groups (header role).
+        with self.assertNumQueries(10):
+            response = self.client.get("/koperasi/?status=aktif")
+        self.assertEqual(len(response.context["object_list"]), 25)
+
+    def test_constant_queries_for_a_limited_petugas(self):
+        limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        self.client.force_login(limited)
+        self.client.get("/koperasi/")
+        for n in range(30):
+            make_cooperative(name=f"Koperasi Banyak {n}")
+        # As above (10), plus 11: kecamatan names of the header's area label.
+        with self.assertNumQueries(11):
+            self.client.get("/koperasi/")
+
+
+class BoundedCountTests(TestCase):
+    def test_beyond_the_limit_the_count_is_a_bound_said_as_such(self):
+        for n in range(6):
+            make_cooperative(name=f"Koperasi {n}")
+        self.client.force_login(make_user("Petugas"))
+        with mock.patch.object(BoundedCountPaginator, "count_limit", 4):
+            response = self.client.get("/koperasi/")
+            paginator = response.context["paginator"]
+            self.assertFalse(paginator.count_is_exact)
+            self.assertEqual(paginator.count, 5)
+            self.assertContains(response, "lebih dari 4 koperasi")
+
+
+class AreaLimitedListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        cls.inside = make_cooperative(kecamatan=SANGATTA_UTARA, name="Koperasi Dalam")
+        cls.outside = make_cooperative(kecamatan=MUARA_WAHAU, name="Koperasi Luar")
+
+    def test_sees_counts_and_chooses_only_their_area(self):
+        self.client.force_login(self.limited)
+        response = self.client.get("/koperasi/")
+        self.assertEqual(names(response), ["Koperasi Dalam"])
+        self.assertEqual(response.context["paginator"].count, 1)
+        kecamatan_codes = [k.code for k in response.context["filter"].form.fields["kecamatan"].queryset]
+        self.assertEqual(kecamatan_codes, [SANGATTA_UTARA])
+        self.assertNotContains(response, "Koperasi Luar")
+        self.assertNotContains(response, "Muara Wahau")
+
+    def test_filtering_on_a_kecamatan_outside_finds_nothing(self):
+        self.client.force_login(self.limited)
+        self.assertEqual(names(self.client.get(f"/koperasi/?kecamatan={MUARA_WAHAU}")), [])
+        self.assertEqual(names(self.client.get("/koperasi/?q=luar")), [])
+
+    def test_form_offers_only_desa_of_their_area(self):
+        self.client.force_login(self.limited)
+        form = self.client.get(f"/koperasi/{self.inside.pk}/ubah/").context["form"]
+        self.assertEqual({d.kecamatan_id for d in form.fields["desa"].queryset}, {SANGATTA_UTARA})
+        groups = [label for label, _ in form.fields["desa"].widget.choices[1:]]
+        self.assertEqual(groups, ["Sangatta Utara"])
+
+
+class SearchPropertyTests(HypothesisTestCase):
+    """Whatever the words of a name, any of them in any order and case, or a part, finds it."""
+
+    @settings(max_examples=25, deadline=None)
+    @given(
+        words=st.lists(st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=8), min_size=1, max_size=4),
+        data=st.data(),
+    )
+    def test_found_by_its_words_in_any_order(self, words, data):
+        user = make_user("Petugas")
+        cooperative = make_cooperative(name="Koperasi " + " ".join(words))
+        chosen = data.draw(st.permutations(words))
+        typed = " ".join(data.draw(st.sampled_from([w, w.upper(), w[:3], w[1:].title()])) for w in chosen)
+        self.client.force_login(user)
+        found = self.client.get("/koperasi/", {"q": typed}).context["object_list"]
+        self.assertIn(cooperative, list(found))
+
+    @given(st.text())
+    def test_search_words_never_empty(self, value):
+        self.assertTrue(all(word.strip() for word in search_words(value)))
+
+
+class CooperativeProfileTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.cooperative = make_cooperative(name="Koperasi Sawit Jaya", certificate_status="expired")
+        year = last_full_year()
+        make_report(cls.cooperative, year - 3, members_male=10, members_female=5, total_assets=1_000_000,
+                    rat_date=datetime.date(year - 2, 3, 1))
+        make_report(cls.cooperative, year - 2, members_male=12, members_female=8, total_assets=1_500_000)
+        make_board_member(cls.cooperative, "ketua", name="Budi Santoso")
+        for n in range(3):
+            make_member(cls.cooperative, nik=f"64080412039{n:05d}", name=f"Anggota {n}")
+
+    def test_profile_shows_every_section(self):
+        self.client.force_login(self.petugas)
+        response = self.client.get(f"/koperasi/{self.cooperative.pk}/")
+        self.assertEqual(response["Cache-Control"].count("no-store"), 1)
+        for text in ["Identitas dan badan hukum", "Budi Santoso", "tidak lengkap", "************0001",
+                     "Riwayat perubahan", "Mutu data"]:
+            self.assertContains(response, text)
+        self.assertNotContains(response, "6408041203900001")
+        years = response.context["years"]
+        self.assertEqual([r.report.year for r in years], [last_full_year() - 2, last_full_year() - 3])
+        self.assertEqual((years[0].members_delta, years[0].assets_delta), (5, 500_000))
+        self.assertContains(response, "(+5)")
+
+    def test_data_quality_panel(self):
+        self.client.force_login(self.petugas)
+        quality = self.client.get(f"/koperasi/{self.cooperative.pk}/").context["quality"]
+        issues = " ".join(quality.issues)
+        self.assertIn("Anggota dilaporkan 20", issues)
+        self.assertIn("tercatat di daftar 3", issues)
+        self.assertIn("Pengurus tidak lengkap", issues)
+        self.assertIn("Sertifikat NIK sudah kedaluwarsa", issues)
+        self.assertIn("Tidak ada RAT selama 3 tahun", issues)
+        self.assertLess(quality.completeness, 0.5)
+        self.assertIn("telepon", quality.missing)
+
+    def test_constant_queries(self):
+        self.client.force_login(self.petugas)
+        url = f"/koperasi/{self.cooperative.pk}/"
+        self.client.get(url)
+        for n in range(30):
+            make_member(self.cooperative, nik=f"64080412039{n + 100:05d}")
+            make_board_member(self.cooperative, "pengawas")
+        make_report(self.cooperative, last_full_year(), members_male=1)
+        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 cooperative with desa
+        # and kecamatan, 7 status steps with their user, 8 board terms, 9 yearly reports, 10 member counts
+        # (listed, active), 11 one page of members, 12-15 history of cooperative, board, reports, members
+        # (each with its user), 16 user's groups (header role).
+        with self.assertNumQueries(16):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["member_page"].object_list), 20)
+
+
+class CooperativeFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas", first_name="Rahmat")
+        cls.desa = first_desa(SANGATTA_UTARA)
+
+    def data(self, **overrides):
+        data = {
+            "name": "Koperasi Produsen Maju", "nomor_induk": "", "certificate_status": "belum",
+            "jenis": "produsen", "bentuk": "primer", "membership_area": "kabupaten", "kelompok": "perkebunan",
+            "sector": "perkebunan_sawit", "pattern": "konvensional", "desa": self.desa.code,
+            "kecamatan": SANGATTA_UTARA, "version": 1, "palm_oil": "on",
+        }
+        data.update(overrides)
+        return data
+
+    def test_create(self):
+        self.client.force_login(self.petugas)
+        response = self.client.post("/koperasi/tambah/", self.data(nomor_induk="6408040000001"))
+        cooperative = Cooperative.objects.get(name="Koperasi Produsen Maju")
+        self.assertRedirects(response, f"/koperasi/{cooperative.pk}/")
+        self.assertEqual(cooperative.nomor_induk, "6408040000001")
+        record = cooperative.history.first()
+        self.assertEqual((record.history_user, record.history_change_reason), (self.petugas, "Koperasi baru dicatat"))
+
+    def test_blank_nomor_induk_is_stored_as_none(self):
+        self.client.force_login(self.petugas)
+        self.client.post("/koperasi/tambah/", self.data())
+        self.assertIsNone(Cooperative.objects.get(name="Koperasi Produsen Maju").nomor_induk)
+
+    def test_errors_are_indonesian_next_to_their_field_and_input_is_kept(self):
+        make_cooperative(nomor_induk="6408040000001")
+        self.client.force_login(self.petugas)
+        for overrides, field, message in [
+            ({"nomor_induk": "64-08"}, "nomor_induk", "Nomor Induk Koperasi hanya berisi angka 0-9"),
+            ({"nomor_induk": "6408040000001"}, "nomor_induk", "sudah dipakai koperasi lain"),
+            ({"certificate_status": "sudah"}, "certificate_expiry", "harus punya tanggal berlaku sampai"),
+            ({"kecamatan": MUARA_WAHAU}, "desa", "tidak berada di kecamatan yang dipilih"),
+            ({"name": ""}, "name", "Bidang ini tidak boleh kosong"),
+        ]:
+            with self.subTest(field=field):
+                response = self.client.post("/koperasi/tambah/", self.data(**overrides, phone="0811-555"))
+                self.assertEqual(response.status_code, 200)
+                errors = " ".join(response.context["form"].errors.get(field, []))
+                self.assertIn(message, errors)
+                self.assertContains(response, 'value="0811-555"')
+
+    def test_limited_petugas_cannot_choose_a_desa_outside(self):
+        limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        self.client.force_login(limited)
+        outside = first_desa(MUARA_WAHAU)
+        response = self.client.post("/koperasi/tambah/", self.data(desa=outside.code, kecamatan=""))
+        self.assertIn("desa", response.context["form"].errors)
+        self.assertFalse(Cooperative.objects.filter(desa=outside).exists())
+
+    def test_edit_keeps_history_with_reason(self):
+        cooperative = make_cooperative(name="Koperasi Lama")
+        self.client.force_login(self.petugas)
+        data = self.data(name="Koperasi Baru", change_reason="Salah ketik nama")
+        response = self.client.post(f"/koperasi/{cooperative.pk}/ubah/", data)
+        self.assertRedirects(response, f"/koperasi/{cooperative.pk}/")
+        cooperative.refresh_from_db()
+        self.assertEqual((cooperative.name, cooperative.version), ("Koperasi Baru", 2))
+        record = cooperative.history.first()
+        self.assertEqual((record.history_user, record.history_change_reason), (self.petugas, "Salah ketik nama"))
+        profile = self.client.get(f"/koperasi/{cooperative.pk}/")
+        self.assertContains(profile, "Nama koperasi: <del>Koperasi Lama</del> → <ins>Koperasi Baru</ins>")
+        self.assertContains(profile, "<strong>Rahmat</strong>")
+        self.assertContains(profile, "Salah ketik nama")
+
+    def test_second_editor_is_refused_and_keeps_their_input(self):
+        cooperative = make_cooperative(name="Koperasi Rebutan", phone="0811")
+        other = make_user("Petugas", username="sari")
+        url = f"/koperasi/{cooperative.pk}/ubah/"
+        self.client.force_login(other)
+        self.assertEqual(self.client.get(url).context["form"]["version"].value(), 1)
+        self.client.post(url, self.data(name="Koperasi Rebutan", phone="0812"))  # first editor saves
+        self.client.force_login(self.petugas)
+        response = self.client.post(url, self.data(name="Koperasi Rebutan Baru", phone="0811"))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "sudah diubah orang lain")
+        self.assertContains(response, 'value="Koperasi Rebutan Baru"')
+        conflict = response.context["conflict"]
+        self.assertEqual(conflict.changed_by, other)
+        self.assertEqual([(c.field, c.old, c.new) for c in conflict.changes], [("phone", "0811", "0812")])
+        self.assertEqual(response.context["form"]["version"].value(), 2)
+        cooperative.refresh_from_db()
+        self.assertEqual((cooperative.name, cooperative.phone), ("Koperasi Rebutan", "0812"))
+        # Saving again from the new version is a deliberate overwrite.
+        response = self.client.post(url, self.data(name="Koperasi Rebutan Baru", phone="0812", version=2))
+        self.assertEqual(response.status_code, 302)
+
+
+class CooperativeStatusTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.cooperative = make_cooperative()
+
+    def test_change_with_reason_is_kept(self):
+        self.client.force_login(self.petugas)
+        url = f"/koperasi/{self.cooperative.pk}/status/"
+        response = self.client.post(url, {"to_status": "tidak_aktif", "changed_on": "2025-01-31",
+                                          "reason": "Tidak RAT 3 tahun"})
+        self.assertRedirects(response, f"/koperasi/{self.cooperative.pk}/")
+        step = StatusChange.objects.get(cooperative=self.cooperative)
+        self.assertEqual((step.from_status, step.to_status, step.reason, step.changed_by),
+                         ("aktif", "tidak_aktif", "Tidak RAT 3 tahun", self.petugas))
+        self.assertContains(self.client.get(f"/koperasi/{self.cooperative.pk}/"), "Tidak RAT 3 tahun")
+
+    def test_reason_required_and_transition_checked(self):
+        self.client.force_login(self.petugas)
+        url = f"/koperasi/{self.cooperative.pk}/status/"
+        response = self.client.post(url, {"to_status": "tidak_aktif", "changed_on": "2025-01-31", "reason": "  "})
+        self.assertIn("reason", response.context["form"].errors)
+        response = self.client.post(url, {"to_status": "dibubarkan", "changed_on": "2025-01-31", "reason": "x"})
+        self.assertIn("to_status", response.context["form"].errors)
+        self.assertFalse(StatusChange.objects.exists())
+
+
+class BoardAndReportFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.cooperative = make_cooperative()
+
+    def test_add_edit_and_end_a_term(self):
+        self.client.force_login(self.petugas)
+        base = f"/koperasi/{self.cooperative.pk}/pengurus/"
+        response = self.client.post(base + "tambah/", {"name": "Siti Aminah", "role": "sekretaris",
+                                                       "term_start": "2023-01-01", "version": 1})
+        self.assertEqual(response.status_code, 302)
+        term = self.cooperative.board_members.get()
+        response = self.client.post(base + f"{term.pk}/ubah/", {"name": "Siti Aminah", "role": "sekretaris",
+                                                                 "term_start": "2023-01-01", "term_end": "2022-01-01",
+                                                                 "version": 1})
+        self.assertIn("Akhir masa jabatan harus setelah mulai menjabat.", response.context["form"].errors["term_end"])
+        response = self.client.post(base + f"{term.pk}/akhiri/", {"ended_on": "2024-06-30", "version": 1})
+        self.assertEqual(response.status_code, 302)
+        term.refresh_from_db()
+        self.assertEqual((term.ended_on, term.version), (datetime.date(2024, 6, 30), 2))
+
+    def test_report_add_duplicate_year_and_rat_rules(self):
+        self.client.force_login(self.petugas)
+        url = f"/koperasi/{self.cooperative.pk}/laporan/tambah/"
+        data = {"year": 2024, "members_male": 10, "members_female": 5, "employees": 0, "managers": 0,
+                "modal_sendiri": 0, "modal_luar": 0, "total_assets": 0, "business_volume": 0, "revenue": 0,
+                "expenses": 0, "shu": 0, "cash": 0, "financial_report": "tidak_ada", "version": 1,
+                "rat_quorum": "unknown"}
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        response = self.client.post(url, data)
+        self.assertIn("Laporan tahun ini sudah ada untuk koperasi ini.", response.context["form"].errors["year"])
+        response = self.client.post(url, {**data, "year": 2025, "rat_reported_on": "2026-01-01"})
+        self.assertIn("Isi tanggal RAT lebih dulu.", response.context["form"].errors["rat_reported_on"])
+        report = self.cooperative.yearly_reports.get()
+        response = self.client.post(f"/koperasi/{self.cooperative.pk}/laporan/{report.pk}/ubah/",
+                                    {**data, "members_male": 11})
+        self.assertEqual(response.status_code, 302)
+        report.refresh_from_db()
+        self.assertEqual((report.members_male, report.version), (11, 2))
+
+
+class DesaChoiceTests(TestCase):
+    def test_desa_select_grouped_by_kecamatan(self):
+        self.client.force_login(make_user("Petugas"))
+        response = self.client.get("/koperasi/tambah/")
+        self.assertContains(response, '<optgroup label="Sangatta Utara">')
+        self.assertContains(response, "data-kecamatan-select")
+        self.assertEqual(len(response.context["form"].fields["kecamatan"].choices), 19)
+        self.assertEqual(Desa.objects.count(), 141)

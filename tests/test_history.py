@@ -1,0 +1,94 @@
+"""Every change kept with user, time and reason; shown as differences; one change reverted by Admin Dinas."""
+
+from django.test import TestCase
+
+from registry.models import Cooperative
+from tests.builders import make_cooperative, make_report, make_user
+
+
+class HistoryAndRevertTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = make_user("Admin Dinas")
+        cls.petugas = make_user("Petugas", first_name="Rahmat")
+
+    def setUp(self):
+        self.cooperative = make_cooperative(name="Koperasi Asli", phone="0811")
+
+    def edit(self, user, version, **fields):
+        cooperative = Cooperative.objects.get(pk=self.cooperative.pk)
+        data = {
+            "name": cooperative.name, "phone": cooperative.phone, "certificate_status": "belum", "jenis": "produsen",
+            "bentuk": "primer", "membership_area": "kabupaten", "kelompok": "perkebunan", "sector": "perkebunan_sawit",
+            "pattern": "konvensional", "desa": cooperative.desa_id, "palm_oil": "on", "version": version,
+        }
+        data.update(fields)
+        self.client.force_login(user)
+        response = self.client.post(f"/koperasi/{cooperative.pk}/ubah/", data)
+        self.assertEqual(response.status_code, 302)
+
+    def test_every_change_has_user_time_reason_and_readable_difference(self):
+        self.edit(self.petugas, 1, name="Koperasi Baru", change_reason="Nama resmi dari akta")
+        self.client.force_login(self.petugas)
+        entries = self.client.get(f"/koperasi/{self.cooperative.pk}/").context["history"]
+        latest = entries[0]
+        self.assertEqual(latest.record.history_user, self.petugas)
+        self.assertEqual(latest.record.history_change_reason, "Nama resmi dari akta")
+        self.assertEqual(latest.changes, [{"field": "name", "label": "nama koperasi",
+                                           "old": "Koperasi Asli", "new": "Koperasi Baru"}])
+
+    def test_history_covers_reports_and_status(self):
+        report = make_report(self.cooperative, 2024, members_male=3)
+        report.members_male = 4
+        report.version = 2
+        report._change_reason = "Koreksi"
+        report.save()
+        self.client.force_login(self.petugas)
+        entries = self.client.get(f"/koperasi/{self.cooperative.pk}/").context["history"]
+        report_changes = [e for e in entries if e.kind == "laporan" and e.changes]
+        self.assertEqual(report_changes[0].changes[0]["old"], "3")
+        self.assertEqual(report_changes[0].subject, "Laporan tahun 2024")
+
+    def test_admin_reverts_one_change_after_confirming(self):
+        self.edit(self.petugas, 1, name="Koperasi Salah", phone="0899")
+        self.edit(self.petugas, 2, email="kop@example.id")
+        change = self.cooperative.history.get(version=2)
+        url = f"/koperasi/{self.cooperative.pk}/riwayat/koperasi/{change.history_id}/kembalikan/"
+        self.client.force_login(self.admin)
+        confirm = self.client.get(url)
+        self.assertContains(confirm, "Koperasi Salah")
+        self.assertContains(confirm, "Koperasi Asli")
+        response = self.client.post(url)
+        self.assertRedirects(response, f"/koperasi/{self.cooperative.pk}/")
+        self.cooperative.refresh_from_db()
+        # The reverted change's fields come back; the later, unrelated change stays.
+        self.assertEqual((self.cooperative.name, self.cooperative.phone, self.cooperative.email),
+                         ("Koperasi Asli", "0811", "kop@example.id"))
+        self.assertEqual(self.cooperative.version, 4)
+        latest = self.cooperative.history.first()
+        self.assertEqual(latest.history_change_reason, f"Kembalikan perubahan #{change.history_id}")
+        self.assertEqual(latest.history_user, self.admin)
+
+    def test_a_creation_cannot_be_reverted(self):
+        created = self.cooperative.history.get(history_type="+")
+        self.client.force_login(self.admin)
+        url = f"/koperasi/{self.cooperative.pk}/riwayat/koperasi/{created.history_id}/kembalikan/"
+        response = self.client.post(url, follow=True)
+        self.assertContains(response, "tidak bisa dikembalikan")
+
+    def test_petugas_cannot_revert_and_revert_is_scoped_to_the_cooperative(self):
+        self.edit(self.petugas, 1, name="Koperasi Salah")
+        change = self.cooperative.history.get(version=2)
+        url = f"/koperasi/{self.cooperative.pk}/riwayat/koperasi/{change.history_id}/kembalikan/"
+        self.client.force_login(self.petugas)
+        self.assertEqual(self.client.post(url).status_code, 403)
+        other = make_cooperative()
+        self.client.force_login(self.admin)
+        self.assertEqual(
+            self.client.get(f"/koperasi/{other.pk}/riwayat/koperasi/{change.history_id}/kembalikan/").status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/rahasia/{change.history_id}/kembalikan/")
+            .status_code, 404,
+        )
+        self.assertContains(self.client.get(f"/koperasi/{self.cooperative.pk}/"), "Kembalikan perubahan ini")

@@ -1,0 +1,215 @@
+"""Members across cooperatives: filters, exact NIK search, duplicates, logged NIK reveal, forms."""
+
+import datetime
+
+from django.test import TestCase
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
+
+from registry.models import Member, NikReveal
+from tests.builders import MUARA_WAHAU, SANGATTA_UTARA, make_cooperative, make_member, make_user
+
+NIK_A = "6408041203900001"
+NIK_B = "6408045507850002"  # a woman: day of birth + 40
+
+
+def names(response):
+    return sorted(m.name for m in response.context["object_list"])
+
+
+class MemberListFilterTests(TestCase):
+    """One test per query-string parameter of /anggota/."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.sawit = make_cooperative(name="Koperasi Sawit", kecamatan=SANGATTA_UTARA)
+        cls.wahau = make_cooperative(name="KUD Wahau", kecamatan=MUARA_WAHAU)
+        make_member(cls.sawit, nik=NIK_A, name="Ahmad", sex="L")
+        make_member(cls.sawit, nik=NIK_B, name="Siti", sex="P", left_on=datetime.date(2020, 1, 1))
+        make_member(cls.wahau, nik=NIK_A, name="Ahmad W", sex="L")
+        make_member(cls.wahau, nik=None, name="Tanpa NIK", sex="P")
+
+    def get(self, query=""):
+        self.client.force_login(self.petugas)
+        response = self.client.get(f"/anggota/?{query}")
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_no_filter_masks_every_nik_and_is_never_cached(self):
+        response = self.get()
+        self.assertEqual(len(response.context["object_list"]), 4)
+        self.assertContains(response, "************0001")
+        self.assertNotContains(response, NIK_A)
+        self.assertIn("no-store", response["Cache-Control"])
+
+    def test_koperasi(self):
+        self.assertEqual(names(self.get(f"koperasi={self.wahau.pk}")), ["Ahmad W", "Tanpa NIK"])
+
+    def test_kecamatan(self):
+        self.assertEqual(names(self.get(f"kecamatan={SANGATTA_UTARA}")), ["Ahmad", "Siti"])
+
+    def test_jenis_kelamin(self):
+        self.assertEqual(names(self.get("jenis_kelamin=P")), ["Siti", "Tanpa NIK"])
+
+    def test_aktif(self):
+        self.assertEqual(names(self.get("aktif=false")), ["Siti"])
+        self.assertEqual(len(names(self.get("aktif=true"))), 3)
+
+    def test_nik_exact_through_the_hash(self):
+        self.assertEqual(names(self.get(f"nik={NIK_A}")), ["Ahmad", "Ahmad W"])
+        self.assertEqual(names(self.get("nik=6408.0412.0390.0001")), ["Ahmad", "Ahmad W"])
+        self.assertEqual(names(self.get("nik=0001")), [])  # never a partial match
+        self.assertEqual(names(self.get("nik=64080412039000x1")), [])
+
+    def test_q_name(self):
+        self.assertEqual(names(self.get("q=siti")), ["Siti"])
+
+    def test_constant_queries(self):
+        self.client.force_login(self.petugas)
+        self.client.get("/anggota/")
+        for n in range(30):
+            make_member(self.sawit, nik=f"64080412039{n + 10:05d}")
+        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 bounded count,
+        # 7 page of members (cooperative, desa, kecamatan joined), 8 kecamatan choices of the filter form,
+        # 9 user's groups (header role).
+        with self.assertNumQueries(9):
+            response = self.client.get("/anggota/")
+        self.assertEqual(len(response.context["object_list"]), 34)
+
+
+class MemberNikPropertyTests(HypothesisTestCase):
+    @settings(max_examples=20, deadline=None)
+    @given(serial=st.integers(min_value=1, max_value=9999), day=st.integers(1, 28), women=st.booleans(),
+           separator=st.sampled_from(["", " ", ".", "-"]))
+    def test_any_valid_nik_is_found_exactly_however_it_is_typed(self, serial, day, women, separator):
+        nik = f"640804{day + (40 if women else 0):02d}0390{serial:04d}"
+        member = make_member(make_cooperative(), nik=nik)
+        typed = separator.join([nik[:6], nik[6:12], nik[12:]])
+        self.client.force_login(make_user("Petugas"))
+        found = list(self.client.get("/anggota/", {"nik": typed}).context["object_list"])
+        self.assertEqual(found, [member])
+
+
+class DuplicateMemberTests(TestCase):
+    def test_people_listed_in_several_cooperatives(self):
+        a, b, c = (make_cooperative(kecamatan=SANGATTA_UTARA) for _ in range(3))
+        outside = make_cooperative(kecamatan=MUARA_WAHAU)
+        make_member(a, nik=NIK_A, name="Ahmad di A")
+        make_member(b, nik=NIK_A, name="Ahmad di B")
+        make_member(c, nik=NIK_B, name="Siti di C")
+        make_member(outside, nik=NIK_B, name="Siti di luar")
+        self.client.force_login(make_user("Petugas"))
+        people = self.client.get("/anggota/ganda/").context["people"]
+        self.assertEqual(sorted(sorted(m.name for m in group) for group in people),
+                         [["Ahmad di A", "Ahmad di B"], ["Siti di C", "Siti di luar"]])
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        response = self.client.get("/anggota/ganda/")
+        self.assertEqual([sorted(m.name for m in group) for group in response.context["people"]],
+                         [["Ahmad di A", "Ahmad di B"]])
+        self.assertNotContains(response, "Siti di luar")
+
+
+class NikRevealTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.member = make_member(make_cooperative(), nik=NIK_A, name="Ahmad")
+        cls.petugas = make_user("Petugas")
+
+    def test_reveal_is_logged_and_not_cached(self):
+        self.client.force_login(self.petugas)
+        page = self.client.get(f"/anggota/{self.member.pk}/")
+        self.assertContains(page, "640804******0001")
+        self.assertNotContains(page, NIK_A)
+        response = self.client.post(f"/anggota/{self.member.pk}/buka-nik/", REMOTE_ADDR="10.1.2.3")
+        self.assertContains(response, NIK_A)
+        self.assertIn("no-store", response["Cache-Control"])
+        reveal = NikReveal.objects.get()
+        self.assertEqual((reveal.user, reveal.member, reveal.ip_address), (self.petugas, self.member, "10.1.2.3"))
+
+    def test_reveal_is_post_only(self):
+        self.client.force_login(self.petugas)
+        self.assertEqual(self.client.get(f"/anggota/{self.member.pk}/buka-nik/").status_code, 405)
+        self.assertFalse(NikReveal.objects.exists())
+
+    def test_pimpinan_never_sees_a_full_nik(self):
+        self.client.force_login(make_user("Pimpinan"))
+        page = self.client.get(f"/anggota/{self.member.pk}/")
+        self.assertNotContains(page, "Buka NIK lengkap")
+        self.assertEqual(self.client.post(f"/anggota/{self.member.pk}/buka-nik/").status_code, 403)
+        self.assertFalse(NikReveal.objects.exists())
+        self.assertNotContains(self.client.get(f"/koperasi/{self.member.cooperative_id}/"), NIK_A)
+
+    def test_admin_reads_the_reveal_log(self):
+        self.client.force_login(self.petugas)
+        self.client.post(f"/anggota/{self.member.pk}/buka-nik/")
+        self.client.force_login(make_user("Admin Dinas"))
+        response = self.client.get("/anggota/log-nik/")
+        self.assertContains(response, self.petugas.username)
+        self.assertContains(response, "Ahmad")
+
+
+class MemberFormTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.cooperative = make_cooperative()
+
+    def post(self, follow=False, **data):
+        self.client.force_login(self.petugas)
+        return self.client.post(f"/koperasi/{self.cooperative.pk}/anggota/tambah/",
+                                {"name": "Budi", "sex": "L", "version": 1, **data}, follow=follow)
+
+    def test_add_with_nik_stores_it_encrypted(self):
+        response = self.post(nik="6408 0412 0390 0001")
+        member = Member.objects.get(name="Budi")
+        self.assertRedirects(response, f"/anggota/{member.pk}/")
+        self.assertEqual(member.nik, NIK_A)
+        self.assertNotIn(NIK_A, member.nik_encrypted)
+
+    def test_add_without_nik_is_explicit(self):
+        self.post(nik="")
+        member = Member.objects.get(name="Budi")
+        self.assertEqual((member.has_nik, member.nik_hash, member.nik_encrypted), (False, None, ""))
+
+    def test_invalid_nik_gets_a_readable_error_and_input_is_kept(self):
+        for nik, message in [
+            ("640804120390", "NIK harus tepat 16 angka (0-9)."),
+            ("6408041203９00001", "NIK harus tepat 16 angka (0-9)."),  # a full-width digit
+            ("6408049913900001", "Bagian tanggal lahir NIK"),
+        ]:
+            with self.subTest(nik=nik):
+                response = self.post(nik=nik, member_number="A-17")
+                self.assertIn(message, " ".join(response.context["form"].errors["nik"]))
+                self.assertContains(response, 'value="A-17"')
+        self.assertFalse(Member.objects.exists())
+
+    def test_duplicate_nik_in_the_same_cooperative(self):
+        make_member(self.cooperative, nik=NIK_A)
+        response = self.post(nik=NIK_A)
+        self.assertIn("NIK ini sudah terdaftar sebagai anggota koperasi ini.", response.context["form"].errors["nik"])
+
+    def test_nik_outside_kutim_is_a_warning_not_an_error(self):
+        response = self.post(nik="6471041203900001", follow=True)
+        self.assertContains(response, "di luar Kutai Timur")
+        self.assertTrue(Member.objects.filter(name="Budi").exists())
+
+    def test_edit_keeps_the_nik_unless_a_new_one_is_typed_and_end(self):
+        member = make_member(self.cooperative, nik=NIK_A, name="Budi")
+        self.client.force_login(self.petugas)
+        form_page = self.client.get(f"/anggota/{member.pk}/ubah/")
+        self.assertNotContains(form_page, NIK_A)
+        self.assertContains(form_page, "640804******0001")
+        response = self.client.post(f"/anggota/{member.pk}/ubah/", {"name": "Budi S", "sex": "L", "version": 1})
+        self.assertEqual(response.status_code, 302)
+        member.refresh_from_db()
+        self.assertEqual((member.name, member.nik, member.version), ("Budi S", NIK_A, 2))
+        response = self.client.post(f"/anggota/{member.pk}/keluar/", {"left_on": "2025-06-30", "version": 2})
+        self.assertEqual(response.status_code, 302)
+        member.refresh_from_db()
+        self.assertEqual(member.left_on, datetime.date(2025, 6, 30))
+        # A second officer still on version 2 is refused and keeps their input.
+        response = self.client.post(f"/anggota/{member.pk}/ubah/", {"name": "Budi Santoso", "sex": "L", "version": 2})
+        self.assertContains(response, "sudah diubah orang lain")
+        self.assertContains(response, 'value="Budi Santoso"')

@@ -69,7 +69,10 @@ class CooperativeListView(RegistryPermissionMixin, FilterView):
         return active_filters(self.filterset, self.request)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(active_filters=self.active, **kwargs)
+        active = self.active
+        # The filter panel stays open while a filter other than the search box is in use.
+        filters_open = any(f.name != "q" for f in active)
+        return super().get_context_data(active_filters=active, filters_open=filters_open, **kwargs)
 
 
 class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):

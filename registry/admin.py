@@ -487,3 +487,6 @@ class YearlyReportAdmin(VersionedRecordAdmin):
     @admin.display(description=field_label(YearlyReport, "shu"), ordering="shu")
     def surplus(self, obj):
         return rupiah(obj.shu)
+
+
+from . import admin_assessments  # noqa: E402,F401

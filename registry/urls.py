@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import auth, board, cooperatives, dashboard, history, members, reports
+from .views import assessments, auth, board, cooperatives, dashboard, history, members, reports
 
 app_name = "registry"
 
@@ -36,4 +36,20 @@ urlpatterns = [
     path("anggota/<int:pk>/buka-nik/", members.MemberRevealView.as_view(), name="member_reveal"),
     path("anggota/<int:pk>/ubah/", members.MemberUpdateView.as_view(), name="member_update"),
     path("anggota/<int:pk>/keluar/", members.MemberEndView.as_view(), name="member_end"),
+    # Yearly assessments, recommendations (issue 4)
+    path("penilaian/", assessments.AssessmentListView.as_view(), name="assessment_list"),
+    path("penilaian/siapkan/", assessments.AssessmentPrepareView.as_view(), name="assessment_prepare"),
+    path("rekomendasi/", assessments.RecommendationListView.as_view(), name="recommendation_list"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/", assessments.AssessmentEntryView.as_view(),
+         name="assessment_entry"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/ajukan/", assessments.AssessmentSubmitView.as_view(),
+         name="assessment_submit"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/verifikasi/",
+         assessments.AssessmentVerifyView.as_view(), name="assessment_verify"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/kembalikan/",
+         assessments.AssessmentReturnView.as_view(), name="assessment_return"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/buka-kembali/",
+         assessments.AssessmentReopenView.as_view(), name="assessment_reopen"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/rekomendasi/",
+         assessments.AssessmentRecommendationView.as_view(), name="assessment_recommendations"),
 ]

@@ -23,8 +23,8 @@ def year_choices():
 class AssessmentFilter(django_filters.FilterSet):
     """?tahun=&kecamatan=&predikat=&terlemah=&status="""
 
-    tahun = django_filters.TypedChoiceFilter(
-        label=_("tahun"), field_name="year", choices=year_choices, coerce=int, empty_label=_("semua")
+    tahun = django_filters.ChoiceFilter(
+        label=_("tahun"), field_name="year", choices=year_choices, empty_label=_("semua")
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=area_kecamatan,

@@ -1,0 +1,156 @@
+"""Reads about assessments: the entry page's rows, the list with last year's scores, recommendations."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+
+from .. import assessment_inputs
+from ..models import Assessment, Condition, Helper, IndicatorScore, RubricIndicator
+from ..services.assessments import rubric_for_year, rubric_indicators
+
+# A condition that falls by at least this many points from last year is flagged on the list.
+BIG_DROP = 10
+
+
+@dataclass
+class IndicatorRow:
+    """One indicator on the entry page: the rubric's text, the computed suggestion, what is stored."""
+
+    indicator: RubricIndicator
+    suggestion: assessment_inputs.Suggestion | None
+    stored: IndicatorScore | None
+    last_year_level: int | None
+    fields: dict = field(default_factory=dict)
+
+    @property
+    def level(self):
+        return self.stored.level if self.stored else None
+
+
+@dataclass
+class ConditionRows:
+    condition: object
+    rows: list[IndicatorRow]
+    score: object = None
+    last_year_score: object = None
+
+
+def assessment_entry(*, cooperative, year, today=None):
+    """Everything the entry page shows for one cooperative and year.
+
+    Queries: the assessment (with its rubric), the rubric's indicators, the stored scores, last
+    year's assessment and scores, the records the computations read (reports, board).
+    """
+    today = today or datetime.date.today()
+    assessment = (
+        Assessment.objects.filter(cooperative=cooperative, year=year)
+        .select_related("rubric", "assessed_by", "verified_by").first()
+    )
+    rubric = assessment.rubric if assessment else rubric_for_year(year)
+    indicators = rubric_indicators(rubric)
+    stored = {} if assessment is None else {s.indicator_id: s for s in assessment.scores.all()}
+    last_year = Assessment.objects.filter(cooperative=cooperative, year=year - 1).first()
+    last_levels = {}
+    if last_year is not None:
+        last_levels = dict(
+            IndicatorScore.objects.filter(assessment=last_year).values_list("indicator__code", "level")
+        )
+    records = assessment_inputs.records_for([cooperative], year=year, today=today)[cooperative.pk]
+    groups = {}
+    for indicator in indicators:
+        group = groups.setdefault(indicator.condition_id, ConditionRows(indicator.condition, []))
+        group.rows.append(IndicatorRow(
+            indicator=indicator,
+            suggestion=assessment_inputs.suggest(indicator, records),
+            stored=stored.get(indicator.pk),
+            last_year_level=last_levels.get(indicator.code),
+        ))
+    for group in groups.values():
+        code = group.condition.code
+        group.score = assessment.condition_scores().get(code) if assessment else None
+        group.last_year_score = last_year.condition_scores().get(code) if last_year else None
+    return {
+        "assessment": assessment,
+        "rubric": rubric,
+        "conditions": list(groups.values()),
+        "rows": [row for group in groups.values() for row in group.rows],
+        "last_year": last_year,
+        "kutim_label": assessment_inputs.kutim_label(records),
+    }
+
+
+def assessment_list(*, user):
+    """Assessments in the user's area with last year's condition scores beside them (one query)."""
+    previous = Assessment.objects.filter(cooperative=OuterRef("cooperative"), year=OuterRef("year") - 1)
+    return (
+        Assessment.objects.for_user(user)
+        .select_related("cooperative__desa__kecamatan")
+        .annotate(**{
+            f"previous_{name}": Subquery(previous.values(name)[:1])
+            for name in [*Assessment.SCORE_FIELDS.values(), "overall_score"]
+        })
+        .order_by("-year", "cooperative__name", "pk")
+    )
+
+
+def year_on_year(assessment):
+    """Per condition: (label, score, change from last year, big drop?) for a list row."""
+    changes = []
+    for code, name in Assessment.SCORE_FIELDS.items():
+        now, before = getattr(assessment, name), getattr(assessment, f"previous_{name}", None)
+        change = None if now is None or before is None else now - before
+        changes.append({
+            "code": code, "label": Condition(code).label, "score": now, "change": change,
+            "big_drop": change is not None and change <= -BIG_DROP,
+        })
+    return changes
+
+
+def weak_scores(assessment):
+    """The indicators of an assessment scored 1 or 2, with their recommendation (one query)."""
+    return list(
+        assessment.scores.filter(level__lte=2)
+        .select_related("indicator__condition")
+        .order_by("indicator__condition__order", "indicator__order")
+    )
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    helper: str = ""
+    cooperatives: list = field(default_factory=list)
+
+
+def district_recommendations(*, user, year, kecamatan_codes=None):
+    """Recommendations of a year in the user's area, grouped by action and by helping party.
+
+    One query over the weak indicator scores with their cooperative and rubric indicator.
+    """
+    scores = (
+        IndicatorScore.objects.for_user(user)
+        .filter(assessment__year=year, level__lte=2)
+        .select_related("indicator", "assessment__cooperative__desa__kecamatan")
+        .order_by("indicator__condition__order", "indicator__order", "assessment__cooperative__name")
+    )
+    if kecamatan_codes:
+        scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
+    by_action, by_helper = {}, defaultdict(lambda: defaultdict(list))
+    for score in scores:
+        indicator, cooperative = score.indicator, score.assessment.cooperative
+        action = by_action.setdefault(
+            indicator.recommendation,
+            Group(key=indicator.code, label=indicator.recommendation, helper=indicator.get_helper_display()),
+        )
+        action.cooperatives.append((cooperative, score))
+        by_helper[indicator.helper][indicator.recommendation].append(cooperative)
+    helpers = [
+        {"helper": code, "label": Helper(code).label,
+         "actions": [{"label": label, "cooperatives": coops} for label, coops in actions.items()],
+         "count": len({c.pk for coops in actions.values() for c in coops})}
+        for code, actions in sorted(by_helper.items(), key=lambda item: Helper.values.index(item[0]))
+    ]
+    return {"by_action": list(by_action.values()), "by_helper": helpers}

@@ -1,0 +1,249 @@
+"""Writes about assessments: record one with its indicator scores, the workflow, preparing a year."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from .. import assessment_inputs, scoring
+from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, RubricVersion, User
+from .versioning import save_versioned
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the assessor gave one indicator on the entry page."""
+
+    level: int | None
+    override_reason: str = ""
+    notes: str = ""
+    evidence: str = ""
+    checklist_met: list[str] = field(default_factory=list)
+
+
+def rubric_indicators(rubric: RubricVersion) -> list[RubricIndicator]:
+    """The rubric's indicators in order, with their condition (one query)."""
+    return list(
+        RubricIndicator.objects.filter(condition__rubric=rubric)
+        .select_related("condition")
+        .order_by("condition__order", "order", "id")
+    )
+
+
+def rubric_for_year(year: int) -> RubricVersion:
+    rubric = RubricVersion.for_year(year)
+    if rubric is None:
+        raise ValidationError(_("Belum ada versi rubrik untuk tahun %(year)s.") % {"year": year})
+    return rubric
+
+
+def outcome_of(indicators: list[RubricIndicator], levels: dict[int, int | None]) -> scoring.Outcome:
+    """Scores of an assessment from its indicators and the level per indicator id."""
+    conditions = {}
+    for indicator in indicators:
+        conditions.setdefault(indicator.condition, []).append(
+            scoring.IndicatorResult(indicator.code, indicator.weight, levels.get(indicator.pk))
+        )
+    return scoring.score(
+        [scoring.ConditionResult(c.code, c.weight, tuple(results)) for c, results in conditions.items()]
+    )
+
+
+def _apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> None:
+    for code, name in Assessment.SCORE_FIELDS.items():
+        setattr(assessment, name, outcome.conditions.get(code))
+    assessment.overall_score = outcome.overall
+    assessment.predicate = outcome.predicate or ""
+    assessment.weakest_condition = outcome.weakest or ""
+    assessment.kutim_label = assessment_inputs.kutim_label(records) or ""
+
+
+def _entry_level(indicator, entry):
+    if indicator.method == RubricIndicator.Method.CHECKLIST:
+        met = [item for item in entry.checklist_met if item in indicator.checklist_items]
+        return scoring.checklist_level(len(met), len(indicator.checklist_items)), met
+    return entry.level, []
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    cooperative: Cooperative,
+    year: int,
+    entries: dict[int, Entry],
+    expected_version: int | None,
+    notes: str = "",
+    reason: str = "",
+    user: User | None = None,
+    today: datetime.date | None = None,
+) -> Assessment:
+    """Save an assessment with all its indicator scores, in one transaction.
+
+    Creates the assessment when `expected_version` is None; otherwise saves only over that
+    version (EditConflict otherwise). Computed suggestions are taken again from the records at
+    this moment; a level that differs from one needs the assessor's reason, which is kept.
+    """
+    today = today or timezone.localdate()
+    assessment = Assessment.objects.filter(cooperative=cooperative, year=year).first()
+    if assessment is None:
+        if expected_version is not None:
+            raise ValidationError(_("Penilaian ini sudah tidak ada."))
+        assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric_for_year(year), assessed_by=user)
+    elif expected_version is None:
+        raise ValidationError(_("Penilaian tahun ini sudah dibuat orang lain: buka lagi halamannya."))
+    if assessment.is_locked:
+        raise ValidationError(_("Penilaian yang sudah diverifikasi terkunci."))
+    indicators = rubric_indicators(assessment.rubric)
+    records = assessment_inputs.records_for([cooperative], year=year, today=today)[cooperative.pk]
+    existing = {} if assessment.pk is None else {s.indicator_id: s for s in assessment.scores.all()}
+    rows, levels, errors = [], {}, {}
+    for indicator in indicators:
+        entry = entries.get(indicator.pk, Entry(level=None))
+        suggestion = assessment_inputs.suggest(indicator, records)
+        level, met = _entry_level(indicator, entry)
+        row = existing.get(indicator.pk) or IndicatorScore(indicator=indicator)
+        row.computed_level = suggestion.level if suggestion else None
+        row.computed_explanation = suggestion.explanation if suggestion else ""
+        row.level, row.checklist_met = level, met
+        row.override_reason = entry.override_reason.strip() if row.is_override else ""
+        row.notes, row.evidence = entry.notes.strip(), entry.evidence.strip()
+        if row.is_override and not row.override_reason:
+            errors[indicator.code] = _("%(code)s: nilai berbeda dari nilai terhitung (%(computed)s): tulis "
+                                       "alasannya.") % {"code": indicator.code, "computed": row.computed_level}
+        rows.append(row)
+        levels[indicator.pk] = level
+    if errors:
+        raise ValidationError(errors)
+    _apply_outcome(assessment, outcome_of(indicators, levels), records)
+    assessment.notes = notes.strip()
+    assessment.assessed_by = user or assessment.assessed_by
+    if assessment.pk is None:
+        assessment._change_reason = reason or _("Penilaian dibuat")
+        try:
+            with transaction.atomic():
+                assessment.save()
+        except IntegrityError as error:
+            raise ValidationError(_("Penilaian tahun ini sudah dibuat orang lain: buka lagi halamannya.")) from error
+    else:
+        save_versioned(instance=assessment, expected_version=expected_version, reason=reason or _("Nilai diubah"))
+    for row in rows:
+        row.assessment = assessment
+        row.full_clean(exclude=["assessment", "indicator"], validate_unique=False, validate_constraints=False)
+        row.save()
+    return assessment
+
+
+def _step(assessment: Assessment, *, allowed_from, to_status, reason, user) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            _("Penilaian berstatus %(status)s tidak bisa diubah menjadi %(to)s.")
+            % {"status": locked.get_status_display(), "to": Assessment.Status(to_status).label}
+        )
+    locked.status = to_status
+    locked.version += 1
+    locked._change_reason = reason
+    if user is not None:
+        locked._history_user = user  # outside a request (commands, tests) the middleware records no one
+    return locked
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, user: User | None = None) -> Assessment:
+    """Draft -> submitted, once every indicator has a level."""
+    locked = _step(assessment, allowed_from={Assessment.Status.DRAFT}, to_status=Assessment.Status.SUBMITTED,
+                   reason=_("Diajukan untuk verifikasi"), user=user)
+    if locked.scores.filter(level__isnull=True).exists() or not locked.predicate:
+        raise ValidationError(_("Semua indikator harus dinilai sebelum diajukan."))
+    locked.submitted_at = timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def assessment_verify(*, assessment: Assessment, user: User | None = None, note: str = "") -> Assessment:
+    """Submitted -> verified: the assessment is locked."""
+    reason = _("Diverifikasi") + (f": {note.strip()}" if note.strip() else "")
+    locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.VERIFIED,
+                   reason=reason, user=user)
+    locked.verified_by, locked.verified_at = user, timezone.now()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, reason: str, user: User | None = None) -> Assessment:
+    """Submitted -> draft: the verifier sends it back to the assessor with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Alasan wajib diisi.")})
+    locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.DRAFT,
+                   reason=_("Dikembalikan: %(reason)s") % {"reason": reason}, user=user)
+    locked.submitted_at = None
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, reason: str, user: User | None = None) -> Assessment:
+    """Verified -> draft, by an Admin Dinas, with a reason kept in the history."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Alasan membuka kembali wajib diisi.")})
+    locked = _step(assessment, allowed_from={Assessment.Status.VERIFIED}, to_status=Assessment.Status.DRAFT,
+                   reason=_("Dibuka kembali: %(reason)s") % {"reason": reason}, user=user)
+    locked.verified_by, locked.verified_at, locked.submitted_at = None, None, None
+    locked.save()
+    return locked
+
+
+@dataclass(frozen=True)
+class PreparedYear:
+    created: int
+    skipped: int
+
+
+@transaction.atomic
+def assessment_prepare_year(*, user: User, year: int, today: datetime.date | None = None) -> PreparedYear:
+    """Draft assessments for every active cooperative in the user's area, computed indicators filled in.
+
+    Cooperatives that already have an assessment for the year are skipped. A fixed number of
+    queries per batch of 500 cooperatives, whatever the district's size.
+    """
+    today = today or timezone.localdate()
+    rubric = rubric_for_year(year)
+    indicators = rubric_indicators(rubric)
+    active = Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE).order_by("pk")
+    done = set(Assessment.objects.filter(year=year, cooperative__in=active).values_list("cooperative_id", flat=True))
+    todo = [c for c in active if c.pk not in done]
+    reason = _("Disiapkan untuk tahun %(year)s") % {"year": year}
+    for start in range(0, len(todo), 500):
+        batch = todo[start:start + 500]
+        records = assessment_inputs.records_for(batch, year=year, today=today)
+        assessments, rows = [], []
+        for cooperative in batch:
+            levels, scores = {}, []
+            for indicator in indicators:
+                suggestion = assessment_inputs.suggest(indicator, records[cooperative.pk])
+                level = suggestion.level if suggestion else None
+                levels[indicator.pk] = level
+                scores.append(IndicatorScore(
+                    indicator=indicator, computed_level=level, level=level,
+                    computed_explanation=suggestion.explanation if suggestion else "",
+                ))
+            assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric, assessed_by=user)
+            _apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
+            assessments.append(assessment)
+            rows.append(scores)
+        created = bulk_create_with_history(
+            assessments, Assessment, default_user=user, default_change_reason=reason
+        )
+        for assessment, scores in zip(created, rows, strict=True):
+            for score in scores:
+                score.assessment = assessment
+        bulk_create_with_history([s for scores in rows for s in scores], IndicatorScore, default_user=user)
+    return PreparedYear(created=len(todo), skipped=len(done))

@@ -1,0 +1,226 @@
+"""Yearly assessments: the list, the entry page with its workflow, recommendations, preparing a year."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+
+from ..filters.assessments import AssessmentFilter, area_kecamatan
+from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
+from ..mixins import RegistryPermissionMixin
+from ..models import MAX_YEAR, MIN_YEAR, Assessment, Cooperative, last_full_year
+from ..selectors import assessments as selectors
+from ..services import assessments as services
+from ..services.versioning import EditConflict
+
+
+class AssessmentListView(RegistryPermissionMixin, FilterView):
+    """Assessments in the user's area with each condition's change from last year."""
+
+    permission_required = "registry.view_assessment"
+    filterset_class = AssessmentFilter
+    template_name = "registry/assessments/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.assessment_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [(a, selectors.year_on_year(a)) for a in context["object_list"]]
+        context["prepare_form"] = PrepareYearForm(initial={"year": last_full_year()})
+        context["big_drop"] = selectors.BIG_DROP
+        return context
+
+
+class AssessmentYearMixin:
+    """The cooperative (in the user's area, else 404) and the year of the URL."""
+
+    @cached_property
+    def cooperative(self):
+        queryset = Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+        return get_object_or_404(queryset, pk=self.kwargs["cooperative_pk"])
+
+    @cached_property
+    def year(self):
+        if not MIN_YEAR <= self.kwargs["year"] <= MAX_YEAR:
+            raise Http404
+        return self.kwargs["year"]
+
+    def entry_url(self):
+        return reverse("registry:assessment_entry", args=[self.cooperative.pk, self.year])
+
+
+class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView):
+    """Record one cooperative's assessment for a year: every indicator, computed ones filled in."""
+
+    template_name = "registry/assessments/entry.html"
+    form_class = AssessmentEntryForm
+
+    def get_permission_required(self):
+        if self.request.method == "POST":
+            return ("registry.change_assessment",)
+        return ("registry.view_assessment",)
+
+    @cached_property
+    def entry(self):
+        try:
+            return selectors.assessment_entry(cooperative=self.cooperative, year=self.year)
+        except ValidationError as error:  # no rubric for the year
+            raise Http404(error.messages[0]) from error
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "rows": self.entry["rows"], "assessment": self.entry["assessment"]}
+
+    def get_context_data(self, **kwargs):
+        assessment = self.entry["assessment"]
+        history = assessment.history.select_related("history_user").order_by("-history_id")[:20] if assessment else []
+        locked = assessment is not None and assessment.is_locked
+        editable = self.request.user.has_perm("registry.change_assessment") and not locked
+        return super().get_context_data(
+            cooperative=self.cooperative, year=self.year, editable=editable, history=history,
+            reason_form=ReasonForm(), **self.entry, **kwargs,
+        )
+
+    def form_valid(self, form):
+        assessment = self.entry["assessment"]
+        try:
+            services.assessment_record(
+                cooperative=self.cooperative, year=self.year, entries=form.entries(),
+                expected_version=form.cleaned_data["version"] if assessment else None,
+                notes=form.cleaned_data["notes"], reason=form.cleaned_data["change_reason"], user=self.request.user,
+            )
+        except EditConflict as conflict:
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            form.add_error(None, _("Penilaian ini sudah diubah orang lain setelah Anda membukanya: periksa "
+                                   "perubahan mereka, lalu simpan lagi."))
+            return self.render_to_response(self.get_context_data(form=form, conflict=conflict))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Penilaian tersimpan."))
+        return HttpResponseRedirect(self.entry_url())
+
+
+class AssessmentStepView(RegistryPermissionMixin, AssessmentYearMixin, FormView):
+    """A workflow step on an assessment (POST only); the entry page shows the result."""
+
+    http_method_names = ["post"]
+    form_class = ReasonForm
+    needs_reason = False
+    success_message = ""
+
+    def get_form(self, form_class=None):
+        return self.form_class(self.request.POST) if self.needs_reason else None
+
+    def post(self, request, *args, **kwargs):
+        assessment = get_object_or_404(Assessment.objects.all(), cooperative=self.cooperative, year=self.year)
+        form = self.get_form()
+        try:
+            if form is not None and not form.is_valid():
+                raise ValidationError(_("Alasan wajib diisi."))
+            self.step(assessment, form.cleaned_data["reason"] if form is not None else "")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.success_message)
+        return HttpResponseRedirect(self.entry_url())
+
+
+class AssessmentSubmitView(AssessmentStepView):
+    permission_required = "registry.change_assessment"
+    success_message = _("Penilaian diajukan untuk verifikasi.")
+
+    def step(self, assessment, reason):
+        services.assessment_submit(assessment=assessment, user=self.request.user)
+
+
+class AssessmentVerifyView(AssessmentStepView):
+    permission_required = "registry.verify_assessment"
+    success_message = _("Penilaian diverifikasi dan dikunci.")
+
+    def step(self, assessment, reason):
+        services.assessment_verify(assessment=assessment, user=self.request.user)
+
+
+class AssessmentReturnView(AssessmentStepView):
+    permission_required = "registry.verify_assessment"
+    needs_reason = True
+    success_message = _("Penilaian dikembalikan ke penilai.")
+
+    def step(self, assessment, reason):
+        services.assessment_return(assessment=assessment, reason=reason, user=self.request.user)
+
+
+class AssessmentReopenView(AssessmentStepView):
+    permission_required = "registry.reopen_assessment"
+    needs_reason = True
+    success_message = _("Penilaian dibuka kembali.")
+
+    def step(self, assessment, reason):
+        services.assessment_reopen(assessment=assessment, reason=reason, user=self.request.user)
+
+
+class AssessmentRecommendationView(RegistryPermissionMixin, AssessmentYearMixin, TemplateView):
+    """One cooperative's weak indicators with the recommended action and who can help (A4)."""
+
+    permission_required = "registry.view_assessment"
+    template_name = "registry/assessments/recommendations.html"
+
+    def get_context_data(self, **kwargs):
+        assessment = get_object_or_404(
+            Assessment.objects.select_related("rubric"), cooperative=self.cooperative, year=self.year
+        )
+        kwargs.update(cooperative=self.cooperative, year=self.year, assessment=assessment)
+        kwargs.update(weak=selectors.weak_scores(assessment), printed_on=timezone.localdate())
+        return super().get_context_data(**kwargs)
+
+
+class RecommendationListView(RegistryPermissionMixin, TemplateView):
+    """The district's recommendations for a year, by action and by helping party."""
+
+    permission_required = "registry.view_assessment"
+    template_name = "registry/assessments/district_recommendations.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            year = int(self.request.GET.get("tahun") or last_full_year())
+        except ValueError as error:
+            raise Http404 from error
+        kecamatan = [k.code for k in area_kecamatan(self.request) if k.code == self.request.GET.get("kecamatan")]
+        return super().get_context_data(
+            year=year, kecamatan_options=area_kecamatan(self.request), kecamatan=self.request.GET.get("kecamatan", ""),
+            **selectors.district_recommendations(user=self.request.user, year=year, kecamatan_codes=kecamatan),
+            **kwargs,
+        )
+
+
+class AssessmentPrepareView(RegistryPermissionMixin, FormView):
+    """Create draft assessments for a year for every active cooperative in the user's area."""
+
+    permission_required = "registry.add_assessment"
+    http_method_names = ["post"]
+    form_class = PrepareYearForm
+
+    def form_valid(self, form):
+        year = form.cleaned_data["year"]
+        try:
+            result = services.assessment_prepare_year(user=self.request.user, year=year)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, _(
+                "Tahun %(year)s: %(created)s penilaian draf dibuat, %(skipped)s koperasi dilewati (sudah dinilai)."
+            ) % {"year": year, "created": result.created, "skipped": result.skipped})
+        return HttpResponseRedirect(reverse("registry:assessment_list") + f"?tahun={year}")
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Tahun tidak valid."))
+        return HttpResponseRedirect(reverse("registry:assessment_list"))

@@ -1,0 +1,584 @@
+"""Assessments: computed indicators, the entry page, workflow and locking, list, recommendations, preparing a year."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
+from django.test import RequestFactory, TestCase
+from django.urls import reverse
+
+from registry import assessment_inputs
+from registry.admin_assessments import RubricVersionAdmin
+from registry.models import (
+    Assessment,
+    BoardMember,
+    Cooperative,
+    IndicatorScore,
+    RubricIndicator,
+    RubricVersion,
+    YearlyReport,
+)
+from registry.services import assessments as services
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_SELATAN,
+    SANGATTA_UTARA,
+    make_board_member,
+    make_cooperative,
+    make_report,
+    make_user,
+)
+
+YEAR = 2024
+TODAY = datetime.date(2025, 11, 1)
+ROLES = ["Admin Dinas", "Petugas", "Pimpinan", "Verifikator"]
+LIMITED = "Petugas (Sangatta)"
+NO_ROLE = "tanpa peran"
+
+
+def healthy_records(cooperative, year=YEAR):
+    """Reports for year-2..year and a complete board: every computable indicator scores 4 or 3."""
+    for y in range(year - 2, year + 1):
+        make_report(
+            cooperative, y, members_male=60 + (y - year) * 10, members_female=50, employees=3, managers=1,
+            modal_sendiri=500_000_000, modal_luar=500_000_000, total_assets=1_000_000_000,
+            business_volume=2_000_000_000 + (y - year) * 300_000_000, revenue=900_000_000, expenses=600_000_000,
+            shu=120_000_000, financial_report=YearlyReport.FinancialReport.AUDITED,
+            rat_date=datetime.date(y + 1, 3, 12), rat_reported_on=datetime.date(y + 1, 3, 30),
+        )
+    Cooperative.objects.filter(pk=cooperative.pk).update(certificate_status="sudah",
+                                                         certificate_expiry=datetime.date(2027, 1, 1))
+    for role in BoardMember.REQUIRED_ROLES:
+        make_board_member(cooperative, role, term_start=datetime.date(2022, 1, 1), term_end=datetime.date(2027, 1, 1))
+    cooperative.refresh_from_db()
+
+
+def indicators():
+    return {i.code: i for i in RubricIndicator.objects.filter(condition__rubric__year=2020)}
+
+
+def entry_data(levels, *, version=None, checklist=None, reasons=None, **extra):
+    """POST data of the entry page: a level per indicator code (checklist: ticked items)."""
+    data = {"notes": "", "change_reason": ""}
+    if version is not None:
+        data["version"] = version
+    for code, indicator in indicators().items():
+        prefix = f"i{indicator.pk}"
+        if indicator.method == RubricIndicator.Method.CHECKLIST:
+            data[f"{prefix}_checklist"] = (checklist or {}).get(code, indicator.checklist_items)
+        elif levels.get(code):
+            data[f"{prefix}_level"] = str(levels[code])
+        data[f"{prefix}_reason"] = (reasons or {}).get(code, "")
+        data[f"{prefix}_notes"] = ""
+        data[f"{prefix}_evidence"] = ""
+    data.update(extra)
+    return data
+
+
+ALL_FOURS = {code: 4 for code in ["K1", "K2", "K3", "K4", "K5", "K6", "K7", "F1", "F2", "F3", "F4", "F5", "O1",
+                                  "O2", "O3", "O4", "R1", "R2", "R3", "R4"]}
+
+
+class ComputedIndicatorTests(TestCase):
+    """Ratio and derived indicators from the records, with where the number came from."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cooperative = make_cooperative()
+        cls.indicators = indicators()
+
+    def records(self, year=YEAR, today=TODAY):
+        self.cooperative.refresh_from_db()
+        return assessment_inputs.records_for([self.cooperative], year=year, today=today)[self.cooperative.pk]
+
+    def suggest(self, code, **kwargs):
+        return assessment_inputs.suggest(self.indicators[code], self.records(**kwargs))
+
+    def test_rat_on_time_explained(self):
+        make_report(self.cooperative, 2023, rat_date=datetime.date(2024, 3, 12))
+        suggestion = self.suggest("K2", year=2023)
+        self.assertEqual(suggestion.level, 4)
+        self.assertEqual(suggestion.explanation, "RAT 12/03/2024, 72 hari setelah tahun buku 2023: tepat waktu -> 4")
+
+    def test_rat_late_earlier_none_and_missing(self):
+        self.assertTrue(self.suggest("K2").missing)
+        self.assertIn("laporan tahunan 2024", self.suggest("K2").explanation)
+        make_report(self.cooperative, 2024)
+        self.assertTrue(self.suggest("K2").missing)  # 2023 and 2022 unknown: not guessed as "none"
+        make_report(self.cooperative, 2023)
+        make_report(self.cooperative, 2022, rat_date=datetime.date(2023, 5, 2))
+        self.assertEqual(self.suggest("K2").level, 2)
+        YearlyReport.objects.filter(year=2022).update(rat_date=None)
+        self.assertEqual(self.suggest("K2").level, 1)
+        YearlyReport.objects.filter(year=2024).update(rat_date=datetime.date(2025, 7, 1))
+        self.assertEqual(self.suggest("K2").level, 3)
+        YearlyReport.objects.filter(year=2024).update(rat_date=datetime.date(2025, 6, 30))
+        self.assertEqual(self.suggest("K2").level, 4)  # the deadline day itself is on time
+
+    def test_rat_reported(self):
+        report = make_report(self.cooperative, YEAR, rat_date=datetime.date(2025, 3, 1))
+        self.assertEqual(self.suggest("K3").level, 1)
+        for reported, level in [(datetime.date(2025, 4, 1), 4), (datetime.date(2025, 4, 2), 3),
+                                (datetime.date(2025, 5, 30), 3), (datetime.date(2025, 5, 31), 2)]:
+            YearlyReport.objects.filter(pk=report.pk).update(rat_reported_on=reported)
+            self.assertEqual(self.suggest("K3").level, level, reported)
+
+    def test_board_complete(self):
+        self.assertTrue(self.suggest("K4").missing)
+        start = datetime.date(2022, 1, 1)
+        make_board_member(self.cooperative, "ketua", term_start=start)
+        make_board_member(self.cooperative, "sekretaris", term_start=start)
+        suggestion = self.suggest("K4")
+        self.assertEqual(suggestion.level, 2)
+        self.assertIn("Bendahara, Pengawas", suggestion.explanation)
+        make_board_member(self.cooperative, "bendahara", term_start=start)
+        make_board_member(self.cooperative, "pengawas", term_start=start, term_end=datetime.date(2025, 10, 31))
+        self.assertEqual(self.suggest("K4").level, 3)  # the pengawas' term ended before the day judged
+        self.assertEqual(self.suggest("K4", today=datetime.date(2025, 10, 1)).level, 4)
+
+    def test_certificate(self):
+        Cooperative.objects.filter(pk=self.cooperative.pk).update(
+            certificate_status="sudah", certificate_expiry=datetime.date(2026, 1, 1))
+        self.assertEqual(self.suggest("K5").level, 4)
+        Cooperative.objects.filter(pk=self.cooperative.pk).update(certificate_expiry=datetime.date(2025, 1, 1))
+        self.assertEqual(self.suggest("K5").level, 2)
+        Cooperative.objects.filter(pk=self.cooperative.pk).update(certificate_status="belum", certificate_expiry=None)
+        self.assertEqual(self.suggest("K5").level, 1)
+
+    def test_ratios_explained(self):
+        make_report(self.cooperative, 2023, business_volume=1_000_000_000, members_male=100)
+        make_report(self.cooperative, YEAR, modal_sendiri=450_000_000, total_assets=1_000_000_000,
+                    shu=50_000_000, revenue=1_000_000_000, expenses=850_000_000,
+                    business_volume=900_000_000, members_male=105)
+        equity = self.suggest("F1")
+        self.assertEqual(equity.level, 4)
+        self.assertEqual(equity.explanation,
+                         "Modal sendiri Rp 450.000.000 / total aset Rp 1.000.000.000 = 45,0% (laporan 2024) -> 4")
+        self.assertEqual(self.suggest("F2").level, 3)  # 5% exactly
+        self.assertEqual(self.suggest("F3").level, 3)  # 85% exactly
+        self.assertEqual(self.suggest("F4").level, 2)  # -10% exactly
+        self.assertEqual(self.suggest("K6").level, 4)  # +5% exactly
+
+    def test_zero_assets_are_missing_not_guessed(self):
+        make_report(self.cooperative, YEAR)
+        self.assertTrue(self.suggest("F1").missing)
+        self.assertTrue(self.suggest("F3").missing)
+        self.assertTrue(self.suggest("F4").missing)  # no 2023 report
+
+    def test_records_the_registry_does_not_hold_yet(self):
+        for code in ["K7", "O4", "R2"]:
+            suggestion = self.suggest(code)
+            self.assertTrue(suggestion.missing)
+            self.assertIn("Data belum tersedia", suggestion.explanation)
+        self.assertIsNone(self.suggest("K1"))  # manual
+
+    def test_financial_report_and_management(self):
+        make_report(self.cooperative, YEAR, financial_report="terlambat", managers=1, employees=0)
+        self.assertEqual(self.suggest("F5").level, 2)
+        self.assertEqual(self.suggest("O3").level, 3)
+
+    def test_every_rubric_source_is_known(self):
+        for indicator in RubricIndicator.objects.all():
+            indicator.full_clean()
+
+
+class AssessmentServiceTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cooperative = make_cooperative()
+        healthy_records(cls.cooperative)
+        cls.petugas = make_user("Petugas")
+        cls.indicators = indicators()
+
+    def entries(self, levels, **reasons):
+        return {
+            i.pk: services.Entry(level=levels.get(code), override_reason=reasons.get(code, ""),
+                                 checklist_met=i.checklist_items[:6])
+            for code, i in self.indicators.items()
+        }
+
+    def record(self, levels, version=None, **reasons):
+        return services.assessment_record(
+            cooperative=self.cooperative, year=YEAR, entries=self.entries(levels, **reasons),
+            expected_version=version, user=self.petugas, today=TODAY,
+        )
+
+    def test_record_scores_by_hand(self):
+        levels = dict(ALL_FOURS, K1=3, O1=2, O2=2, R1=4, R3=3, R4=1, K7=2, O4=1, R2=3)
+        assessment = self.record(levels)
+        # Kelembagaan: K1 3x2, K2-K6 4 (weights 3,1,2,1,1), K7 2x1 -> 6+32+2 = 40 / 44 = 90.91
+        # Keuangan: all 4 -> 100. Operasional: O1 2x2, O2 2x2, O3 4x1, O4 1x2, O5 6/8 = 75% -> 3 x1
+        #   -> 4+4+4+2+3 = 17 / 32 = 53.13. Reputasi: R1 4x2, R2 3x2, R3 3, R4 1 -> 18 / 24 = 75
+        # Overall (90.909 + 100 + 53.125 + 75) / 4 = 79.76 -> Cukup Sehat
+        self.assertEqual(assessment.score_kelembagaan, Decimal("90.91"))
+        self.assertEqual(assessment.score_keuangan, Decimal("100.00"))
+        self.assertEqual(assessment.score_operasional, Decimal("53.13"))
+        self.assertEqual(assessment.score_reputasi, Decimal("75.00"))
+        self.assertEqual(assessment.overall_score, Decimal("79.76"))
+        self.assertEqual(assessment.predicate, "cukup_sehat")
+        self.assertEqual(assessment.weakest_condition, "operasional")
+        self.assertEqual(assessment.kutim_label, "sehat")
+        self.assertEqual(assessment.scores.count(), 21)
+        self.assertEqual(assessment.rubric.year, 2020)
+
+    def test_override_needs_and_keeps_its_reason(self):
+        with self.assertRaises(ValidationError):
+            self.record(dict(ALL_FOURS, F1=2))
+        assessment = self.record(dict(ALL_FOURS, F1=2), F1="Modal sendiri termasuk hibah yang belum diaudit.")
+        score = assessment.scores.get(indicator__code="F1")
+        self.assertEqual((score.computed_level, score.level), (4, 2))
+        self.assertTrue(score.is_override)
+        self.assertEqual(score.override_reason, "Modal sendiri termasuk hibah yang belum diaudit.")
+        self.assertEqual(score.history.first().override_reason, "Modal sendiri termasuk hibah yang belum diaudit.")
+
+    def test_database_refuses_an_override_without_reason(self):
+        assessment = self.record(ALL_FOURS)
+        score = assessment.scores.get(indicator__code="F1")
+        with self.assertRaises(Exception):  # noqa: B017 (IntegrityError, wrapped differently per database)
+            IndicatorScore.objects.filter(pk=score.pk).update(level=1)
+
+    def test_workflow_and_lock(self):
+        assessment = self.record(dict(ALL_FOURS, R4=None))
+        with self.assertRaises(ValidationError):
+            services.assessment_submit(assessment=assessment, user=self.petugas)  # incomplete
+        assessment = self.record(ALL_FOURS, version=assessment.version)
+        assessment = services.assessment_submit(assessment=assessment, user=self.petugas)
+        self.assertEqual(assessment.status, "diajukan")
+        verifier = make_user("Verifikator")
+        assessment = services.assessment_verify(assessment=assessment, user=verifier)
+        self.assertTrue(assessment.is_locked)
+        self.assertEqual(assessment.verified_by, verifier)
+        with self.assertRaises(ValidationError):
+            self.record(ALL_FOURS, version=assessment.version)
+        with self.assertRaises(ValidationError):
+            services.assessment_reopen(assessment=assessment, reason=" ", user=verifier)
+        admin = make_user("Admin Dinas")
+        assessment = services.assessment_reopen(assessment=assessment, reason="Salah hitung SHU", user=admin)
+        self.assertEqual(assessment.status, "draf")
+        reasons = list(assessment.history.order_by("history_id").values_list("history_change_reason", "status"))
+        self.assertEqual([status for _, status in reasons], ["draf", "draf", "diajukan", "diverifikasi", "draf"])
+        self.assertEqual(reasons[-1][0], "Dibuka kembali: Salah hitung SHU")
+        self.assertEqual(assessment.history.first().history_user, admin)
+
+
+def assessment_for(cooperative, levels=ALL_FOURS, user=None, year=YEAR):
+    return services.assessment_record(
+        cooperative=cooperative, year=year, expected_version=None, user=user, today=TODAY,
+        entries={i.pk: services.Entry(level=levels.get(code), checklist_met=i.checklist_items,
+                                      override_reason="Dinilai di lapangan.")
+                 for code, i in indicators().items()},
+    )
+
+
+class PagePermissionTests(TestCase):
+    """The URL x role matrix of every assessment page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = {role: make_user(role, is_staff=(role == "Admin Dinas")) for role in ROLES}
+        cls.users[LIMITED] = make_user("Petugas", kecamatan=[SANGATTA_UTARA, SANGATTA_SELATAN])
+        cls.users[NO_ROLE] = make_user(None)
+        cls.inside = make_cooperative(kecamatan=SANGATTA_UTARA)
+        cls.outside = make_cooperative(kecamatan=MUARA_WAHAU)
+        healthy_records(cls.inside)
+        healthy_records(cls.outside)
+        assessment_for(cls.inside)
+        assessment_for(cls.outside)
+
+    def get_matrix(self):
+        readers = {role: 200 for role in ROLES + [LIMITED]}
+        inside = f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/"
+        outside = f"/koperasi/{self.outside.pk}/penilaian/{YEAR}/"
+        return {
+            "/penilaian/": {None: 302, NO_ROLE: 403, **readers},
+            "/rekomendasi/": {None: 302, NO_ROLE: 403, **readers},
+            inside: {None: 302, NO_ROLE: 403, **readers},
+            f"/koperasi/{self.inside.pk}/penilaian/{YEAR + 1}/": {None: 302, NO_ROLE: 403, **readers},
+            inside + "rekomendasi/": {None: 302, NO_ROLE: 403, **readers},
+            outside: {None: 302, NO_ROLE: 403, **readers, LIMITED: 404},
+            outside + "rekomendasi/": {None: 302, NO_ROLE: 403, **readers, LIMITED: 404},
+        }
+
+    def check(self, method, matrix, data=None):
+        for path, expected in matrix.items():
+            for who, status in expected.items():
+                with self.subTest(method=method, path=path, who=who):
+                    self.client.logout()
+                    if who:
+                        self.client.force_login(self.users[who])
+                    response = getattr(self.client, method)(path, data or {})
+                    self.assertEqual(response.status_code, status)
+                    if who is None:
+                        self.assertIn("login", response["Location"])
+
+    def test_reading(self):
+        self.check("get", self.get_matrix())
+
+    def test_writing(self):
+        edit = {None: 302, NO_ROLE: 403, "Pimpinan": 403, "Verifikator": 403}
+        outside = f"/koperasi/{self.outside.pk}/penilaian/{YEAR}/"
+        self.check("post", {
+            f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/ajukan/": {**edit, "Petugas": 302, LIMITED: 302},
+            outside + "ajukan/": {**edit, LIMITED: 404},
+            f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/verifikasi/": {
+                None: 302, NO_ROLE: 403, "Pimpinan": 403, "Petugas": 403, LIMITED: 403, "Verifikator": 302},
+            f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/buka-kembali/": {
+                None: 302, NO_ROLE: 403, "Pimpinan": 403, "Petugas": 403, "Verifikator": 403, "Admin Dinas": 302},
+            "/penilaian/siapkan/": {**edit, "Petugas": 302, LIMITED: 302},
+        }, data={"year": 2030, "reason": "uji"})
+
+    def test_entry_post_outside_area_is_404(self):
+        self.client.force_login(self.users[LIMITED])
+        response = self.client.post(f"/koperasi/{self.outside.pk}/penilaian/{YEAR}/", entry_data(ALL_FOURS))
+        self.assertEqual(response.status_code, 404)
+
+    def test_pimpinan_reads_but_cannot_save(self):
+        self.client.force_login(self.users["Pimpinan"])
+        path = f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/"
+        response = self.client.get(path)
+        self.assertNotContains(response, 'type="radio"')
+        self.assertEqual(self.client.post(path, entry_data(ALL_FOURS, version=1)).status_code, 403)
+
+
+class EntryPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.cooperative = make_cooperative()
+        healthy_records(cls.cooperative)
+        cls.url = f"/koperasi/{cls.cooperative.pk}/penilaian/{YEAR}/"
+
+    def setUp(self):
+        self.client.force_login(self.petugas)
+
+    def test_new_assessment_shows_computed_suggestions_and_levels(self):
+        response = self.client.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertIsNone(response.context["assessment"])
+        self.assertContains(response, "tepat waktu -&gt; 4")
+        self.assertContains(response, "Data belum tersedia: data kemitraan")
+        self.assertContains(response, "RAT diadakan paling lambat 30 Juni tahun berikutnya.")  # level description
+        form = response.context["form"]
+        k2 = indicators()["K2"]
+        self.assertEqual(form[f"i{k2.pk}_level"].value(), "4")  # the computed level is the initial choice
+
+    def test_save_shows_totals_and_predicate(self):
+        response = self.client.post(self.url, entry_data(ALL_FOURS), follow=True)
+        self.assertContains(response, "Penilaian tersimpan.")
+        self.assertContains(response, '<span class="figure-value" id="predicate">Sehat</span>', html=True)
+        self.assertContains(response, '<span class="figure-value" id="overall-score">100,00</span>', html=True)
+        assessment = Assessment.objects.get(cooperative=self.cooperative, year=YEAR)
+        self.assertEqual(assessment.assessed_by, self.petugas)
+        self.assertEqual(assessment.history.first().history_user, self.petugas)
+
+    def test_override_without_reason_is_refused_and_input_kept(self):
+        response = self.client.post(self.url, entry_data(dict(ALL_FOURS, F1=1)))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Nilai 1 berbeda dari nilai terhitung 4: tulis alasannya.")
+        self.assertFalse(Assessment.objects.exists())
+        reasons = {"F1": "Aset belum termasuk kebun plasma."}
+        self.client.post(self.url, entry_data(dict(ALL_FOURS, F1=1), reasons=reasons))
+        score = IndicatorScore.objects.get(indicator__code="F1")
+        self.assertEqual((score.level, score.override_reason), (1, "Aset belum termasuk kebun plasma."))
+        self.assertContains(self.client.get(self.url), "Aset belum termasuk kebun plasma.")
+
+    def test_checklist_scores_from_items(self):
+        o5 = indicators()["O5"]
+        self.client.post(self.url, entry_data(ALL_FOURS, checklist={"O5": o5.checklist_items[:4]}))
+        self.assertEqual(IndicatorScore.objects.get(indicator=o5).level, 2)  # 4 of 8 = 50%
+
+    def test_conflict_keeps_the_other_persons_edit(self):
+        self.client.post(self.url, entry_data(ALL_FOURS))
+        assessment = Assessment.objects.get()
+        opened_at = assessment.version
+        self.client.post(self.url, entry_data(dict(ALL_FOURS, R4=2), version=opened_at))  # someone else saves first
+        response = self.client.post(self.url, entry_data(dict(ALL_FOURS, R4=3), version=opened_at))
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Diubah orang lain sementara Anda mengisi")
+        self.assertEqual(IndicatorScore.objects.get(indicator__code="R4").level, 2)
+        self.assertEqual(response.context["form"].data["version"], opened_at + 1)
+
+    def test_workflow_through_the_pages(self):
+        self.client.post(self.url, entry_data(ALL_FOURS))
+        self.client.post(self.url + "ajukan/")
+        self.assertEqual(Assessment.objects.get().status, "diajukan")
+        self.client.force_login(make_user("Verifikator"))
+        self.client.post(self.url + "verifikasi/")
+        self.assertEqual(Assessment.objects.get().status, "diverifikasi")
+        self.client.force_login(self.petugas)
+        response = self.client.get(self.url)
+        self.assertContains(response, "sudah diverifikasi dan terkunci")
+        self.assertNotContains(response, 'type="radio"')
+        response = self.client.post(self.url, entry_data(dict(ALL_FOURS, R4=1), version=3))
+        self.assertContains(response, "terkunci")
+        self.assertEqual(IndicatorScore.objects.get(indicator__code="R4").level, 4)
+        self.client.force_login(make_user("Admin Dinas"))
+        response = self.client.post(self.url + "buka-kembali/", {"reason": ""}, follow=True)
+        self.assertContains(response, "Alasan wajib diisi.")
+        response = self.client.post(self.url + "buka-kembali/", {"reason": "Temuan baru"}, follow=True)
+        self.assertContains(response, "Dibuka kembali: Temuan baru")
+        self.assertEqual(Assessment.objects.get().status, "draf")
+
+    def test_last_year_beside_each_indicator(self):
+        assessment_for(self.cooperative, dict(ALL_FOURS, R4=2), year=YEAR - 1)
+        response = self.client.get(self.url)
+        rows = {row.indicator.code: row for row in response.context["rows"]}
+        self.assertEqual(rows["R4"].last_year_level, 2)
+
+    def test_year_outside_range_is_404(self):
+        self.assertEqual(self.client.get(f"/koperasi/{self.cooperative.pk}/penilaian/1900/").status_code, 404)
+
+
+class AssessmentListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.pimpinan = make_user("Pimpinan")
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        cls.strong = make_cooperative(kecamatan=SANGATTA_UTARA, name="Koperasi Kuat")
+        cls.weak = make_cooperative(kecamatan=MUARA_WAHAU, name="Koperasi Lemah")
+        for cooperative in (cls.strong, cls.weak):
+            healthy_records(cooperative, 2024)
+            make_report(cooperative, 2021)
+        assessment_for(cls.strong, year=2023)
+        # Operasional 20/32 = 62.5, reputasi 100 -> 25: overall (100 + 100 + 62.5 + 25) / 4 = 71.88
+        assessment_for(cls.strong, dict(ALL_FOURS, O1=1, O2=1, R1=1, R2=1, R3=1, R4=1), year=2024)
+        low = {code: 1 for code in ALL_FOURS}
+        assessment_for(cls.weak, {**low, "K2": 4, "K3": 4, "K4": 4, "K5": 1, "K6": 4, "F1": 4, "F2": 4, "F3": 4,
+                                  "F4": 4, "F5": 4, "O3": 4}, year=2024)
+        Assessment.objects.filter(cooperative=cls.weak).update(status="diajukan")
+
+    def names(self, query, user=None):
+        self.client.force_login(user or self.pimpinan)
+        response = self.client.get("/penilaian/" + query)
+        self.assertEqual(response.status_code, 200)
+        return sorted((a.cooperative.name, a.year) for a, _ in response.context["rows"])
+
+    def test_each_filter(self):
+        self.assertEqual(self.names("?tahun=2023"), [("Koperasi Kuat", 2023)])
+        self.assertEqual(self.names(f"?kecamatan={MUARA_WAHAU}"), [("Koperasi Lemah", 2024)])
+        self.assertEqual(self.names("?predikat=sehat"), [("Koperasi Kuat", 2023)])
+        self.assertEqual(self.names("?predikat=cukup_sehat"), [("Koperasi Kuat", 2024)])
+        self.assertEqual(self.names("?terlemah=reputasi"), [("Koperasi Kuat", 2024), ("Koperasi Lemah", 2024)])
+        self.assertEqual(self.names("?status=diajukan"), [("Koperasi Lemah", 2024)])
+        self.assertEqual(len(self.names("")), 3)
+
+    def test_limited_user_sees_their_area_only(self):
+        self.assertEqual(self.names("", user=self.limited), [("Koperasi Kuat", 2023), ("Koperasi Kuat", 2024)])
+
+    def test_big_drop_flagged(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get("/penilaian/?tahun=2024&kecamatan=" + SANGATTA_UTARA)
+        (assessment, changes), = response.context["rows"]
+        reputasi = next(c for c in changes if c["code"] == "reputasi")
+        self.assertEqual(reputasi["change"], Decimal("-75.00"))
+        self.assertTrue(reputasi["big_drop"])
+        self.assertContains(response, "▼ -75,00")
+        self.assertFalse(next(c for c in changes if c["code"] == "keuangan")["big_drop"])
+
+    def test_constant_queries(self):
+        self.client.force_login(self.limited)
+        self.client.get("/penilaian/")  # warm the content-type cache
+        for _ in range(5):
+            cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
+            healthy_records(cooperative)
+            assessment_for(cooperative)
+        # 1 session, 2 user, 3-4 user and group permissions, 5 user's kecamatan (area), 6 count,
+        # 7 the page of assessments (cooperative, desa, kecamatan joined; last year's scores as subqueries),
+        # 8 kecamatan names (header), 9 user's groups (header), 10 years for the year filter,
+        # 11 kecamatan for the kecamatan filter.
+        with self.assertNumQueries(11):
+            response = self.client.get("/penilaian/")
+        self.assertEqual(len(response.context["rows"]), 7)
+
+
+class PrepareYearTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        cls.done = make_cooperative(kecamatan=SANGATTA_UTARA)
+        healthy_records(cls.done)
+        assessment_for(cls.done)
+        cls.todo = [make_cooperative(kecamatan=SANGATTA_UTARA) for _ in range(3)]
+        healthy_records(cls.todo[0])
+        make_cooperative(kecamatan=SANGATTA_UTARA, status="tidak_aktif")
+        make_cooperative(kecamatan=MUARA_WAHAU)
+
+    def test_prepare_creates_drafts_with_computed_indicators(self):
+        self.client.force_login(self.limited)
+        response = self.client.post("/penilaian/siapkan/", {"year": YEAR}, follow=True)
+        self.assertContains(response, "3 penilaian draf dibuat, 1 koperasi dilewati")
+        self.assertEqual(Assessment.objects.filter(year=YEAR).count(), 4)
+        prepared = Assessment.objects.get(cooperative=self.todo[0])
+        self.assertEqual(prepared.status, "draf")
+        self.assertEqual(prepared.scores.count(), 21)
+        k2 = prepared.scores.get(indicator__code="K2")
+        self.assertEqual((k2.computed_level, k2.level), (4, 4))
+        self.assertIn("tepat waktu", k2.computed_explanation)
+        self.assertIsNone(prepared.scores.get(indicator__code="K1").level)  # manual: left to the assessor
+        self.assertEqual(prepared.predicate, "")  # incomplete
+        self.assertEqual(prepared.score_keuangan, Decimal("100.00"))
+        self.assertEqual(prepared.history.count(), 1)
+        # Again: nothing new.
+        response = self.client.post("/penilaian/siapkan/", {"year": YEAR}, follow=True)
+        self.assertContains(response, "0 penilaian draf dibuat, 4 koperasi dilewati")
+
+
+class RecommendationTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.pimpinan = make_user("Pimpinan")
+        cls.cooperative = make_cooperative(name="Koperasi Sawit Maju")
+        cls.other = make_cooperative(name="Koperasi Tani Jaya", kecamatan=MUARA_WAHAU)
+        for cooperative in (cls.cooperative, cls.other):
+            assessment_for(cooperative, dict(ALL_FOURS, K1=1, O1=2, R4=3))
+
+    def test_cooperative_page_lists_weak_indicators_with_helpers(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get(f"/koperasi/{self.cooperative.pk}/penilaian/{YEAR}/rekomendasi/")
+        self.assertEqual([s.indicator.code for s in response.context["weak"]], ["K1", "O1"])
+        self.assertContains(response, "Dampingi penyesuaian anggaran dasar dan pengesahannya.")
+        self.assertContains(response, "Notaris / Kemenkumham")
+        self.assertNotContains(response, "dampingi penyusunan proposal pembiayaan")  # R4 scored 3
+
+    def test_district_grouped_by_action_and_helper(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get(f"/rekomendasi/?tahun={YEAR}")
+        by_action = {g.key: [c.name for c, _ in g.cooperatives] for g in response.context["by_action"]}
+        self.assertEqual(by_action["K1"], ["Koperasi Sawit Maju", "Koperasi Tani Jaya"])
+        helpers = {g["helper"]: g for g in response.context["by_helper"]}
+        self.assertEqual(set(helpers), {"notaris", "koperasi_lain"})
+        self.assertEqual(helpers["koperasi_lain"]["count"], 2)
+        response = self.client.get(f"/rekomendasi/?tahun={YEAR}&kecamatan={MUARA_WAHAU}")
+        self.assertEqual([c.name for c, _ in response.context["by_action"][0].cooperatives], ["Koperasi Tani Jaya"])
+
+
+class RubricAdminTests(TestCase):
+    def test_copy_rubric_to_next_year(self):
+        admin_user = make_user("Admin Dinas", is_staff=True)
+        request = RequestFactory().post("/admin/")
+        request.user = admin_user
+        request._messages = type("M", (), {"add": lambda *args, **kwargs: None})()
+        model_admin = RubricVersionAdmin(RubricVersion, site)
+        model_admin.copy_to_next_year(request, RubricVersion.objects.filter(year=2020))
+        copy = RubricVersion.objects.get(year=2021)
+        self.assertEqual(RubricIndicator.objects.filter(condition__rubric=copy).count(), 21)
+        self.assertEqual(RubricVersion.for_year(2024), copy)
+        self.assertEqual(RubricVersion.for_year(2020).year, 2020)
+        # The old version is untouched, and an assessment scored with it keeps it.
+        self.assertEqual(RubricIndicator.objects.filter(condition__rubric__year=2020).count(), 21)
+
+    def test_admin_pages_open(self):
+        self.client.force_login(make_user("Admin Dinas", is_staff=True))
+        cooperative = make_cooperative()
+        objects = {
+            "rubricversion": RubricVersion.objects.get(year=2020),
+            "rubricindicator": RubricIndicator.objects.first(),
+            "assessment": assessment_for(cooperative),
+        }
+        for name, obj in objects.items():
+            for url in [reverse(f"admin:registry_{name}_changelist"), reverse(f"admin:registry_{name}_add"),
+                        reverse(f"admin:registry_{name}_change", args=[obj.pk]),
+                        reverse(f"admin:registry_{name}_history", args=[obj.pk])]:
+                with self.subTest(url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)

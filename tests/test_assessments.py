@@ -582,3 +582,29 @@ class RubricAdminTests(TestCase):
                         reverse(f"admin:registry_{name}_history", args=[obj.pk])]:
                 with self.subTest(url=url):
                     self.assertEqual(self.client.get(url).status_code, 200)
+
+
+class DemoAssessmentTests(TestCase):
+    """registry/demo_assessments.py on a small demo district."""
+
+    def test_three_years_with_every_predicate_and_idempotent(self):
+        from registry import demo
+        from registry.demo_assessments import seed_assessments
+
+        today = datetime.date(2026, 11, 26)
+        demo.seed_district(cooperatives=300, until_year=2025, today=today)
+        result = seed_assessments(today=today)
+        self.assertEqual(seed_assessments(today=today).created, 0)
+        expected = Cooperative.objects.exclude(status="dibubarkan").count()
+        self.assertEqual(result.created, 3 * expected)
+        for year in (2023, 2024, 2025):
+            predicates = set(Assessment.objects.filter(year=year).values_list("predicate", flat=True))
+            self.assertEqual(predicates, {"sehat", "cukup_sehat", "dalam_pengawasan", "dalam_pengawasan_khusus"})
+        active = Assessment.objects.filter(year=2025, cooperative__status="aktif")
+        healthy = active.filter(predicate__in=["sehat", "cukup_sehat"]).count()
+        self.assertGreater(healthy / active.count(), 0.6)
+        # Computed indicators come from the records, with their explanation.
+        k2 = IndicatorScore.objects.filter(indicator__code="K2", computed_level__isnull=False).first()
+        self.assertEqual(k2.level, k2.computed_level)
+        self.assertIn("RAT", k2.computed_explanation)
+        self.assertFalse(Assessment.objects.filter(status="diverifikasi", verified_at__isnull=True).exists())

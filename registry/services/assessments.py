@@ -53,7 +53,8 @@ def outcome_of(indicators: list[RubricIndicator], levels: dict[int, int | None])
     )
 
 
-def _apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> None:
+def apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> None:
+    """Copy the scores, predicate, weakest condition and Kutim's RAT label onto the assessment."""
     for code, name in Assessment.SCORE_FIELDS.items():
         setattr(assessment, name, outcome.conditions.get(code))
     assessment.overall_score = outcome.overall
@@ -118,7 +119,7 @@ def assessment_record(
         levels[indicator.pk] = level
     if errors:
         raise ValidationError(errors)
-    _apply_outcome(assessment, outcome_of(indicators, levels), records)
+    apply_outcome(assessment, outcome_of(indicators, levels), records)
     assessment.notes = notes.strip()
     assessment.assessed_by = user or assessment.assessed_by
     if assessment.pk is None:
@@ -236,7 +237,7 @@ def assessment_prepare_year(*, user: User, year: int, today: datetime.date | Non
                     computed_explanation=suggestion.explanation if suggestion else "",
                 ))
             assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric, assessed_by=user)
-            _apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
+            apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
             assessments.append(assessment)
             rows.append(scores)
         created = bulk_create_with_history(

@@ -1,0 +1,114 @@
+"""Demo assessments for the demo district: the last three book years, a realistic spread of predicates.
+
+Computed indicators come from the cooperative's own demo records through the same computations
+the entry page uses; manual and checklist indicators, and computed ones whose data is missing,
+are drawn from a random generator seeded with the seed, the cooperative's legal entity number
+and the year alone, so a cooperative gets the same assessment in every run. The draw follows the
+cooperative's status: most active cooperatives end Cukup Sehat or Sehat, inactive ones and those
+in coaching Dalam Pengawasan or Khusus. Idempotent: existing assessments are left as they are.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from . import assessment_inputs, scoring
+from .models import Assessment, Cooperative, IndicatorScore, RubricIndicator, last_full_year
+from .services.assessments import apply_outcome, outcome_of, rubric_for_year, rubric_indicators
+
+DEFAULT_SEED = 2021
+CHANGE_REASON = "Data demo"
+CHUNK_SIZE = 1000
+
+# Mean manual level and the spread of a cooperative's own standing, by status.
+STATUS_MEAN = {
+    Cooperative.Status.ACTIVE: 3.1,
+    Cooperative.Status.COACHING: 2.0,
+    Cooperative.Status.INACTIVE: 1.6,
+    Cooperative.Status.PROPOSED_DISSOLUTION: 1.3,
+}
+
+
+@dataclass(frozen=True)
+class SeededAssessments:
+    created: int
+    skipped: int
+
+
+def _level(rng, mean):
+    return max(1, min(4, round(rng.gauss(mean, 0.7))))
+
+
+def seed_assessments(*, years=None, seed=DEFAULT_SEED, today=None, chunk_size=CHUNK_SIZE) -> SeededAssessments:
+    """Assessments of every cooperative that is not dissolved for each of `years` (default: the last three)."""
+    today = today or timezone.localdate()
+    last = last_full_year(today)
+    years = years or [last - 2, last - 1, last]
+    cooperatives = list(Cooperative.objects.filter(status__in=list(STATUS_MEAN)).order_by("pk"))
+    created = skipped = 0
+    for year in years:
+        rubric = rubric_for_year(year)
+        indicators = rubric_indicators(rubric)
+        done = set(Assessment.objects.filter(year=year).values_list("cooperative_id", flat=True))
+        todo = [c for c in cooperatives if c.pk not in done]
+        skipped += len(cooperatives) - len(todo)
+        for start in range(0, len(todo), chunk_size):
+            with transaction.atomic():
+                created += _write(todo[start:start + chunk_size], year, rubric, indicators, seed, today, last)
+    return SeededAssessments(created=created, skipped=skipped)
+
+
+def _write(cooperatives, year, rubric, indicators, seed, today, last):
+    records = assessment_inputs.records_for(cooperatives, year=year, today=today)
+    assessments, all_scores = [], []
+    for cooperative in cooperatives:
+        key = cooperative.legal_entity_number or str(cooperative.pk)
+        standing = random.Random(f"{seed}:{key}:standing").gauss(0, 0.45)
+        rng = random.Random(f"{seed}:{key}:{year}")
+        mean = STATUS_MEAN[cooperative.status] + standing
+        levels, scores = {}, []
+        for indicator in indicators:
+            suggestion = assessment_inputs.suggest(indicator, records[cooperative.pk])
+            computed = suggestion.level if suggestion else None
+            met = []
+            if indicator.method == RubricIndicator.Method.CHECKLIST:
+                items = indicator.checklist_items
+                met = [item for item in items if rng.random() < (mean - 0.6) / 3.4]
+                level = scoring.checklist_level(len(met), len(items))
+            else:
+                level = computed or _level(rng, mean)
+            levels[indicator.pk] = level
+            scores.append(IndicatorScore(
+                indicator=indicator, computed_level=computed, level=level, checklist_met=met,
+                computed_explanation=suggestion.explanation if suggestion else "",
+            ))
+        assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric)
+        apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
+        _workflow(assessment, rng, year, last)
+        assessments.append(assessment)
+        all_scores.append(scores)
+    bulk_create_with_history(assessments, Assessment, batch_size=500, default_change_reason=CHANGE_REASON)
+    for assessment, scores in zip(assessments, all_scores, strict=True):
+        for score in scores:
+            score.assessment = assessment
+    # Indicator scores without history rows: the demo needs the assessment's history only.
+    IndicatorScore.objects.bulk_create([s for scores in all_scores for s in scores], batch_size=2000)
+    return len(assessments)
+
+
+def _workflow(assessment, rng, year, last):
+    """Older years are verified; the last year is part verified, part submitted, part still draft."""
+    draw = rng.random()
+    now = timezone.now()
+    submitted = min(now, timezone.make_aware(datetime.datetime(year + 1, 8, 1, 9, 0)))
+    if year < last or draw < 0.4:
+        assessment.status = Assessment.Status.VERIFIED
+        assessment.submitted_at = submitted
+        assessment.verified_at = min(now, timezone.make_aware(datetime.datetime(year + 1, 9, 1, 10, 0)))
+    elif draw < 0.7:
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.submitted_at = submitted

@@ -1,0 +1,107 @@
+"""`python manage.py seed_demo`: the demo district of Kutai Timur (never run it in production)."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from registry import demo
+from registry.models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the demo district of Kutai Timur: 1,150 cooperatives (667 active) with yearly reports "
+        "from 2019, boards, status history, listed members and the demo accounts (password "
+        f"'{demo.DEMO_PASSWORD}'). Deterministic and idempotent: a second run adds only what is missing. "
+        "With --members-per-cooperative it scales up for benchmarks. Fictitious data: never in production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--cooperatives", type=int, default=demo.DISTRICT_SIZE,
+            help=f"How many cooperatives (default {demo.DISTRICT_SIZE}, the 2021 figure).",
+        )
+        parser.add_argument(
+            "--members-per-cooperative", type=int, default=None, metavar="M",
+            help="List M members in every cooperative (scale mode, no cooperative history). "
+            "Default: 10-60 members for about a quarter of the cooperatives.",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=demo.DEFAULT_SEED,
+            help=f"Random seed (default {demo.DEFAULT_SEED}). One database holds one seed's district.",
+        )
+        parser.add_argument(
+            "--until-year", type=int, default=None,
+            help="Last book year with yearly reports; the district is drawn as it stood at its end "
+            "(default: the last full year).",
+        )
+        parser.add_argument(
+            "--if-empty", action="store_true",
+            help="Seed only a database without any cooperative (make run): never mix demo and real records.",
+        )
+        parser.add_argument(
+            "--yes", action="store_true",
+            help="Confirm when DEBUG is off (the settings look like production).",
+        )
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        cooperatives = options["cooperatives"]
+        members = options["members_per_cooperative"]
+        until_year = options["until_year"] or last_full_year(today)
+        if not 0 < cooperatives <= demo.MAX_COOPERATIVES:
+            raise CommandError(f"--cooperatives must be between 1 and {demo.MAX_COOPERATIVES:,}.")
+        if members is not None and members < 0:
+            raise CommandError("--members-per-cooperative cannot be negative.")
+        if not demo.FIRST_REPORT_YEAR <= until_year <= last_full_year(today):
+            raise CommandError(
+                f"--until-year must be a full book year between {demo.FIRST_REPORT_YEAR} and {last_full_year(today)}."
+            )
+        if not settings.DEBUG:
+            self.stderr.write(self.style.WARNING(
+                "DEBUG is off: these settings look like production. seed_demo writes fictitious "
+                f"cooperatives, members and accounts with the known password '{demo.DEMO_PASSWORD}'."
+            ))
+            if not options["yes"]:
+                raise CommandError("Refusing to seed demo data without --yes. Never do this on the office's database.")
+        if options["if_empty"] and Cooperative.objects.exists():
+            count = Cooperative.objects.count()
+            self.stdout.write(f"The database already holds {count:,} cooperatives: --if-empty leaves it as it is.")
+            return
+
+        started = time.monotonic()
+        chunks = -(-cooperatives // demo.CHUNK_SIZE)
+
+        def progress(done, created):
+            if chunks > 1 and options["verbosity"] >= 1:
+                self.stdout.write(f"  {done:,}/{cooperatives:,} cooperatives, {created['member']:,} members written")
+
+        result = demo.seed_district(
+            cooperatives=cooperatives, members_per_cooperative=members, seed=options["seed"],
+            until_year=until_year, today=today, progress=progress,
+        )
+        accounts = demo.ensure_demo_accounts()
+        self._summary(result, accounts, cooperatives, time.monotonic() - started)
+
+    def _summary(self, result, accounts, cooperatives, seconds):
+        created = result.created
+        if not created and not accounts:
+            self.stdout.write(self.style.SUCCESS(
+                f"Nothing to add: the {cooperatives:,} demo cooperatives and the demo accounts are already present."
+            ))
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Added {created['cooperatives']:,} cooperatives ({created['active']:,} active; "
+                f"{result.skipped:,} already present), {created['yearlyreport']:,} yearly reports, "
+                f"{created['boardmember']:,} board members, {created['member']:,} members, "
+                f"{created['statuschange']:,} status changes; accounts created: {', '.join(accounts) or 'none'}."
+            ))
+        total = Cooperative.objects.count()
+        active = Cooperative.objects.filter(status=Cooperative.Status.ACTIVE).count()
+        self.stdout.write(
+            f"In the database: {total:,} cooperatives ({active:,} active), {Member.objects.count():,} members, "
+            f"{YearlyReport.objects.count():,} yearly reports, {BoardMember.objects.count():,} board members. "
+            f"Time: {seconds:.1f} s."
+        )

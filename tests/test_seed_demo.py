@@ -1,0 +1,390 @@
+"""The demo district generator: `manage.py seed_demo` (domain.md section 6)."""
+
+import datetime
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Max, Min
+from django.test import TestCase
+from django.utils import timezone
+
+from registry import demo
+from registry.models import (
+    BoardMember,
+    Cooperative,
+    Member,
+    StatusChange,
+    User,
+    YearlyReport,
+    board_is_complete,
+    last_full_year,
+)
+from registry.nik import KUTIM_PREFIX, validate_nik
+
+from .builders import SANGATTA_SELATAN, SANGATTA_UTARA, make_cooperative
+
+PROJECT = Path(__file__).resolve().parent.parent
+SMALL = 60
+
+
+def seed(**options):
+    """Run the command (confirming, since tests run with DEBUG off); return its output."""
+    out = io.StringIO()
+    call_command("seed_demo", yes=True, stdout=out, stderr=io.StringIO(), **options)
+    return out.getvalue()
+
+
+def district_digest(cooperatives=None):
+    """A digest of everything the generator decides, apart from timestamps and the children's ids.
+
+    `cooperatives` limits it to those ids (demo cooperative i has id i + 1).
+    """
+    key = "cooperative"
+    coops = Cooperative.objects.all()
+    rows = {
+        YearlyReport: YearlyReport.objects.values_list(
+            key, "year", "members_male", "members_female", "employees", "total_assets", "modal_sendiri",
+            "business_volume", "revenue", "expenses", "shu", "cash", "financial_report", "rat_date",
+            "rat_attendance", "rat_reported_on",
+        ).order_by(key, "year"),
+        BoardMember: BoardMember.objects.values_list(key, "role", "name", "sex", "term_start", "term_end", "ended_on")
+        .order_by(key, "role", "term_start", "name"),
+        # The NIK's keyed hash stands for the NIK: the ciphertext differs on every encryption.
+        Member: Member.objects.values_list(key, "member_number", "name", "nik_hash", "birth_date", "desa", "joined_on")
+        .order_by(key, "member_number"),
+        StatusChange: StatusChange.objects.values_list(key, "changed_on", "from_status", "to_status", "reason")
+        .order_by(key, "changed_on"),
+    }
+    if cooperatives is not None:
+        coops = coops.filter(pk__in=cooperatives)
+        rows = {model: queryset.filter(**{f"{key}__in": cooperatives}) for model, queryset in rows.items()}
+    digest = hashlib.sha256()
+    digest.update(repr(list(coops.values_list(
+        "pk", "legal_entity_number", "name", "status", "status_since", "nomor_induk", "desa", "palm_oil", "kelompok",
+        "latitude", "longitude", "certificate_status", "certificate_expiry", "ods_grade", "merah_putih", "phone",
+    ).order_by("pk"))).encode())
+    for queryset in rows.values():
+        digest.update(repr(list(queryset)).encode())
+    return digest.hexdigest()
+
+
+def row_counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Cooperative, Cooperative.history.model, YearlyReport, BoardMember, Member, StatusChange, User)
+    }
+
+
+def wipe_district():
+    """Empty the registry tables, as a fresh database would be (children first: PROTECT)."""
+    for model in (Member, BoardMember, YearlyReport, StatusChange, Cooperative, Cooperative.history.model):
+        model.objects.all().delete()
+
+
+class DefaultDistrictTests(TestCase):
+    """The district `make run` shows: the default arguments, 1,150 cooperatives."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = seed()
+        cls.until_year = last_full_year(timezone.localdate())
+
+    def test_1150_cooperatives_667_active(self):
+        self.assertEqual(Cooperative.objects.count(), 1150)
+        self.assertEqual(Cooperative.objects.filter(status=Cooperative.Status.ACTIVE).count(), 667)
+        self.assertIn("1,150 cooperatives (667 active)", self.output)
+
+    def test_every_other_status_occurs_with_its_history(self):
+        inactive = Cooperative.objects.exclude(status=Cooperative.Status.ACTIVE)
+        self.assertEqual(set(inactive.values_list("status", flat=True)), set(Cooperative.Status.values) - {"aktif"})
+        for cooperative in inactive.prefetch_related("status_changes"):
+            steps = sorted(cooperative.status_changes.all(), key=lambda step: step.changed_on)
+            self.assertTrue(steps, cooperative)
+            self.assertEqual(steps[0].from_status, Cooperative.Status.ACTIVE)
+            self.assertEqual(steps[-1].to_status, cooperative.status)
+            self.assertEqual(steps[-1].changed_on, cooperative.status_since)
+            for step in steps:
+                self.assertIn(step.to_status, Cooperative.STATUS_TRANSITIONS[step.from_status])
+                self.assertTrue(step.reason)
+                self.assertLessEqual(step.changed_on, timezone.localdate())
+
+    def test_about_90_percent_palm_oil(self):
+        share = Cooperative.objects.filter(palm_oil=True).count() / 1150
+        self.assertTrue(0.87 <= share <= 0.93, share)
+        palm = Cooperative.objects.filter(palm_oil=True)
+        self.assertFalse(palm.filter(kelompok=Cooperative.Kelompok.MERAH_PUTIH).exists())
+        self.assertGreater(palm.filter(sector=Cooperative.Sector.PALM_OIL).count(), 500)
+        self.assertTrue(palm.filter(sector=Cooperative.Sector.TRANSPORT).exists())  # angkutan TBS
+        self.assertTrue(palm.filter(jenis=Cooperative.Jenis.SAVINGS_LOANS).exists())
+
+    def test_spread_over_all_18_kecamatan_with_sangatta_largest(self):
+        per_kecamatan = Counter(Cooperative.objects.values_list("desa__kecamatan", flat=True))
+        self.assertEqual(len(per_kecamatan), 18)
+        self.assertEqual(per_kecamatan.most_common(1)[0][0], SANGATTA_UTARA)
+        sangatta = per_kecamatan[SANGATTA_UTARA] + per_kecamatan[SANGATTA_SELATAN]
+        self.assertGreater(sangatta, 1150 / 18 * 3)
+
+    def test_names_plausible_and_nearly_unique(self):
+        names = list(Cooperative.objects.values_list("name", flat=True))
+        self.assertGreater(len(set(names)), 0.97 * len(names))
+        self.assertTrue(all(name.startswith(("Koperasi", "KUD", "KSP", "KSU")) for name in names))
+
+    def test_nomor_induk_for_about_60_percent_unique_and_13_digits(self):
+        numbers = list(Cooperative.objects.filter(nomor_induk__isnull=False).values_list("nomor_induk", flat=True))
+        self.assertTrue(0.5 <= len(numbers) / 1150 <= 0.7, len(numbers))
+        self.assertEqual(len(set(numbers)), len(numbers))
+        self.assertTrue(all(len(n) == 13 and n.isascii() and n.isdigit() for n in numbers))
+        self.assertFalse(Cooperative.objects.filter(nomor_induk="").exists())
+
+    def test_legal_entity_numbers_unique_in_office_formats(self):
+        numbers = list(Cooperative.objects.values_list("legal_entity_number", flat=True))
+        self.assertEqual(len(set(numbers)), 1150)
+        self.assertTrue(all("/BH/" in n or ".AH.01.26.TAHUN " in n for n in numbers))
+
+    def test_merah_putih_at_most_one_per_desa(self):
+        per_desa = Counter(Cooperative.objects.filter(merah_putih=True).values_list("desa", flat=True))
+        self.assertTrue(60 <= sum(per_desa.values()) <= 100)
+        self.assertEqual(max(per_desa.values()), 1)
+
+    def test_coordinates_inside_kutim(self):
+        bounds = Cooperative.objects.aggregate(Min("latitude"), Max("latitude"), Min("longitude"), Max("longitude"))
+        self.assertGreaterEqual(bounds["latitude__min"], 0.3)
+        self.assertLessEqual(bounds["latitude__max"], 1.6)
+        self.assertGreaterEqual(bounds["longitude__min"], 116.5)
+        self.assertLessEqual(bounds["longitude__max"], 118.5)
+
+    def test_certificates_carry_expiry_dates(self):
+        valid = Cooperative.objects.filter(certificate_status=Cooperative.CertificateStatus.VALID)
+        expired = Cooperative.objects.filter(certificate_status=Cooperative.CertificateStatus.EXPIRED)
+        self.assertTrue(valid.exists() and expired.exists())
+        self.assertFalse(valid.filter(certificate_expiry__lt=timezone.localdate()).exists())
+        self.assertFalse(expired.filter(certificate_expiry__gte=timezone.localdate()).exists())
+
+    def test_reports_from_2019_to_last_full_year(self):
+        years = YearlyReport.objects.aggregate(Min("year"), Max("year"))
+        self.assertEqual((years["year__min"], years["year__max"]), (2019, self.until_year))
+        active = Cooperative.objects.filter(status=Cooperative.Status.ACTIVE)
+        reporting = active.filter(yearly_reports__year=self.until_year).count()
+        self.assertGreater(reporting / 667, 0.85)
+        self.assertTrue(YearlyReport.objects.filter(shu__lt=0).exists())
+        self.assertTrue(YearlyReport.objects.filter(rat_date__isnull=False, rat_reported_on__isnull=True).exists())
+
+    def test_some_cooperatives_held_no_rat_for_three_years(self):
+        recent = range(self.until_year - 2, self.until_year + 1)
+        with_recent_rat = set(
+            YearlyReport.objects.filter(year__in=recent, rat_date__isnull=False).values_list("cooperative", flat=True)
+        )
+        without = Cooperative.objects.exclude(pk__in=with_recent_rat)
+        self.assertGreater(without.exclude(status=Cooperative.Status.ACTIVE).count(), 300)
+
+    def test_members_listed_for_a_few_hundred_cooperatives(self):
+        per_cooperative = dict(Member.objects.values_list("cooperative").annotate(n=Count("id")))
+        self.assertTrue(200 <= len(per_cooperative) <= 400, len(per_cooperative))
+        self.assertTrue(all(10 <= n <= 60 for n in per_cooperative.values()))
+
+    def test_member_niks_valid_encrypted_and_sometimes_absent(self):
+        outside = 0
+        for member in Member.objects.filter(has_nik=True):
+            nik = member.nik
+            validate_nik(nik)
+            self.assertNotIn(nik, member.nik_encrypted)
+            outside += not nik.startswith(KUTIM_PREFIX)
+            day = int(nik[6:8])
+            self.assertEqual(day > 40, member.sex == "P")
+            self.assertEqual(day - 40 * (day > 40), member.birth_date.day)
+        self.assertGreater(outside, 0)
+        absent = Member.objects.filter(has_nik=False)
+        self.assertTrue(absent.exists())
+        self.assertFalse(absent.exclude(nik_hash=None).exists())
+
+    def test_a_few_people_belong_to_two_cooperatives(self):
+        shared = (
+            Member.objects.filter(has_nik=True).values("nik_hash")
+            .annotate(n=Count("cooperative", distinct=True)).filter(n__gt=1)
+        )
+        self.assertTrue(1 <= shared.count() <= 50, shared.count())
+
+    def test_most_cooperatives_have_a_board_some_incomplete(self):
+        today = timezone.localdate()
+        current = {}
+        for cooperative, role in BoardMember.objects.current(today).values_list("cooperative", "role"):
+            current.setdefault(cooperative, set()).add(role)
+        active = set(Cooperative.objects.filter(status=Cooperative.Status.ACTIVE).values_list("pk", flat=True))
+        complete = sum(1 for pk in active if board_is_complete(current.get(pk, set())))
+        self.assertTrue(0.6 <= complete / len(active) <= 0.85, complete)
+        self.assertGreater(BoardMember.objects.values("cooperative").distinct().count(), 1050)
+        self.assertTrue(BoardMember.objects.filter(term_end__lt=today).exists())
+        self.assertTrue(BoardMember.objects.filter(role=BoardMember.Role.MANAGER).exists())
+
+    def test_cooperatives_have_a_creation_history_row(self):
+        history = Cooperative.history.all()
+        self.assertEqual(history.count(), 1150)
+        self.assertEqual(set(history.values_list("history_change_reason", flat=True)), {demo.CHANGE_REASON})
+
+    def test_demo_accounts(self):
+        expected = {
+            "admin": "Admin Dinas", "petugas": "Petugas", "petugas_sangatta": "Petugas",
+            "pimpinan": "Pimpinan", "verifikator": "Verifikator",
+        }
+        for username, group in expected.items():
+            user = User.objects.get(username=username)
+            self.assertTrue(user.check_password("koperasi-kutim"), username)
+            self.assertEqual(list(user.groups.values_list("name", flat=True)), [group])
+            self.assertTrue(user.first_name and user.last_name)
+        admin = User.objects.get(username="admin")
+        self.assertTrue(admin.is_superuser and admin.is_staff)
+        self.assertEqual(User.objects.get(username="petugas_sangatta").area_codes, [SANGATTA_UTARA, SANGATTA_SELATAN])
+        self.assertIsNone(User.objects.get(username="petugas").area_codes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small districts: determinism, idempotence, scale-up, options
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_rows_pass_model_validation():
+    seed(cooperatives=SMALL)
+    for model in (Cooperative, YearlyReport, BoardMember, Member, StatusChange):
+        for row in model.objects.all():
+            row.full_clean()
+
+
+@pytest.mark.django_db
+def test_second_run_changes_nothing():
+    seed(cooperatives=SMALL)
+    before, digest = row_counts(), district_digest()
+    output = seed(cooperatives=SMALL)
+    assert "Nothing to add" in output
+    assert row_counts() == before
+    assert district_digest() == digest
+
+
+@pytest.mark.django_db
+def test_larger_run_adds_only_the_missing_cooperatives():
+    seed(cooperatives=40)
+    first = list(Cooperative.objects.values_list("pk", flat=True))
+    first_digest = district_digest(first)
+    output = seed(cooperatives=SMALL)
+    assert "Added 20 cooperatives" in output and "40 already present" in output
+    assert Cooperative.objects.count() == SMALL
+    assert district_digest(first) == first_digest
+    grown = district_digest()
+
+    wipe_district()
+    seed(cooperatives=SMALL)
+    assert district_digest() == grown  # cooperative i is the same whatever the district size
+
+
+@pytest.mark.django_db
+def test_same_district_in_a_fresh_database_of_another_process(tmp_path):
+    """Another process (another hash seed) into another database draws the same district."""
+    seed(cooperatives=30)
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from tests.test_seed_demo import district_digest\n"
+        "call_command('migrate', verbosity=0)\n"
+        "call_command('seed_demo', cooperatives=30, verbosity=0)\n"
+        "print(district_digest())\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "kutim_koperasi.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_TESTING": "1",
+        "PYTHONHASHSEED": "random",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == district_digest()
+
+
+@pytest.mark.django_db
+def test_other_arguments_leave_present_cooperatives_alone():
+    """Cooperatives are known by their id: another seed or year neither duplicates nor fails."""
+    seed(cooperatives=20)
+    before = row_counts()
+    assert "Nothing to add" in seed(cooperatives=20, until_year=2021, seed=7)
+    assert row_counts() == before
+
+
+@pytest.mark.django_db
+def test_cooperatives_entered_later_get_the_next_id():
+    seed(cooperatives=5)
+    assert make_cooperative().pk == 6
+
+
+@pytest.mark.django_db
+def test_scale_mode_lists_m_members_everywhere_without_history():
+    output = seed(cooperatives=8, members_per_cooperative=5)
+    assert "Added 8 cooperatives" in output
+    assert set(Member.objects.values_list("cooperative").annotate(n=Count("id")).values_list("n", flat=True)) == {5}
+    assert Cooperative.objects.count() == 8
+    assert not Cooperative.history.exists()
+
+
+@pytest.mark.django_db
+def test_until_year_bounds_the_reports():
+    seed(cooperatives=20, until_year=2021)
+    assert YearlyReport.objects.aggregate(Max("year"))["year__max"] == 2021
+    assert not YearlyReport.objects.filter(year__lt=2019).exists()
+    with pytest.raises(CommandError, match="until-year"):
+        seed(cooperatives=20, until_year=2018)
+
+
+@pytest.mark.django_db
+def test_refuses_without_yes_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("seed_demo", cooperatives=5, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Cooperative.objects.exists()
+
+    settings.DEBUG = True
+    call_command("seed_demo", cooperatives=5, stdout=io.StringIO())
+    assert Cooperative.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_existing_accounts_keep_their_password():
+    User.objects.create_user(username="petugas", password="sandi-pilihan-sendiri")
+    output = seed(cooperatives=5)
+    assert "admin, petugas_sangatta, pimpinan, verifikator" in output
+    petugas = User.objects.get(username="petugas")
+    assert petugas.check_password("sandi-pilihan-sendiri")
+    assert not petugas.groups.exists()  # left as found
+    assert Group.objects.get(name="Pimpinan").user_set.filter(username="pimpinan").exists()
+
+
+def test_status_threshold_gives_667_of_1150_for_any_seed():
+    desa = [(f"64.08.{k:02d}.{d:04d}", f"Desa {d}", f"64.08.{k:02d}", "desa") for k in range(1, 19) for d in range(8)]
+    today = datetime.date(2026, 3, 1)
+    for seed_value in (1, 2021, 99999):
+        generator = demo.DistrictGenerator(seed=seed_value, until_year=2025, today=today, desa=desa)
+        statuses = Counter(generator.cooperative(i).cooperative.status for i in range(demo.DISTRICT_SIZE))
+        assert statuses[Cooperative.Status.ACTIVE] == demo.DISTRICT_ACTIVE
+
+
+
+@pytest.mark.django_db
+def test_if_empty_leaves_a_database_with_cooperatives_alone():
+    make_cooperative(name="Koperasi Nyata")
+    output = seed(cooperatives=5, if_empty=True)
+    assert "already holds 1 cooperatives" in output
+    assert Cooperative.objects.count() == 1
+    assert not User.objects.exists()
+
+    Cooperative.objects.all().delete()
+    seed(cooperatives=5, if_empty=True)
+    assert Cooperative.objects.count() == 5

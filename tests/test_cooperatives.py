@@ -456,3 +456,19 @@ class DesaChoiceTests(TestCase):
         self.assertContains(response, "data-kecamatan-select")
         self.assertEqual(len(response.context["form"].fields["kecamatan"].choices), 19)
         self.assertEqual(Desa.objects.count(), 141)
+
+
+class QuickSelectTests(TestCase):
+    def test_same_markup_as_djangos_select(self):
+        import re
+
+        from django import forms
+
+        from registry.widgets import QuickSelect
+
+        choices = [("", "semua"), ("a", "A & <b>"), ("Kelompok", [("x", "X"), ("y", "Y")])]
+        for value in ["", "a", "y"]:
+            with self.subTest(value=value):
+                django_html = forms.Select(choices=choices).render("f", value, {"id": "id_f", "data-x": "1"})
+                quick_html = QuickSelect(choices=choices).render("f", value, {"id": "id_f", "data-x": "1"})
+                self.assertEqual(re.sub(r"\s+", "", quick_html), re.sub(r"\s+", "", django_html))

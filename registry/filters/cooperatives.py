@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_YEAR, MIN_YEAR, BoardMember, Cooperative, Desa, Kecamatan, YearlyReport
+from ..widgets import QuickSelect
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
 
@@ -64,23 +65,28 @@ class CooperativeFilter(django_filters.FilterSet):
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), field_name="desa__kecamatan", queryset=kecamatan_choices, to_field_name="code",
-        empty_label=_("semua"),
+        empty_label=_("semua"), widget=QuickSelect,
     )
     desa = django_filters.ModelChoiceFilter(
         label=_("desa/kelurahan"), field_name="desa", queryset=desa_choices, to_field_name="code",
-        empty_label=_("semua"),
+        empty_label=_("semua"), widget=QuickSelect,
     )
-    jenis = django_filters.ChoiceFilter(label=_("jenis"), choices=Cooperative.Jenis.choices, empty_label=_("semua"))
+    jenis = django_filters.ChoiceFilter(
+        label=_("jenis"), choices=Cooperative.Jenis.choices, empty_label=_("semua"), widget=QuickSelect
+    )
     kelompok = django_filters.ChoiceFilter(
-        label=_("kelompok"), choices=Cooperative.Kelompok.choices, empty_label=_("semua")
+        label=_("kelompok"), choices=Cooperative.Kelompok.choices, empty_label=_("semua"), widget=QuickSelect
     )
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Cooperative.Status.choices, empty_label=_("semua"))
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=Cooperative.Status.choices, empty_label=_("semua"), widget=QuickSelect
+    )
     status_nik = django_filters.ChoiceFilter(
         label=_("status sertifikat NIK"), field_name="certificate_status",
-        choices=Cooperative.CertificateStatus.choices, empty_label=_("semua"),
+        choices=Cooperative.CertificateStatus.choices, empty_label=_("semua"), widget=QuickSelect,
     )
     merah_putih = django_filters.ChoiceFilter(
         label=_("Merah Putih"), choices=YES_NO, method="filter_merah_putih", empty_label=_("semua"),
+        widget=QuickSelect,
     )
     rat_tahun = django_filters.NumberFilter(
         label=_("RAT diadakan tahun"), method="filter_rat_year",
@@ -88,9 +94,10 @@ class CooperativeFilter(django_filters.FilterSet):
     )
     pengurus_lengkap = django_filters.ChoiceFilter(
         label=_("pengurus lengkap"), choices=YES_NO, method="filter_board_complete", empty_label=_("semua"),
+        widget=QuickSelect,
     )
     urut = django_filters.OrderingFilter(
-        label=_("urutkan"),
+        label=_("urutkan"), widget=QuickSelect,
         fields=(("name", "nama"), ("desa__kecamatan__name", "kecamatan"), ("status", "status"),
                 ("updated_at", "diperbarui")),
         field_labels={

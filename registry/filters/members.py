@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import nik as nik_codec
 from ..models import Member, Sex
+from ..widgets import QuickSelect
 from .cooperatives import YES_NO, kecamatan_choices
 
 
@@ -27,13 +28,13 @@ class MemberFilter(django_filters.FilterSet):
     koperasi = django_filters.NumberFilter(label=_("koperasi (nomor)"), field_name="cooperative")
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
-        to_field_name="code", empty_label=_("semua"),
+        to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )
     jenis_kelamin = django_filters.ChoiceFilter(
-        label=_("jenis kelamin"), field_name="sex", choices=Sex.choices, empty_label=_("semua")
+        label=_("jenis kelamin"), field_name="sex", choices=Sex.choices, empty_label=_("semua"), widget=QuickSelect
     )
     aktif = django_filters.ChoiceFilter(
-        label=_("aktif"), choices=YES_NO, method="filter_active", empty_label=_("semua"),
+        label=_("aktif"), choices=YES_NO, method="filter_active", empty_label=_("semua"), widget=QuickSelect,
     )
 
     class Meta:

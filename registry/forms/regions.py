@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Desa
+from ..widgets import QuickSelect
 
 
 def area_desa(user):
@@ -28,13 +29,13 @@ def setup_desa_fields(form, user, *, desa_field="desa", required=True):
     limited = user.area_codes is not None
     field.queryset = Desa.objects.filter(kecamatan__in=user.area_codes) if limited else Desa.objects.all()
     field.required = required
+    field.widget = QuickSelect(attrs={**field.widget.attrs, "data-desa-select": "1"})
     field.widget.choices = [("", "---------")] + [(k.name, choices) for k, choices in groups.items()]
-    field.widget.attrs["data-desa-select"] = "1"
     kecamatan_choices = [("", _("semua kecamatan"))] + [(k.code, k.name) for k in groups]
     form.fields["kecamatan"] = forms.ChoiceField(
         label=_("kecamatan"), choices=kecamatan_choices, required=False,
         help_text=_("Menyaring pilihan desa; desa menentukan kecamatan."),
-        widget=forms.Select(attrs={"data-kecamatan-select": "1"}),
+        widget=QuickSelect(attrs={"data-kecamatan-select": "1"}),
     )
     instance_desa = getattr(form.instance, f"{desa_field}_id", None)
     kecamatan_of = {d.code: d.kecamatan_id for d in desa}

@@ -213,3 +213,37 @@ class MemberFormTests(TestCase):
         response = self.client.post(f"/anggota/{member.pk}/ubah/", {"name": "Budi Santoso", "sex": "L", "version": 2})
         self.assertContains(response, "sudah diubah orang lain")
         self.assertContains(response, 'value="Budi Santoso"')
+
+
+class MemberPagesQueryCountTests(TestCase):
+    """Constant queries on the other member lists and the member page, whatever the rows."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = make_user("Admin Dinas")
+        cls.cooperatives = [make_cooperative() for _ in range(3)]
+
+    def add_people(self, count, start):
+        for n in range(start, start + count):
+            nik = f"64080412039{n:05d}"
+            member = make_member(self.cooperatives[0], nik=nik)
+            make_member(self.cooperatives[1], nik=nik)
+            NikReveal.objects.create(user=self.admin, member=member)
+
+    def test_duplicates_and_reveal_log(self):
+        self.client.force_login(self.admin)
+        self.add_people(2, 0)
+        for url in ("/anggota/ganda/", "/anggota/log-nik/"):
+            self.client.get(url)
+        self.add_people(20, 100)
+        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 bounded count of
+        # NIK hashes in several cooperatives, 7 one page of those hashes, 8 their membership rows with
+        # cooperative and kecamatan, 9 user's groups (header role).
+        with self.assertNumQueries(9):
+            response = self.client.get("/anggota/ganda/")
+        self.assertEqual(len(response.context["people"]), 22)
+        # 1-5 as above, 6 bounded count, 7 one page of reveals with user, member and cooperative,
+        # 8 user's groups (header role).
+        with self.assertNumQueries(8):
+            response = self.client.get("/anggota/log-nik/")
+        self.assertEqual(len(response.context["object_list"]), 22)

@@ -8,8 +8,11 @@ from django.contrib.auth.management import create_permissions
 
 REGISTRY_MODELS = [
     "cooperative", "statuschange", "boardmember", "member", "yearlyreport", "assessment", "indicatorscore",
+    # Partnerships, trainings and supervisory findings (issue 7)
+    "partnership", "outsideparty", "training", "trainingparticipant", "finding",
 ]
 REFERENCE_MODELS = ["kecamatan", "desa", "regionalias", "rubricversion", "rubriccondition", "rubricindicator"]
+REFERENCE_MODELS += ["kecamatanneighbour"]  # issue 7: neighbours for partnership suggestions
 
 ROLES = {
     # Everything in the registry, plus accounts and groups in Django admin.

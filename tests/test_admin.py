@@ -104,6 +104,8 @@ def records(cooperative):
 ALL_MODELS = [Kecamatan, Desa, RegionAlias, User, Cooperative, StatusChange, BoardMember, Member, YearlyReport]
 # Registered by registry/admin_assessments.py; their pages are tested in tests/test_assessments.py.
 ASSESSMENT_MODELS = ["RubricVersion", "RubricIndicator", "Assessment"]
+# Registered by registry/admin_partnerships.py; their pages are tested in tests/test_partnerships.py.
+PARTNERSHIP_MODELS = ["OutsideParty", "KecamatanNeighbour", "Partnership", "Training", "Finding"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -114,7 +116,7 @@ ASSESSMENT_MODELS = ["RubricVersion", "RubricIndicator", "Assessment"]
 def test_admin_index_lists_every_model(admin):
     response = admin.get(reverse("admin:app_list", args=["registry"]))
     listed = {entry["object_name"] for entry in response.context["app_list"][0]["models"]}
-    assert listed == {model.__name__ for model in ALL_MODELS} | set(ASSESSMENT_MODELS)
+    assert listed == {model.__name__ for model in ALL_MODELS} | set(ASSESSMENT_MODELS) | set(PARTNERSHIP_MODELS)
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda model: model.__name__)

@@ -14,8 +14,12 @@ from .assessments import (
 )
 from .audit import NikReveal
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
+from .findings import Finding
+from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
+from .summary import KecamatanSummary, SummaryCell, SummaryRefresh
+from .trainings import Training, TrainingParticipant
 
 __all__ = [
     "AreaQuerySet",
@@ -46,4 +50,13 @@ __all__ = [
     "area_queryset",
     "board_is_complete",
     "last_full_year",
+    "KecamatanSummary",
+    "SummaryCell",
+    "SummaryRefresh",
+    "Finding",
+    "KecamatanNeighbour",
+    "OutsideParty",
+    "Partnership",
+    "Training",
+    "TrainingParticipant",
 ]

@@ -1,0 +1,104 @@
+"""Supervisory findings (temuan pengawasan) and their follow-up; they feed the reputation condition."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .areas import area_queryset
+from .cooperatives import Cooperative
+
+
+class FindingQuerySet(area_queryset("cooperative__desa__kecamatan")):
+    def open(self):
+        return self.exclude(follow_up_status=Finding.FollowUp.DONE)
+
+    def overdue(self, on=None):
+        """Not followed up and past the due date."""
+        return self.open().filter(due_date__lt=on or timezone.localdate())
+
+
+class Finding(models.Model):
+    """A finding of the office's supervision of a cooperative, with its recommendation and follow-up."""
+
+    class Kind(models.TextChoices):
+        ADMINISTRATIVE = "administrasi", _("Temuan administrasi")
+        VIOLATION = "pelanggaran", _("Pelanggaran")
+        SANCTION = "sanksi", _("Sanksi")
+        LEGAL_CASE = "kasus_hukum", _("Kasus hukum")
+
+    class Risk(models.TextChoices):
+        LOW = "rendah", _("Rendah")
+        MEDIUM = "sedang", _("Sedang")
+        HIGH = "tinggi", _("Tinggi")
+
+    class FollowUp(models.TextChoices):
+        OPEN = "belum", _("Belum ditindaklanjuti")
+        IN_PROGRESS = "proses", _("Dalam proses")
+        DONE = "selesai", _("Selesai")
+
+    # Kinds that count as "violations, sanctions or legal cases" for the reputation condition.
+    SERIOUS_KINDS = (Kind.VIOLATION, Kind.SANCTION, Kind.LEGAL_CASE)
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="findings"
+    )
+    found_on = models.DateField(_("tanggal temuan"))
+    kind = models.CharField(_("jenis temuan"), max_length=20, choices=Kind.choices, default=Kind.ADMINISTRATIVE)
+    description = models.TextField(_("uraian temuan"))
+    risk = models.CharField(_("tingkat risiko"), max_length=10, choices=Risk.choices, default=Risk.MEDIUM)
+    recommendation = models.TextField(_("rekomendasi"), blank=True)
+    due_date = models.DateField(_("batas tindak lanjut"))
+    follow_up_status = models.CharField(
+        _("status tindak lanjut"), max_length=10, choices=FollowUp.choices, default=FollowUp.OPEN, db_index=True
+    )
+    followed_up_on = models.DateField(_("tanggal tindak lanjut selesai"), null=True, blank=True)
+    follow_up_notes = models.TextField(_("catatan tindak lanjut"), blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = FindingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = _("temuan pengawasan")
+        verbose_name_plural = _("temuan pengawasan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("found_on")), name="finding_due_after_found",
+                violation_error_message=_("Batas tindak lanjut harus setelah tanggal temuan."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(follow_up_status="selesai") | Q(followed_up_on__isnull=False),
+                name="finding_done_has_date",
+                violation_error_message=_("Tindak lanjut selesai harus bertanggal."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(description=""), name="finding_has_description",
+                violation_error_message=_("Uraian temuan wajib diisi."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cooperative}: {self.get_kind_display()} {self.found_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.found_on and self.due_date and self.due_date < self.found_on:
+            raise ValidationError({"due_date": _("Batas tindak lanjut harus setelah tanggal temuan.")})
+        if self.follow_up_status == self.FollowUp.DONE and not self.followed_up_on:
+            raise ValidationError({"followed_up_on": _("Tindak lanjut selesai harus bertanggal.")})
+        if self.followed_up_on and self.found_on and self.followed_up_on < self.found_on:
+            raise ValidationError({"followed_up_on": _("Tanggal tindak lanjut harus setelah tanggal temuan.")})
+
+    def is_overdue(self, on=None):
+        on = on or timezone.localdate()
+        return self.follow_up_status != self.FollowUp.DONE and self.due_date < on
+
+    @property
+    def followed_up_on_time(self):
+        return self.follow_up_status == self.FollowUp.DONE and self.followed_up_on <= self.due_date

@@ -1,0 +1,111 @@
+"""Trainings of cooperative boards and staff (pelatihan, bimtek, diklat) and who took part."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .areas import area_queryset
+from .cooperatives import Cooperative
+from .partnerships import ReferenceQuerySet
+from .people import BoardMember
+
+
+class Training(models.Model):
+    """A training event. Visible to every user; its participants are limited by area."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "pelatihan", _("Pelatihan")
+        BIMTEK = "bimtek", _("Bimtek")
+        DIKLAT = "diklat", _("Diklat")
+
+    class Topic(models.TextChoices):
+        ACCOUNTING = "akuntansi", _("Akuntansi koperasi")
+        MANAGEMENT = "manajemen", _("Manajemen")
+        RAT = "rat", _("RAT")
+        PARTNERSHIP = "kemitraan", _("Kemitraan")
+        DIGITAL = "digital", _("Digital")
+        PLANTATION = "perkebunan", _("Budidaya dan perkebunan")
+        GOVERNANCE = "tata_kelola", _("Tata kelola dan pengawasan")
+        OTHER = "lainnya", _("Lainnya")
+
+    title = models.CharField(_("judul"), max_length=200)
+    kind = models.CharField(_("bentuk kegiatan"), max_length=12, choices=Kind.choices, default=Kind.TRAINING)
+    topic = models.CharField(_("topik"), max_length=20, choices=Topic.choices)
+    start_date = models.DateField(_("mulai"))
+    end_date = models.DateField(_("selesai"))
+    organiser = models.CharField(_("penyelenggara"), max_length=200)
+    place = models.CharField(_("tempat"), max_length=200, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("pelatihan")
+        verbose_name_plural = _("pelatihan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="training_end_after_start",
+                violation_error_message=_("Tanggal selesai harus sama dengan atau setelah tanggal mulai."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.start_date:%d/%m/%Y})"
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Tanggal selesai harus sama dengan atau setelah tanggal mulai.")})
+
+
+class TrainingParticipant(models.Model):
+    """A person of a cooperative at a training: a board member, or staff named here; attended or not."""
+
+    training = models.ForeignKey(
+        Training, verbose_name=_("pelatihan"), on_delete=models.CASCADE, related_name="participants"
+    )
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="training_participants"
+    )
+    board_member = models.ForeignKey(
+        BoardMember, verbose_name=_("pengurus/pengawas"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="training_participations",
+    )
+    name = models.CharField(_("nama"), max_length=150, help_text=_("Untuk karyawan/staf yang bukan pengurus."))
+    position = models.CharField(_("jabatan"), max_length=100, blank=True)
+    attended = models.BooleanField(_("hadir"), default=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    objects = area_queryset("cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["training", "cooperative__name", "name", "id"]
+        verbose_name = _("peserta pelatihan")
+        verbose_name_plural = _("peserta pelatihan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "board_member"], condition=Q(board_member__isnull=False),
+                name="trainingparticipant_once_per_training",
+                violation_error_message=_("Pengurus ini sudah tercatat sebagai peserta pelatihan ini."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="trainingparticipant_has_name",
+                violation_error_message=_("Peserta harus bernama."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.cooperative})"
+
+    def clean(self):
+        super().clean()
+        if self.board_member_id and self.cooperative_id and self.board_member.cooperative_id != self.cooperative_id:
+            raise ValidationError({"board_member": _("Pengurus ini bukan dari koperasi yang dipilih.")})

@@ -1,0 +1,70 @@
+"""How the dashboard's counted figures are defined, shared by the list filters and the summary refresh.
+
+A figure on the dashboard links to the list that produces it; both count with these conditions,
+so the list's count equals the figure after a refresh.
+"""
+
+import datetime
+
+from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
+from django.db.models.lookups import LessThanOrEqual
+
+from .models import Assessment, Cooperative, YearlyReport
+
+# A RAT counts as reported on time when the Dinas received the report within this many days.
+RAT_REPORT_DAYS = 31
+# A condition that falls by at least this many points from last year (as on the assessment list).
+BIG_DROP = 10
+# Trends start here: the first book year of the office's digital records.
+FIRST_TREND_YEAR = 2019
+
+
+def rat_reported_on_time_q():
+    """A yearly report whose RAT was held and reported to the Dinas within RAT_REPORT_DAYS days."""
+    delay = ExpressionWrapper(F("rat_reported_on") - F("rat_date"), output_field=DurationField())
+    return Q(rat_date__isnull=False, rat_reported_on__isnull=False) & Q(
+        LessThanOrEqual(delay, datetime.timedelta(days=RAT_REPORT_DAYS))
+    )
+
+
+def without_rat_q(year):
+    """A cooperative that held no RAT for book year `year` nor the year before."""
+    held = YearlyReport.objects.filter(
+        cooperative=OuterRef("pk"), year__in=[year - 1, year], rat_date__isnull=False
+    )
+    return ~Exists(held)
+
+
+def big_drop_q():
+    """An assessment in which some condition fell by BIG_DROP points or more from last year's."""
+    previous = Assessment.objects.filter(cooperative=OuterRef("cooperative"), year=OuterRef("year") - 1)
+    drops = Q()
+    for name in Assessment.SCORE_FIELDS.values():
+        drops |= Q(**{f"{name}__lte": Subquery(previous.values(name)[:1]) - BIG_DROP})
+    return drops
+
+
+def status_at_year_end(year, current, changes):
+    """A cooperative's status on 31 December of `year` from its dated status changes (oldest first).
+
+    The last change on or before that day gives it; before the first change the cooperative had
+    that change's earlier status; without any change, its current status.
+    """
+    end = datetime.date(year, 12, 31)
+    status = None
+    for changed_on, from_status, to_status in changes:
+        if changed_on <= end:
+            status = to_status
+        elif status is None:
+            return from_status or to_status
+        else:
+            break
+    return status or current
+
+
+def existed_at_year_end(year, legal_entity_date):
+    """Whether a cooperative existed at the end of `year`: founded by then (unknown date: yes)."""
+    return legal_entity_date is None or legal_entity_date.year <= year
+
+
+STATUS_FIELDS = {status.value: f"status_{status.value}" for status in Cooperative.Status}

@@ -1,0 +1,177 @@
+"""Refresh the dashboard's summary figures (registry/models/summary.py) from the records."""
+
+import time
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
+
+from .. import figures
+from ..filters.cooperatives import board_complete_q
+from ..models import (
+    Assessment,
+    Cooperative,
+    Desa,
+    KecamatanSummary,
+    KutimLabel,
+    Predicate,
+    StatusChange,
+    SummaryCell,
+    SummaryRefresh,
+    User,
+    YearlyReport,
+    last_full_year,
+)
+from ..models.summary import CURRENT
+
+DIMS = ("d_kec", "d_jenis", "d_kelompok", "d_sector")
+# How the finer cells roll up into the stored rows: (dimension, index of its key in the cell key).
+ROLLUPS = [("", None), ("jenis", 1), ("kelompok", 2), ("sektor", 3)]
+
+
+def _dims(prefix=""):
+    return {
+        "d_kec": F(f"{prefix}desa__kecamatan"), "d_jenis": F(f"{prefix}jenis"),
+        "d_kelompok": F(f"{prefix}kelompok"), "d_sector": F(f"{prefix}sector"),
+    }
+
+
+def _collect(cells, rows, *, year=None):
+    """Add grouped aggregate rows (dicts with the DIMS and figures) into `cells`."""
+    for row in rows:
+        row_year = row.pop("year", year)
+        key = (row_year, *(row.pop(dim) for dim in DIMS))
+        cell = cells[key]
+        for name, value in row.items():
+            cell[name] = cell.get(name, 0) + (value or 0)
+
+
+def _current_state(cells):
+    statuses = {
+        field: Count("id", filter=Q(status=status)) for status, field in figures.STATUS_FIELDS.items()
+    }
+    rows = Cooperative.objects.values(**_dims()).annotate(
+        cooperatives=Count("id"),
+        **statuses,
+        certificate_valid=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.VALID)),
+        certificate_expired=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.EXPIRED)),
+        merah_putih=Count("id", filter=Q(merah_putih=True)),
+        board_incomplete=Count("id", filter=~board_complete_q()),
+    ).order_by()
+    _collect(cells, rows, year=CURRENT)
+
+
+def _year_end_status(cells, years):
+    """Cooperatives and their status at the end of each book year, from the status history."""
+    changes = defaultdict(list)
+    for cooperative_id, *change in StatusChange.objects.order_by("changed_on", "id").values_list(
+        "cooperative_id", "changed_on", "from_status", "to_status"
+    ):
+        changes[cooperative_id].append(change)
+    cooperatives = Cooperative.objects.values_list(
+        "id", "desa__kecamatan", "jenis", "kelompok", "sector", "status", "legal_entity_date"
+    )
+    for cooperative_id, kec, jenis, kelompok, sector, status, founded in cooperatives.iterator(chunk_size=5000):
+        history = changes.get(cooperative_id, ())
+        for year in years:
+            if not figures.existed_at_year_end(year, founded):
+                continue
+            cell = cells[(year, kec, jenis, kelompok, sector)]
+            cell["cooperatives"] = cell.get("cooperatives", 0) + 1
+            field = figures.STATUS_FIELDS[figures.status_at_year_end(year, status, history)]
+            cell[field] = cell.get(field, 0) + 1
+
+
+def _reports(cells):
+    rows = YearlyReport.objects.values("year", **_dims("cooperative__")).annotate(
+        reported=Count("id"),
+        members_male=Sum("members_male"),
+        members_female=Sum("members_female"),
+        rat_held=Count("id", filter=Q(rat_date__isnull=False)),
+        rat_reported_on_time=Count("id", filter=figures.rat_reported_on_time_q()),
+        business_volume=Sum("business_volume"),
+        shu=Sum("shu"),
+        total_assets=Sum("total_assets"),
+        modal_sendiri=Sum("modal_sendiri"),
+    ).order_by()
+    _collect(cells, rows)
+
+
+def _without_rat(cells, years):
+    for year in years:
+        rows = (
+            Cooperative.objects.filter(status=Cooperative.Status.ACTIVE)
+            .filter(figures.without_rat_q(year))
+            .values(**_dims())
+            .annotate(active_without_rat=Count("id"))
+            .order_by()
+        )
+        _collect(cells, rows, year=year)
+
+
+def _assessments(cells):
+    scores = {}
+    for name in [*Assessment.SCORE_FIELDS.values(), "overall_score"]:
+        scores[f"{name}_sum"] = Sum(name)
+        scores[f"{name}_n"] = Count(name)
+    rows = Assessment.objects.values("year", **_dims("cooperative__")).annotate(
+        assessed=Count("id"),
+        **{f"predicate_{p.value}": Count("id", filter=Q(predicate=p.value)) for p in Predicate},
+        **{f"label_{label.value}": Count("id", filter=Q(kutim_label=label.value)) for label in KutimLabel},
+        big_drop=Count("id", filter=figures.big_drop_q()),
+        **scores,
+    ).order_by()
+    _collect(cells, rows)
+
+
+def _rollup(cells):
+    """Stored rows: per year and kecamatan, whole and split by jenis, kelompok and sector."""
+    rolled = defaultdict(dict)
+    for (year, kec, *classes), values in cells.items():
+        for dimension, index in ROLLUPS:
+            key = "" if index is None else classes[index - 1]
+            target = rolled[(year, kec, dimension, key)]
+            for name, value in values.items():
+                target[name] = target.get(name, 0) + value
+    return [
+        SummaryCell(year=year, kecamatan_id=kec, dimension=dimension, key=key, **values)
+        for (year, kec, dimension, key), values in rolled.items()
+    ]
+
+
+def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryRefresh:
+    """Recompute every summary row from the records and replace the old ones in one transaction."""
+    started = time.monotonic()
+    report_years = set(YearlyReport.objects.values_list("year", flat=True).distinct().order_by())
+    assessment_years = set(Assessment.objects.values_list("year", flat=True).distinct().order_by())
+    last_year = max([last_full_year(today), *report_years, *assessment_years])
+    first_year = min([figures.FIRST_TREND_YEAR, *report_years, *assessment_years])
+    years = range(first_year, last_year + 1)
+
+    cells = defaultdict(dict)
+    _current_state(cells)
+    _year_end_status(cells, years)
+    _reports(cells)
+    _without_rat(cells, years)
+    _assessments(cells)
+    rows = _rollup(cells)
+    kecamatan = Desa.objects.values("kecamatan").annotate(
+        desa=Count("code", distinct=True),
+        desa_merah_putih=Count("code", filter=Q(cooperatives__merah_putih=True), distinct=True),
+    ).order_by()
+    now = timezone.now()
+    with transaction.atomic():
+        SummaryCell.objects.all().delete()
+        SummaryCell.objects.bulk_create(rows, batch_size=2000)
+        KecamatanSummary.objects.all().delete()
+        KecamatanSummary.objects.bulk_create([
+            KecamatanSummary(
+                kecamatan_id=row["kecamatan"], desa=row["desa"], desa_merah_putih=row["desa_merah_putih"],
+                refreshed_at=now,
+            )
+            for row in kecamatan
+        ])
+        return SummaryRefresh.objects.create(
+            finished_at=now, seconds=time.monotonic() - started, cells=len(rows), requested_by=requested_by
+        )

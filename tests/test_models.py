@@ -8,8 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import TestCase
 
-from registry.services.cooperatives import cooperative_change_status
 from registry.models import BoardMember, Cooperative, Member, StatusChange, YearlyReport, board_is_complete
+from registry.services.cooperatives import cooperative_change_status
 from tests.builders import make_board_member, make_cooperative, make_member, make_report, make_user
 
 NIK = "6408011508900001"

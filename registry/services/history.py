@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from .versioning import save_versioned
@@ -20,7 +21,7 @@ def revertable_fields(record):
 
 
 @transaction.atomic
-def history_revert(*, record, instance, user=None):
+def history_revert(*, record, instance: Model, user=None) -> Model:
     """Put back the values the change `record` replaced, as a new, versioned change of `instance`.
 
     `instance` is the live record, fetched by the caller through the user's area. Fields changed

@@ -27,7 +27,7 @@ class HistoryRevertView(RegistryPermissionMixin, CooperativeChildMixin, Template
         if model is None:
             raise Http404
         cooperative = self.get_cooperative()
-        record = get_object_or_404(model.history, history_id=self.kwargs["history_id"])
+        record = get_object_or_404(model.history.select_related("history_user"), history_id=self.kwargs["history_id"])
         owner = record.id if model is Cooperative else record.cooperative_id
         if owner != cooperative.pk:
             raise Http404

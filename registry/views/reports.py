@@ -41,7 +41,8 @@ class YearlyReportUpdateView(RegistryPermissionMixin, CooperativeChildMixin, Ver
     extra_context = {"title": _("Ubah laporan tahunan")}
 
     def get_queryset(self):
-        return YearlyReport.objects.for_user(self.request.user).filter(cooperative=self.kwargs["cooperative_pk"])
+        reports = YearlyReport.objects.for_user(self.request.user).select_related("cooperative")
+        return reports.filter(cooperative=self.kwargs["cooperative_pk"])
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "cooperative": self.get_cooperative()}

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from .views import assessments, auth, board, cooperatives, dashboard, history, members, reports
+from .views import api, assessments, auth, board, cooperatives, dashboard, history, members, reports
 
 app_name = "registry"
 
 urlpatterns = [
     path("", auth.HomeView.as_view(), name="home"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
+    # District dashboard: export, refresh, figures for other systems (issue 5)
+    path("dasbor/ekspor.xlsx", dashboard.DashboardExportView.as_view(), name="dashboard_export"),
+    path("dasbor/hitung-ulang/", dashboard.SummaryRefreshView.as_view(), name="summary_refresh"),
+    path("api/ringkasan.json", api.SummaryApiView.as_view(), name="summary_api"),
     # Staff workspace: cooperatives, their board, reports and history (issue 3)
     path("koperasi/", cooperatives.CooperativeListView.as_view(), name="cooperative_list"),
     path("koperasi/tambah/", cooperatives.CooperativeCreateView.as_view(), name="cooperative_create"),

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from registry.models import Cooperative, Member
 
-from .conftest import DEMO_PASSWORD
+from .conftest import DEMO_PASSWORD, RESULTS_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +61,12 @@ def test_search_filter_open_and_come_back(page, demo):
     active = Cooperative.objects.filter(status="aktif").count()
     expect(page.locator(".result-count")).to_contain_text(f"{active:,}".replace(",", ".") + " koperasi")
 
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=RESULTS_DIR / "koperasi-list.png", full_page=True)
+
     # Into a record and back: the filters are still there.
     page.locator(".cooperative-table tbody a").first.click()
+    page.screenshot(path=RESULTS_DIR / "koperasi-profile.png", full_page=True)
     page.get_by_role("link", name="Kembali ke daftar koperasi").click()
     expect(page).to_have_url(re.compile(r"/koperasi/\?.*status=aktif"))
     expect(page.locator(".active-filters")).to_contain_text("Status: Aktif")

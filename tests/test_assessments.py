@@ -608,3 +608,19 @@ class DemoAssessmentTests(TestCase):
         self.assertEqual(k2.level, k2.computed_level)
         self.assertIn("RAT", k2.computed_explanation)
         self.assertFalse(Assessment.objects.filter(status="diverifikasi", verified_at__isnull=True).exists())
+
+    def test_seed_demo_district_has_three_years_of_assessments(self):
+        import io
+
+        from django.core.management import call_command
+
+        from registry.models import last_full_year
+
+        out = io.StringIO()
+        call_command("seed_demo", yes=True, stdout=out, stderr=io.StringIO())
+        self.assertIn("Assessments of the last three book years:", out.getvalue())
+        last = last_full_year()
+        self.assertEqual(sorted(set(Assessment.objects.values_list("year", flat=True))), [last - 2, last - 1, last])
+        for year in (last - 2, last - 1, last):
+            predicates = set(Assessment.objects.filter(year=year).values_list("predicate", flat=True))
+            self.assertEqual(predicates, {"sehat", "cukup_sehat", "dalam_pengawasan", "dalam_pengawasan_khusus"})

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from registry import demo
+from registry import demo, demo_assessments
 from registry.models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
 from registry.services.summary import summary_refresh
 
@@ -85,6 +85,9 @@ class Command(BaseCommand):
         )
         accounts = demo.ensure_demo_accounts()
         self._summary(result, accounts, cooperatives, time.monotonic() - started)
+        if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
+            assessed = demo_assessments.seed_assessments(seed=options["seed"], today=today)
+            self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")
         # The dashboard sums precomputed figures (issue 5): count the district just seeded.
         refreshed = summary_refresh()
         self.stdout.write(f"Dashboard summary refreshed: {refreshed.cells:,} rows in {refreshed.seconds:.1f} s.")

@@ -92,3 +92,28 @@ class HistoryAndRevertTests(TestCase):
             .status_code, 404,
         )
         self.assertContains(self.client.get(f"/koperasi/{self.cooperative.pk}/"), "Kembalikan perubahan ini")
+
+
+class RevertOtherRecordsTests(TestCase):
+    def test_revert_a_yearly_report_change(self):
+        cooperative = make_cooperative()
+        report = make_report(cooperative, 2024, members_male=10)
+        petugas = make_user("Petugas")
+        self.client.force_login(petugas)
+        data = {"year": 2024, "members_male": 99, "members_female": 0, "employees": 0, "managers": 0,
+                "modal_sendiri": 0, "modal_luar": 0, "total_assets": 0, "business_volume": 0, "revenue": 0,
+                "expenses": 0, "shu": 0, "cash": 0, "financial_report": "tidak_ada", "version": 1,
+                "rat_quorum": "unknown"}
+        self.client.post(f"/koperasi/{cooperative.pk}/laporan/{report.pk}/ubah/", data)
+        change = report.history.get(version=2)
+        self.client.force_login(make_user("Admin Dinas"))
+        url = f"/koperasi/{cooperative.pk}/riwayat/laporan/{change.history_id}/kembalikan/"
+        self.assertContains(self.client.get(url), "99")
+        self.client.post(url)
+        report.refresh_from_db()
+        self.assertEqual((report.members_male, report.version), (10, 3))
+        # The same change through another cooperative's URL is not found.
+        other = make_cooperative()
+        self.assertEqual(
+            self.client.post(f"/koperasi/{other.pk}/riwayat/laporan/{change.history_id}/kembalikan/").status_code, 404
+        )

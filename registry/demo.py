@@ -294,6 +294,8 @@ DEMO_PASSWORD = "koperasi-kutim"
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """A demo sign-in: one role group, optionally limited to some kecamatan."""
+
     username: str
     first_name: str
     last_name: str
@@ -317,6 +319,8 @@ DEMO_ACCOUNTS = (
 
 @dataclass(frozen=True)
 class Person:
+    """A fictitious person: ethnic group (for titles), name, sex, birth date and matching NIK."""
+
     group: str
     name: str
     sex: str
@@ -340,7 +344,7 @@ class CooperativePlan:
     dormant_years: range = range(0)
     # After this date the cooperative no longer reports (None: it still does).
     stopped_on: datetime.date | None = None
-    members_2019: int = 0
+    members_2019: int = 0  # the size in 2019; later years change by `growth` a year
     growth: float = 0.0
     female_share: float = 0.0
     has_manager: bool = False
@@ -361,7 +365,7 @@ def _rupiah(value):
 
 
 def _serial(index, salt, modulus):
-    """A serial unique per index below `modulus`, not sequential (an affine map with odd factor)."""
+    """A serial unique per index below `modulus`, not sequential (7919 is prime to 10**k)."""
     return (index * 7919 + salt) % modulus
 
 
@@ -918,7 +922,7 @@ def seed_district(*, cooperatives, members_per_cooperative=None, seed=DEFAULT_SE
     that exists counts as present and is left as it is, whatever wrote it (another seed, another
     `until_year`, an older generator). So seed only an empty or demo database (`--if-empty`).
     Each chunk is written in one transaction with bulk inserts, so a run can stop and resume and
-    memory stays bounded at any size.
+    memory stays bounded at any size; `progress(done, created)` is called after each.
 
     History: the default district gives every cooperative its creation row (change reason
     "Data demo"), so the admin's history pages have a start. Scale mode (`members_per_cooperative`
@@ -940,10 +944,10 @@ def seed_district(*, cooperatives, members_per_cooperative=None, seed=DEFAULT_SE
             with transaction.atomic():
                 _write_chunk(generator, [generator.cooperative(i) for i in missing], members_per_cooperative,
                              with_history, created)
+            if progress:
+                progress(indexes.stop, created)
         # Under DEBUG Django keeps every query's SQL: bounded per chunk, not per run.
         reset_queries()
-        if progress:
-            progress(min(start + chunk_size, cooperatives), created)
     return SeedResult(created=created, skipped=skipped)
 
 

@@ -84,10 +84,29 @@ def row_counts():
     }
 
 
-def wipe_district():
-    """Empty the registry tables, as a fresh database would be (children first: PROTECT)."""
-    for model in (Member, BoardMember, YearlyReport, StatusChange, Cooperative, Cooperative.history.model):
-        model.objects.all().delete()
+@pytest.fixture(scope="module")
+def fresh_digest(tmp_path_factory):
+    """The digest of a small district seeded by another process (another hash seed) into a new database."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.core.management import call_command\n"
+        "from tests.test_seed_demo import district_digest\n"
+        "call_command('migrate', verbosity=0)\n"
+        f"call_command('seed_demo', cooperatives={SMALL}, verbosity=0)\n"
+        "print(district_digest())\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('fresh') / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "kutim_koperasi.settings",
+        "DJANGO_DEBUG": "1",
+        "DJANGO_TESTING": "1",
+        "PYTHONHASHSEED": "random",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip().splitlines()[-1]
 
 
 class DefaultDistrictTests(TestCase):
@@ -270,7 +289,13 @@ def test_second_run_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_larger_run_adds_only_the_missing_cooperatives():
+def test_same_district_in_a_fresh_database_of_another_process(fresh_digest):
+    seed(cooperatives=SMALL)
+    assert district_digest() == fresh_digest
+
+
+@pytest.mark.django_db
+def test_larger_run_adds_only_the_missing_cooperatives(fresh_digest):
     seed(cooperatives=40)
     first = list(Cooperative.objects.values_list("pk", flat=True))
     first_digest = district_digest(first)
@@ -278,37 +303,7 @@ def test_larger_run_adds_only_the_missing_cooperatives():
     assert "Added 20 cooperatives" in output and "40 already present" in output
     assert Cooperative.objects.count() == SMALL
     assert district_digest(first) == first_digest
-    grown = district_digest()
-
-    wipe_district()
-    seed(cooperatives=SMALL)
-    assert district_digest() == grown  # cooperative i is the same whatever the district size
-
-
-@pytest.mark.django_db
-def test_same_district_in_a_fresh_database_of_another_process(tmp_path):
-    """Another process (another hash seed) into another database draws the same district."""
-    seed(cooperatives=30)
-    script = (
-        "import django; django.setup()\n"
-        "from django.core.management import call_command\n"
-        "from tests.test_seed_demo import district_digest\n"
-        "call_command('migrate', verbosity=0)\n"
-        "call_command('seed_demo', cooperatives=30, verbosity=0)\n"
-        "print(district_digest())\n"
-    )
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-        "DJANGO_SETTINGS_MODULE": "kutim_koperasi.settings",
-        "DJANGO_DEBUG": "1",
-        "DJANGO_TESTING": "1",
-        "PYTHONHASHSEED": "random",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip().splitlines()[-1] == district_digest()
+    assert district_digest() == fresh_digest  # cooperative i is the same whatever the district size
 
 
 @pytest.mark.django_db
@@ -385,6 +380,6 @@ def test_if_empty_leaves_a_database_with_cooperatives_alone():
     assert Cooperative.objects.count() == 1
     assert not User.objects.exists()
 
-    Cooperative.objects.all().delete()
+    Cooperative.objects.all().delete()  # no demo assessments: --if-empty stopped before writing any
     seed(cooperatives=5, if_empty=True)
     assert Cooperative.objects.count() == 5

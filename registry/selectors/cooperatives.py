@@ -13,6 +13,7 @@ from ..models import BoardMember, Cooperative, Member, YearlyReport, board_is_co
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
 HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "created_at", "updated_at"}
 NO_RAT_WARNING_YEARS = 2
+HISTORY_WINDOW = 200  # history rows read per model for a profile
 
 # What a complete cooperative record holds, for the data quality panel.
 COMPLETENESS_FIELDS = [
@@ -119,7 +120,10 @@ def history_entries(*, cooperative, limit=50):
     ]
     entries = []
     for kind, model, records in sources:
-        records = list(records.select_related("history_user").order_by("id", "history_date", "history_id"))
+        # A bounded window per model, whatever the size of the cooperative: a change whose previous
+        # version falls outside it is listed without its difference.
+        latest = records.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_WINDOW]
+        records = sorted(latest, key=lambda r: (r.id, r.history_date, r.history_id))
         previous = {}
         for record in records:
             old = previous.get(record.id)

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import api, assessments, auth, board, cooperatives, dashboard, history, members, reports
+from .views import (
+    api,
+    assessments,
+    auth,
+    board,
+    cooperatives,
+    dashboard,
+    findings,
+    history,
+    members,
+    partnerships,
+    reports,
+    trainings,
+)
 
 app_name = "registry"
 
@@ -56,4 +69,27 @@ urlpatterns = [
          assessments.AssessmentReopenView.as_view(), name="assessment_reopen"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/rekomendasi/",
          assessments.AssessmentRecommendationView.as_view(), name="assessment_recommendations"),
+    # Partnerships, trainings and supervisory findings (issue 7)
+    path("kemitraan/", partnerships.PartnershipListView.as_view(), name="partnership_list"),
+    path("kemitraan/tambah/", partnerships.PartnershipCreateView.as_view(), name="partnership_create"),
+    path("kemitraan/jaringan/", partnerships.PartnershipNetworkView.as_view(), name="partnership_network"),
+    path("kemitraan/<int:pk>/ubah/", partnerships.PartnershipUpdateView.as_view(), name="partnership_update"),
+    path("koperasi/<int:cooperative_pk>/saran-mitra/", partnerships.PartnershipSuggestionView.as_view(),
+         name="partnership_suggestions"),
+    path("koperasi/<int:cooperative_pk>/saran-mitra/<int:partner_pk>/usulkan/",
+         partnerships.PartnershipProposeView.as_view(), name="partnership_propose"),
+    path("pelatihan/", trainings.TrainingListView.as_view(), name="training_list"),
+    path("pelatihan/tambah/", trainings.TrainingCreateView.as_view(), name="training_create"),
+    path("pelatihan/cakupan/", trainings.TrainingCoverageView.as_view(), name="training_coverage"),
+    path("pelatihan/<int:pk>/", trainings.TrainingDetailView.as_view(), name="training_detail"),
+    path("pelatihan/<int:pk>/ubah/", trainings.TrainingUpdateView.as_view(), name="training_update"),
+    path("pelatihan/<int:pk>/peserta/tambah/", trainings.TrainingParticipantAddView.as_view(),
+         name="trainingparticipant_add"),
+    path("pelatihan/<int:training_pk>/peserta/<int:pk>/ubah/", trainings.TrainingParticipantUpdateView.as_view(),
+         name="trainingparticipant_update"),
+    path("temuan/", findings.FindingListView.as_view(), name="finding_list"),
+    path("koperasi/<int:cooperative_pk>/temuan/tambah/", findings.FindingCreateView.as_view(),
+         name="finding_create"),
+    path("koperasi/<int:cooperative_pk>/temuan/<int:pk>/ubah/", findings.FindingUpdateView.as_view(),
+         name="finding_update"),
 ]

@@ -64,3 +64,64 @@ def make_board_member(cooperative, role, **fields):
 
 def make_report(cooperative, year, **fields):
     return YearlyReport.objects.create(cooperative=cooperative, year=year, **fields)
+
+
+# Partnerships, trainings and findings (issue 7)
+
+
+def make_outside_party(**fields):
+    from registry.models import OutsideParty
+
+    defaults = {"name": f"PT Mitra Uji {next(_counter)}", "kind": OutsideParty.Kind.PLANTATION}
+    defaults.update(fields)
+    return OutsideParty.objects.create(**defaults)
+
+
+def make_partnership(cooperative, *, partner=None, outside_party=None, **fields):
+    """A partnership with another cooperative (`partner`) or an outside party (a new one by default)."""
+    from registry.models import Partnership
+
+    if partner is None and outside_party is None:
+        outside_party = make_outside_party()
+    defaults = {
+        "kind": Partnership.Kind.BETWEEN_COOPERATIVES if partner else Partnership.Kind.PLASMA,
+        "status": Partnership.Status.ACTIVE,
+        "start_date": datetime.date(2024, 1, 1),
+    }
+    defaults.update(fields)
+    return Partnership.objects.create(
+        cooperative=cooperative, partner_cooperative=partner, outside_party=outside_party, **defaults
+    )
+
+
+def make_training(**fields):
+    from registry.models import Training
+
+    defaults = {
+        "title": f"Bimtek Uji {next(_counter)}", "topic": Training.Topic.MANAGEMENT,
+        "start_date": datetime.date(2025, 5, 5), "end_date": datetime.date(2025, 5, 6), "organiser": "Dinas",
+    }
+    defaults.update(fields)
+    return Training.objects.create(**defaults)
+
+
+def make_participant(training, board_member=None, *, cooperative=None, **fields):
+    from registry.models import TrainingParticipant
+
+    cooperative = cooperative or board_member.cooperative
+    defaults = {"name": board_member.name if board_member else f"Staf {next(_counter)}", "attended": True}
+    defaults.update(fields)
+    return TrainingParticipant.objects.create(
+        training=training, cooperative=cooperative, board_member=board_member, **defaults
+    )
+
+
+def make_finding(cooperative, **fields):
+    from registry.models import Finding
+
+    defaults = {
+        "found_on": datetime.date(2025, 1, 10), "description": "Buku kas tidak mutakhir",
+        "due_date": datetime.date(2025, 3, 10),
+    }
+    defaults.update(fields)
+    return Finding.objects.create(cooperative=cooperative, **defaults)

@@ -1,0 +1,140 @@
+"""Filters of the partnership, training and finding lists (/kemitraan/, /pelatihan/, /temuan/)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..models import MAX_YEAR, MIN_YEAR, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from .cooperatives import YES_NO, kecamatan_choices
+
+COOPERATIVE_PARTNER = "koperasi"
+PARTNER_KINDS = [(COOPERATIVE_PARTNER, _("Koperasi lain")), *OutsideParty.Kind.choices]
+YEAR_WIDGET = forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR})
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """?q=&jenis=&status=&kecamatan=&mitra=&tahun=: kecamatan matches either side of the partnership."""
+
+    q = django_filters.CharFilter(
+        label=_("cari"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau mitra")}),
+    )
+    jenis = django_filters.ChoiceFilter(
+        label=_("jenis kemitraan"), field_name="kind", choices=Partnership.Kind.choices, empty_label=_("semua")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status"), choices=Partnership.Status.choices, empty_label=_("semua")
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("kecamatan"), queryset=kecamatan_choices, to_field_name="code", empty_label=_("semua"),
+        method="filter_kecamatan",
+    )
+    mitra = django_filters.ChoiceFilter(
+        label=_("jenis mitra"), choices=PARTNER_KINDS, empty_label=_("semua"), method="filter_partner_kind"
+    )
+    tahun = django_filters.NumberFilter(label=_("aktif pada tahun"), method="filter_year", widget=YEAR_WIDGET)
+
+    class Meta:
+        model = Partnership
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(cooperative__name__icontains=word) | Q(partner_cooperative__name__icontains=word)
+                | Q(outside_party__name__icontains=word)
+            )
+        return queryset
+
+    def filter_kecamatan(self, queryset, name, value):
+        return queryset.in_kecamatan([value.code]) if value else queryset
+
+    def filter_partner_kind(self, queryset, name, value):
+        if value == COOPERATIVE_PARTNER:
+            return queryset.filter(partner_cooperative__isnull=False)
+        return queryset.filter(outside_party__kind=value) if value else queryset
+
+    def filter_year(self, queryset, name, value):
+        return queryset.active_in_year(int(value)) if value is not None else queryset
+
+
+class TrainingFilter(django_filters.FilterSet):
+    """?q=&bentuk=&topik=&tahun=&kecamatan= (trainings with a participant from that kecamatan)."""
+
+    q = django_filters.CharFilter(
+        label=_("cari"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("judul, penyelenggara, tempat")}),
+    )
+    bentuk = django_filters.ChoiceFilter(
+        label=_("bentuk kegiatan"), field_name="kind", choices=Training.Kind.choices, empty_label=_("semua")
+    )
+    topik = django_filters.ChoiceFilter(
+        label=_("topik"), field_name="topic", choices=Training.Topic.choices, empty_label=_("semua")
+    )
+    tahun = django_filters.NumberFilter(label=_("tahun"), field_name="start_date__year", widget=YEAR_WIDGET)
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("peserta dari kecamatan"), queryset=kecamatan_choices, to_field_name="code",
+        empty_label=_("semua"), method="filter_kecamatan",
+    )
+
+    class Meta:
+        model = Training
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(organiser__icontains=word) | Q(place__icontains=word)
+            )
+        return queryset
+
+    def filter_kecamatan(self, queryset, name, value):
+        if not value:
+            return queryset
+        participants = TrainingParticipant.objects.filter(
+            training=OuterRef("pk"), cooperative__desa__kecamatan=value
+        )
+        return queryset.filter(Exists(participants))
+
+
+class FindingFilter(django_filters.FilterSet):
+    """?q=&kecamatan=&jenis=&risiko=&status=&lewat_batas=true|false."""
+
+    q = django_filters.CharFilter(
+        label=_("cari"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau uraian")}),
+    )
+    kecamatan = django_filters.ModelChoiceFilter(
+        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
+        to_field_name="code", empty_label=_("semua"),
+    )
+    jenis = django_filters.ChoiceFilter(
+        label=_("jenis temuan"), field_name="kind", choices=Finding.Kind.choices, empty_label=_("semua")
+    )
+    risiko = django_filters.ChoiceFilter(
+        label=_("tingkat risiko"), field_name="risk", choices=Finding.Risk.choices, empty_label=_("semua")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("status tindak lanjut"), field_name="follow_up_status", choices=Finding.FollowUp.choices,
+        empty_label=_("semua"),
+    )
+    lewat_batas = django_filters.ChoiceFilter(
+        label=_("lewat batas waktu"), choices=YES_NO, empty_label=_("semua"), method="filter_overdue"
+    )
+
+    class Meta:
+        model = Finding
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(cooperative__name__icontains=word) | Q(description__icontains=word))
+        return queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        overdue = Q(due_date__lt=timezone.localdate()) & ~Q(follow_up_status=Finding.FollowUp.DONE)
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)

@@ -1,0 +1,103 @@
+"""Forms of partnerships, trainings (with their participants) and supervisory findings."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models import BoardMember, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from .cooperatives import DATE
+from .versioning import VersionedModelForm
+
+
+def cooperative_choices(user):
+    """Cooperatives a form may name: those in the user's area."""
+    return Cooperative.objects.for_user(user).only("id", "name").order_by("name", "id")
+
+
+class PartnershipForm(VersionedModelForm):
+    """Record or edit a partnership: one partner, either another cooperative or an outside party."""
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "cooperative", "partner_cooperative", "outside_party", "kind", "status", "start_date", "end_date",
+            "value", "agreement_number", "notes",
+        ]
+        widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        cooperatives = cooperative_choices(user)
+        self.fields["cooperative"].queryset = cooperatives
+        self.fields["partner_cooperative"].queryset = cooperatives
+        self.fields["partner_cooperative"].help_text = _("Isi salah satu: koperasi mitra atau pihak luar.")
+        self.fields["outside_party"].queryset = OutsideParty.objects.order_by("name")
+
+
+class TrainingForm(VersionedModelForm):
+    """Record or edit a training event."""
+
+    class Meta:
+        model = Training
+        fields = ["title", "kind", "topic", "start_date", "end_date", "organiser", "place", "notes"]
+        widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ParticipantsAddForm(forms.Form):
+    """Add people of one cooperative to a training: board members ticked, staff typed one per line."""
+
+    board_members = forms.ModelMultipleChoiceField(
+        label=_("pengurus/pengawas yang ikut"), queryset=BoardMember.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Pengurus yang menjabat pada tanggal pelatihan dan belum tercatat sebagai peserta."),
+    )
+    staff = forms.CharField(
+        label=_("karyawan/staf (satu per baris: nama; jabatan)"), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    attended = forms.BooleanField(label=_("hadir"), required=False, initial=True)
+
+    def __init__(self, *args, training, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        already = TrainingParticipant.objects.filter(training=training, board_member__isnull=False)
+        self.fields["board_members"].queryset = (
+            BoardMember.objects.filter(cooperative=cooperative).current(training.start_date)
+            .exclude(pk__in=already.values("board_member")).order_by("role", "name")
+        )
+
+    def clean_staff(self):
+        people = []
+        for line in self.cleaned_data["staff"].splitlines():
+            name, _sep, position = line.partition(";")
+            if name.strip():
+                people.append((name.strip()[:150], position.strip()[:100]))
+        return people
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("board_members") and not cleaned_data.get("staff"):
+            raise forms.ValidationError(_("Pilih pengurus atau tulis nama karyawan yang ikut."))
+        return cleaned_data
+
+
+class TrainingParticipantForm(VersionedModelForm):
+    """Correct a participant's attendance or position."""
+
+    class Meta:
+        model = TrainingParticipant
+        fields = ["name", "position", "attended"]
+
+
+class FindingForm(VersionedModelForm):
+    """Record a supervisory finding or its follow-up."""
+
+    class Meta:
+        model = Finding
+        fields = [
+            "found_on", "kind", "risk", "description", "recommendation", "due_date", "follow_up_status",
+            "followed_up_on", "follow_up_notes",
+        ]
+        widgets = {
+            "found_on": DATE, "due_date": DATE, "followed_up_on": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}), "recommendation": forms.Textarea(attrs={"rows": 3}),
+            "follow_up_notes": forms.Textarea(attrs={"rows": 2}),
+        }

@@ -1,0 +1,258 @@
+"""Reads about partnerships, trainings and findings: lists, the network, suggestions, coverage, profile sections."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from .. import matching, network
+from ..models import (
+    Assessment,
+    Cooperative,
+    Finding,
+    KecamatanNeighbour,
+    Partnership,
+    Training,
+    TrainingParticipant,
+)
+
+# Partnerships that make two cooperatives "existing partners" (not suggested again).
+CURRENT_STATUSES = (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE)
+COVERAGE_YEARS = 2
+
+
+def partnership_list(*, user):
+    """Partnerships visible to the user (either side in their area), both sides and the party joined."""
+    return Partnership.objects.for_user(user).select_related(
+        "cooperative__desa__kecamatan", "partner_cooperative__desa__kecamatan", "outside_party"
+    )
+
+
+def training_list(*, user):
+    """Trainings (all users see all) with the number of participants from the user's area."""
+    codes = user.area_codes
+    in_area = None if codes is None else Q(participants__cooperative__desa__kecamatan__in=codes)
+    return Training.objects.for_user(user).annotate(
+        participant_count=Count("participants", filter=in_area)
+    ).order_by("-start_date", "-id")
+
+
+def training_participants(*, training, user):
+    """The training's participants from the user's area, with their cooperative and board term."""
+    return (
+        TrainingParticipant.objects.for_user(user).filter(training=training)
+        .select_related("cooperative__desa__kecamatan", "board_member")
+        .order_by("cooperative__name", "name", "id")
+    )
+
+
+def finding_list(*, user):
+    """Findings in the user's area with their cooperative joined."""
+    return Finding.objects.for_user(user).select_related("cooperative__desa__kecamatan")
+
+
+# ---------------------------------------------------------------------------------------------
+# Network
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Network:
+    nodes: list
+    edges: list
+    by_kind: list  # [(kind, label, count)]
+    alone: list  # active cooperatives in the scope without an active partnership
+    partnerships: list
+
+
+def partnership_network(*, user, kecamatan=None):
+    """Who partners with whom (active partnerships) in the user's area or one kecamatan of it.
+
+    Queries: the partnerships with both sides and the party; the active cooperatives without one.
+    """
+    partnerships = partnership_list(user=user).filter(status=Partnership.Status.ACTIVE)
+    cooperatives = Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
+    if kecamatan is not None:
+        partnerships = partnerships.in_kecamatan([kecamatan.code])
+        cooperatives = cooperatives.filter(desa__kecamatan=kecamatan)
+    partnerships = list(partnerships.order_by("kind", "id"))
+    nodes, links = {}, []
+    for p in partnerships:
+        sides = [p.cooperative, p.partner_cooperative or p.outside_party]
+        keys = []
+        for side in sides:
+            if isinstance(side, Cooperative):
+                key = f"k{side.pk}"
+                nodes.setdefault(key, network.Node(key, side.name, side.desa.kecamatan.name, outside=False))
+            else:
+                key = f"p{side.pk}"
+                nodes.setdefault(key, network.Node(key, side.name, side.get_kind_display(), outside=True))
+            keys.append(key)
+        links.append((keys[0], keys[1], p.kind, p.get_kind_display()))
+    placed, edges = network.layout(list(nodes.values()), links)
+    counts = Counter(p.kind for p in partnerships)
+    by_kind = [(kind, label, counts[kind]) for kind, label in Partnership.Kind.choices]
+    with_partner = Partnership.objects.filter(status=Partnership.Status.ACTIVE).filter(
+        Q(cooperative=OuterRef("pk")) | Q(partner_cooperative=OuterRef("pk"))
+    )
+    alone = list(
+        cooperatives.filter(~Exists(with_partner)).select_related("desa__kecamatan").order_by("name", "id")
+    )
+    return Network(placed, edges, by_kind, alone, partnerships)
+
+
+# ---------------------------------------------------------------------------------------------
+# Suggestions
+# ---------------------------------------------------------------------------------------------
+
+
+def latest_condition_scores(cooperative_ids):
+    """{cooperative id: {condition: score}} from each one's latest submitted or verified assessment."""
+    scores = {}
+    assessments = (
+        Assessment.objects.filter(
+            cooperative_id__in=cooperative_ids,
+            status__in=[Assessment.Status.SUBMITTED, Assessment.Status.VERIFIED],
+        )
+        .order_by("cooperative_id", "year")
+    )
+    for assessment in assessments:  # later years overwrite earlier ones
+        values = {code: float(v) for code, v in assessment.condition_scores().items() if v is not None}
+        if values:
+            scores[assessment.cooperative_id] = values
+    return scores
+
+
+def _profile(cooperative, scores):
+    return matching.Profile(
+        id=cooperative.pk, name=cooperative.name, jenis=cooperative.jenis, sector=cooperative.sector,
+        palm_oil=cooperative.palm_oil, kecamatan=cooperative.desa.kecamatan_id,
+        active=cooperative.status == Cooperative.Status.ACTIVE, scores=scores.get(cooperative.pk, {}),
+    )
+
+
+def partnership_suggestions(*, cooperative, user, limit=10):
+    """Ranked candidate partners for a cooperative among the active cooperatives in the user's area.
+
+    Queries: the candidates, existing partners, neighbouring kecamatan, the latest assessments.
+    """
+    others = list(
+        Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
+        .select_related("desa__kecamatan")
+    )
+    existing = set()
+    for a, b in Partnership.objects.involving(cooperative).filter(
+        status__in=CURRENT_STATUSES, partner_cooperative__isnull=False
+    ).values_list("cooperative_id", "partner_cooperative_id"):
+        existing |= {a, b}
+    neighbours = set(KecamatanNeighbour.objects.values_list("a_id", "b_id"))
+    scores = latest_condition_scores([c.pk for c in others] + [cooperative.pk])
+    target = _profile(cooperative, scores)
+    candidates = matching.suggest(
+        target, [_profile(c, scores) for c in others], existing_partners=existing, neighbours=neighbours,
+        limit=limit,
+    )
+    by_id = {c.pk: c for c in others}
+    return [(by_id[candidate.profile.id], candidate) for candidate in candidates]
+
+
+def suggestion_for(*, cooperative, partner, user):
+    """The suggestion of `partner` for `cooperative`, or None when it is not (or no longer) suggested."""
+    for other, candidate in partnership_suggestions(cooperative=cooperative, user=user, limit=None):
+        if other.pk == partner.pk:
+            return candidate
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Trainings: coverage per kecamatan, boards never trained
+# ---------------------------------------------------------------------------------------------
+
+
+def trained_since(since):
+    """A cooperative whose board member (not staff) attended a training that ended on or after `since`."""
+    participations = TrainingParticipant.objects.filter(
+        cooperative=OuterRef("pk"), board_member__isnull=False, attended=True
+    )
+    if since is not None:
+        participations = participations.filter(training__end_date__gte=since)
+    return Exists(participations)
+
+
+def coverage_since(today):
+    """The same day two years earlier (28 February for a 29 February)."""
+    try:
+        return today.replace(year=today.year - COVERAGE_YEARS)
+    except ValueError:
+        return today.replace(year=today.year - COVERAGE_YEARS, day=28)
+
+
+def training_coverage(*, user, today=None):
+    """Per kecamatan: active cooperatives, those whose board was trained in the last two years, the share.
+
+    One query: active cooperatives grouped by kecamatan with a conditional count.
+    """
+    since = coverage_since(today or timezone.localdate())
+    rows = (
+        Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
+        .annotate(trained=trained_since(since))
+        .values("desa__kecamatan", "desa__kecamatan__name")
+        .annotate(active=Count("id"), trained_count=Count("id", filter=Q(trained=True)))
+        .order_by("desa__kecamatan__name")
+    )
+    return [
+        {
+            "code": row["desa__kecamatan"], "name": row["desa__kecamatan__name"], "active": row["active"],
+            "trained": row["trained_count"], "share": row["trained_count"] / row["active"] if row["active"] else None,
+        }
+        for row in rows
+    ], since
+
+
+def never_trained(*, user):
+    """Active cooperatives in the user's area whose board never attended a training."""
+    return (
+        Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
+        .filter(~trained_since(None)).select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name")
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A cooperative's profile
+# ---------------------------------------------------------------------------------------------
+
+
+def profile_sections(*, cooperative, user, today=None):
+    """What the profile's partnership, training and finding sections show, prefetched.
+
+    Queries: the partnerships (both sides, the party), the participations (training, board term),
+    the findings. `user` is for symmetry with the other selectors: the cooperative itself is in
+    the user's area, so everything about it is too.
+    """
+    today = today or timezone.localdate()
+    partnerships = list(
+        Partnership.objects.involving(cooperative)
+        .select_related("cooperative", "partner_cooperative", "outside_party").order_by("-start_date", "-id")
+    )
+    for p in partnerships:
+        p.partner = p.other_side(cooperative)
+    participations = list(
+        TrainingParticipant.objects.filter(cooperative=cooperative)
+        .select_related("training", "board_member").order_by("-training__start_date", "name")
+    )
+    findings = list(Finding.objects.filter(cooperative=cooperative).order_by("-found_on", "-id"))
+    for finding in findings:
+        finding.overdue = finding.is_overdue(today)
+    since = coverage_since(today)
+    return {
+        "partnerships": partnerships,
+        "participations": participations,
+        "board_trained_recently": any(
+            p.attended and p.board_member_id and p.training.end_date >= since for p in participations
+        ),
+        "findings": findings,
+        "open_findings": sum(1 for f in findings if f.follow_up_status != Finding.FollowUp.DONE),
+        "overdue_findings": sum(1 for f in findings if f.overdue),
+    }
+

@@ -1,0 +1,115 @@
+"""Partnerships: the list, record and edit, the network, suggestions turned into proposals in one step."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import CreateView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from ..filters.active import active_filters
+from ..filters.cooperatives import kecamatan_choices
+from ..filters.partnerships import PartnershipFilter
+from ..forms.partnerships import PartnershipForm
+from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..models import Cooperative
+from ..selectors import partnerships as selectors
+from ..services.partnerships import partnership_propose, reason_labels
+from .cooperatives import CooperativeChildMixin
+
+
+class PartnershipListView(RegistryPermissionMixin, FilterView):
+    permission_required = "registry.view_partnership"
+    filterset_class = PartnershipFilter
+    template_name = "registry/partnerships/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.partnership_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)
+
+
+class PartnershipFormMixin:
+    form_class = PartnershipForm
+    template_name = "registry/partnerships/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return reverse("registry:partnership_list") + "?" + urlencode({"q": self.object.cooperative.name})
+
+
+class PartnershipCreateView(RegistryPermissionMixin, PartnershipFormMixin, CreateView):
+    """Record a partnership; ?koperasi=<id> starts it for that cooperative."""
+
+    permission_required = "registry.add_partnership"
+
+    def get_initial(self):
+        return {"cooperative": self.request.GET.get("koperasi")}
+
+    def form_valid(self, form):
+        form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Kemitraan dicatat")
+        messages.success(self.request, _("Kemitraan tercatat."))
+        return super().form_valid(form)
+
+
+class PartnershipUpdateView(RegistryPermissionMixin, PartnershipFormMixin, VersionedEditMixin, UpdateView):
+    permission_required = "registry.change_partnership"
+
+    def get_queryset(self):
+        return selectors.partnership_list(user=self.request.user)
+
+
+class PartnershipNetworkView(RegistryPermissionMixin, TemplateView):
+    """Who partners with whom, district-wide or in one kecamatan (?kecamatan=<code>), as SVG and tables."""
+
+    permission_required = "registry.view_partnership"
+    template_name = "registry/partnerships/network.html"
+
+    def get_context_data(self, **kwargs):
+        choices = list(kecamatan_choices(self.request))
+        code = self.request.GET.get("kecamatan")
+        kecamatan = next((k for k in choices if k.code == code), None)
+        if code and kecamatan is None:
+            raise Http404
+        graph = selectors.partnership_network(user=self.request.user, kecamatan=kecamatan)
+        return super().get_context_data(network=graph, kecamatan=kecamatan, kecamatan_list=choices, **kwargs)
+
+
+class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeChildMixin, TemplateView):
+    """Ranked candidate partners for one cooperative, each with its reasons, and the method explained."""
+
+    permission_required = "registry.view_partnership"
+    template_name = "registry/partnerships/suggestions.html"
+
+    def get_context_data(self, **kwargs):
+        found = selectors.partnership_suggestions(cooperative=self.get_cooperative(), user=self.request.user)
+        rows = [(other, candidate, reason_labels(candidate)) for other, candidate in found]
+        return super().get_context_data(suggestions=rows, **kwargs)
+
+
+class PartnershipProposeView(RegistryPermissionMixin, CooperativeChildMixin, View):
+    """POST: turn a suggestion into a proposed partnership in one step."""
+
+    permission_required = "registry.add_partnership"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        cooperative = self.get_cooperative()
+        partner = get_object_or_404(Cooperative.objects.for_user(request.user), pk=kwargs["partner_pk"])
+        candidate = selectors.suggestion_for(cooperative=cooperative, partner=partner, user=request.user)
+        if candidate is None:
+            messages.error(request, _("%(name)s tidak lagi disarankan (sudah bermitra atau tidak aktif).")
+                           % {"name": partner.name})
+            return redirect("registry:partnership_suggestions", cooperative.pk)
+        partnership = partnership_propose(cooperative=cooperative, partner=partner, candidate=candidate)
+        messages.success(request, _("Kemitraan dengan %(name)s diusulkan.") % {"name": partner.name})
+        return redirect("registry:partnership_update", partnership.pk)
+
+

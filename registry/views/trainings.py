@@ -1,0 +1,146 @@
+"""Trainings: the list, record and edit an event, add participants, coverage per kecamatan."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
+from django_filters.views import FilterView
+
+from ..filters.active import active_filters
+from ..filters.partnerships import TrainingFilter
+from ..forms.partnerships import ParticipantsAddForm, TrainingForm, TrainingParticipantForm, cooperative_choices
+from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..models import Training, TrainingParticipant
+from ..selectors import partnerships as selectors
+from ..services.partnerships import training_add_participants
+
+
+class TrainingListView(RegistryPermissionMixin, FilterView):
+    permission_required = "registry.view_training"
+    filterset_class = TrainingFilter
+    template_name = "registry/trainings/list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return selectors.training_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)
+
+
+class TrainingDetailView(RegistryPermissionMixin, DetailView):
+    """The event and its participants from the user's area."""
+
+    permission_required = "registry.view_training"
+    template_name = "registry/trainings/detail.html"
+
+    def get_queryset(self):
+        return Training.objects.for_user(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        participants = selectors.training_participants(training=self.object, user=self.request.user)
+        return super().get_context_data(participants=participants, **kwargs)
+
+
+class TrainingCreateView(RegistryPermissionMixin, CreateView):
+    permission_required = "registry.add_training"
+    form_class = TrainingForm
+    template_name = "registry/trainings/form.html"
+
+    def form_valid(self, form):
+        form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Pelatihan dicatat")
+        messages.success(self.request, _("Pelatihan tercatat. Tambahkan pesertanya."))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("registry:training_detail", args=[self.object.pk])
+
+
+class TrainingUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView):
+    permission_required = "registry.change_training"
+    form_class = TrainingForm
+    template_name = "registry/trainings/form.html"
+
+    def get_queryset(self):
+        return Training.objects.for_user(self.request.user)
+
+    def get_success_url(self):
+        return reverse("registry:training_detail", args=[self.object.pk])
+
+
+class TrainingParticipantAddView(RegistryPermissionMixin, FormView):
+    """Pick a cooperative (?koperasi=<id>, a GET form), then tick its board members and type its staff."""
+
+    permission_required = "registry.add_trainingparticipant"
+    form_class = ParticipantsAddForm
+    template_name = "registry/trainings/participants_form.html"
+
+    @cached_property
+    def training(self):
+        return get_object_or_404(Training.objects.for_user(self.request.user), pk=self.kwargs["pk"])
+
+    @cached_property
+    def cooperative(self):
+        chosen = self.request.GET.get("koperasi") or self.request.POST.get("koperasi")
+        return get_object_or_404(cooperative_choices(self.request.user), pk=chosen) if chosen else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "training": self.training, "cooperative": self.cooperative}
+
+    def get(self, request, *args, **kwargs):
+        if self.cooperative is None:
+            return self.render_to_response(self.get_context_data(form=None))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.cooperative is None:
+            return redirect("registry:trainingparticipant_add", self.training.pk)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        added = training_add_participants(
+            training=self.training, cooperative=self.cooperative,
+            board_members=list(form.cleaned_data["board_members"]), staff=form.cleaned_data["staff"],
+            attended=form.cleaned_data["attended"],
+        )
+        messages.success(self.request, _("%(n)s peserta dari %(name)s tercatat.")
+                         % {"n": len(added), "name": self.cooperative.name})
+        return redirect("registry:training_detail", self.training.pk)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            training=self.training, cooperative=self.cooperative,
+            cooperatives=cooperative_choices(self.request.user) if self.cooperative is None else None, **kwargs
+        )
+
+
+class TrainingParticipantUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView):
+    permission_required = "registry.change_trainingparticipant"
+    form_class = TrainingParticipantForm
+    template_name = "registry/trainings/participant_form.html"
+
+    def get_queryset(self):
+        return TrainingParticipant.objects.for_user(self.request.user).filter(training=self.kwargs["training_pk"])
+
+    def get_success_url(self):
+        return reverse("registry:training_detail", args=[self.object.training_id])
+
+
+class TrainingCoverageView(RegistryPermissionMixin, TemplateView):
+    """Per kecamatan, the share of active cooperatives whose board was trained in the last two years,
+    and the active cooperatives whose board was never trained."""
+
+    permission_required = "registry.view_training"
+    template_name = "registry/trainings/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        rows, since = selectors.training_coverage(user=self.request.user)
+        active = sum(r["active"] for r in rows)
+        trained = sum(r["trained"] for r in rows)
+        return super().get_context_data(
+            rows=rows, since=since, total_active=active, total_trained=trained,
+            total_share=trained / active if active else None,
+            never_trained=list(selectors.never_trained(user=self.request.user)), **kwargs
+        )

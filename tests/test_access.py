@@ -6,6 +6,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from registry.models import Cooperative
+from registry.services.summary import summary_refresh
 from tests.builders import SANGATTA_SELATAN, SANGATTA_UTARA, make_cooperative, make_user
 
 ROLES = ["Admin Dinas", "Petugas", "Pimpinan", "Verifikator"]
@@ -102,19 +103,22 @@ class DashboardTests(TestCase):
             make_cooperative(kecamatan="64.08.02", status=status)
         cls.pimpinan = make_user("Pimpinan")
         cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA, SANGATTA_SELATAN])
+        summary_refresh()  # the dashboard sums the precomputed summary (tests/test_dashboard.py has the rest)
 
     def test_district_counts(self):
         self.client.force_login(self.pimpinan)
         response = self.client.get("/dasbor/")
-        counts = response.context["counts"]
-        self.assertEqual((counts["total"], counts["active"]), (10, 5))
-        self.assertEqual({row["status"]: row["count"] for row in counts["by_status"]}, {
+        statuses = {f.key: f.value for f in response.context["sections"]["statuses"]}
+        self.assertEqual(statuses, {
             "aktif": 5, "tidak_aktif": 2, "dalam_pembinaan": 1, "diusulkan_bubar": 1, "dibubarkan": 1,
         })
-        self.assertContains(response, '<span class="figure-value" id="total-koperasi">10</span>', html=True)
-        self.assertContains(response, "aktif (50,0%)")
+        self.assertInHTML('<span class="figure-value" id="total-koperasi">'
+                          '<a href="/koperasi/" data-count="10" title="Buka daftar (10 baris)">10</a></span>',
+                          response.content.decode())
+        self.assertContains(response, "50,0% dari semua")
         self.assertContains(response, "Seluruh Kabupaten Kutai Timur")
-        per_kecamatan = {k.code: (k.total, k.active) for k in response.context["per_kecamatan"]}
+        per_kecamatan = {k.code: (k.now["cooperatives"], k.now["status_aktif"])
+                         for k in response.context["d"].per_kecamatan}
         self.assertEqual(len(per_kecamatan), 18)
         self.assertEqual(per_kecamatan[SANGATTA_UTARA], (5, 3))
         self.assertEqual(per_kecamatan["64.08.02"], (4, 1))
@@ -123,9 +127,9 @@ class DashboardTests(TestCase):
     def test_limited_petugas_sees_only_their_area(self):
         self.client.force_login(self.limited)
         response = self.client.get("/dasbor/")
-        counts = response.context["counts"]
-        self.assertEqual((counts["total"], counts["active"]), (6, 4))
-        self.assertEqual([k.code for k in response.context["per_kecamatan"]], [SANGATTA_UTARA, SANGATTA_SELATAN])
+        headline = {f.key: f.value for f in response.context["sections"]["headline"]}
+        self.assertEqual((headline["koperasi"], headline["aktif"]), (6, 4))
+        self.assertEqual([k.code for k in response.context["d"].per_kecamatan], [SANGATTA_UTARA, SANGATTA_SELATAN])
         self.assertContains(response, "Sangatta Utara, Sangatta Selatan")
         self.assertNotContains(response, "Muara Wahau")
 
@@ -149,10 +153,11 @@ class DashboardTests(TestCase):
         self.client.get("/dasbor/")  # warm the content-type cache
         for _ in range(20):
             make_cooperative(kecamatan=SANGATTA_UTARA)
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
-        # 6 status counts, 7 per-kecamatan counts, 8 user's groups (header role),
-        # 9 kecamatan names (header area).
-        with self.assertNumQueries(9):
+        summary_refresh()
+        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 kecamatan of the
+        # area, 7-10 summary: totals, per kecamatan, trend, desa and freshness; 11 user's groups (header
+        # role), 12 kecamatan names (header area).
+        with self.assertNumQueries(12):
             response = self.client.get("/dasbor/")
         self.assertEqual(response.status_code, 200)
 

@@ -3,7 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Assessment, Condition, Kecamatan, Predicate
+from .. import figures
+from ..models import Assessment, Condition, Kecamatan, KutimLabel, Predicate
 
 
 def area_kecamatan(request):
@@ -39,7 +40,18 @@ class AssessmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), field_name="status", choices=Assessment.Status.choices, empty_label=_("semua")
     )
+    # The lists behind the dashboard's figures (issue 5).
+    label = django_filters.ChoiceFilter(
+        label=_("label RAT Kutim"), field_name="kutim_label", choices=KutimLabel.choices, empty_label=_("semua")
+    )
+    turun_tajam = django_filters.ChoiceFilter(
+        label=_("suatu kondisi turun tajam"), choices=[("true", _("Ya"))], method="filter_big_drop",
+        empty_label=_("semua"),
+    )
 
     class Meta:
         model = Assessment
         fields = []
+
+    def filter_big_drop(self, queryset, name, value):
+        return queryset.filter(figures.big_drop_q()) if value == "true" else queryset

@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, BoardMember, Cooperative, Desa, Kecamatan, YearlyReport
 from ..widgets import QuickSelect
 
@@ -96,6 +97,23 @@ class CooperativeFilter(django_filters.FilterSet):
         label=_("pengurus lengkap"), choices=YES_NO, method="filter_board_complete", empty_label=_("semua"),
         widget=QuickSelect,
     )
+    # The lists behind the dashboard's figures (issue 5): registry/figures.py defines each count.
+    sektor = django_filters.ChoiceFilter(
+        label=_("sektor usaha"), field_name="sector", choices=Cooperative.Sector.choices, empty_label=_("semua"),
+        widget=QuickSelect,
+    )
+    laporan_tahun = django_filters.NumberFilter(
+        label=_("laporan tahunan ada untuk tahun"), method="filter_report_year",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+    )
+    rat_dilaporkan_tahun = django_filters.NumberFilter(
+        label=_("RAT dilaporkan tepat waktu tahun"), method="filter_rat_reported_on_time",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+    )
+    tanpa_rat_2_tahun = django_filters.NumberFilter(
+        label=_("tanpa RAT tahun ini dan sebelumnya"), method="filter_without_rat",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+    )
     urut = django_filters.OrderingFilter(
         label=_("urutkan"), widget=QuickSelect,
         fields=(("name", "nama"), ("desa__kecamatan__name", "kecamatan"), ("status", "status"),
@@ -127,6 +145,22 @@ class CooperativeFilter(django_filters.FilterSet):
             return queryset
         complete = board_complete_q()
         return queryset.filter(complete) if value == "true" else queryset.exclude(complete)
+
+    def filter_report_year(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(YearlyReport.objects.filter(cooperative=OuterRef("pk"), year=int(value))))
+
+    def filter_rat_reported_on_time(self, queryset, name, value):
+        if value is None:
+            return queryset
+        on_time = YearlyReport.objects.filter(cooperative=OuterRef("pk"), year=int(value)).filter(
+            figures.rat_reported_on_time_q()
+        )
+        return queryset.filter(Exists(on_time))
+
+    def filter_without_rat(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(figures.without_rat_q(int(value)))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

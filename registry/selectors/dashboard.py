@@ -1,45 +1,185 @@
-"""Figures of the district home page."""
+"""Figures of the district dashboard, summed from the precomputed summary (registry/models/summary.py).
 
-from django.db.models import Count, Q
+Five queries whatever the size of the registry: the summary holds one row per kecamatan, year
+and classification value, so a request sums at most a few hundred rows.
+"""
 
-from ..models import Cooperative, Kecamatan
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from ..models import Assessment, Cooperative, Kecamatan, KecamatanSummary, KutimLabel, Predicate
+from ..models.summary import CURRENT, SummaryCell
+
+SUMMED = [
+    f.name for f in SummaryCell._meta.concrete_fields if f.name not in {"id", "year", "kecamatan", "dimension", "key"}
+]
+SUMMED_SET = set(SUMMED)
+CONDITION_SCORES = {code: name for code, name in Assessment.SCORE_FIELDS.items()}
+DIMENSION_LABELS = {
+    "jenis": dict(Cooperative.Jenis.choices),
+    "kelompok": dict(Cooperative.Kelompok.choices),
+    "sektor": dict(Cooperative.Sector.choices),
+}
 
 
-def cooperative_status_counts(*, user, kecamatan_codes=None):
-    """Cooperatives in the user's area: total, active, share active and the count per status.
+class Totals:
+    """Summed summary figures with the derived ones (members, shares, averages); missing counts are 0.
 
-    One query; every status appears, with 0 where none.
+    Only the summary's own fields are items: templates look items up first, so any other name
+    (members, overall, ...) falls through to the attribute.
     """
-    queryset = Cooperative.objects.for_user(user)
-    if kecamatan_codes:
-        queryset = queryset.in_kecamatan(kecamatan_codes)
-    per_status = dict(queryset.values_list("status").annotate(n=Count("id")).order_by())
-    total = sum(per_status.values())
-    active = per_status.get(Cooperative.Status.ACTIVE, 0)
-    return {
-        "total": total,
-        "active": active,
-        "active_share": (active / total) if total else None,
-        "by_status": [
-            {
-                "status": status.value,
-                "label": status.label,
-                "count": per_status.get(status.value, 0),
-                "share": (per_status.get(status.value, 0) / total) if total else None,
-            }
-            for status in Cooperative.Status
-        ],
-    }
+
+    def __init__(self, data=None):
+        self.data = data or {}
+
+    def __getitem__(self, key):
+        if key not in SUMMED_SET:
+            raise KeyError(key)
+        return self.data.get(key) or 0
+
+    @property
+    def members(self):
+        return self["members_male"] + self["members_female"] if self["reported"] else None
+
+    @property
+    def not_dissolved(self):
+        return self["cooperatives"] - self["status_dibubarkan"]
+
+    def share(self, part, whole):
+        whole = self[whole] if isinstance(whole, str) else whole
+        return self[part] / whole if whole else None
+
+    @property
+    def active_share(self):
+        return self.share("status_aktif", "cooperatives")
+
+    @property
+    def rat_share(self):
+        """RAT held over the cooperatives not dissolved at the year's end."""
+        return self.share("rat_held", self.not_dissolved) if self["reported"] else None
+
+    @property
+    def rat_on_time_share(self):
+        return self.share("rat_reported_on_time", "rat_held")
+
+    def average(self, name):
+        n = self[f"{name}_n"]
+        return (Decimal(self[f"{name}_sum"]) / n).quantize(Decimal("0.01")) if n else None
+
+    @property
+    def overall(self):
+        return self.average("overall_score")
+
+    def condition_averages(self):
+        return {code: self.average(name) for code, name in CONDITION_SCORES.items()}
+
+    def predicate_counts(self):
+        return [(p.value, p.label, self[f"predicate_{p.value}"]) for p in Predicate]
+
+    def label_counts(self):
+        return [(label.value, label.label, self[f"label_{label.value}"]) for label in KutimLabel]
 
 
-def cooperative_counts_by_kecamatan(*, user):
-    """Per kecamatan in the user's area: cooperatives and active ones. One query."""
-    kecamatan = Kecamatan.objects.all()
+def _sums():
+    return {name: Sum(name) for name in SUMMED}
+
+
+@dataclass
+class KecamatanRow:
+    code: str
+    name: str
+    now: Totals = field(default_factory=Totals)
+    year: Totals = field(default_factory=Totals)
+    previous: Totals = field(default_factory=Totals)
+    desa: int = 0
+    desa_merah_putih: int = 0
+
+
+@dataclass
+class Dashboard:
+    year: int
+    kecamatan: list  # the kecamatan in view: (code, name)
+    now: Totals
+    current: Totals  # the selected year: its reports, assessments and the status at its end
+    previous: Totals  # the year before
+    per_kecamatan: list
+    by_dimension: dict
+    trends: list  # (year, Totals), FIRST_TREND_YEAR up to the selected year
+    years: list  # every year the summary holds
+    desa: int = 0
+    desa_merah_putih: int = 0
+    refreshed_at: object = None
+
+    def condition_rows(self):
+        """Per kecamatan, the average of each condition and overall in the selected year."""
+        return [
+            (row, [row.year.average(name) for name in CONDITION_SCORES.values()], row.year.overall)
+            for row in self.per_kecamatan
+        ]
+
+
+def kecamatan_in_area(*, user):
+    """The kecamatan the user may see, as (code, name), in code order. One query."""
+    queryset = Kecamatan.objects.order_by("code")
     if user.area_codes is not None:
-        kecamatan = kecamatan.filter(code__in=user.area_codes)
-    return list(
-        kecamatan.annotate(
-            total=Count("desa_set__cooperatives"),
-            active=Count("desa_set__cooperatives", filter=Q(desa_set__cooperatives__status=Cooperative.Status.ACTIVE)),
-        ).order_by("code")
+        queryset = queryset.filter(code__in=user.area_codes)
+    return list(queryset.values_list("code", "name"))
+
+
+def dashboard(*, user, year, kecamatan, first_trend_year):
+    """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
+
+    Four queries: the totals per year and classification, the rows per kecamatan, the trend per
+    year, the desa and freshness per kecamatan. `kecamatan` is [(code, name)] already limited to
+    the user's area (kecamatan_in_area).
+    """
+    codes = [code for code, _ in kecamatan]
+    cells = SummaryCell.objects.filter(kecamatan__in=codes)
+    years = [CURRENT, year, year - 1]
+
+    grouped = {}
+    for row in cells.filter(year__in=years).values("year", "dimension", "key").annotate(**_sums()).order_by():
+        grouped[(row.pop("year"), row.pop("dimension"), row.pop("key"))] = Totals(row)
+
+    rows = {code: KecamatanRow(code, name) for code, name in kecamatan}
+    attribute = {CURRENT: "now", year: "year", year - 1: "previous"}
+    for cell in cells.filter(year__in=years, dimension="").values("year", "kecamatan", *SUMMED):
+        setattr(rows[cell.pop("kecamatan")], attribute[cell.pop("year")], Totals(cell))
+
+    trend_rows = cells.filter(dimension="").exclude(year=CURRENT).values("year").annotate(**_sums()).order_by("year")
+    by_year = {row.pop("year"): Totals(row) for row in trend_rows}
+
+    freshness = None
+    for summary in KecamatanSummary.objects.filter(kecamatan__in=codes).values(
+        "kecamatan", "desa", "desa_merah_putih", "refreshed_at"
+    ):
+        row = rows[summary["kecamatan"]]
+        row.desa, row.desa_merah_putih = summary["desa"], summary["desa_merah_putih"]
+        freshness = max(freshness or summary["refreshed_at"], summary["refreshed_at"])
+
+    by_dimension = {}
+    for dimension, labels in DIMENSION_LABELS.items():
+        by_dimension[dimension] = [
+            (key, label, grouped.get((CURRENT, dimension, key), Totals()),
+             grouped.get((year, dimension, key), Totals()))
+            for key, label in labels.items()
+            if (CURRENT, dimension, key) in grouped or (year, dimension, key) in grouped
+        ]
+    per_kecamatan = list(rows.values())
+    return Dashboard(
+        year=year,
+        kecamatan=kecamatan,
+        now=grouped.get((CURRENT, "", ""), Totals()),
+        current=grouped.get((year, "", ""), Totals()),
+        previous=grouped.get((year - 1, "", ""), Totals()),
+        per_kecamatan=per_kecamatan,
+        by_dimension=by_dimension,
+        trends=[(y, by_year.get(y, Totals())) for y in range(first_trend_year, year + 1)],
+        years=sorted(by_year, reverse=True),
+        desa=sum(row.desa for row in per_kecamatan),
+        desa_merah_putih=sum(row.desa_merah_putih for row in per_kecamatan),
+        refreshed_at=freshness,
     )
+

@@ -1,0 +1,54 @@
+"""Exports of aggregate figures as XLSX (openpyxl, write-only): no member-level data in them."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+
+def _sheet(workbook, title, header, rows):
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([str(cell) for cell in header])
+    for row in rows:
+        sheet.append([float(v) if v is not None and not isinstance(v, int | str) else v for v in row])
+
+
+def dashboard_workbook(d, sections, trends, dimensions):
+    """The dashboard's tables, one sheet each; numbers as numbers, a missing figure as an empty cell."""
+    workbook = Workbook(write_only=True)
+    value_header = [_("Angka"), _("Nilai"), _("Tahun sebelumnya / akhir tahun"), _("Perubahan"),
+                    _("Baris di daftar"), _("Cara menghitung")]
+    for key, title in [
+        ("headline", _("Angka utama")), ("statuses", _("Status")), ("members", _("Anggota")),
+        ("conditions", _("Nilai kondisi")), ("predicates", _("Predikat")), ("labels", _("Label RAT Kutim")),
+        ("attention", _("Perlu perhatian")),
+    ]:
+        _sheet(workbook, str(title), value_header, [
+            (str(f.label), f.value, f.previous, f.change, f.count, str(f.note)) for f in sections[key]
+        ])
+    _sheet(workbook, _("Per kecamatan"), [
+        _("Kode"), _("Kecamatan"), _("Koperasi"), _("Aktif"), _("Anggota"), _("Porsi RAT"),
+        *[_("Nilai %(condition)s") % {"condition": name} for name in ("kelembagaan", "keuangan", "operasional",
+                                                                        "reputasi")],
+        _("Nilai akhir"), _("Sehat"), _("Cukup Sehat"), _("Dalam Pengawasan"), _("Dalam Pengawasan Khusus"),
+    ], [
+        (row.code, row.name, row.now["cooperatives"], row.now["status_aktif"], row.year.members, row.year.rat_share,
+         *row.year.condition_averages().values(), row.year.overall,
+         *[count for _code, _label, count in row.year.predicate_counts()])
+        for row in d.per_kecamatan
+    ])
+    for dimension, rows in dimensions.items():
+        _sheet(workbook, _("Per %(dimension)s") % {"dimension": dimension},
+               [dimension, _("Koperasi"), _("Aktif"), _("Anggota")],
+               [(str(r["label"]), r["cooperatives"].value, r["active"].value, r["members"].value) for r in rows])
+    _sheet(workbook, _("Tren"), [
+        _("Tahun"), _("Koperasi (akhir tahun)"), _("Aktif (akhir tahun)"), _("Laporan"), _("Anggota"),
+        _("Volume usaha (Rp)"), _("SHU (Rp)"), _("Aset (Rp)"), _("Modal sendiri (Rp)"),
+    ], [
+        (r["year"], r["cooperatives"], r["active"], r["reported"], r["members"], r["business_volume"], r["shu"],
+         r["total_assets"], r["modal_sendiri"])
+        for r in trends
+    ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,446 @@
+"""The district dashboard: each figure against a small hand-built district with known answers.
+
+The district (book year 2025, previous 2024; no reports at all for 2019-2023):
+
+| coop | kecamatan        | status now      | reports                                   | assessment 2025          |
+|------|------------------|-----------------|-------------------------------------------|--------------------------|
+| A1   | Sangatta Utara   | aktif           | 2024 15 members, RAT on time;             | 85 sehat, kelembagaan    |
+|      |                  |                 | 2025 20 members, RAT reported 59 days late | 70 (90 in 2024: big drop) |
+| A2   | Sangatta Utara   | tidak aktif     | 2025 5 members, no RAT                    | 40 DPK                   |
+| B1   | Sangatta Selatan | aktif           | none                                      | none                     |
+| C1   | Muara Wahau      | dibubarkan      | none (aktif until 10/01/2026)             | none                     |
+| C2   | Muara Wahau      | aktif           | 2025 150 members, RAT on time             | none                     |
+"""
+
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ElementTree
+from decimal import Decimal
+
+from django.test import TestCase
+from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from registry import charts, figures
+from registry.models import Assessment, BoardMember, Cooperative, RubricVersion, StatusChange, SummaryCell
+from registry.services.summary import summary_refresh
+from registry.views.dashboard import Figure
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_SELATAN,
+    SANGATTA_UTARA,
+    make_board_member,
+    make_cooperative,
+    make_member,
+    make_report,
+    make_user,
+)
+
+YEAR = 2025
+PAGE = f"/dasbor/?tahun={YEAR}"
+TODAY = datetime.date(2026, 11, 27)
+
+
+def make_assessment(cooperative, year, overall, predicate, **fields):
+    return Assessment.objects.create(
+        cooperative=cooperative, year=year, rubric=RubricVersion.objects.order_by("year").first(),
+        overall_score=Decimal(overall), predicate=predicate, **fields,
+    )
+
+
+def build_district(cls):
+    day = datetime.date
+    cls.a1 = make_cooperative(kecamatan=SANGATTA_UTARA, certificate_status="sudah",
+                              certificate_expiry=day(2027, 1, 1), merah_putih=True)
+    cls.a2 = make_cooperative(kecamatan=SANGATTA_UTARA, status="tidak_aktif", certificate_status="expired",
+                              jenis="jasa", kelompok="karyawan", sector="angkutan", palm_oil=False)
+    cls.b1 = make_cooperative(kecamatan=SANGATTA_SELATAN, merah_putih=True)
+    cls.c1 = make_cooperative(kecamatan=MUARA_WAHAU, status="dibubarkan", legal_entity_date=day(2024, 6, 1))
+    cls.c2 = make_cooperative(kecamatan=MUARA_WAHAU)
+    StatusChange.objects.create(cooperative=cls.c1, changed_on=day(2026, 1, 10), from_status="aktif",
+                                to_status="dibubarkan", reason="RAT anggota memutuskan bubar")
+    make_report(cls.a1, 2024, members_male=10, members_female=5, rat_date=day(2025, 3, 1),
+                rat_reported_on=day(2025, 3, 20), business_volume=1000, shu=100, total_assets=5000, modal_sendiri=2000)
+    make_report(cls.a1, 2025, members_male=12, members_female=8, rat_date=day(2026, 2, 1),
+                rat_reported_on=day(2026, 4, 1), business_volume=1500, shu=-50, total_assets=6000, modal_sendiri=2500)
+    make_report(cls.a2, 2025, members_male=3, members_female=2, business_volume=10, total_assets=20)
+    make_report(cls.c2, 2025, members_male=100, members_female=50, rat_date=day(2026, 1, 15),
+                rat_reported_on=day(2026, 2, 15), business_volume=500, shu=40, total_assets=900, modal_sendiri=400)
+    for role in ("ketua", "sekretaris", "bendahara", "pengawas"):
+        make_board_member(cls.c2, role)
+    make_board_member(cls.a1, BoardMember.Role.CHAIR)
+    make_assessment(cls.a1, 2024, "88", "sehat", score_kelembagaan=Decimal("90"), kutim_label="sehat")
+    make_assessment(cls.a1, YEAR, "85", "sehat", score_kelembagaan=Decimal("70"), score_keuangan=Decimal("80"),
+                    kutim_label="sehat")
+    make_assessment(cls.a2, YEAR, "40", "dalam_pengawasan_khusus", score_kelembagaan=Decimal("30"),
+                    kutim_label="tidak_sehat")
+    # Member-level personal data that no dashboard, export or API may show.
+    make_member(cls.a1, name="Siti Rahmawati Personal", nik="6408014508900001")
+    summary_refresh(today=TODAY)
+
+
+def figure(response, section, key):
+    return next(f for f in response.context["sections"][section] if f.key == key)
+
+
+class DashboardFigureTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        build_district(cls)
+        cls.pimpinan = make_user("Pimpinan")
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA, SANGATTA_SELATAN])
+
+    def page(self, user, query=""):
+        self.client.force_login(user)
+        response = self.client.get(PAGE + query)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_headline_figures_of_the_district(self):
+        response = self.page(self.pimpinan)
+        values = {f.key: (f.value, f.previous) for f in response.context["sections"]["headline"]}
+        self.assertEqual(values["koperasi"], (5, 5))  # C1 existed (founded 2024) at the end of 2025
+        self.assertEqual(values["aktif"], (3, 4))  # C1 was still aktif on 31/12/2025
+        self.assertEqual(values["anggota"], (175, 15))
+        self.assertEqual(values["rat"], (2, 1))
+        self.assertEqual(values["rat_tepat"], (1, 1))  # A1's 2025 RAT reported 59 days after
+        self.assertEqual(values["sertifikat"][0], 1)
+        self.assertEqual(values["merah_putih"][0], 2)  # desa, two different ones
+        self.assertEqual(values["nilai"], (Decimal("62.50"), Decimal("88.00")))
+        dashboard = response.context["d"]
+        self.assertEqual(dashboard.desa, 141)
+        self.assertEqual((dashboard.current["members_male"], dashboard.current["members_female"]), (115, 60))
+        self.assertAlmostEqual(dashboard.current.rat_share, 2 / 5)
+        self.assertEqual(dashboard.now.active_share, 3 / 5)
+        self.assertContains(response, '<span class="figure-value" id="total-koperasi">', html=False)
+        self.assertEqual(re.search(r'id="total-koperasi"><a [^>]*>([^<]+)<', response.content.decode())[1], "5")
+        self.assertEqual(re.search(r'id="aktif-koperasi"><a [^>]*>([^<]+)<', response.content.decode())[1], "3")
+
+    def test_statuses_predicates_labels_and_conditions(self):
+        response = self.page(self.pimpinan)
+        statuses = {f.key: (f.value, f.previous) for f in response.context["sections"]["statuses"]}
+        self.assertEqual(statuses, {
+            "aktif": (3, 4), "tidak_aktif": (1, 1), "dalam_pembinaan": (0, 0), "diusulkan_bubar": (0, 0),
+            "dibubarkan": (1, 0),
+        })
+        predicates = {f.key: f.value for f in response.context["sections"]["predicates"]}
+        self.assertEqual(predicates, {"sehat": 1, "cukup_sehat": 0, "dalam_pengawasan": 0,
+                                      "dalam_pengawasan_khusus": 1})
+        labels = {f.key: f.value for f in response.context["sections"]["labels"]}
+        self.assertEqual(labels, {"sehat": 1, "setengah_sehat": 0, "tidak_sehat": 1})
+        conditions = {f.key: f.value for f in response.context["sections"]["conditions"]}
+        self.assertEqual(conditions["kelembagaan"], Decimal("50.00"))
+        self.assertEqual(conditions["keuangan"], Decimal("80.00"))  # only A1 has a finance score
+        self.assertIsNone(conditions["operasional"])
+        self.assertEqual(figure(response, "conditions", "kelembagaan").previous, Decimal("90.00"))
+
+    def test_needs_attention(self):
+        response = self.page(self.pimpinan)
+        attention = {f.key: f.value for f in response.context["sections"]["attention"]}
+        self.assertEqual(attention, {
+            "tanpa_rat": 1,  # B1: aktif, no RAT for 2024 and 2025
+            "dpk": 1,
+            "pengurus": 4,  # only C2 has a complete board
+            "sertifikat_expired": 1,
+            "turun_tajam": 1,  # A1: kelembagaan 90 -> 70
+        })
+
+    def test_per_kecamatan_and_by_classification(self):
+        response = self.page(self.pimpinan)
+        rows = {row.code: row for row in response.context["d"].per_kecamatan}
+        self.assertEqual(len(rows), 18)
+        utara = rows[SANGATTA_UTARA]
+        self.assertEqual((utara.now["cooperatives"], utara.now["status_aktif"], utara.year.members), (2, 1, 25))
+        self.assertEqual(utara.year.overall, Decimal("62.50"))
+        self.assertEqual(utara.year.rat_share, 1 / 2)
+        self.assertIsNone(rows["64.08.01"].year.members)  # no report: missing, not 0
+        jenis = {r["label"]: (r["cooperatives"].value, r["active"].value, r["members"].value)
+                 for r in response.context["dimension_rows"]["jenis"]}
+        self.assertEqual(jenis, {"Produsen": (4, 3, 170), "Jasa": (1, 0, 5)})
+        matrix = {row.code: overall for row, _scores, overall in response.context["condition_rows"]}
+        self.assertEqual(matrix[SANGATTA_UTARA], (Decimal("62.50"), "score-dalam_pengawasan"))
+
+    def test_trends_show_missing_years_as_missing(self):
+        response = self.page(self.pimpinan)
+        trends = {row["year"]: row for row in response.context["trend_rows"]}
+        self.assertEqual(list(trends), list(range(figures.FIRST_TREND_YEAR, YEAR + 1)))
+        self.assertIsNone(trends[2022]["members"])
+        self.assertIsNone(trends[2022]["business_volume"])
+        self.assertEqual(trends[2024]["members"], 15)
+        self.assertEqual(trends[2025]["shu"], -10)
+        self.assertEqual(trends[2025]["total_assets"], 6920)
+        self.assertEqual((trends[2023]["cooperatives"], trends[2023]["active"]), (4, 3))  # C1 founded in 2024
+        self.assertContains(response, '<tr class="missing-year"><th scope="row">2022</th>', html=False)
+
+    def test_limited_petugas_sees_the_sum_of_their_kecamatan(self):
+        response = self.page(self.limited)
+        values = {f.key: f.value for f in response.context["sections"]["headline"]}
+        self.assertEqual((values["koperasi"], values["aktif"], values["anggota"], values["rat"]), (3, 2, 25, 1))
+        self.assertEqual(values["merah_putih"], 2)
+        self.assertEqual([row.code for row in response.context["d"].per_kecamatan], [SANGATTA_UTARA,
+                                                                                     SANGATTA_SELATAN])
+        self.assertNotContains(response, "Muara Wahau")
+
+    def test_kecamatan_filter_and_outside_area(self):
+        response = self.page(self.pimpinan, f"&kecamatan={MUARA_WAHAU}")
+        self.assertEqual(figure(response, "headline", "koperasi").value, 2)
+        self.assertIn(f"kecamatan={MUARA_WAHAU}", figure(response, "headline", "koperasi").href)
+        self.client.force_login(self.limited)
+        self.assertEqual(self.client.get(f"{PAGE}&kecamatan={MUARA_WAHAU}").status_code, 404)
+
+    def test_default_year_is_the_last_full_year(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get("/dasbor/?tahun=abc")
+        from registry.models import last_full_year
+
+        self.assertEqual(response.context["year"], last_full_year())
+
+    def test_every_linked_figure_equals_its_list_count(self):
+        """Walk every link with a count on the page and open the list: its count must be the figure's."""
+        admin = make_user("Admin Dinas")
+        for user, query in [(self.pimpinan, ""), (self.limited, ""), (self.pimpinan, f"&kecamatan={MUARA_WAHAU}"),
+                            (admin, "&kecamatan=" + SANGATTA_UTARA)]:
+            html = self.page(user, query).content.decode()
+            links = re.findall(r'<a href="([^"]+)" data-count="(\d+)"', html)
+            self.assertGreater(len(links), 30)
+            checked = set()
+            for href, count in links:
+                href = href.replace("&amp;", "&")
+                if href in checked:
+                    continue
+                checked.add(href)
+                with self.subTest(user=user.username, href=href):
+                    listed = self.client.get(href)
+                    self.assertEqual(listed.status_code, 200)
+                    self.assertEqual(listed.context["paginator"].count, int(count))
+
+    def test_constant_number_of_queries(self):
+        self.client.force_login(self.limited)
+        self.client.get(PAGE)  # warm the content-type cache
+        for _ in range(15):
+            cooperative = make_cooperative(kecamatan=SANGATTA_SELATAN)
+            make_report(cooperative, YEAR, members_male=3)
+        summary_refresh(today=TODAY)
+        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
+        # 6 kecamatan of the area (names), 7 totals per year and classification, 8 rows per kecamatan,
+        # 9 trend per year, 10 desa and freshness per kecamatan, 11 user's groups (header role),
+        # 12 kecamatan names (header area).
+        with self.assertNumQueries(12):
+            response = self.client.get(PAGE)
+        self.assertEqual(figure(response, "headline", "koperasi").value, 18)
+
+    def test_no_personal_data_for_pimpinan(self):
+        self.client.force_login(self.pimpinan)
+        for path in [PAGE, f"/dasbor/ekspor.xlsx?tahun={YEAR}", f"/api/ringkasan.json?tahun={YEAR}"]:
+            response = self.client.get(path)
+            self.assertEqual(response.status_code, 200)
+            body = response.content if path.startswith("/api") or path == PAGE else _xlsx_text(response.content)
+            self.assertNotIn(b"Siti Rahmawati", body)
+            self.assertNotIn(b"6408014508900001", body)
+
+    def test_xlsx_export_has_every_table(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get(f"/dasbor/ekspor.xlsx?tahun={YEAR}")
+        self.assertEqual(response["Content-Type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        self.assertIn("Per kecamatan", workbook.sheetnames)
+        self.assertIn("Tren", workbook.sheetnames)
+        headline = list(workbook["Angka utama"].values)
+        self.assertEqual(headline[1][:3], ("koperasi terdaftar", 5, 5))
+        trend = {row[0]: row for row in list(workbook["Tren"].values)[1:]}
+        self.assertEqual(trend[2022][3], 0)  # no report in 2022
+        self.assertTrue(all(v is None for v in trend[2022][4:]))  # so its members and money are empty, not 0
+        self.assertEqual(trend[2025][4], 175)
+
+    def test_json_api_returns_the_same_figures(self):
+        self.client.force_login(self.limited)
+        body = self.client.get(f"/api/ringkasan.json?tahun={YEAR}&kecamatan={SANGATTA_UTARA}").json()
+        self.assertEqual(body["tahun"], YEAR)
+        headline = {f["key"]: f for f in body["headline"]}
+        self.assertEqual(headline["koperasi"]["value"], 2)
+        self.assertEqual(headline["anggota"]["value"], 25)
+        self.assertEqual(headline["nilai"]["value"], 62.5)
+        self.assertIn("/koperasi/?", headline["aktif"]["list_url"])
+        self.assertEqual([k["kode"] for k in body["per_kecamatan"]], [SANGATTA_UTARA])
+        self.assertIsNone(next(r for r in body["tren"] if r["year"] == 2022)["members"])
+        self.assertEqual(self.client.get(f"/api/ringkasan.json?kecamatan={MUARA_WAHAU}").status_code, 404)
+
+    def test_refresh_by_admin_dinas_only(self):
+        make_cooperative(kecamatan=SANGATTA_UTARA)
+        self.client.force_login(self.pimpinan)
+        self.assertEqual(self.client.post(reverse("registry:summary_refresh")).status_code, 403)
+        self.client.force_login(make_user("Admin Dinas"))
+        self.assertEqual(self.client.get(reverse("registry:summary_refresh")).status_code, 405)
+        response = self.client.post(reverse("registry:summary_refresh"))
+        self.assertRedirects(response, reverse("registry:dashboard"))
+        self.assertEqual(figure(self.client.get(PAGE), "headline", "koperasi").value, 6)
+
+    def test_charts_are_svg_with_title_and_description(self):
+        html = self.page(self.pimpinan).content.decode()
+        svgs = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+        self.assertEqual(len(svgs), 6)
+        for svg in svgs:
+            root = ElementTree.fromstring(svg)
+            tags = [child.tag.split("}")[-1] for child in root]
+            self.assertEqual(tags[:2], ["title", "desc"])
+        self.assertNotIn("<script", html)
+        self.assertNotIn("style=", html)
+
+
+def _xlsx_text(content):
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    return " ".join(str(v) for sheet in workbook for row in sheet.values for v in row if v is not None).encode()
+
+
+class DashboardAccessTests(TestCase):
+    """The permission matrix of the dashboard's pages."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = {role: make_user(role) for role in ["Admin Dinas", "Petugas", "Pimpinan", "Verifikator"]}
+        cls.users["limited"] = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        cls.users["none"] = make_user(None)
+        make_cooperative(kecamatan=SANGATTA_UTARA)
+        summary_refresh(today=TODAY)
+
+    MATRIX = {
+        # path: {who: status}; None is anonymous (302 to the login page)
+        "/dasbor/": {None: 302, "none": 403, "Admin Dinas": 200, "Petugas": 200, "Pimpinan": 200,
+                     "Verifikator": 200, "limited": 200},
+        "/dasbor/ekspor.xlsx": {None: 302, "none": 403, "Admin Dinas": 200, "Petugas": 200, "Pimpinan": 200,
+                                "Verifikator": 403, "limited": 200},
+        "/api/ringkasan.json": {None: 302, "none": 403, "Admin Dinas": 200, "Petugas": 200, "Pimpinan": 200,
+                                "Verifikator": 200, "limited": 200},
+        f"/dasbor/?kecamatan={MUARA_WAHAU}": {"limited": 404, "Pimpinan": 200},
+        f"/dasbor/ekspor.xlsx?kecamatan={MUARA_WAHAU}": {"limited": 404},
+        f"/api/ringkasan.json?kecamatan={MUARA_WAHAU}": {"limited": 404},
+    }
+
+    def test_matrix(self):
+        for path, expected in self.MATRIX.items():
+            for who, status in expected.items():
+                with self.subTest(path=path, who=who):
+                    self.client.logout()
+                    if who:
+                        self.client.force_login(self.users[who])
+                    response = self.client.get(path)
+                    self.assertEqual(response.status_code, status)
+                    if who is None:
+                        self.assertIn("login", response["Location"])
+
+    def test_refresh_matrix(self):
+        url = reverse("registry:summary_refresh")
+        expected = {None: 302, "none": 403, "Admin Dinas": 302, "Petugas": 403, "Pimpinan": 403,
+                    "Verifikator": 403, "limited": 403}
+        for who, status in expected.items():
+            with self.subTest(who=who):
+                self.client.logout()
+                if who:
+                    self.client.force_login(self.users[who])
+                self.assertEqual(self.client.post(url).status_code, status)
+
+
+class ListFilterTests(TestCase):
+    """The list filters added for the dashboard's figures: one test per parameter."""
+
+    @classmethod
+    def setUpTestData(cls):
+        build_district(cls)
+        cls.user = make_user("Pimpinan")
+
+    def names(self, url):
+        self.client.force_login(self.user)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        return {obj.pk for obj in response.context["object_list"]}
+
+    def test_sektor(self):
+        self.assertEqual(self.names("/koperasi/?sektor=angkutan"), {self.a2.pk})
+
+    def test_laporan_tahun(self):
+        self.assertEqual(self.names("/koperasi/?laporan_tahun=2025"), {self.a1.pk, self.a2.pk, self.c2.pk})
+
+    def test_rat_dilaporkan_tahun(self):
+        self.assertEqual(self.names("/koperasi/?rat_dilaporkan_tahun=2025"), {self.c2.pk})
+        self.assertEqual(self.names("/koperasi/?rat_dilaporkan_tahun=2024"), {self.a1.pk})
+
+    def test_tanpa_rat_2_tahun(self):
+        self.assertEqual(self.names("/koperasi/?tanpa_rat_2_tahun=2025&status=aktif"), {self.b1.pk})
+        self.assertEqual(self.names("/koperasi/?tanpa_rat_2_tahun=2025"), {self.a2.pk, self.b1.pk, self.c1.pk})
+
+    def test_label(self):
+        assessments = self.names("/penilaian/?label=tidak_sehat")
+        self.assertEqual(assessments, set(Assessment.objects.filter(cooperative=self.a2).values_list("pk", flat=True)))
+
+    def test_turun_tajam(self):
+        expected = set(Assessment.objects.filter(cooperative=self.a1, year=YEAR).values_list("pk", flat=True))
+        self.assertEqual(self.names("/penilaian/?turun_tajam=true"), expected)
+
+
+class SummaryTests(TestCase):
+    def test_refresh_replaces_rows_and_is_exact_per_kecamatan(self):
+        make_cooperative(kecamatan=SANGATTA_UTARA)
+        summary_refresh(today=TODAY)
+        first = SummaryCell.objects.count()
+        summary_refresh(today=TODAY)
+        self.assertEqual(SummaryCell.objects.count(), first)
+        now = SummaryCell.objects.get(year=0, kecamatan=SANGATTA_UTARA, dimension="")
+        self.assertEqual((now.cooperatives, now.status_aktif), (1, 1))
+
+    def test_refresh_command(self):
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("refresh_summary", stdout=out)
+        self.assertIn("Summary refreshed", out.getvalue())
+
+
+STATUSES = st.sampled_from(Cooperative.Status.values)
+
+
+@given(
+    current=STATUSES,
+    changes=st.lists(st.tuples(st.dates(datetime.date(2015, 1, 1), datetime.date(2027, 12, 31)), STATUSES, STATUSES),
+                     max_size=5),
+    year=st.integers(2014, 2028),
+)
+def test_status_at_year_end_follows_the_history(current, changes, year):
+    """The status on 31 December is the last change's up to then, else the first later change's old one."""
+    changes = sorted(changes, key=lambda change: change[0])
+    result = figures.status_at_year_end(year, current, changes)
+    before = [c for c in changes if c[0] <= datetime.date(year, 12, 31)]
+    after = [c for c in changes if c[0] > datetime.date(year, 12, 31)]
+    if before:
+        assert result == before[-1][2]
+    elif after:
+        assert result == (after[0][1] or after[0][2])
+    else:
+        assert result == current
+
+
+@given(labels=st.lists(st.text(max_size=30), min_size=1, max_size=6),
+       values=st.lists(st.one_of(st.none(), st.integers(0, 10**12)), min_size=6, max_size=6))
+def test_charts_escape_every_label(labels, values):
+    """Whatever the labels (<, &, quotes, control-free text), the SVG stays well-formed XML."""
+    labels = ["".join(ch for ch in label if ch.isprintable()) for label in labels]
+    items = [(label, values[i], str(values[i])) for i, label in enumerate(labels)]
+    svgs = [
+        charts.bar_chart(title=labels[0], desc=labels[-1], items=items),
+        charts.stacked_bars(title=labels[0], desc="d", rows=[(label, [1, 2]) for label in labels],
+                            legend=[(labels[0], "seg-a"), (labels[-1], "seg-b")]),
+        charts.line_chart(title=labels[0], desc="d", years=[str(i) for i in range(len(labels))],
+                          series=[(labels[0], "line-1", values[: len(labels)])]),
+        charts.tile_map(title="t", desc=labels[0], tiles=[("64.08.01", label, values[i], "x", "/k/?a=1&b=2")
+                                                          for i, label in enumerate(labels)]),
+    ]
+    for svg in svgs:
+        ElementTree.fromstring(str(svg))
+
+
+def test_figure_change_texts():
+    assert Figure("x", "x", 5, previous=7).change == -2
+    assert Figure("x", "x", None, previous=7).change_text == "–"
+    assert Figure("x", "x", 0.5, kind="persen", previous=0.25).change_text.startswith("+25")

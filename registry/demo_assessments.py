@@ -26,7 +26,7 @@ CHUNK_SIZE = 1000
 
 # Mean manual level and the spread of a cooperative's own standing, by status.
 STATUS_MEAN = {
-    Cooperative.Status.ACTIVE: 3.1,
+    Cooperative.Status.ACTIVE: 3.35,
     Cooperative.Status.COACHING: 2.0,
     Cooperative.Status.INACTIVE: 1.6,
     Cooperative.Status.PROPOSED_DISSOLUTION: 1.3,
@@ -39,8 +39,12 @@ class SeededAssessments:
     skipped: int
 
 
-def _level(rng, mean):
-    return max(1, min(4, round(rng.gauss(mean, 0.7))))
+def _level(base_rng, year_rng, mean):
+    """A cooperative's usual level on an indicator, moved one step in about one year of eight."""
+    level = round(base_rng.gauss(mean, 0.7))
+    if year_rng.random() < 0.12:
+        level += year_rng.choice((-1, 1))
+    return max(1, min(4, level))
 
 
 def seed_assessments(*, years=None, seed=DEFAULT_SEED, today=None, chunk_size=CHUNK_SIZE) -> SeededAssessments:
@@ -74,13 +78,15 @@ def _write(cooperatives, year, rubric, indicators, seed, today, last):
         for indicator in indicators:
             suggestion = assessment_inputs.suggest(indicator, records[cooperative.pk])
             computed = suggestion.level if suggestion else None
+            base_rng = random.Random(f"{seed}:{key}:{indicator.code}")
             met = []
             if indicator.method == RubricIndicator.Method.CHECKLIST:
                 items = indicator.checklist_items
-                met = [item for item in items if rng.random() < (mean - 0.6) / 3.4]
+                share = (mean - 0.6) / 3.4
+                met = [item for item in items if (base_rng.random() if rng.random() < 0.8 else rng.random()) < share]
                 level = scoring.checklist_level(len(met), len(items))
             else:
-                level = computed or _level(rng, mean)
+                level = computed or _level(base_rng, rng, mean)
             levels[indicator.pk] = level
             scores.append(IndicatorScore(
                 indicator=indicator, computed_level=computed, level=level, checklist_met=met,

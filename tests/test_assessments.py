@@ -7,6 +7,9 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from registry import assessment_inputs
 from registry.admin_assessments import RubricVersionAdmin
@@ -58,6 +61,11 @@ def indicators():
     return {i.code: i for i in RubricIndicator.objects.filter(condition__rubric__year=2020)}
 
 
+# Tests give levels by hand; where one differs from a computed level it needs a reason, given by
+# default so that the tests do not depend on which records each indicator is computed from.
+FIELD_REASON = "Dinilai di lapangan."
+
+
 def entry_data(levels, *, version=None, checklist=None, reasons=None, **extra):
     """POST data of the entry page: a level per indicator code (checklist: ticked items)."""
     data = {"notes": "", "change_reason": ""}
@@ -69,7 +77,7 @@ def entry_data(levels, *, version=None, checklist=None, reasons=None, **extra):
             data[f"{prefix}_checklist"] = (checklist or {}).get(code, indicator.checklist_items)
         elif levels.get(code):
             data[f"{prefix}_level"] = str(levels[code])
-        data[f"{prefix}_reason"] = (reasons or {}).get(code, "")
+        data[f"{prefix}_reason"] = (reasons or {}).get(code, FIELD_REASON)
         data[f"{prefix}_notes"] = ""
         data[f"{prefix}_evidence"] = ""
     data.update(extra)
@@ -166,12 +174,9 @@ class ComputedIndicatorTests(TestCase):
         self.assertTrue(self.suggest("F3").missing)
         self.assertTrue(self.suggest("F4").missing)  # no 2023 report
 
-    def test_records_the_registry_does_not_hold_yet(self):
-        for code in ["K7", "O4", "R2"]:
-            suggestion = self.suggest(code)
-            self.assertTrue(suggestion.missing)
-            self.assertIn("Data belum tersedia", suggestion.explanation)
-        self.assertIsNone(self.suggest("K1"))  # manual
+    def test_manual_indicators_have_no_suggestion(self):
+        self.assertIsNone(self.suggest("K1"))
+        self.assertIsNone(self.suggest("O5"))  # checklist: scored from the ticked items
 
     def test_financial_report_and_management(self):
         make_report(self.cooperative, YEAR, financial_report="terlambat", managers=1, employees=0)
@@ -181,6 +186,40 @@ class ComputedIndicatorTests(TestCase):
     def test_every_rubric_source_is_known(self):
         for indicator in RubricIndicator.objects.all():
             indicator.full_clean()
+
+
+class ComputedIndicatorPropertyTests(HypothesisTestCase):
+    """Whatever a yearly report holds, a computed indicator is a level 1-4 with an explanation, or missing."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cooperative = make_cooperative()
+        cls.computed = [i for i in indicators().values() if i.is_computed]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        figures=st.fixed_dictionaries({
+            name: st.integers(min_value=0, max_value=10**13)
+            for name in ["modal_sendiri", "total_assets", "revenue", "expenses", "business_volume",
+                         "members_male", "employees", "managers"]
+        }),
+        previous=st.one_of(st.none(), st.integers(min_value=0, max_value=10**13)),
+        shu=st.integers(min_value=-(10**12), max_value=10**12),
+        rat_days=st.one_of(st.none(), st.integers(min_value=0, max_value=700)),
+    )
+    def test_levels_stay_in_range(self, figures, previous, shu, rat_days):
+        reports = {YEAR: YearlyReport(cooperative=self.cooperative, year=YEAR, shu=shu, **figures)}
+        if rat_days is not None:
+            reports[YEAR].rat_date = datetime.date(YEAR + 1, 1, 1) + datetime.timedelta(days=rat_days)
+        if previous is not None:
+            reports[YEAR - 1] = YearlyReport(cooperative=self.cooperative, year=YEAR - 1, business_volume=previous,
+                                             members_male=previous % 1000)
+        records = assessment_inputs.CooperativeRecords(cooperative=self.cooperative, year=YEAR, on=TODAY,
+                                                       reports=reports)
+        for indicator in self.computed:
+            suggestion = assessment_inputs.suggest(indicator, records)
+            self.assertTrue(suggestion.explanation)
+            self.assertIn(suggestion.level, {None, 1, 2, 3, 4})
 
 
 class AssessmentServiceTests(TestCase):
@@ -193,7 +232,7 @@ class AssessmentServiceTests(TestCase):
 
     def entries(self, levels, **reasons):
         return {
-            i.pk: services.Entry(level=levels.get(code), override_reason=reasons.get(code, ""),
+            i.pk: services.Entry(level=levels.get(code), override_reason=reasons.get(code, FIELD_REASON),
                                  checklist_met=i.checklist_items[:6])
             for code, i in self.indicators.items()
         }
@@ -224,7 +263,7 @@ class AssessmentServiceTests(TestCase):
 
     def test_override_needs_and_keeps_its_reason(self):
         with self.assertRaises(ValidationError):
-            self.record(dict(ALL_FOURS, F1=2))
+            self.record(dict(ALL_FOURS, F1=2), F1="")
         assessment = self.record(dict(ALL_FOURS, F1=2), F1="Modal sendiri termasuk hibah yang belum diaudit.")
         score = assessment.scores.get(indicator__code="F1")
         self.assertEqual((score.computed_level, score.level), (4, 2))
@@ -266,7 +305,7 @@ def assessment_for(cooperative, levels=ALL_FOURS, user=None, year=YEAR):
     return services.assessment_record(
         cooperative=cooperative, year=year, expected_version=None, user=user, today=TODAY,
         entries={i.pk: services.Entry(level=levels.get(code), checklist_met=i.checklist_items,
-                                      override_reason="Dinilai di lapangan.")
+                                      override_reason=FIELD_REASON)
                  for code, i in indicators().items()},
     )
 
@@ -357,11 +396,17 @@ class EntryPageTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIsNone(response.context["assessment"])
         self.assertContains(response, "tepat waktu -&gt; 4")
-        self.assertContains(response, "Data belum tersedia: data kemitraan")
         self.assertContains(response, "RAT diadakan paling lambat 30 Juni tahun berikutnya.")  # level description
         form = response.context["form"]
         k2 = indicators()["K2"]
         self.assertEqual(form[f"i{k2.pk}_level"].value(), "4")  # the computed level is the initial choice
+
+    def test_missing_data_is_shown_as_missing(self):
+        bare = make_cooperative()
+        response = self.client.get(f"/koperasi/{bare.pk}/penilaian/{YEAR}/")
+        self.assertContains(response, "Data belum tersedia: laporan tahunan 2024.")
+        k2 = indicators()["K2"]
+        self.assertIsNone(response.context["form"][f"i{k2.pk}_level"].value())  # nothing guessed
 
     def test_save_shows_totals_and_predicate(self):
         response = self.client.post(self.url, entry_data(ALL_FOURS), follow=True)
@@ -373,7 +418,7 @@ class EntryPageTests(TestCase):
         self.assertEqual(assessment.history.first().history_user, self.petugas)
 
     def test_override_without_reason_is_refused_and_input_kept(self):
-        response = self.client.post(self.url, entry_data(dict(ALL_FOURS, F1=1)))
+        response = self.client.post(self.url, entry_data(dict(ALL_FOURS, F1=1), reasons={"F1": ""}))
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Nilai 1 berbeda dari nilai terhitung 4: tulis alasannya.")
         self.assertFalse(Assessment.objects.exists())
@@ -418,6 +463,34 @@ class EntryPageTests(TestCase):
         self.assertContains(response, "Alasan wajib diisi.")
         response = self.client.post(self.url + "buka-kembali/", {"reason": "Temuan baru"}, follow=True)
         self.assertContains(response, "Dibuka kembali: Temuan baru")
+        self.assertEqual(Assessment.objects.get().status, "draf")
+
+    def test_changed_records_move_the_suggestion_but_not_a_kept_override(self):
+        reasons = {"F1": "Hibah belum diaudit."}
+        self.client.post(self.url, entry_data(dict(ALL_FOURS, F1=2), reasons=reasons))
+        YearlyReport.objects.filter(cooperative=self.cooperative, year=YEAR).update(
+            financial_report="terlambat", modal_sendiri=100_000_000)
+        form = self.client.get(self.url).context["form"]
+        ind = indicators()
+        self.assertEqual(form[f"i{ind['F5'].pk}_level"].value(), "2")  # follows the records: late -> 2
+        self.assertEqual(form[f"i{ind['F1'].pk}_level"].value(), "2")  # the override stays
+
+    def test_verified_assessment_shows_what_it_was_scored_with(self):
+        self.client.post(self.url, entry_data(ALL_FOURS))
+        assessment = services.assessment_submit(assessment=Assessment.objects.get(), user=self.petugas)
+        services.assessment_verify(assessment=assessment, user=make_user("Verifikator"))
+        YearlyReport.objects.filter(cooperative=self.cooperative, year=YEAR).update(rat_date=None, rat_reported_on=None)
+        response = self.client.get(self.url)
+        rows = {row.indicator.code: row for row in response.context["rows"]}
+        self.assertEqual(rows["K2"].suggestion.level, 4)
+        self.assertContains(response, "tepat waktu -&gt; 4")
+
+    def test_verifier_returns_with_a_reason(self):
+        self.client.post(self.url, entry_data(ALL_FOURS))
+        self.client.post(self.url + "ajukan/")
+        self.client.force_login(make_user("Verifikator"))
+        response = self.client.post(self.url + "kembalikan/", {"reason": "Bukti RAT belum dilampirkan"}, follow=True)
+        self.assertContains(response, "Dikembalikan: Bukti RAT belum dilampirkan")
         self.assertEqual(Assessment.objects.get().status, "draf")
 
     def test_last_year_beside_each_indicator(self):

@@ -37,7 +37,13 @@ class AssessmentEntryForm(forms.Form):
                     initial=stored.checklist_met if stored else [],
                 )
             else:
-                initial = stored.level if stored and stored.level else (suggestion.level if suggestion else None)
+                # A kept override stays; otherwise today's computed level (the records may have changed).
+                if stored and stored.is_override:
+                    initial = stored.level
+                elif suggestion and suggestion.level:
+                    initial = suggestion.level
+                else:
+                    initial = stored.level if stored else None
                 descriptions = indicator.level_descriptions
                 self.fields[f"{prefix}_level"] = forms.TypedChoiceField(
                     label=_("nilai"), coerce=int, empty_value=None, required=False,

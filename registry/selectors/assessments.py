@@ -58,14 +58,20 @@ def assessment_entry(*, cooperative, year, today=None):
             IndicatorScore.objects.filter(assessment=last_year).values_list("indicator__code", "level")
         )
     records = assessment_inputs.records_for([cooperative], year=year, today=today)[cooperative.pk]
+    locked = assessment is not None and assessment.is_locked
     groups = {}
     for indicator in indicators:
         group = groups.setdefault(indicator.condition_id, ConditionRows(indicator.condition, []))
+        score = stored.get(indicator.pk)
+        if locked:
+            # A verified assessment shows what it was scored with, not today's records.
+            suggestion = None
+            if score is not None and score.computed_explanation:
+                suggestion = assessment_inputs.Suggestion(score.computed_level, score.computed_explanation)
+        else:
+            suggestion = assessment_inputs.suggest(indicator, records)
         group.rows.append(IndicatorRow(
-            indicator=indicator,
-            suggestion=assessment_inputs.suggest(indicator, records),
-            stored=stored.get(indicator.pk),
-            last_year_level=last_levels.get(indicator.code),
+            indicator=indicator, suggestion=suggestion, stored=score, last_year_level=last_levels.get(indicator.code),
         ))
     for group in groups.values():
         code = group.condition.code

@@ -161,7 +161,7 @@ class DashboardFigureTests(TestCase):
                  for r in response.context["dimension_rows"]["jenis"]}
         self.assertEqual(jenis, {"Produsen": (4, 3, 170), "Jasa": (1, 0, 5)})
         matrix = {row.code: overall for row, _scores, overall in response.context["condition_rows"]}
-        self.assertEqual(matrix[SANGATTA_UTARA], (Decimal("62.50"), "score-dalam_pengawasan"))
+        self.assertEqual(matrix[SANGATTA_UTARA], ("62,50", "score-dalam_pengawasan"))
 
     def test_trends_show_missing_years_as_missing(self):
         response = self.page(self.pimpinan)
@@ -444,3 +444,16 @@ def test_figure_change_texts():
     assert Figure("x", "x", 5, previous=7).change == -2
     assert Figure("x", "x", None, previous=7).change_text == "–"
     assert Figure("x", "x", 0.5, kind="persen", previous=0.25).change_text.startswith("+25")
+
+
+@given(value=st.one_of(st.integers(-10**13, 10**13), st.decimals(-10**6, 10**6, places=2)),
+       decimals=st.sampled_from([0, 1, 2]), language=st.sampled_from(["id", "en"]))
+def test_fast_number_format_matches_the_angka_filter(value, decimals, language):
+    """The dashboard's own formatter writes numbers exactly as the shared `angka` filter does."""
+    from django.utils import translation
+
+    from registry.templatetags.registry_format import angka
+    from registry.views.dashboard import number
+
+    with translation.override(language):
+        assert number(value, decimals) == angka(value, decimals)

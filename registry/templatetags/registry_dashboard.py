@@ -1,0 +1,22 @@
+"""Dashboard presentation: a figure as the link to the list that produces it."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag
+def figure_link(figure):
+    """The figure's text linking to its list; data-count is that list's row count (the walk test reads it).
+
+    A tag rather than an included template: the dashboard shows some 150 of them, and an include
+    per figure was a third of the page's time at national scale.
+    """
+    if not figure.href:
+        return figure.text
+    return format_html(
+        '<a href="{}" data-count="{}" title="{}">{}</a>',
+        figure.href, figure.count, _("Buka daftar (%(n)s baris)") % {"n": figure.count}, figure.text,
+    )

@@ -4,9 +4,7 @@ Every `ratio` or `derived` rubric indicator names a computation here by its `sou
 source returns a value (the rubric's bands turn it into a level); a derived source returns the
 level itself. Missing data gives no level and says what is missing: nothing is guessed.
 
-Sources whose records the registry does not hold yet (trainings, partnerships, findings) say so;
-when those models arrive, their function here is the only thing to write (plus a field in
-CooperativeRecords and a line in `records_for`).
+Trainings, partnerships and findings (issue 7) arrive in CooperativeRecords through `records_for`.
 """
 
 from __future__ import annotations
@@ -17,10 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import scoring
-from .models import BoardMember, Cooperative, RubricIndicator, YearlyReport
+from .models import (
+    BoardMember,
+    Cooperative,
+    Finding,
+    Partnership,
+    RubricIndicator,
+    TrainingParticipant,
+    YearlyReport,
+)
 from .templatetags.registry_format import angka, persen, rupiah
 
 
@@ -45,6 +52,10 @@ class CooperativeRecords:
     on: datetime.date  # the day board terms and the certificate are judged at
     reports: dict[int, YearlyReport] = field(default_factory=dict)
     board: list[BoardMember] = field(default_factory=list)
+    # Issue 7: partnerships (either side), board and staff training participations, supervisory findings.
+    partnerships: list[Partnership] = field(default_factory=list)
+    participations: list[TrainingParticipant] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def report(self, year=None):
         return self.reports.get(self.year if year is None else year)
@@ -259,16 +270,91 @@ def management_staff(records):
     })
 
 
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def board_training(records):
-    return _missing(_("data pelatihan pengurus (modul pelatihan belum ada)"))
+    """Current board members who attended a training in the two years up to the reference day:
+    all (4), most (3), at least one (2), none (1)."""
+    current = [m for m in records.board if m.is_current(records.on)]
+    if not current:
+        return _missing(_("data pengurus yang menjabat"))
+    if not records.participations:
+        # No training recorded for this cooperative at all: "never trained" or "not entered yet"?
+        return _missing(_("data pelatihan pengurus koperasi ini (belum ada peserta tercatat)"))
+    since = _years_before(records.on, 2)
+    trained = {
+        p.board_member_id for p in records.participations
+        if p.attended and p.board_member_id and since <= p.training.end_date <= records.on
+    }
+    count = sum(1 for m in current if m.pk in trained)
+    level = 4 if count == len(current) else 3 if count * 2 > len(current) else 2 if count else 1
+    text = _("%(n)s dari %(total)s pengurus yang menjabat ikut pelatihan %(since)s-%(on)s -> %(level)s")
+    return Suggestion(level, text % {"n": count, "total": len(current), "since": _date(since), "on": _date(records.on),
+                         "level": level})
 
 
 def partnerships(records):
-    return _missing(_("data kemitraan (modul kemitraan belum ada)"))
+    """Partnerships running in the book year: two or more (4), one (3), only proposed (2), none (1).
+
+    Here and in the two below, a cooperative with no such record at all gets no computed level: the
+    registry cannot tell "none" from "not entered yet", so the assessor chooses.
+    """
+    if not records.partnerships:
+        return _missing(_("data kemitraan koperasi ini (belum ada kemitraan tercatat)"))
+    active = [
+        p for p in records.partnerships
+        if p.status != Partnership.Status.PROPOSED
+        and (p.start_date is None or p.start_date.year <= records.year)
+        and (p.end_date is None or p.end_date.year >= records.year)
+    ]
+    proposed = [p for p in records.partnerships if p.status == Partnership.Status.PROPOSED]
+    level = 4 if len(active) >= 2 else 3 if active else 2 if proposed else 1
+    return Suggestion(level, _("%(active)s kemitraan berjalan pada %(year)s, %(proposed)s diusulkan -> %(level)s") % {
+        "active": len(active), "year": records.year, "proposed": len(proposed), "level": level})
 
 
 def findings(records):
-    return _missing(_("data temuan pengawasan (modul temuan belum ada)"))
+    """Findings due up to the reference day: all followed up on time or none (4), most followed up with
+    some late (3), a few followed up (2), none followed up (1)."""
+    if not records.findings:
+        return _missing(_("data temuan pengawasan koperasi ini (tidak ada temuan tercatat: nilai dipilih penilai)"))
+    due = [f for f in records.findings if f.due_date <= records.on and f.found_on.year <= records.year]
+    if not due:
+        return Suggestion(4, _("Tidak ada temuan yang jatuh tempo sampai %(on)s -> 4") % {"on": _date(records.on)})
+    done = [f for f in due if f.followed_up_on and f.followed_up_on <= records.on
+            and f.follow_up_status == Finding.FollowUp.DONE]
+    on_time = [f for f in done if f.followed_up_on <= f.due_date]
+    if len(on_time) == len(due):
+        level = 4
+    elif len(done) * 2 > len(due):
+        level = 3
+    elif done:
+        level = 2
+    else:
+        level = 1
+    return Suggestion(level, _("%(done)s dari %(due)s temuan ditindaklanjuti (%(on_time)s tepat waktu) -> %(level)s")
+                      % {"done": len(done), "due": len(due), "on_time": len(on_time), "level": level})
+
+
+def violations(records):
+    """Violations, sanctions or legal cases found in the book year: none (4), settled (3), open (2),
+    a legal case or a high-risk sanction (1). For an indicator an administrator switches to `derived`."""
+    serious = [f for f in records.findings if f.kind in Finding.SERIOUS_KINDS and f.found_on.year == records.year]
+    if not serious:
+        return Suggestion(4, _("Tidak ada pelanggaran, sanksi atau perkara tercatat pada %(year)s -> 4")
+                          % {"year": records.year})
+    heavy = [f for f in serious if f.kind == Finding.Kind.LEGAL_CASE
+             or (f.kind == Finding.Kind.SANCTION and f.risk == Finding.Risk.HIGH)]
+    settled = all(f.follow_up_status == Finding.FollowUp.DONE for f in serious)
+    level = 1 if heavy else 3 if settled else 2
+    return Suggestion(level, _("%(n)s pelanggaran/sanksi/perkara pada %(year)s, %(state)s -> %(level)s") % {
+        "n": len(serious), "year": records.year, "level": level,
+        "state": _("semua selesai") if settled else _("ada yang belum selesai")})
 
 
 DERIVED_SOURCES: dict[str, Callable] = {
@@ -281,6 +367,7 @@ DERIVED_SOURCES: dict[str, Callable] = {
     "board_training": board_training,
     "partnerships": partnerships,
     "findings": findings,
+    "violations": violations,
 }
 
 
@@ -312,7 +399,7 @@ def reference_date(year, today):
 
 
 def records_for(cooperatives, *, year, today):
-    """CooperativeRecords for each cooperative (by id): two queries whatever their number."""
+    """CooperativeRecords for each cooperative (by id): five queries whatever their number."""
     ids = [c.pk for c in cooperatives]
     reports = defaultdict(dict)
     for report in YearlyReport.objects.filter(cooperative_id__in=ids, year__range=(year - 2, year)):
@@ -321,10 +408,30 @@ def records_for(cooperatives, *, year, today):
     for member in BoardMember.objects.filter(cooperative_id__in=ids):
         board[member.cooperative_id].append(member)
     on = reference_date(year, today)
+    partnership_rows, participations, finding_rows = _issue7_records(ids)
     return {
-        c.pk: CooperativeRecords(cooperative=c, year=year, on=on, reports=reports[c.pk], board=board[c.pk])
+        c.pk: CooperativeRecords(
+            cooperative=c, year=year, on=on, reports=reports[c.pk], board=board[c.pk],
+            partnerships=partnership_rows[c.pk], participations=participations[c.pk], findings=finding_rows[c.pk],
+        )
         for c in cooperatives
     }
+
+
+def _issue7_records(ids):
+    """Partnerships (either side), training participations and findings of the cooperatives: three queries."""
+    partnership_rows = defaultdict(list)
+    for p in Partnership.objects.filter(Q(cooperative_id__in=ids) | Q(partner_cooperative_id__in=ids)):
+        partnership_rows[p.cooperative_id].append(p)
+        if p.partner_cooperative_id:
+            partnership_rows[p.partner_cooperative_id].append(p)
+    participations = defaultdict(list)
+    for p in TrainingParticipant.objects.filter(cooperative_id__in=ids).select_related("training"):
+        participations[p.cooperative_id].append(p)
+    finding_rows = defaultdict(list)
+    for f in Finding.objects.filter(cooperative_id__in=ids):
+        finding_rows[f.cooperative_id].append(f)
+    return partnership_rows, participations, finding_rows
 
 
 def kutim_label(records: CooperativeRecords) -> str | None:

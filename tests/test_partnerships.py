@@ -638,3 +638,156 @@ class ConstraintTests(TestCase):
 
     def test_cooperative_status_constant(self):
         self.assertEqual(Cooperative.Status.ACTIVE, "aktif")
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessment derivations fed by these records (registry/assessment_inputs.py)
+# ---------------------------------------------------------------------------------------------
+
+
+class AssessmentInputTests(TestCase):
+    TODAY = datetime.date(2026, 3, 1)
+
+    def records(self, cooperative, year=2025):
+        from registry import assessment_inputs
+
+        return assessment_inputs.records_for([cooperative], year=year, today=self.TODAY)[cooperative.pk]
+
+    def test_board_training(self):
+        from registry.assessment_inputs import board_training
+
+        cooperative = make_cooperative()
+        self.assertIsNone(board_training(self.records(cooperative)).level)  # no board: not computable
+        members = [make_board_member(cooperative, role) for role in ("ketua", "sekretaris", "bendahara", "pengawas")]
+        self.assertTrue(board_training(self.records(cooperative)).missing)  # nothing recorded: the assessor picks
+        make_participant(make_training(start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2020, 1, 1)),
+                         cooperative=cooperative)  # staff only, long ago
+        self.assertEqual(board_training(self.records(cooperative)).level, 1)
+        recent = make_training(start_date=datetime.date(2025, 6, 1), end_date=datetime.date(2025, 6, 2))
+        make_participant(recent, members[0])
+        make_participant(recent, members[1], attended=False)  # absent: does not count
+        self.assertEqual(board_training(self.records(cooperative)).level, 2)
+        make_participant(recent, members[2])
+        make_participant(make_training(start_date=datetime.date(2023, 1, 1), end_date=datetime.date(2023, 1, 2)),
+                         members[3])  # more than two years before the reference day (31/12/2025)
+        self.assertEqual(board_training(self.records(cooperative)).level, 2)
+        make_participant(make_training(), members[3])
+        self.assertEqual(board_training(self.records(cooperative)).level, 3)
+        make_participant(make_training(), members[1])
+        suggestion = board_training(self.records(cooperative))
+        self.assertEqual(suggestion.level, 4)
+        self.assertIn("4 dari 4 pengurus", suggestion.explanation)
+
+    def test_partnerships(self):
+        from registry.assessment_inputs import partnerships
+
+        cooperative = make_cooperative()
+        self.assertTrue(partnerships(self.records(cooperative)).missing)
+        make_partnership(cooperative, status="dihentikan", start_date=datetime.date(2020, 1, 1),
+                         end_date=datetime.date(2021, 1, 1))
+        self.assertEqual(partnerships(self.records(cooperative)).level, 1)
+        make_partnership(make_cooperative(), partner=cooperative, status="diusulkan", start_date=None)
+        self.assertEqual(partnerships(self.records(cooperative)).level, 2)
+        make_partnership(cooperative, start_date=datetime.date(2023, 1, 1))
+        self.assertEqual(partnerships(self.records(cooperative)).level, 3)
+        make_partnership(cooperative, status="selesai", start_date=datetime.date(2022, 1, 1),
+                         end_date=datetime.date(2024, 12, 31))  # ended before the book year
+        self.assertEqual(partnerships(self.records(cooperative)).level, 3)
+        make_partnership(make_cooperative(), partner=cooperative, start_date=datetime.date(2025, 7, 1))
+        self.assertEqual(partnerships(self.records(cooperative)).level, 4)
+
+    def test_findings_followed_up_on_time(self):
+        from registry.assessment_inputs import findings
+
+        cooperative = make_cooperative()
+        self.assertTrue(findings(self.records(cooperative)).missing)
+        make_finding(cooperative, found_on=datetime.date(2025, 12, 1), due_date=datetime.date(2026, 6, 1))
+        self.assertEqual(findings(self.records(cooperative)).level, 4)  # not yet due on the reference day
+        make_finding(cooperative, due_date=datetime.date(2025, 3, 1), follow_up_status="selesai",
+                     followed_up_on=datetime.date(2025, 2, 20))
+        self.assertEqual(findings(self.records(cooperative)).level, 4)
+        make_finding(cooperative, due_date=datetime.date(2025, 3, 1), follow_up_status="selesai",
+                     followed_up_on=datetime.date(2025, 5, 1))  # late
+        self.assertEqual(findings(self.records(cooperative)).level, 3)
+        make_finding(cooperative, due_date=datetime.date(2025, 4, 1))
+        make_finding(cooperative, due_date=datetime.date(2025, 4, 1))
+        self.assertEqual(findings(self.records(cooperative)).level, 2)
+        other = make_cooperative()
+        make_finding(other, due_date=datetime.date(2025, 4, 1))
+        self.assertEqual(findings(self.records(other)).level, 1)
+
+    def test_violations(self):
+        from registry.assessment_inputs import DERIVED_SOURCES
+
+        violations = DERIVED_SOURCES["violations"]
+        cooperative = make_cooperative()
+        make_finding(cooperative)  # administrative: not a violation
+        self.assertEqual(violations(self.records(cooperative)).level, 4)
+        make_finding(cooperative, kind="pelanggaran", follow_up_status="selesai",
+                     followed_up_on=datetime.date(2025, 2, 1))
+        self.assertEqual(violations(self.records(cooperative)).level, 3)
+        make_finding(cooperative, kind="sanksi")
+        self.assertEqual(violations(self.records(cooperative)).level, 2)
+        make_finding(cooperative, kind="kasus_hukum")
+        self.assertEqual(violations(self.records(cooperative)).level, 1)
+        self.assertEqual(violations(self.records(cooperative, year=2024)).level, 4)
+
+    def test_records_for_many_in_constant_queries(self):
+        from registry import assessment_inputs
+
+        cooperatives = [make_cooperative() for _ in range(5)]
+        for cooperative in cooperatives:
+            make_partnership(cooperative)
+            make_finding(cooperative)
+            make_participant(make_training(), make_board_member(cooperative, "ketua"))
+        # reports, board, partnerships, participations with their training, findings
+        with self.assertNumQueries(5):
+            records = assessment_inputs.records_for(cooperatives, year=2025, today=self.TODAY)
+            for r in records.values():
+                assessment_inputs.board_training(r)
+
+
+class DemoTests(TestCase):
+    """registry/demo_partnerships.py: deterministic, idempotent, consistent with the constraints."""
+
+    @classmethod
+    def setUpTestData(cls):
+        for n in range(40):
+            cooperative = make_cooperative(kecamatan=[SANGATTA_UTARA, MUARA_WAHAU][n % 2],
+                                           status="aktif" if n % 5 else "tidak_aktif")
+            make_board_member(cooperative, "ketua", term_start=datetime.date(2020, 1, 1))
+            make_board_member(cooperative, "bendahara", term_start=datetime.date(2020, 1, 1))
+
+    def signature(self):
+        return (
+            list(Partnership.objects.order_by("pk").values_list("cooperative_id", "kind", "status", "start_date")),
+            list(TrainingParticipant.objects.order_by("pk").values_list("training__title", "board_member_id")),
+            list(Finding.objects.order_by("pk").values_list("cooperative_id", "due_date", "follow_up_status")),
+        )
+
+    def test_deterministic_and_idempotent(self):
+        from registry.demo_partnerships import seed_partnerships
+
+        today = datetime.date(2026, 11, 27)
+
+        class Rollback(Exception):
+            pass
+
+        try:
+            with transaction.atomic():
+                seed_partnerships(today=today)
+                first = self.signature()
+                raise Rollback
+        except Rollback:
+            pass
+        result = seed_partnerships(today=today)
+        self.assertEqual(self.signature(), first)
+        self.assertGreater(result.partnerships, 0)
+        self.assertEqual((result.trainings, result.findings), (40, 40))
+        self.assertGreater(result.participants, 40)
+        self.assertEqual(KecamatanNeighbour.objects.count(), 21)
+        again = seed_partnerships(today=today)
+        self.assertEqual((again.partnerships, again.trainings, again.participants, again.findings), (0, 0, 0, 0))
+        for finding in Finding.objects.all():
+            finding.full_clean()
+        self.assertTrue(Finding.objects.overdue(today).exists())

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from registry import demo, demo_assessments
+from registry import demo, demo_assessments, demo_partnerships
 from registry.models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
 from registry.services.summary import summary_refresh
 
@@ -91,6 +91,8 @@ class Command(BaseCommand):
         # The dashboard sums precomputed figures (issue 5): count the district just seeded.
         refreshed = summary_refresh()
         self.stdout.write(f"Dashboard summary refreshed: {refreshed.cells:,} rows in {refreshed.seconds:.1f} s.")
+        # Partnerships, kecamatan neighbours, trainings and findings (issue 7): once per database.
+        self.stdout.write(f"Added: {demo_partnerships.seed_partnerships(seed=options['seed'], today=today)}")
 
     def _summary(self, result, accounts, cooperatives, seconds):
         created = result.created

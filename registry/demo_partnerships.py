@@ -1,0 +1,249 @@
+"""Demo partnerships, kecamatan neighbours, trainings with participants and supervisory findings.
+
+Deterministic (random generators seeded with the seed and a stream name alone) and idempotent:
+neighbours and outside parties are looked up by name; partnerships, trainings and findings are
+added only to a database that holds none of them yet. Fast: a few bulk inserts.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from .models import (
+    BoardMember,
+    Cooperative,
+    Finding,
+    Kecamatan,
+    KecamatanNeighbour,
+    OutsideParty,
+    Partnership,
+    Training,
+    TrainingParticipant,
+)
+
+DEFAULT_SEED = 2021
+CHANGE_REASON = "Data demo"
+TRAININGS = 40
+DISTRICT_SIZE = 1150
+FIRST_TRAINING_YEAR = 2023
+
+NEIGHBOURS = [
+    ("Sangatta Utara", "Sangatta Selatan"), ("Sangatta Utara", "Bengalon"), ("Sangatta Utara", "Rantau Pulung"),
+    ("Sangatta Selatan", "Teluk Pandan"), ("Sangatta Selatan", "Rantau Pulung"), ("Bengalon", "Kaliorang"),
+    ("Kaliorang", "Kaubun"), ("Kaliorang", "Sangkulirang"), ("Kaubun", "Karangan"), ("Karangan", "Sangkulirang"),
+    ("Sangkulirang", "Sandaran"), ("Muara Wahau", "Kombeng"), ("Muara Wahau", "Telen"), ("Kombeng", "Telen"),
+    ("Kombeng", "Long Mesangat"), ("Muara Ancalong", "Long Mesangat"), ("Muara Ancalong", "Busang"),
+    ("Muara Ancalong", "Muara Bengkal"), ("Muara Bengkal", "Batu Ampar"), ("Batu Ampar", "Rantau Pulung"),
+    ("Batu Ampar", "Long Mesangat"),
+]
+
+# Fictitious names in the style of the district's partners.
+PARTIES = {
+    OutsideParty.Kind.PLANTATION: [
+        "PT Kaltim Prima Sawit", "PT Sangatta Agro Lestari", "PT Wahau Inti Plantation", "PT Bengalon Sawit Nusantara",
+        "PT Telen Hijau Perkasa", "PT Karangan Agro Mandiri", "PT Kutai Timur Palma Lestari", "PT Mesangat Jaya Abadi",
+    ],
+    OutsideParty.Kind.BANK: [
+        "Bank Kaltimtara Cabang Sangatta", "Bank Kaltimtara Cabang Muara Wahau", "BRI Unit Sangatta",
+        "BRI Cabang Sangatta", "BNI KCP Sangatta", "Bank Syariah Indonesia KCP Sangatta",
+    ],
+    OutsideParty.Kind.BUYER: ["PKS Muara Wahau Mill", "CV Sawit Makmur Sangatta", "PT Borneo Palm Trading"],
+    OutsideParty.Kind.GOVERNMENT: ["Dinas Perkebunan Kutai Timur", "Dinas Pertanian Kutai Timur"],
+}
+ORGANISERS = [
+    "Dinas Koperasi dan UKM Kabupaten Kutai Timur", "Dinas Koperasi dan UKM Provinsi Kalimantan Timur",
+    "LPDB-KUMKM", "Bank Kaltimtara", "PT Kaltim Prima Sawit (program CSR)",
+]
+PLACES = ["Aula Dinas Koperasi, Sangatta", "Balai Desa Wahau Baru", "Gedung Serba Guna Bengalon",
+          "Hotel di Sangatta", "Balai Pelatihan Samarinda", "Daring (Zoom)"]
+TOPIC_TITLES = {
+    Training.Topic.ACCOUNTING: "Bimtek Akuntansi Koperasi (SAK EP)",
+    Training.Topic.MANAGEMENT: "Pelatihan Manajemen Koperasi",
+    Training.Topic.RAT: "Bimtek Penyelenggaraan RAT",
+    Training.Topic.PARTNERSHIP: "Pelatihan Kemitraan Plasma dan Usaha Bersama",
+    Training.Topic.DIGITAL: "Pelatihan Digitalisasi Koperasi",
+    Training.Topic.PLANTATION: "Pelatihan Replanting Sawit Rakyat",
+    Training.Topic.GOVERNANCE: "Diklat Pengawas Koperasi",
+}
+FINDINGS = [
+    (Finding.Kind.ADMINISTRATIVE, "Buku daftar anggota tidak mutakhir.", "Mutakhirkan buku daftar anggota."),
+    (Finding.Kind.ADMINISTRATIVE, "Neraca tahun lalu belum disusun.", "Susun neraca dan laporkan ke Dinas."),
+    (Finding.Kind.ADMINISTRATIVE, "Notulen RAT tidak ditandatangani.", "Lengkapi notulen dan tanda tangan."),
+    (Finding.Kind.VIOLATION, "Pinjaman kepada bukan anggota.", "Hentikan pinjaman kepada bukan anggota."),
+    (Finding.Kind.VIOLATION, "Masa jabatan pengurus habis tanpa RAT pemilihan.", "Adakan RAT pemilihan pengurus."),
+    (Finding.Kind.SANCTION, "Teguran tertulis: tidak melapor dua tahun.", "Sampaikan laporan tahunan."),
+]
+
+
+@dataclass(frozen=True)
+class SeededPartnerships:
+    neighbours: int
+    parties: int
+    partnerships: int
+    trainings: int
+    participants: int
+    findings: int
+
+
+def _date_in(rng, year, last):
+    day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
+    return min(day, last)
+
+
+def _neighbours():
+    names = {k.name: k.code for k in Kecamatan.objects.all()}
+    created = 0
+    for a, b in NEIGHBOURS:
+        if a in names and b in names:
+            low, high = sorted((names[a], names[b]))
+            _pair, new = KecamatanNeighbour.objects.get_or_create(a_id=low, b_id=high)
+            created += new
+    return created
+
+
+def _parties():
+    created = 0
+    parties = {}
+    for kind, names in PARTIES.items():
+        for name in names:
+            party, new = OutsideParty.objects.get_or_create(name=name, defaults={"kind": kind})
+            parties.setdefault(kind, []).append(party)
+            created += new
+    return parties, created
+
+
+def _partnerships(rng, cooperatives, parties, today):
+    rows = []
+    kinds = [
+        (0.28, Partnership.Kind.PLASMA, OutsideParty.Kind.PLANTATION, (2_000_000_000, 40_000_000_000)),
+        (0.09, Partnership.Kind.FFB_TRANSPORT, OutsideParty.Kind.PLANTATION, (300_000_000, 3_000_000_000)),
+        (0.07, Partnership.Kind.FINANCING, OutsideParty.Kind.BANK, (100_000_000, 2_000_000_000)),
+        (0.04, Partnership.Kind.OFFTAKE, OutsideParty.Kind.BUYER, (200_000_000, 5_000_000_000)),
+        (0.015, Partnership.Kind.SUPPLY, OutsideParty.Kind.GOVERNMENT, (50_000_000, 500_000_000)),
+    ]
+    for cooperative in cooperatives:
+        if cooperative.status in (Cooperative.Status.DISSOLVED, Cooperative.Status.PROPOSED_DISSOLUTION):
+            continue
+        draw = rng.random()
+        for share, kind, party_kind, (low, high) in kinds:
+            if draw < share and (cooperative.palm_oil or kind == Partnership.Kind.FINANCING):
+                start = _date_in(rng, rng.randrange(2012, today.year + 1), today)
+                status = Partnership.Status.ACTIVE
+                end = None
+                if cooperative.status != Cooperative.Status.ACTIVE or rng.random() < 0.12:
+                    status = rng.choice([Partnership.Status.FINISHED, Partnership.Status.STOPPED])
+                    end = min(start + datetime.timedelta(days=rng.randrange(365, 2500)), today)
+                rows.append(Partnership(
+                    cooperative=cooperative, outside_party=rng.choice(parties[party_kind]), kind=kind, status=status,
+                    start_date=start, end_date=end, value=rng.randrange(low, high, 1_000_000),
+                    agreement_number=f"{rng.randrange(1, 999):03d}/PKS/{start.year}",
+                ))
+                break
+            draw -= share
+    # Between cooperatives: pairs in the same kecamatan, an active one with another active one.
+    active = [c for c in cooperatives if c.status == Cooperative.Status.ACTIVE]
+    by_kecamatan = {}
+    for c in active:
+        by_kecamatan.setdefault(c.desa.kecamatan_id, []).append(c)
+    for members in by_kecamatan.values():
+        for _ in range(min(4, len(members) // 12)):
+            a, b = rng.sample(members, 2)
+            status = rng.choice([Partnership.Status.ACTIVE, Partnership.Status.ACTIVE, Partnership.Status.PROPOSED])
+            rows.append(Partnership(
+                cooperative=a, partner_cooperative=b, kind=Partnership.Kind.BETWEEN_COOPERATIVES, status=status,
+                start_date=None if status == Partnership.Status.PROPOSED else _date_in(rng, today.year - 2, today),
+                notes="Usaha bersama angkutan dan pemasaran TBS.",
+            ))
+    return rows
+
+
+def _trainings(rng, today):
+    rows = []
+    topics = list(TOPIC_TITLES)
+    for number in range(TRAININGS):
+        year = FIRST_TRAINING_YEAR + number * (today.year - FIRST_TRAINING_YEAR + 1) // TRAININGS
+        start = _date_in(rng, year, today - datetime.timedelta(days=3))
+        topic = topics[number % len(topics)]
+        kind = Training.Kind.BIMTEK if "Bimtek" in TOPIC_TITLES[topic] else (
+            Training.Kind.DIKLAT if "Diklat" in TOPIC_TITLES[topic] else Training.Kind.TRAINING)
+        rows.append(Training(
+            title=f"{TOPIC_TITLES[topic]} {start.year} angkatan {number % 3 + 1}", kind=kind, topic=topic,
+            start_date=start, end_date=start + datetime.timedelta(days=rng.randrange(0, 3)),
+            organiser=rng.choice(ORGANISERS), place=rng.choice(PLACES),
+        ))
+    return rows
+
+
+def _participants(rng, trainings, cooperatives):
+    active = [c for c in cooperatives if c.status == Cooperative.Status.ACTIVE]
+    chosen = {t.pk: rng.sample(active, min(len(active), rng.randrange(6, 12))) for t in trainings}
+    ids = {c.pk for picked in chosen.values() for c in picked}
+    board = {}
+    for member in BoardMember.objects.filter(cooperative_id__in=ids).exclude(role=BoardMember.Role.MANAGER):
+        board.setdefault(member.cooperative_id, []).append(member)
+    rows = []
+    for training in trainings:
+        for cooperative in chosen[training.pk]:
+            current = [m for m in board.get(cooperative.pk, []) if m.is_current(training.start_date)]
+            for member in rng.sample(current, min(len(current), rng.randrange(1, 3))):
+                rows.append(TrainingParticipant(
+                    training=training, cooperative=cooperative, board_member=member, name=member.name,
+                    position=member.get_role_display(), attended=rng.random() < 0.9,
+                ))
+            if rng.random() < 0.15:
+                rows.append(TrainingParticipant(
+                    training=training, cooperative=cooperative, name=f"Staf {cooperative.name[:40]}",
+                    position="kasir", attended=True,
+                ))
+    return rows
+
+
+def _findings(rng, cooperatives, today):
+    rows = []
+    pool = [c for c in cooperatives if c.status != Cooperative.Status.DISSOLVED]
+    for cooperative in rng.sample(pool, min(len(pool), 130)):
+        kind, description, recommendation = rng.choice(FINDINGS)
+        found = _date_in(rng, rng.randrange(2023, today.year + 1), today)
+        due = found + datetime.timedelta(days=rng.choice([30, 60, 90]))
+        draw = rng.random()
+        status, done_on = Finding.FollowUp.OPEN, None
+        if draw < 0.55 and due <= today:
+            status, done_on = Finding.FollowUp.DONE, due - datetime.timedelta(days=rng.randrange(0, 25))
+        elif draw < 0.7 and due + datetime.timedelta(days=40) <= today:
+            status, done_on = Finding.FollowUp.DONE, due + datetime.timedelta(days=rng.randrange(5, 40))
+        elif draw < 0.8:
+            status = Finding.FollowUp.IN_PROGRESS
+        rows.append(Finding(
+            cooperative=cooperative, found_on=found, kind=kind, description=description,
+            risk=rng.choice([Finding.Risk.LOW, Finding.Risk.MEDIUM, Finding.Risk.MEDIUM, Finding.Risk.HIGH]),
+            recommendation=recommendation, due_date=due, follow_up_status=status,
+            followed_up_on=max(done_on, found) if done_on else None,
+        ))
+    return rows
+
+
+@transaction.atomic
+def seed_partnerships(*, seed=DEFAULT_SEED, today=None) -> SeededPartnerships:
+    """The demo's partnerships, neighbours, trainings with participants and findings (once per database)."""
+    today = today or timezone.localdate()
+    neighbours = _neighbours()
+    parties, new_parties = _parties()
+    if Partnership.objects.exists() or Training.objects.exists() or Finding.objects.exists():
+        return SeededPartnerships(neighbours, new_parties, 0, 0, 0, 0)
+    # The demo district's first 1,150 cooperatives: the same few hundred records at any --cooperatives.
+    cooperatives = list(Cooperative.objects.select_related("desa").order_by("pk")[:DISTRICT_SIZE])
+    history = {"default_change_reason": CHANGE_REASON}
+    partnerships = _partnerships(random.Random(f"{seed}:partnerships"), cooperatives, parties, today)
+    bulk_create_with_history(partnerships, Partnership, batch_size=500, **history)
+    bulk_create_with_history(_trainings(random.Random(f"{seed}:trainings"), today), Training, **history)
+    trainings = list(Training.objects.order_by("pk"))  # with their ids on every database
+    participants = _participants(random.Random(f"{seed}:participants"), trainings, cooperatives)
+    bulk_create_with_history(participants, TrainingParticipant, batch_size=500, **history)
+    findings = _findings(random.Random(f"{seed}:findings"), cooperatives, today)
+    bulk_create_with_history(findings, Finding, batch_size=500, **history)
+    return SeededPartnerships(neighbours, new_parties, len(partnerships), len(trainings), len(participants),
+                              len(findings))

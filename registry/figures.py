@@ -9,7 +9,7 @@ import datetime
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.db.models.lookups import LessThanOrEqual
 
-from .models import Assessment, Cooperative, YearlyReport
+from .models import Assessment, Cooperative, TrainingParticipant, YearlyReport
 
 # A RAT counts as reported on time when the Dinas received the report within this many days.
 RAT_REPORT_DAYS = 31
@@ -33,6 +33,23 @@ def without_rat_q(year):
         cooperative=OuterRef("pk"), year__in=[year - 1, year], rat_date__isnull=False
     )
     return ~Exists(held)
+
+
+def two_years_before(day):
+    """The same calendar day two years earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 2)
+    except ValueError:
+        return day.replace(year=day.year - 2, day=28)
+
+
+def board_trained_q(on):
+    """A cooperative one of whose board members attended a training that ended in the two years up to `on`."""
+    trained = TrainingParticipant.objects.filter(
+        cooperative=OuterRef("pk"), board_member__isnull=False, attended=True,
+        training__end_date__gte=two_years_before(on), training__end_date__lte=on,
+    )
+    return Exists(trained)
 
 
 def big_drop_q():

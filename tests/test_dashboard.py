@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -34,8 +35,12 @@ from tests.builders import (
     SANGATTA_UTARA,
     make_board_member,
     make_cooperative,
+    make_finding,
     make_member,
+    make_participant,
+    make_partnership,
     make_report,
+    make_training,
     make_user,
 )
 
@@ -71,7 +76,22 @@ def build_district(cls):
                 rat_reported_on=day(2026, 2, 15), business_volume=500, shu=40, total_assets=900, modal_sendiri=400)
     for role in ("ketua", "sekretaris", "bendahara", "pengawas"):
         make_board_member(cls.c2, role)
-    make_board_member(cls.a1, BoardMember.Role.CHAIR)
+    chair = make_board_member(cls.a1, BoardMember.Role.CHAIR)
+    # Partnerships: A1-C2 joins two kecamatan (counted once), A2 with a company; B1's has ended.
+    make_partnership(cls.a1, partner=cls.c2)
+    make_partnership(cls.a2)
+    make_partnership(cls.b1, status="selesai", end_date=day(2025, 1, 1))
+    # A1's chair attended a training that ended 30 days ago; C2's ketua was absent.
+    today = timezone.localdate()
+    days = datetime.timedelta
+    training = make_training(start_date=today - days(days=31), end_date=today - days(days=30))
+    make_participant(training, chair)
+    make_participant(training, cls.c2.board_members.get(role="ketua"), attended=False)
+    # Findings: A2's is overdue; B1's is done; C2's is not due yet.
+    make_finding(cls.a2, due_date=today - datetime.timedelta(days=10))
+    make_finding(cls.b1, due_date=today - datetime.timedelta(days=10), follow_up_status="selesai",
+                 followed_up_on=today - datetime.timedelta(days=12))
+    make_finding(cls.c2, due_date=today + datetime.timedelta(days=10))
     make_assessment(cls.a1, 2024, "88", "sehat", score_kelembagaan=Decimal("90"), kutim_label="sehat")
     make_assessment(cls.a1, YEAR, "85", "sehat", score_kelembagaan=Decimal("70"), score_keuangan=Decimal("80"),
                     kutim_label="sehat")
@@ -79,7 +99,7 @@ def build_district(cls):
                     kutim_label="tidak_sehat")
     # Member-level personal data that no dashboard, export or API may show.
     make_member(cls.a1, name="Siti Rahmawati Personal", nik="6408014508900001")
-    summary_refresh(today=TODAY)
+    summary_refresh()
 
 
 def figure(response, section, key):
@@ -110,6 +130,8 @@ class DashboardFigureTests(TestCase):
         self.assertEqual(values["sertifikat"][0], 1)
         self.assertEqual(values["merah_putih"][0], 2)  # desa, two different ones
         self.assertEqual(values["nilai"], (Decimal("62.50"), Decimal("88.00")))
+        self.assertEqual(values["kemitraan"][0], 2)
+        self.assertEqual(values["pengurus_dilatih"][0], 1)
         dashboard = response.context["d"]
         self.assertEqual(dashboard.desa, 141)
         self.assertEqual((dashboard.current["members_male"], dashboard.current["members_female"]), (115, 60))
@@ -146,6 +168,7 @@ class DashboardFigureTests(TestCase):
             "pengurus": 4,  # only C2 has a complete board
             "sertifikat_expired": 1,
             "turun_tajam": 1,  # A1: kelembagaan 90 -> 70
+            "temuan": 1,  # A2's finding
         })
 
     def test_per_kecamatan_and_by_classification(self):
@@ -180,6 +203,7 @@ class DashboardFigureTests(TestCase):
         values = {f.key: f.value for f in response.context["sections"]["headline"]}
         self.assertEqual((values["koperasi"], values["aktif"], values["anggota"], values["rat"]), (3, 2, 25, 1))
         self.assertEqual(values["merah_putih"], 2)
+        self.assertEqual(values["kemitraan"], 2)  # A1-C2 seen from Sangatta Utara, and A2's
         self.assertEqual([row.code for row in response.context["d"].per_kecamatan], [SANGATTA_UTARA,
                                                                                      SANGATTA_SELATAN])
         self.assertNotContains(response, "Muara Wahau")
@@ -187,6 +211,7 @@ class DashboardFigureTests(TestCase):
     def test_kecamatan_filter_and_outside_area(self):
         response = self.page(self.pimpinan, f"&kecamatan={MUARA_WAHAU}")
         self.assertEqual(figure(response, "headline", "koperasi").value, 2)
+        self.assertEqual(figure(response, "headline", "kemitraan").value, 1)  # A1-C2, from the C2 side
         self.assertIn(f"kecamatan={MUARA_WAHAU}", figure(response, "headline", "koperasi").href)
         self.client.force_login(self.limited)
         self.assertEqual(self.client.get(f"{PAGE}&kecamatan={MUARA_WAHAU}").status_code, 404)
@@ -223,12 +248,13 @@ class DashboardFigureTests(TestCase):
         for _ in range(15):
             cooperative = make_cooperative(kecamatan=SANGATTA_SELATAN)
             make_report(cooperative, YEAR, members_male=3)
-        summary_refresh(today=TODAY)
+            make_partnership(cooperative)
+        summary_refresh()
         # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
         # 6 kecamatan of the area (names), 7 totals per year and classification, 8 rows per kecamatan,
-        # 9 trend per year, 10 desa and freshness per kecamatan, 11 user's groups (header role),
-        # 12 kecamatan names (header area).
-        with self.assertNumQueries(12):
+        # 9 trend per year, 10 desa per kecamatan, 11 last refresh, 12 active partnerships (live),
+        # 13 user's groups (header role), 14 kecamatan names (header area).
+        with self.assertNumQueries(14):
             response = self.client.get(PAGE)
         self.assertEqual(figure(response, "headline", "koperasi").value, 18)
 
@@ -370,6 +396,11 @@ class ListFilterTests(TestCase):
     def test_tanpa_rat_2_tahun(self):
         self.assertEqual(self.names("/koperasi/?tanpa_rat_2_tahun=2025&status=aktif"), {self.b1.pk})
         self.assertEqual(self.names("/koperasi/?tanpa_rat_2_tahun=2025"), {self.a2.pk, self.b1.pk, self.c1.pk})
+
+    def test_pengurus_dilatih(self):
+        self.assertEqual(self.names("/koperasi/?pengurus_dilatih=true"), {self.a1.pk})
+        self.assertEqual(self.names("/koperasi/?pengurus_dilatih=false"), {self.a2.pk, self.b1.pk, self.c1.pk,
+                                                                           self.c2.pk})
 
     def test_label(self):
         assessments = self.names("/penilaian/?label=tidak_sehat")

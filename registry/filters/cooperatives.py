@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import figures
@@ -133,6 +134,10 @@ class CooperativeFilter(django_filters.FilterSet):
         label=_("tanpa RAT tahun ini dan sebelumnya"), method="filter_without_rat",
         widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
+    pengurus_dilatih = django_filters.ChoiceFilter(
+        label=_("pengurus dilatih dalam dua tahun"), choices=YES_NO, method="filter_board_trained",
+        empty_label=_("semua"), widget=QuickSelect,
+    )
     urut = django_filters.OrderingFilter(
         label=_("urutkan"), widget=QuickSelect,
         fields=(("name", "nama"), ("desa__kecamatan__name", "kecamatan"), ("status", "status"),
@@ -183,6 +188,12 @@ class CooperativeFilter(django_filters.FilterSet):
 
     def filter_without_rat(self, queryset, name, value):
         return queryset if value is None else queryset.filter(figures.without_rat_q(int(value)))
+
+    def filter_board_trained(self, queryset, name, value):
+        if not value:
+            return queryset
+        trained = figures.board_trained_q(timezone.localdate())
+        return queryset.filter(trained) if value == "true" else queryset.exclude(trained)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -60,6 +60,8 @@ class SummaryCell(models.Model):
     certificate_expired = _count(_("sertifikat NIK kedaluwarsa"))
     merah_putih = _count(_("Koperasi Merah Putih"))
     board_incomplete = _count(_("pengurus tidak lengkap"))
+    board_trained = _count(_("pengurus dilatih dalam dua tahun"))
+    findings_overdue = _count(_("temuan lewat batas tindak lanjut"))
     # Yearly reports of the book year.
     reported = _count(_("menyampaikan laporan tahunan"))
     members_male = _money(_("anggota laki-laki"))
@@ -142,6 +144,10 @@ class SummaryRefresh(models.Model):
     finished_at = models.DateTimeField(_("selesai"))
     seconds = models.FloatField(_("lama (detik)"))
     cells = models.PositiveIntegerField(_("baris ringkasan"))
+    # Whether these records exist at all: the dashboard shows their sections only then.
+    partnerships = models.PositiveIntegerField(_("kemitraan tercatat"), default=0)
+    trainings = models.PositiveIntegerField(_("pelatihan tercatat"), default=0)
+    findings = models.PositiveIntegerField(_("temuan tercatat"), default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("diminta oleh"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

@@ -9,7 +9,16 @@ from decimal import Decimal
 
 from django.db import connection
 
-from ..models import Assessment, Cooperative, Kecamatan, KecamatanSummary, KutimLabel, Predicate
+from ..models import (
+    Assessment,
+    Cooperative,
+    Kecamatan,
+    KecamatanSummary,
+    KutimLabel,
+    Partnership,
+    Predicate,
+    SummaryRefresh,
+)
 from ..models.summary import CURRENT, SummaryCell
 
 SUMMED = [
@@ -127,6 +136,9 @@ class Dashboard:
     desa: int = 0
     desa_merah_putih: int = 0
     refreshed_at: object = None
+    active_partnerships: int | None = None  # None: no partnership recorded at all
+    has_trainings: bool = False
+    has_findings: bool = False
 
     def condition_rows(self):
         """Per kecamatan, the average of each condition and overall in the selected year."""
@@ -144,12 +156,14 @@ def kecamatan_in_area(*, user):
     return list(queryset.values_list("code", "name"))
 
 
-def dashboard(*, user, year, kecamatan, first_trend_year):
+def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
     """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
 
-    Four queries: the totals per year and classification, the rows per kecamatan, the trend per
-    year, the desa and freshness per kecamatan. `kecamatan` is [(code, name)] already limited to
-    the user's area (kecamatan_in_area).
+    Five or six queries: the totals per year and classification, the rows per kecamatan, the trend
+    per year, the desa per kecamatan, the last refresh; and, when partnerships are recorded, the
+    active ones counted live as their list counts them (a partnership may join two kecamatan, so
+    per-kecamatan sums would count it twice). `kecamatan` is [(code, name)] already limited to the
+    user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it.
     """
     codes = [code for code, _ in kecamatan]
     years = [CURRENT, year, year - 1]
@@ -177,13 +191,16 @@ def dashboard(*, user, year, kecamatan, first_trend_year):
             )
             by_year = {row_year: _totals(values) for row_year, *values in cursor.fetchall()}
 
-    freshness = None
-    for summary in KecamatanSummary.objects.filter(kecamatan__in=codes).values(
-        "kecamatan", "desa", "desa_merah_putih", "refreshed_at"
-    ):
+    for summary in KecamatanSummary.objects.filter(kecamatan__in=codes).values("kecamatan", "desa", "desa_merah_putih"):
         row = rows[summary["kecamatan"]]
         row.desa, row.desa_merah_putih = summary["desa"], summary["desa_merah_putih"]
-        freshness = max(freshness or summary["refreshed_at"], summary["refreshed_at"])
+    refresh = SummaryRefresh.objects.order_by("-finished_at").values(
+        "finished_at", "partnerships", "trainings", "findings"
+    ).first() or {}
+    active_partnerships = None
+    if refresh.get("partnerships"):
+        partnerships = Partnership.objects.for_user(user).filter(status=Partnership.Status.ACTIVE)
+        active_partnerships = (partnerships.in_kecamatan(codes) if chosen else partnerships).count()
 
     by_dimension = {}
     for dimension, labels in DIMENSION_LABELS.items():
@@ -206,6 +223,9 @@ def dashboard(*, user, year, kecamatan, first_trend_year):
         years=sorted(by_year, reverse=True),
         desa=sum(row.desa for row in per_kecamatan),
         desa_merah_putih=sum(row.desa_merah_putih for row in per_kecamatan),
-        refreshed_at=freshness,
+        refreshed_at=refresh.get("finished_at"),
+        active_partnerships=active_partnerships,
+        has_trainings=bool(refresh.get("trainings")),
+        has_findings=bool(refresh.get("findings")),
     )
 

@@ -13,12 +13,15 @@ from ..models import (
     Assessment,
     Cooperative,
     Desa,
+    Finding,
     KecamatanSummary,
     KutimLabel,
+    Partnership,
     Predicate,
     StatusChange,
     SummaryCell,
     SummaryRefresh,
+    Training,
     User,
     YearlyReport,
     last_full_year,
@@ -47,7 +50,7 @@ def _collect(cells, rows, *, year=None):
             cell[name] = cell.get(name, 0) + (value or 0)
 
 
-def _current_state(cells):
+def _current_state(cells, today):
     statuses = {
         field: Count("id", filter=Q(status=status)) for status, field in figures.STATUS_FIELDS.items()
     }
@@ -58,8 +61,13 @@ def _current_state(cells):
         certificate_expired=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.EXPIRED)),
         merah_putih=Count("id", filter=Q(merah_putih=True)),
         board_incomplete=Count("id", filter=~board_complete_q()),
+        board_trained=Count("id", filter=figures.board_trained_q(today)),
     ).order_by()
     _collect(cells, rows, year=CURRENT)
+    overdue = Finding.objects.overdue(today).values(**_dims("cooperative__")).annotate(
+        findings_overdue=Count("id")
+    ).order_by()
+    _collect(cells, overdue, year=CURRENT)
 
 
 def _year_end_status(cells, years):
@@ -150,7 +158,7 @@ def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryR
     years = range(first_year, last_year + 1)
 
     cells = defaultdict(dict)
-    _current_state(cells)
+    _current_state(cells, today or timezone.localdate())
     _year_end_status(cells, years)
     _reports(cells)
     _without_rat(cells, years)
@@ -173,5 +181,7 @@ def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryR
             for row in kecamatan
         ])
         return SummaryRefresh.objects.create(
-            finished_at=now, seconds=time.monotonic() - started, cells=len(rows), requested_by=requested_by
+            finished_at=now, seconds=time.monotonic() - started, cells=len(rows), requested_by=requested_by,
+            partnerships=Partnership.objects.count(), trainings=Training.objects.count(),
+            findings=Finding.objects.count(),
         )

@@ -135,6 +135,12 @@ class Links:
     def assessments(self, kecamatan=None, **params):
         return self._url("registry:assessment_list", params, kecamatan)
 
+    def partnerships(self, kecamatan=None, **params):
+        return self._url("registry:partnership_list", params, kecamatan)
+
+    def findings(self, kecamatan=None, **params):
+        return self._url("registry:finding_list", params, kecamatan)
+
 
 class DashboardMixin:
     """The year (?tahun=, default the last full year) and kecamatan (?kecamatan=, in the user's area)."""
@@ -162,7 +168,8 @@ class DashboardMixin:
     def dashboard(self):
         chosen = [(c, n) for c, n in self.area if c == self.kecamatan_code] if self.kecamatan_code else self.area
         return selectors.dashboard(
-            user=self.request.user, year=self.year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR
+            user=self.request.user, year=self.year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR,
+            chosen=bool(self.kecamatan_code),
         )
 
     @cached_property
@@ -221,6 +228,21 @@ def dashboard_sections(d, links):
                note=_("Rata-rata nilai akhir (0-100) penilaian tahun %(year)s yang sudah punya nilai akhir, "
                       "apa pun status alurnya.") % {"year": y}),
     ]
+    if d.active_partnerships is not None:
+        headline.append(Figure(
+            "kemitraan", _("kemitraan aktif"), d.active_partnerships,
+            href=links.partnerships(status="aktif"), count=d.active_partnerships,
+            note=_("Kemitraan berstatus Aktif dengan koperasi di wilayah ini di salah satu pihak, dihitung saat "
+                   "halaman dibuka (kemitraan antar dua kecamatan dihitung sekali)."),
+        ))
+    if d.has_trainings:
+        headline.append(Figure(
+            "pengurus_dilatih", _("koperasi dengan pengurus terlatih"), now["board_trained"],
+            href=links.cooperatives(pengurus_dilatih="true"), count=now["board_trained"],
+            detail=_("%(share)s dari semua") % {"share": fmt_share(now.share("board_trained", "cooperatives"))},
+            note=_("Koperasi yang sedikitnya satu pengurus/pengawasnya hadir dalam pelatihan yang selesai dalam "
+                   "dua tahun sampai hari penghitungan."),
+        ))
     statuses = [
         Figure(status.value, status.label, now[f"status_{status.value}"], previous=cur[f"status_{status.value}"],
                href=links.cooperatives(status=status.value), count=now[f"status_{status.value}"])
@@ -268,6 +290,13 @@ def dashboard_sections(d, links):
                note=_("Penilaian %(year)s dengan nilai suatu kondisi turun sedikitnya %(points)s poin dari penilaian "
                       "tahun sebelumnya.") % {"year": y, "points": figures.BIG_DROP}),
     ]
+    if d.has_findings:
+        attention.append(Figure(
+            "temuan", _("temuan pengawasan lewat batas tindak lanjut"), now["findings_overdue"],
+            href=links.findings(lewat_batas="true"), count=now["findings_overdue"],
+            note=_("Temuan yang belum selesai ditindaklanjuti dan sudah lewat batas waktunya pada hari "
+                   "penghitungan (jumlah temuan, bukan koperasi)."),
+        ))
     return {
         "headline": headline, "statuses": statuses, "conditions": conditions, "predicates": predicates,
         "labels": labels, "attention": attention,

@@ -389,7 +389,7 @@ class CooperativeStatusTests(TestCase):
         self.client.force_login(self.petugas)
         url = f"/koperasi/{self.cooperative.pk}/status/"
         response = self.client.post(url, {"to_status": "tidak_aktif", "changed_on": "2025-01-31",
-                                          "reason": "Tidak RAT 3 tahun"})
+                                          "reason": "Tidak RAT 3 tahun", "version": 1})
         self.assertRedirects(response, f"/koperasi/{self.cooperative.pk}/")
         step = StatusChange.objects.get(cooperative=self.cooperative)
         self.assertEqual((step.from_status, step.to_status, step.reason, step.changed_by),
@@ -399,11 +399,40 @@ class CooperativeStatusTests(TestCase):
     def test_reason_required_and_transition_checked(self):
         self.client.force_login(self.petugas)
         url = f"/koperasi/{self.cooperative.pk}/status/"
-        response = self.client.post(url, {"to_status": "tidak_aktif", "changed_on": "2025-01-31", "reason": "  "})
+        response = self.client.post(url, {"to_status": "tidak_aktif", "changed_on": "2025-01-31", "reason": "  ",
+                                          "version": 1})
         self.assertIn("reason", response.context["form"].errors)
-        response = self.client.post(url, {"to_status": "dibubarkan", "changed_on": "2025-01-31", "reason": "x"})
+        response = self.client.post(url, {"to_status": "dibubarkan", "changed_on": "2025-01-31", "reason": "x",
+                                          "version": 1})
         self.assertIn("to_status", response.context["form"].errors)
         self.assertFalse(StatusChange.objects.exists())
+
+
+class CooperativeStatusConflictTests(TestCase):
+    def test_a_status_changed_meanwhile_is_not_overwritten(self):
+        cooperative = make_cooperative()
+        first, second = make_user("Petugas"), make_user("Petugas")
+        url = f"/koperasi/{cooperative.pk}/status/"
+        self.client.force_login(second)
+        self.assertEqual(self.client.get(url).context["form"]["version"].value(), 1)
+        self.client.force_login(first)
+        self.client.post(url, {"to_status": "tidak_aktif", "changed_on": "2025-01-31", "reason": "Tanpa RAT",
+                               "version": 1})
+        self.client.force_login(second)
+        response = self.client.post(url, {"to_status": "dalam_pembinaan", "changed_on": "2025-02-01",
+                                          "reason": "Pembinaan", "version": 1})
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "sudah diubah orang lain")
+        self.assertContains(response, "Tidak aktif")
+        self.assertContains(response, "Pembinaan</textarea>")
+        self.assertEqual(response.context["form"]["version"].value(), 2)
+        self.assertEqual(StatusChange.objects.filter(cooperative=cooperative).count(), 1)
+        # Having seen the new status, the second officer may go on deliberately.
+        response = self.client.post(url, {"to_status": "dalam_pembinaan", "changed_on": "2025-02-01",
+                                          "reason": "Pembinaan", "version": 2})
+        self.assertEqual(response.status_code, 302)
+        cooperative.refresh_from_db()
+        self.assertEqual(cooperative.status, "dalam_pembinaan")
 
 
 class BoardAndReportFormTests(TestCase):

@@ -110,7 +110,8 @@ class WorkspacePermissionMatrixTests(TestCase):
         self.assertEqual(response.status_code, 404)
         response = self.client.post(
             f"/koperasi/{outside.pk}/status/",
-            {"to_status": "tidak_aktif", "changed_on": datetime.date.today().isoformat(), "reason": "uji"},
+            {"to_status": "tidak_aktif", "changed_on": datetime.date.today().isoformat(), "reason": "uji",
+             "version": 1},
         )
         self.assertEqual(response.status_code, 404)
         outside.refresh_from_db()

@@ -51,9 +51,12 @@ class CooperativeStatusForm(forms.Form):
     to_status = forms.ChoiceField(label=_("status baru"))
     changed_on = forms.DateField(label=_("tanggal berlaku"), widget=DATE)
     reason = forms.CharField(label=_("alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    # The record's version when the form was opened: a status changed meanwhile is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = cooperative.version
         allowed = Cooperative.STATUS_TRANSITIONS.get(cooperative.status, set())
         self.fields["to_status"].choices = [(s.value, s.label) for s in Cooperative.Status if s in allowed]
         self.fields["changed_on"].initial = timezone.localdate()

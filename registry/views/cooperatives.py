@@ -144,10 +144,26 @@ class CooperativeStatusView(RegistryPermissionMixin, CooperativeChildMixin, Form
 
     def form_valid(self, form):
         cooperative = self.get_cooperative()
+        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
             with transaction.atomic():
-                cooperative_change_status(cooperative=cooperative, user=self.request.user, **form.cleaned_data)
+                current = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+                if current.version != form.cleaned_data["version"]:
+                    raise ValidationError(
+                        _("Data koperasi ini sudah diubah orang lain setelah Anda membuka formulir (status sekarang: "
+                          "%(status)s). Periksa lalu pilih lagi.") % {"status": current.get_status_display()}
+                    )
+                cooperative_change_status(cooperative=cooperative, user=self.request.user, **data)
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # The form again with the user's input, the new status's choices and the new version.
+                self._cooperative = Cooperative.objects.select_related("desa__kecamatan").get(pk=cooperative.pk)
+                posted = self.request.POST.copy()
+                posted["version"] = self._cooperative.version
+                fresh = self.get_form_class()(posted, cooperative=self._cooperative)
+                fresh.is_valid()
+                fresh.add_error(None, error)
+                return self.form_invalid(fresh)
             for field, messages_ in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, messages_)
             return self.form_invalid(form)

@@ -617,13 +617,30 @@ class RecommendationTests(TestCase):
     def test_district_grouped_by_action_and_helper(self):
         self.client.force_login(self.pimpinan)
         response = self.client.get(f"/rekomendasi/?tahun={YEAR}")
-        by_action = {g.key: [c.name for c, _ in g.cooperatives] for g in response.context["by_action"]}
+        by_action = {a.code: [name for _, name, _ in a.cooperatives] for a in response.context["by_action"]}
         self.assertEqual(by_action["K1"], ["Koperasi Sawit Maju", "Koperasi Tani Jaya"])
         helpers = {g["helper"]: g for g in response.context["by_helper"]}
-        self.assertEqual(set(helpers), {"notaris", "koperasi_lain"})
+        self.assertTrue({"notaris", "koperasi_lain"} <= set(helpers))  # K1, O1 (and computed ones without records)
         self.assertEqual(helpers["koperasi_lain"]["count"], 2)
+        self.assertContains(response, f'href="/penilaian/?tahun={YEAR}&amp;lemah=K1"')
         response = self.client.get(f"/rekomendasi/?tahun={YEAR}&kecamatan={MUARA_WAHAU}")
-        self.assertEqual([c.name for c, _ in response.context["by_action"][0].cooperatives], ["Koperasi Tani Jaya"])
+        by_action = {a.code: [name for _, name, _ in a.cooperatives] for a in response.context["by_action"]}
+        self.assertEqual(by_action["K1"], ["Koperasi Tani Jaya"])
+
+    def test_district_names_are_capped_with_a_link_to_the_rest(self):
+        from registry.selectors.assessments import NAMES_SHOWN
+
+        for n in range(NAMES_SHOWN + 1):
+            assessment_for(make_cooperative(name=f"Koperasi Tambahan {n:02}"), dict(ALL_FOURS, K1=1))
+        self.client.force_login(self.pimpinan)
+        response = self.client.get(f"/rekomendasi/?tahun={YEAR}")
+        k1 = next(a for a in response.context["by_action"] if a.code == "K1")
+        self.assertEqual((k1.count, len(k1.cooperatives), k1.more), (NAMES_SHOWN + 3, NAMES_SHOWN, 3))
+        self.assertContains(response, "dan 3 koperasi lain: lihat semua")
+        # The link's list: the cooperatives with K1 scored 1 or 2 that year.
+        listed = self.client.get(f"/penilaian/?tahun={YEAR}&lemah=K1").context["paginator"].count
+        self.assertEqual(listed, NAMES_SHOWN + 3)
+        self.assertEqual(self.client.get(f"/penilaian/?tahun={YEAR}&lemah=R4").context["paginator"].count, 0)
 
 
 class RubricAdminTests(TestCase):

@@ -1,10 +1,11 @@
 """Filters of the assessment list (/penilaian/): year, kecamatan, predicate, weakest condition, status."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .. import figures
-from ..models import Assessment, Condition, Kecamatan, KutimLabel, Predicate
+from ..models import Assessment, Condition, IndicatorScore, Kecamatan, KutimLabel, Predicate
 
 
 def area_kecamatan(request):
@@ -48,10 +49,16 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("suatu kondisi turun tajam"), choices=[("true", _("Ya"))], method="filter_big_drop",
         empty_label=_("semua"),
     )
+    # The cooperatives behind a recommendation (/rekomendasi/): an indicator code scored 1 or 2.
+    lemah = django_filters.CharFilter(label=_("indikator bernilai 1-2 (kode)"), method="filter_weak")
 
     class Meta:
         model = Assessment
         fields = []
+
+    def filter_weak(self, queryset, name, value):
+        weak = IndicatorScore.objects.filter(assessment=OuterRef("pk"), indicator__code=value.strip(), level__lte=2)
+        return queryset.filter(Exists(weak))
 
     def filter_big_drop(self, queryset, name, value):
         return queryset.filter(figures.big_drop_q()) if value == "true" else queryset

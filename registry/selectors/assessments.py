@@ -123,40 +123,52 @@ def weak_scores(assessment):
     )
 
 
+# Names shown under each action; the rest are one click away in the filtered assessment list.
+NAMES_SHOWN = 20
+
+
 @dataclass
-class Group:
-    key: str
+class Action:
+    """One recommended action, who can help, and the cooperatives behind it."""
+
+    code: str
     label: str
-    helper: str = ""
-    cooperatives: list = field(default_factory=list)
+    helper: str
+    helper_label: str
+    count: int = 0
+    cooperatives: list = field(default_factory=list)  # (id, name, kecamatan), at most NAMES_SHOWN
+
+    @property
+    def more(self):
+        return self.count - len(self.cooperatives)
 
 
 def district_recommendations(*, user, year, kecamatan_codes=None):
     """Recommendations of a year in the user's area, grouped by action and by helping party.
 
-    One query over the weak indicator scores with their cooperative and rubric indicator.
+    One query over the weak indicator scores (plain values: a district has tens of thousands).
     """
-    scores = (
-        IndicatorScore.objects.for_user(user)
-        .filter(assessment__year=year, level__lte=2)
-        .select_related("indicator", "assessment__cooperative__desa__kecamatan")
-        .order_by("indicator__condition__order", "indicator__order", "assessment__cooperative__name")
-    )
+    scores = IndicatorScore.objects.for_user(user).filter(assessment__year=year, level__lte=2)
     if kecamatan_codes:
         scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
-    by_action, by_helper = {}, defaultdict(lambda: defaultdict(list))
-    for score in scores:
-        indicator, cooperative = score.indicator, score.assessment.cooperative
-        action = by_action.setdefault(
-            indicator.recommendation,
-            Group(key=indicator.code, label=indicator.recommendation, helper=indicator.get_helper_display()),
-        )
-        action.cooperatives.append((cooperative, score))
-        by_helper[indicator.helper][indicator.recommendation].append(cooperative)
-    helpers = [
-        {"helper": code, "label": Helper(code).label,
-         "actions": [{"label": label, "cooperatives": coops} for label, coops in actions.items()],
-         "count": len({c.pk for coops in actions.values() for c in coops})}
-        for code, actions in sorted(by_helper.items(), key=lambda item: Helper.values.index(item[0]))
+    rows = scores.order_by(
+        "indicator__condition__order", "indicator__order", "assessment__cooperative__name", "assessment__cooperative_id"
+    ).values_list(
+        "indicator__code", "indicator__recommendation", "indicator__helper",
+        "assessment__cooperative_id", "assessment__cooperative__name", "assessment__cooperative__desa__kecamatan__name",
+    )
+    actions, helped = {}, defaultdict(set)
+    for code, recommendation, helper, cooperative_id, name, kecamatan in rows:
+        action = actions.get(recommendation)
+        if action is None:
+            action = actions[recommendation] = Action(code, recommendation, helper, Helper(helper).label)
+        action.count += 1
+        if len(action.cooperatives) < NAMES_SHOWN:
+            action.cooperatives.append((cooperative_id, name, kecamatan))
+        helped[helper].add(cooperative_id)
+    by_helper = [
+        {"helper": helper, "label": Helper(helper).label, "count": len(helped[helper]),
+         "actions": [a for a in actions.values() if a.helper == helper]}
+        for helper in Helper.values if helper in helped
     ]
-    return {"by_action": list(by_action.values()), "by_helper": helpers}
+    return {"by_action": list(actions.values()), "by_helper": by_helper}

@@ -791,3 +791,17 @@ class DemoTests(TestCase):
         for finding in Finding.objects.all():
             finding.full_clean()
         self.assertTrue(Finding.objects.overdue(today).exists())
+
+
+class NavigationTests(TestCase):
+    def test_links_follow_permissions(self):
+        self.client.force_login(make_user("Pimpinan"))
+        nav = self.client.get("/kemitraan/").content.decode().split('class="main-nav"')[1].split("</nav>")[0]
+        for path in ("/kemitraan/", "/pelatihan/", "/temuan/"):
+            self.assertIn(f'href="{path}"', nav)
+        self.assertIn('href="/kemitraan/" aria-current="page"', nav)
+        # Read-only: no "record" actions.
+        self.assertNotContains(self.client.get("/kemitraan/"), "Catat kemitraan")
+        self.client.force_login(make_user("Petugas"))
+        self.assertContains(self.client.get("/kemitraan/"), "Catat kemitraan")
+        self.assertContains(self.client.get("/pelatihan/"), "Catat pelatihan")

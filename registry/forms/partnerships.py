@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import BoardMember, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from ..widgets import QuickSelect
 from .cooperatives import DATE
 from .versioning import VersionedModelForm
 
@@ -22,7 +23,11 @@ class PartnershipForm(VersionedModelForm):
             "cooperative", "partner_cooperative", "outside_party", "kind", "status", "start_date", "end_date",
             "value", "agreement_number", "notes",
         ]
-        widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+        # Python-rendered selects: Django's per-option templates cost 0,4 s for two lists of 1.150 cooperatives.
+        widgets = {
+            "start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3}),
+            "cooperative": QuickSelect, "partner_cooperative": QuickSelect, "outside_party": QuickSelect,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

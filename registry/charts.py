@@ -103,9 +103,11 @@ def stacked_bars(*, title, desc, rows, legend, width=480, bar=18):
     return mark_safe("".join(parts))
 
 
-def line_chart(*, title, desc, years, series, width=560, height=220):
-    """Lines over years: series are (label, css class, [value or None per year]); None leaves a gap."""
-    left, right, top, bottom = 56, 12, 12, 40
+def line_chart(*, title, desc, years, series, width=560, height=220, axis=str):
+    """Lines over years: series are (label, css class, [value or None per year]); None leaves a gap.
+
+    `axis` writes the value of the top and middle grid lines (the reader's number format)."""
+    left, right, top, bottom = 96, 12, 12, 40
     values = [v for _, _, points in series for v in points if v is not None]
     high = max(values, default=0) or 1
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -119,6 +121,9 @@ def line_chart(*, title, desc, years, series, width=560, height=220):
     for fraction in (0.5, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(f'<line class="chart-grid" x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}"/>')
+        if values:
+            parts.append(f'<text class="chart-label" x="{left - 4}" y="{y + 4:.1f}" text-anchor="end">'
+                         f"{escape(axis(high * fraction))}</text>")
     for number, (label, css, points) in enumerate(series):
         segment = []
         for index, value in enumerate([*points, None]):
@@ -131,8 +136,9 @@ def line_chart(*, title, desc, years, series, width=560, height=220):
             segment.append(f"{x:.1f},{y:.1f}")
             parts.append(f'<circle class="chart-dot {escape(css)}" cx="{x:.1f}" cy="{y:.1f}" r="3">'
                          f"<title>{escape(label)} {escape(years[index])}: {_number(value)}</title></circle>")
-        parts.append(f'<rect class="{escape(css)} chart-key" x="{left + number * 150}" y="{height - 14}" '
-                     f'width="12" height="4"/><text class="chart-legend" x="{left + number * 150 + 16}" '
+        key_x = 8 + number * (width - 16) / len(series)
+        parts.append(f'<rect class="{escape(css)} chart-key" x="{key_x:.1f}" y="{height - 14}" '
+                     f'width="12" height="4"/><text class="chart-legend" x="{key_x + 16:.1f}" '
                      f'y="{height - 9}">{escape(label)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -103,11 +103,13 @@ DECIMALS = {name for name in SUMMED if name.endswith("_sum")}
 
 
 def _totals(values):
-    """A row of summed columns (in SUMMED order) as Totals; score sums exact as Decimal on every database."""
+    """A row of summed columns (in SUMMED order) as Totals, the same types on every database."""
     data = dict(zip(SUMMED, values, strict=True))
-    for name in DECIMALS:
-        if data[name] is not None:
-            data[name] = Decimal(str(data[name]))
+    for name, value in data.items():
+        if value is not None:
+            # PostgreSQL sums bigint columns as numeric, SQLite score sums as float: counts and Rupiah
+            # are whole numbers, score sums exact decimals, on both.
+            data[name] = Decimal(str(value)) if name in DECIMALS else int(value)
     return Totals(data)
 
 

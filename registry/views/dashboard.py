@@ -34,6 +34,11 @@ def measure_labels():
     }
 
 
+def billions(value):
+    """A chart axis of Rupiah: 14.668 miliar rather than Rp 14.668.148.288.000."""
+    return _("Rp %(n)s miliar") % {"n": number(value / 10**9)}
+
+
 def fmt_share(value):
     return fmt(value, "persen")
 
@@ -408,16 +413,16 @@ def dashboard_charts(d, sections, measure):
             title=_("Koperasi dan koperasi aktif per akhir tahun"),
             desc=_("Jumlah koperasi dan yang aktif pada akhir setiap tahun, %(a)s-%(b)s.") % {"a": years[0],
                                                                                              "b": years[-1]},
-            years=years, series=[(_("koperasi"), "line-1", [r["cooperatives"] for r in trends]),
+            years=years, axis=number, series=[(_("koperasi"), "line-1", [r["cooperatives"] for r in trends]),
                                  (_("aktif"), "line-2", [r["active"] for r in trends])]),
         "members_trend": charts.line_chart(
             title=_("Anggota menurut laporan tahunan"),
             desc=_("Jumlah anggota dalam laporan tahunan; tahun tanpa laporan dibiarkan kosong."),
-            years=years, series=[(_("anggota"), "line-1", [r["members"] for r in trends])]),
+            years=years, axis=number, series=[(_("anggota"), "line-1", [r["members"] for r in trends])]),
         "money_trend": charts.line_chart(
             title=_("Volume usaha, SHU, aset dan modal sendiri (Rp)"),
             desc=_("Jumlah dari laporan tahunan; tahun tanpa laporan dibiarkan kosong."),
-            years=years, series=[
+            years=years, axis=billions, series=[
                 (_("volume usaha"), "line-1", [r["business_volume"] for r in trends]),
                 (_("aset"), "line-2", [r["total_assets"] for r in trends]),
                 (_("modal sendiri"), "line-3", [r["modal_sendiri"] for r in trends]),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from registry import assessment_inputs
-from registry.admin_assessments import RubricVersionAdmin
+from registry.admin_assessments import RubricVersionAdmin, rubric_copy_to_year
 from registry.models import (
     Assessment,
     BoardMember,
@@ -657,6 +657,21 @@ class RubricAdminTests(TestCase):
         self.assertEqual(RubricVersion.for_year(2020).year, 2020)
         # The old version is untouched, and an assessment scored with it keeps it.
         self.assertEqual(RubricIndicator.objects.filter(condition__rubric__year=2020).count(), 21)
+
+    def test_assessment_keeps_its_rubric_version(self):
+        old = assessment_for(make_cooperative(), year=YEAR)
+        copy = rubric_copy_to_year(rubric=RubricVersion.objects.get(year=2020), year=YEAR)
+        k1 = RubricIndicator.objects.get(condition__rubric=copy, code="K1")
+        RubricIndicator.objects.filter(pk=k1.pk).update(weight=10, text="Badan hukum (bobot baru)")
+        new = assessment_for(make_cooperative(), year=YEAR)
+        self.assertEqual((old.rubric.year, new.rubric.year), (2020, YEAR))
+        self.client.force_login(make_user("Pimpinan"))
+        page = self.client.get(f"/koperasi/{old.cooperative_id}/penilaian/{YEAR}/")
+        self.assertNotContains(page, "Badan hukum (bobot baru)")
+        page = self.client.get(f"/koperasi/{new.cooperative_id}/penilaian/{YEAR}/")
+        self.assertContains(page, "Badan hukum (bobot baru)")
+        # K1 scored 4 with weight 10 instead of 2: kelembagaan stays 100 with all fours; overall too.
+        self.assertEqual(new.scores.get(indicator__code="K1").indicator.weight, 10)
 
     def test_admin_pages_open(self):
         self.client.force_login(make_user("Admin Dinas", is_staff=True))

@@ -805,3 +805,21 @@ class NavigationTests(TestCase):
         self.client.force_login(make_user("Petugas"))
         self.assertContains(self.client.get("/kemitraan/"), "Catat kemitraan")
         self.assertContains(self.client.get("/pelatihan/"), "Catat pelatihan")
+
+
+node_keys = st.sampled_from([f"k{n}" for n in range(12)] + [f"p{n}" for n in range(4)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(keys=st.sets(node_keys, max_size=16), links=st.lists(st.tuples(node_keys, node_keys), max_size=30))
+def test_network_layout_stays_in_the_picture(keys, links):
+    from registry import network
+
+    nodes = [network.Node(key, key, "g", outside=key.startswith("p")) for key in keys]
+    placed, edges = network.layout(nodes, [(a, b, "plasma_inti", "Plasma-inti") for a, b in links])
+    assert {n.key for n in placed} == set(keys)
+    assert all(0 <= n.x <= network.SIZE and 0 <= n.y <= network.SIZE for n in placed)
+    assert len(edges) == sum(1 for a, b in links if a in keys and b in keys)
+    positions = [(n.x, n.y) for n in placed if not n.outside]
+    if len(positions) > 1:
+        assert len(set(positions)) == len(positions)  # no two cooperatives on the same spot

@@ -823,3 +823,30 @@ def test_network_layout_stays_in_the_picture(keys, links):
     positions = [(n.x, n.y) for n in placed if not n.outside]
     if len(positions) > 1:
         assert len(set(positions)) == len(positions)  # no two cooperatives on the same spot
+
+
+class HistoryTests(TestCase):
+    def test_edits_are_shown_with_who_and_why(self):
+        petugas = make_user("Petugas", first_name="Rudi")
+        finding = make_finding(make_cooperative())
+        self.client.force_login(petugas)
+        url = f"/koperasi/{finding.cooperative_id}/temuan/{finding.pk}/ubah/"
+        response = self.client.post(url, {
+            "found_on": "2025-01-10", "kind": "administrasi", "risk": "sedang", "description": finding.description,
+            "due_date": "2025-03-10", "follow_up_status": "selesai", "followed_up_on": "2025-03-01",
+            "version": 1, "change_reason": "Buku kas sudah dimutakhirkan",
+        })
+        self.assertEqual(response.status_code, 302)
+        response = self.client.get(url)
+        self.assertContains(response, "Buku kas sudah dimutakhirkan")
+        self.assertContains(response, "Status tindak lanjut: <del>Belum ditindaklanjuti</del> → <ins>Selesai</ins>")
+        self.assertContains(response, "<strong>Rudi</strong>", html=True)
+
+    def test_done_without_a_date_is_refused(self):
+        finding = make_finding(make_cooperative())
+        self.client.force_login(make_user("Petugas"))
+        response = self.client.post(f"/koperasi/{finding.cooperative_id}/temuan/{finding.pk}/ubah/", {
+            "found_on": "2025-01-10", "kind": "administrasi", "risk": "sedang", "description": "x",
+            "due_date": "2025-03-10", "follow_up_status": "selesai", "version": 1,
+        })
+        self.assertContains(response, "Tindak lanjut selesai harus bertanggal.")

@@ -256,3 +256,31 @@ def profile_sections(*, cooperative, user, today=None):
         "overdue_findings": sum(1 for f in findings if f.overdue),
     }
 
+
+
+# ---------------------------------------------------------------------------------------------
+# History of one record
+# ---------------------------------------------------------------------------------------------
+
+HIDDEN_FIELDS = {"id", "version", "created_at", "updated_at"}
+
+
+def record_history(instance, *, limit=30):
+    """A record's saved versions, newest first, each with who, when, why and the fields it changed.
+
+    One query (history rows with their user); differences computed between consecutive rows.
+    """
+    from .cooperatives import display_value
+
+    model = type(instance)
+    rows = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
+    entries = []
+    for record, older in zip(rows, rows[1:] + [None], strict=True):
+        changes = []
+        if older is not None:
+            for change in record.diff_against(older, excluded_fields=HIDDEN_FIELDS).changes:
+                field = model._meta.get_field(change.field)
+                old, new = (display_value(field, v) for v in (change.old, change.new))
+                changes.append({"label": str(field.verbose_name), "old": old, "new": new})
+        entries.append({"record": record, "changes": changes})
+    return entries

@@ -39,7 +39,7 @@ def profile_url(cooperative_pk):
 class FindingCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateView):
     permission_required = "registry.add_finding"
     form_class = FindingForm
-    template_name = "registry/cooperatives/child_form.html"
+    template_name = "registry/findings/form.html"
     extra_context = {"title": _("Catat temuan pengawasan")}
 
     def form_valid(self, form):
@@ -55,7 +55,7 @@ class FindingCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateVi
 class FindingUpdateView(RegistryPermissionMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_finding"
     form_class = FindingForm
-    template_name = "registry/cooperatives/child_form.html"
+    template_name = "registry/findings/form.html"
     extra_context = {"title": _("Tindak lanjut temuan")}
 
     def get_queryset(self):
@@ -63,3 +63,6 @@ class FindingUpdateView(RegistryPermissionMixin, CooperativeChildMixin, Versione
 
     def get_success_url(self):
         return profile_url(self.object.cooperative_id)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record_history=selectors.record_history(self.object), **kwargs)

@@ -65,6 +65,9 @@ class PartnershipUpdateView(RegistryPermissionMixin, PartnershipFormMixin, Versi
     def get_queryset(self):
         return selectors.partnership_list(user=self.request.user)
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(record_history=selectors.record_history(self.object), **kwargs)
+
 
 class PartnershipNetworkView(RegistryPermissionMixin, TemplateView):
     """Who partners with whom, district-wide or in one kecamatan (?kecamatan=<code>), as SVG and tables."""

@@ -41,7 +41,9 @@ class TrainingDetailView(RegistryPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         participants = selectors.training_participants(training=self.object, user=self.request.user)
-        return super().get_context_data(participants=participants, **kwargs)
+        return super().get_context_data(
+            participants=participants, record_history=selectors.record_history(self.object), **kwargs
+        )
 
 
 class TrainingCreateView(RegistryPermissionMixin, CreateView):

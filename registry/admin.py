@@ -489,4 +489,4 @@ class YearlyReportAdmin(VersionedRecordAdmin):
         return rupiah(obj.shu)
 
 
-from . import admin_assessments, admin_partnerships  # noqa: E402,F401
+from . import admin_assessments, admin_imports, admin_partnerships  # noqa: E402,F401

@@ -22,6 +22,8 @@ ROLES = {
         [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("view", "add", "change")]
         + [f"view_{model}" for model in REFERENCE_MODELS]
         + ["view_dashboard", "export_data", "change_status", "reveal_nik"]
+        # Imports and exports (issue 6); undoing a whole import is for Admin Dinas only.
+        + ["view_importbatch", "add_importbatch", "export_personal_data"]
     ),
     # Read dashboards, lists and profiles; export aggregates; never a full NIK.
     "Pimpinan": (

@@ -106,6 +106,8 @@ ALL_MODELS = [Kecamatan, Desa, RegionAlias, User, Cooperative, StatusChange, Boa
 ASSESSMENT_MODELS = ["RubricVersion", "RubricIndicator", "Assessment"]
 # Registered by registry/admin_partnerships.py; their pages are tested in tests/test_partnerships.py.
 PARTNERSHIP_MODELS = ["OutsideParty", "KecamatanNeighbour", "Partnership", "Training", "Finding"]
+# Imports and exports (issue 6): read-only records in the admin.
+IMPORT_MODELS = ["ImportBatch", "ExportLog"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -116,7 +118,8 @@ PARTNERSHIP_MODELS = ["OutsideParty", "KecamatanNeighbour", "Partnership", "Trai
 def test_admin_index_lists_every_model(admin):
     response = admin.get(reverse("admin:app_list", args=["registry"]))
     listed = {entry["object_name"] for entry in response.context["app_list"][0]["models"]}
-    assert listed == {model.__name__ for model in ALL_MODELS} | set(ASSESSMENT_MODELS) | set(PARTNERSHIP_MODELS)
+    assert listed == ({model.__name__ for model in ALL_MODELS} | set(ASSESSMENT_MODELS) | set(PARTNERSHIP_MODELS)
+                      | set(IMPORT_MODELS))
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda model: model.__name__)

@@ -15,6 +15,7 @@ from .assessments import (
 from .audit import NikReveal
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
+from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
@@ -59,4 +60,8 @@ __all__ = [
     "Partnership",
     "Training",
     "TrainingParticipant",
+    "ExportLog",
+    "ImportBatch",
+    "ImportedRow",
+    "ImportKind",
 ]

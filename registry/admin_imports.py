@@ -1,0 +1,32 @@
+"""Django admin for imports and exports: read-only records of who loaded or took out what."""
+
+from django.contrib import admin
+
+from .models import ExportLog, ImportBatch
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "file_name", "user", "rows_created", "rows_updated", "rows_skipped", "status"]
+    list_filter = ["kind", "status"]
+    search_fields = ["file_name", "user__username"]
+    list_select_related = ["user"]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user", "kind", "file_format", "query", "row_count", "full_nik"]
+    list_filter = ["kind", "file_format", "full_nik"]
+    search_fields = ["user__username", "query"]
+    list_select_related = ["user"]

@@ -1,0 +1,53 @@
+"""Uploaded files kept between the dry run and the commit: on disk under a random token, the token in
+the user's session. A path or token the client sends is only honoured when its session holds it.
+"""
+
+import re
+import secrets
+import tempfile
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+SESSION_KEY = "pending_imports"
+MAX_AGE = 6 * 3600
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+def _directory():
+    path = Path(getattr(settings, "IMPORT_UPLOAD_DIR", Path(tempfile.gettempdir()) / "kutim-impor"))
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def store(request, *, data, file_name, kind, cooperative_id):
+    token = secrets.token_urlsafe(24)
+    (_directory() / token).write_bytes(data)
+    pending = request.session.get(SESSION_KEY, {})
+    now = time.time()
+    for old, info in list(pending.items()):
+        if now - info["at"] > MAX_AGE:
+            discard(request, old, pending)
+    pending[token] = {"name": file_name, "kind": kind, "cooperative": cooperative_id, "at": now}
+    request.session[SESSION_KEY] = pending
+    return token
+
+
+def load(request, token):
+    """(info, bytes) of a pending upload of this session, or None."""
+    info = request.session.get(SESSION_KEY, {}).get(token)
+    if not info or not _TOKEN_RE.fullmatch(token or ""):
+        return None
+    path = _directory() / token
+    if not path.exists():
+        return None
+    return info, path.read_bytes()
+
+
+def discard(request, token, pending=None):
+    pending = pending if pending is not None else request.session.get(SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[SESSION_KEY] = pending
+    if _TOKEN_RE.fullmatch(token or ""):
+        (_directory() / token).unlink(missing_ok=True)

@@ -1,0 +1,129 @@
+"""Spreadsheet imports (a batch with the rows it created or changed, so it can be undone) and exports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    COOPERATIVES = "koperasi", _("Koperasi")
+    BOARD = "pengurus", _("Pengurus dan pengawas")
+    MEMBERS = "anggota", _("Anggota")
+    REPORTS = "laporan", _("Laporan tahunan (keragaan)")
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Batches hold no area of their own: an area-limited user sees the batches they made."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self if user.area_codes is None else self.filter(user=user)
+
+
+class ImportBatch(models.Model):
+    """One committed import of a spreadsheet: who, when, which file, what it did; undoable as a whole."""
+
+    class Status(models.TextChoices):
+        COMMITTED = "tersimpan", _("Tersimpan")
+        UNDONE = "dibatalkan", _("Dibatalkan")
+
+    Kind = ImportKind
+
+    kind = models.CharField(_("jenis data"), max_length=10, choices=ImportKind.choices)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.COMMITTED)
+    rows_total = models.PositiveIntegerField(_("baris"), default=0)
+    rows_created = models.PositiveIntegerField(_("baru"), default=0)
+    rows_updated = models.PositiveIntegerField(_("diubah"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("tetap"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("dilewati karena salah"), default=0)
+    skipped_rows = models.JSONField(_("baris yang dilewati"), default=list, blank=True)
+    undone_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibatalkan oleh"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("impor")
+        verbose_name_plural = _("riwayat impor")
+        default_permissions = ("view", "add")
+        permissions = [("undo_importbatch", _("Dapat membatalkan seluruh impor"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="tersimpan") | Q(undone_at__isnull=False),
+                name="importbatch_undone_has_date",
+                violation_error_message=_("Impor yang dibatalkan harus punya tanggal pembatalan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def change_reason(self):
+        return f"Impor #{self.pk}: {self.file_name}"[:100]
+
+
+class ImportedRow(models.Model):
+    """A record an import created or changed, with its values before, so undo restores them exactly."""
+
+    class Action(models.TextChoices):
+        CREATED = "baru", _("Baru")
+        UPDATED = "diubah", _("Diubah")
+
+    batch = models.ForeignKey(ImportBatch, verbose_name=_("impor"), on_delete=models.CASCADE, related_name="rows")
+    row_number = models.PositiveIntegerField(_("baris di berkas"))
+    object_id = models.PositiveBigIntegerField(_("id data"))
+    action = models.CharField(_("tindakan"), max_length=6, choices=Action.choices)
+    previous = models.JSONField(_("nilai sebelumnya"), null=True, blank=True)
+    version_after = models.PositiveIntegerField(_("versi setelah impor"))
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        verbose_name = _("baris impor")
+        verbose_name_plural = _("baris impor")
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action="baru") | Q(previous__isnull=False),
+                name="importedrow_update_keeps_previous",
+                violation_error_message=_("Baris yang diubah harus menyimpan nilai sebelumnya."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.batch_id}:{self.row_number} {self.action}"
+
+
+class ExportLog(models.Model):
+    """One export of a list: who, when, which list and filter, how many rows, whether NIK was in full."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("daftar"), max_length=20)
+    file_format = models.CharField(_("format"), max_length=4)
+    query = models.TextField(_("filter"), blank=True)
+    row_count = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
+    full_nik = models.BooleanField(_("NIK lengkap"), default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("log ekspor")
+        verbose_name_plural = _("log ekspor")
+        default_permissions = ("view",)
+        permissions = [("export_personal_data", _("Dapat mengekspor data pribadi anggota"))]
+
+    def __str__(self):
+        return f"{self.user} {self.kind}.{self.file_format} ({self.created_at:%d/%m/%Y %H:%M})"

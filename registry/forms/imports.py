@@ -1,0 +1,35 @@
+"""The upload form of an import: which kind of data, the file, and (for rows of one cooperative) which."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..imports.readers import MAX_BYTES
+from ..models import Cooperative, ImportKind
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("jenis data"), choices=ImportKind.choices, widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("berkas"),
+        help_text=_("Excel (.xlsx) atau CSV (pemisah ; , atau tab), maks. %(mb)s MB.") % {"mb": MAX_BYTES // 2**20},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,.txt"}),
+    )
+    cooperative = forms.ModelChoiceField(
+        label=_("koperasi"), queryset=Cooperative.objects.none(), required=False, empty_label=_("sesuai kolom berkas"),
+        help_text=_("Untuk daftar anggota, pengurus atau laporan satu koperasi tanpa kolom Nomor Induk Koperasi."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cooperative"].queryset = Cooperative.objects.for_user(user).only("id", "name").order_by("name")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (%(size)s MB); batasnya %(max)s MB. Pecah menjadi beberapa berkas.")
+                % {"size": f"{upload.size / 2**20:.1f}".replace(".", ","), "max": MAX_BYTES // 2**20}
+            )
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt")):
+            raise forms.ValidationError(_("Hanya berkas .xlsx atau .csv."))
+        return upload

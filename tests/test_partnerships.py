@@ -302,7 +302,9 @@ class FindingListTests(TestCase):
 
     def test_overdue_flagged(self):
         self.client.force_login(self.user)
-        self.assertContains(self.client.get("/temuan/"), "lewat batas</span>", count=1)
+        response = self.client.get("/temuan/")
+        self.assertContains(response, "lewat batas</span>", count=1)
+        self.assertContains(response, "1 lewat batas waktu</a>")
 
     def test_constant_queries(self):
         for _ in range(10):
@@ -311,8 +313,9 @@ class FindingListTests(TestCase):
         self.client.force_login(limited)
         self.client.get("/temuan/")
         # 1 session, 2 user, 3 area, 4-5 permissions, 6 kecamatan choices, 7 count,
-        # 8 the page of findings with cooperative, desa and kecamatan, 9 groups, 10 kecamatan names.
-        with self.assertNumQueries(10):
+        # 8 the page of findings with cooperative, desa and kecamatan, 9 overdue count, 10 groups,
+        # 11 kecamatan names.
+        with self.assertNumQueries(11):
             response = self.client.get("/temuan/")
         self.assertEqual(len(response.context["object_list"]), 11)
 

@@ -29,6 +29,7 @@ class FindingListView(RegistryPermissionMixin, FilterView):
         today = timezone.localdate()
         for finding in context["object_list"]:
             finding.overdue = finding.is_overdue(today)
+        context["overdue_count"] = selectors.finding_list(user=self.request.user).overdue(today).count()
         return context
 
 

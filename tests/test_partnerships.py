@@ -530,6 +530,13 @@ class CoverageTests(TestCase):
         names = [c.name for c in selectors.never_trained(user=self.user)]
         self.assertEqual(sorted(names), ["Hanya Staf", "Tidak Hadir"])
 
+    def test_never_trained_in_one_kecamatan(self):
+        self.client.force_login(self.user)
+        response = self.client.get(f"/pelatihan/cakupan/?kecamatan={MUARA_WAHAU}")
+        self.assertEqual([c.name for c in response.context["never_trained"]], ["Tidak Hadir"])
+        unknown = self.client.get("/pelatihan/cakupan/?kecamatan=64.08.99")
+        self.assertEqual(len(unknown.context["never_trained"]), 2)
+
     def test_page(self):
         self.client.force_login(self.user)
         response = self.client.get("/pelatihan/cakupan/")

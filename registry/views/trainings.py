@@ -141,8 +141,12 @@ class TrainingCoverageView(RegistryPermissionMixin, TemplateView):
         rows, since = selectors.training_coverage(user=self.request.user)
         active = sum(r["active"] for r in rows)
         trained = sum(r["trained"] for r in rows)
+        never = selectors.never_trained(user=self.request.user)
+        # ?kecamatan=<code> narrows the never-trained list to one kecamatan of the table.
+        kecamatan = next((r for r in rows if r["code"] == self.request.GET.get("kecamatan")), None)
+        if kecamatan:
+            never = never.filter(desa__kecamatan=kecamatan["code"])
         return super().get_context_data(
             rows=rows, since=since, total_active=active, total_trained=trained,
-            total_share=trained / active if active else None,
-            never_trained=list(selectors.never_trained(user=self.request.user)), **kwargs
+            total_share=trained / active if active else None, kecamatan=kecamatan, never_trained=list(never), **kwargs
         )

@@ -198,6 +198,20 @@ class DashboardFigureTests(TestCase):
         self.assertEqual((trends[2023]["cooperatives"], trends[2023]["active"]), (4, 3))  # C1 founded in 2024
         self.assertContains(response, '<tr class="missing-year"><th scope="row">2022</th>', html=False)
 
+    def test_a_year_without_any_record_is_missing_not_zero(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get("/dasbor/?tahun=2010")
+        headline = {f.key: f for f in response.context["sections"]["headline"]}
+        self.assertEqual(headline["koperasi"].value, 5)  # the state now is still known
+        self.assertIsNone(headline["koperasi"].previous)  # 31/12/2010 is not in the summary
+        for key in ("anggota", "rat", "rat_tepat", "nilai"):
+            self.assertIsNone(headline[key].value, key)
+        attention = {f.key: f.value for f in response.context["sections"]["attention"]}
+        self.assertIsNone(attention["tanpa_rat"])
+        self.assertIsNone(attention["dpk"])
+        self.assertIsNone(attention["turun_tajam"])
+        self.assertEqual({f.value for f in response.context["sections"]["predicates"]}, {None})
+
     def test_limited_petugas_sees_the_sum_of_their_kecamatan(self):
         response = self.page(self.limited)
         values = {f.key: f.value for f in response.context["sections"]["headline"]}

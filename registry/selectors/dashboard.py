@@ -49,6 +49,11 @@ class Totals:
         return self.data.get(key) or 0
 
     @property
+    def empty(self):
+        """No summary row at all (a year outside the summary): its figures are missing, not 0."""
+        return not self.data
+
+    @property
     def members(self):
         return self["members_male"] + self["members_female"] if self["reported"] else None
 
@@ -221,7 +226,7 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
         previous=grouped.get((year - 1, "", ""), Totals()),
         per_kecamatan=per_kecamatan,
         by_dimension=by_dimension,
-        trends=[(y, by_year.get(y, Totals())) for y in range(first_trend_year, year + 1)],
+        trends=[(y, by_year.get(y, Totals())) for y in range(min(first_trend_year, year), year + 1)],
         years=sorted(by_year, reverse=True),
         desa=sum(row.desa for row in per_kecamatan),
         desa_merah_putih=sum(row.desa_merah_putih for row in per_kecamatan),

@@ -186,13 +186,22 @@ def dashboard_sections(d, links):
     """Every figure of the dashboard with its link and explanation, for the page, the export and the API."""
     y = d.year
     now, cur, prev = d.now, d.current, d.previous
+
+    def assessed(totals, name):
+        """A figure of the year's assessments, or missing when there were none that year."""
+        return totals[name] if totals["assessed"] else None
+
+    def year_end(name):
+        """A state figure on 31 December of the year, or missing when the summary has no such year."""
+        return None if cur.empty else cur[name]
+
     since = _("sejak 31/12/%(year)s") % {"year": y}
     headline = [
-        Figure("koperasi", _("koperasi terdaftar"), now["cooperatives"], previous=cur["cooperatives"],
+        Figure("koperasi", _("koperasi terdaftar"), now["cooperatives"], previous=year_end("cooperatives"),
                href=links.cooperatives(), count=now["cooperatives"], detail=since,
                note=_("Semua koperasi di wilayah ini saat penghitungan, apa pun statusnya. Perubahan: dibanding "
                       "jumlah pada akhir tahun %(year)s menurut riwayat status.") % {"year": y}),
-        Figure("aktif", _("koperasi aktif"), now["status_aktif"], previous=cur["status_aktif"],
+        Figure("aktif", _("koperasi aktif"), now["status_aktif"], previous=year_end("status_aktif"),
                href=links.cooperatives(status="aktif"), count=now["status_aktif"],
                detail=_("%(share)s dari semua") % {"share": fmt_share(now.active_share)},
                note=_("Koperasi berstatus Aktif saat penghitungan; perubahan dibanding akhir tahun %(year)s.")
@@ -249,7 +258,7 @@ def dashboard_sections(d, links):
                    "dua tahun sampai hari penghitungan."),
         ))
     statuses = [
-        Figure(status.value, status.label, now[f"status_{status.value}"], previous=cur[f"status_{status.value}"],
+        Figure(status.value, status.label, now[f"status_{status.value}"], previous=year_end(f"status_{status.value}"),
                href=links.cooperatives(status=status.value), count=now[f"status_{status.value}"])
         for status in Cooperative.Status
     ]
@@ -275,11 +284,13 @@ def dashboard_sections(d, links):
     ]
     attention = [
         Figure("tanpa_rat", _("koperasi aktif tanpa RAT tahun %(a)s dan %(b)s") % {"a": y - 1, "b": y},
-               cur["active_without_rat"], previous=prev["active_without_rat"],
+               None if cur.empty else cur["active_without_rat"],
+               previous=None if prev.empty else prev["active_without_rat"],
                href=links.cooperatives(status="aktif", tanpa_rat_2_tahun=y), count=cur["active_without_rat"],
                note=_("Koperasi berstatus Aktif tanpa laporan dengan tanggal RAT untuk kedua tahun buku itu.")),
         Figure("dpk", _("predikat Dalam Pengawasan Khusus %(year)s") % {"year": y},
-               cur["predicate_dalam_pengawasan_khusus"], previous=prev["predicate_dalam_pengawasan_khusus"],
+               assessed(cur, "predicate_dalam_pengawasan_khusus"),
+               previous=assessed(prev, "predicate_dalam_pengawasan_khusus"),
                href=links.assessments(tahun=y, predikat=Predicate.DALAM_PENGAWASAN_KHUSUS),
                count=cur["predicate_dalam_pengawasan_khusus"], note=_("Nilai akhir di bawah 51.")),
         Figure("pengurus", _("pengurus tidak lengkap"), now["board_incomplete"],
@@ -290,7 +301,8 @@ def dashboard_sections(d, links):
                href=links.cooperatives(status_nik="expired"), count=now["certificate_expired"],
                note=_("Status sertifikat Sertifikat Expired saat penghitungan.")),
         Figure("turun_tajam", _("suatu kondisi turun %(points)s poin atau lebih") % {"points": figures.BIG_DROP},
-               cur["big_drop"], previous=prev["big_drop"], href=links.assessments(tahun=y, turun_tajam="true"),
+               assessed(cur, "big_drop"), previous=assessed(prev, "big_drop"),
+               href=links.assessments(tahun=y, turun_tajam="true"),
                count=cur["big_drop"],
                note=_("Penilaian %(year)s dengan nilai suatu kondisi turun sedikitnya %(points)s poin dari penilaian "
                       "tahun sebelumnya.") % {"year": y, "points": figures.BIG_DROP}),

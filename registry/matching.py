@@ -46,6 +46,7 @@ class Reason:
     code: str  # a key of POINTS
     points: int
     conditions: tuple[str, ...] = ()  # mentoring: the conditions where one is strong, the other weak
+    partner_strong: tuple[bool, ...] = ()  # for each condition: the partner mentors (True) or is mentored
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def reasons_for(target: Profile, other: Profile, neighbours: frozenset = frozens
         reasons.append(Reason("neighbour", POINTS["neighbour"]))
     conditions = mentoring_conditions(target.scores, other.scores)
     if conditions:
-        reasons.append(Reason("mentoring", POINTS["mentoring"], tuple(conditions)))
+        strong = tuple(other.scores[code] >= STRONG for code in conditions)
+        reasons.append(Reason("mentoring", POINTS["mentoring"], tuple(conditions), strong))
     return tuple(reasons)
 
 

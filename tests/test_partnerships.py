@@ -370,13 +370,13 @@ class SuggestionTests(TestCase):
                                    ("Mitra Konsumen", 3)])
         best = found[0][1]
         self.assertEqual([r.code for r in best.reasons], ["jenis", "sector", "neighbour", "mentoring"])
-        self.assertEqual(best.reasons[-1].conditions, ("keuangan",))
+        self.assertEqual((best.reasons[-1].conditions, best.reasons[-1].partner_strong), (("keuangan",), (True,)))
 
     def test_page_explains_method_and_reasons(self):
         self.client.force_login(self.petugas)
         response = self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
         self.assertContains(response, "Cara saran disusun")
-        self.assertContains(response, "pendampingan: satu kuat, satu lemah pada kondisi: Keuangan usaha")
+        self.assertContains(response, "pendampingan: satu kuat, satu lemah pada kondisi: Keuangan usaha (mitra kuat")
         self.assertNotContains(response, "Sudah Bermitra")
         self.assertNotContains(response, "Pemasaran Tidak Aktif")
         self.assertNotContains(response, "Hanya Dekat")

@@ -14,6 +14,10 @@ REASON_TEXT = {
     "neighbour": _("kecamatan bertetangga"),
     "mentoring": _("pendampingan: satu kuat, satu lemah pada kondisi"),
 }
+MENTOR_TEXT = {
+    True: _("%(condition)s (mitra kuat, dapat mendampingi)"),
+    False: _("%(condition)s (koperasi ini kuat, dapat mendampingi mitra)"),
+}
 
 
 def reason_labels(candidate: Candidate) -> list[str]:
@@ -22,7 +26,10 @@ def reason_labels(candidate: Candidate) -> list[str]:
     for reason in candidate.reasons:
         text = str(REASON_TEXT[reason.code])
         if reason.conditions:
-            text += ": " + ", ".join(str(Condition(code).label) for code in reason.conditions)
+            text += ": " + ", ".join(
+                str(MENTOR_TEXT[strong]) % {"condition": Condition(code).label}
+                for code, strong in zip(reason.conditions, reason.partner_strong, strict=True)
+            )
         labels.append(text)
     return labels
 

@@ -267,9 +267,15 @@ class AssessmentServiceTests(TestCase):
         assessment = self.record(dict(ALL_FOURS, F1=2), F1="Modal sendiri termasuk hibah yang belum diaudit.")
         score = assessment.scores.get(indicator__code="F1")
         self.assertEqual((score.computed_level, score.level), (4, 2))
+        # Saving again changes only F1: the other indicators get no new history row.
+        before = IndicatorScore.history.count()
+        self.record(dict(ALL_FOURS, F1=3), version=assessment.version, F1="Hibah sebagian diaudit.")
+        self.assertEqual(IndicatorScore.history.count(), before + 1)
+        score.refresh_from_db()
         self.assertTrue(score.is_override)
-        self.assertEqual(score.override_reason, "Modal sendiri termasuk hibah yang belum diaudit.")
-        self.assertEqual(score.history.first().override_reason, "Modal sendiri termasuk hibah yang belum diaudit.")
+        self.assertEqual(score.override_reason, "Hibah sebagian diaudit.")
+        reasons = list(score.history.order_by("history_id").values_list("override_reason", flat=True))
+        self.assertEqual(reasons, ["Modal sendiri termasuk hibah yang belum diaudit.", "Hibah sebagian diaudit."])
 
     def test_database_refuses_an_override_without_reason(self):
         assessment = self.record(ALL_FOURS)

@@ -70,6 +70,11 @@ def _entry_level(indicator, entry):
     return entry.level, []
 
 
+def _score_values(row):
+    return (row.computed_level, row.computed_explanation, row.level, row.override_reason, list(row.checklist_met),
+            row.notes, row.evidence)
+
+
 @transaction.atomic
 def assessment_record(
     *,
@@ -107,6 +112,7 @@ def assessment_record(
         suggestion = assessment_inputs.suggest(indicator, records)
         level, met = _entry_level(indicator, entry)
         row = existing.get(indicator.pk) or IndicatorScore(indicator=indicator)
+        before = _score_values(row) if row.pk else None
         row.computed_level = suggestion.level if suggestion else None
         row.computed_explanation = suggestion.explanation if suggestion else ""
         row.level, row.checklist_met = level, met
@@ -115,7 +121,8 @@ def assessment_record(
         if row.is_override and not row.override_reason:
             errors[indicator.code] = _("%(code)s: nilai berbeda dari nilai terhitung (%(computed)s): tulis "
                                        "alasannya.") % {"code": indicator.code, "computed": row.computed_level}
-        rows.append(row)
+        if before is None or _score_values(row) != before:  # unchanged rows get no history row
+            rows.append(row)
         levels[indicator.pk] = level
     if errors:
         raise ValidationError(errors)

@@ -170,6 +170,17 @@ class DashboardFigureTests(TestCase):
             "turun_tajam": 1,  # A1: kelembagaan 90 -> 70
             "temuan": 1,  # A2's finding
         })
+        named = {f.key: [name for _url, name in f.examples] for f in response.context["sections"]["attention"]}
+        self.assertEqual(named["tanpa_rat"], [self.b1.name])
+        self.assertEqual(named["dpk"], [self.a2.name])
+        self.assertEqual(named["turun_tajam"], [self.a1.name])
+        self.assertEqual(named["temuan"], [self.a2.name])
+        self.assertEqual(sorted(named["pengurus"]), sorted(c.name for c in (self.a1, self.a2, self.b1, self.c1)))
+        self.assertContains(response, f'<a href="/koperasi/{self.b1.pk}/">{self.b1.name}</a>', html=True)
+        self.client.force_login(self.limited)
+        limited = self.client.get(PAGE)
+        named = {f.key: [name for _url, name in f.examples] for f in limited.context["sections"]["attention"]}
+        self.assertNotIn(self.c1.name, named["pengurus"])  # Muara Wahau is outside their area
 
     def test_per_kecamatan_and_by_classification(self):
         response = self.page(self.pimpinan)
@@ -266,9 +277,9 @@ class DashboardFigureTests(TestCase):
         summary_refresh()
         # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
         # 6 kecamatan of the area (names), 7 totals per year and classification, 8 rows per kecamatan,
-        # 9 trend per year, 10 desa per kecamatan, 11 last refresh, 12 active partnerships (live),
-        # 13 user's groups (header role), 14 kecamatan names (header area).
-        with self.assertNumQueries(14):
+        # 9 trend per year, 10 desa per kecamatan, 11 named needs-attention cooperatives, 12 last refresh,
+        # 13 active partnerships (live), 14 user's groups (header role), 15 kecamatan names (header area).
+        with self.assertNumQueries(15):
             response = self.client.get(PAGE)
         self.assertEqual(figure(response, "headline", "koperasi").value, 18)
 

@@ -19,7 +19,7 @@ from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
-from .summary import KecamatanSummary, SummaryCell, SummaryRefresh
+from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
 from .trainings import Training, TrainingParticipant
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "area_queryset",
     "board_is_complete",
     "last_full_year",
+    "AttentionCase",
     "KecamatanSummary",
     "SummaryCell",
     "SummaryRefresh",

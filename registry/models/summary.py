@@ -161,3 +161,38 @@ class SummaryRefresh(models.Model):
 
     def __str__(self):
         return f"{self.finished_at:%Y-%m-%d %H:%M}"
+
+
+class AttentionCase(models.Model):
+    """A cooperative named under a needs-attention figure: a few per kecamatan, reason and year.
+
+    The dashboard names some cooperatives behind each count (the linked list has them all);
+    `year` 0 for reasons about the state at the refresh (board, certificate, findings).
+    """
+
+    class Reason(models.TextChoices):
+        WITHOUT_RAT = "tanpa_rat", _("tanpa RAT dua tahun")
+        DPK = "dpk", _("Dalam Pengawasan Khusus")
+        BOARD = "pengurus", _("pengurus tidak lengkap")
+        CERTIFICATE = "sertifikat_expired", _("sertifikat NIK kedaluwarsa")
+        BIG_DROP = "turun_tajam", _("suatu kondisi turun tajam")
+        FINDINGS = "temuan", _("temuan lewat batas")
+
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    kecamatan = models.ForeignKey(Kecamatan, verbose_name=_("kecamatan"), on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("alasan"), max_length=20, choices=Reason.choices)
+    cooperative = models.ForeignKey(
+        "registry.Cooperative", verbose_name=_("koperasi"), on_delete=models.CASCADE, related_name="+"
+    )
+    rank = models.PositiveSmallIntegerField(_("urutan"))
+
+    objects = area_queryset("kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["reason", "rank", "kecamatan"]
+        verbose_name = _("koperasi perlu perhatian")
+        verbose_name_plural = _("koperasi perlu perhatian")
+        indexes = [models.Index(fields=["year", "kecamatan"], name="attentioncase_year_kecamatan")]
+
+    def __str__(self):
+        return f"{self.year} {self.reason} {self.cooperative_id}"

@@ -11,6 +11,7 @@ from django.db import connection
 
 from ..models import (
     Assessment,
+    AttentionCase,
     Cooperative,
     Kecamatan,
     KecamatanSummary,
@@ -25,6 +26,7 @@ SUMMED = [
     f.name for f in SummaryCell._meta.concrete_fields if f.name not in {"id", "year", "kecamatan", "dimension", "key"}
 ]
 SUMMED_SET = set(SUMMED)
+ATTENTION_EXAMPLES = 5  # cooperatives named under each needs-attention figure
 CONDITION_SCORES = {code: name for code, name in Assessment.SCORE_FIELDS.items()}
 DIMENSION_LABELS = {
     "jenis": dict(Cooperative.Jenis.choices),
@@ -143,6 +145,7 @@ class Dashboard:
     desa: int = 0
     desa_merah_putih: int = 0
     refreshed_at: object = None
+    attention: dict = field(default_factory=dict)  # reason: [(cooperative id, name)], a few named
     active_partnerships: int | None = None  # None: no partnership recorded at all
     has_trainings: bool = False
     has_findings: bool = False
@@ -167,7 +170,8 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
     """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
 
     Five or six queries: the totals per year and classification, the rows per kecamatan, the trend
-    per year, the desa per kecamatan, the last refresh; and, when partnerships are recorded, the
+    per year, the desa per kecamatan, the cooperatives named under the needs-attention figures, the
+    last refresh; and, when partnerships are recorded, the
     active ones counted live as their list counts them (a partnership may join two kecamatan, so
     per-kecamatan sums would count it twice). `kecamatan` is [(code, name)] already limited to the
     user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it.
@@ -201,6 +205,12 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
     for summary in KecamatanSummary.objects.filter(kecamatan__in=codes).values("kecamatan", "desa", "desa_merah_putih"):
         row = rows[summary["kecamatan"]]
         row.desa, row.desa_merah_putih = summary["desa"], summary["desa_merah_putih"]
+    attention = {}
+    named = AttentionCase.objects.filter(kecamatan__in=codes, year__in=[CURRENT, year]).order_by("rank", "kecamatan")
+    for reason, cooperative_id, name in named.values_list("reason", "cooperative", "cooperative__name"):
+        examples = attention.setdefault(reason, [])
+        if len(examples) < ATTENTION_EXAMPLES:
+            examples.append((cooperative_id, name))
     refresh = SummaryRefresh.objects.order_by("-finished_at").values(
         "finished_at", "partnerships", "trainings", "findings"
     ).first() or {}
@@ -231,6 +241,7 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
         desa=sum(row.desa for row in per_kecamatan),
         desa_merah_putih=sum(row.desa_merah_putih for row in per_kecamatan),
         refreshed_at=refresh.get("finished_at"),
+        attention=attention,
         active_partnerships=active_partnerships,
         has_trainings=bool(refresh.get("trainings")),
         has_findings=bool(refresh.get("findings")),

@@ -11,6 +11,7 @@ from .. import figures
 from ..filters.cooperatives import board_complete_q
 from ..models import (
     Assessment,
+    AttentionCase,
     Cooperative,
     Desa,
     Finding,
@@ -133,6 +134,42 @@ def _assessments(cells):
     _collect(cells, rows)
 
 
+ATTENTION_PER_KECAMATAN = 3
+
+
+def _pick(cases, year, reason, rows):
+    """The first few cooperatives of each kecamatan from rows of (id, kecamatan), in their order."""
+    taken = defaultdict(int)
+    for cooperative_id, kecamatan in rows:
+        if taken[kecamatan] < ATTENTION_PER_KECAMATAN:
+            taken[kecamatan] += 1
+            cases.append(AttentionCase(year=year, kecamatan_id=kecamatan, reason=reason,
+                                       cooperative_id=cooperative_id, rank=taken[kecamatan]))
+
+
+def _attention(years, today):
+    """Named cooperatives under each needs-attention figure, by the same conditions as its list."""
+    Reason = AttentionCase.Reason
+    cases = []
+    cooperatives = Cooperative.objects.order_by("name", "id")
+    pairs = ("id", "desa__kecamatan")
+    _pick(cases, CURRENT, Reason.BOARD, cooperatives.exclude(board_complete_q()).values_list(*pairs))
+    _pick(cases, CURRENT, Reason.CERTIFICATE, cooperatives.filter(
+        certificate_status=Cooperative.CertificateStatus.EXPIRED).values_list(*pairs))
+    overdue = Finding.objects.overdue(today).order_by("due_date", "id")
+    overdue_cooperatives = dict.fromkeys(overdue.values_list("cooperative", "cooperative__desa__kecamatan"))
+    _pick(cases, CURRENT, Reason.FINDINGS, overdue_cooperatives)
+    assessments = Assessment.objects.values_list("cooperative", "cooperative__desa__kecamatan")
+    for year in years:
+        _pick(cases, year, Reason.WITHOUT_RAT, cooperatives.filter(status=Cooperative.Status.ACTIVE).filter(
+            figures.without_rat_q(year)).values_list(*pairs))
+        _pick(cases, year, Reason.DPK, assessments.filter(
+            year=year, predicate=Predicate.DALAM_PENGAWASAN_KHUSUS).order_by("overall_score", "id"))
+        _pick(cases, year, Reason.BIG_DROP, assessments.filter(year=year).filter(figures.big_drop_q()).order_by(
+            "overall_score", "id"))
+    return cases
+
+
 def _rollup(cells):
     """Stored rows: per year and kecamatan, whole and split by jenis, kelompok and sector."""
     rolled = defaultdict(dict)
@@ -164,6 +201,7 @@ def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryR
     _without_rat(cells, years)
     _assessments(cells)
     rows = _rollup(cells)
+    cases = _attention(years, today or timezone.localdate())
     kecamatan = Desa.objects.values("kecamatan").annotate(
         desa=Count("code", distinct=True),
         desa_merah_putih=Count("code", filter=Q(cooperatives__merah_putih=True), distinct=True),
@@ -172,6 +210,8 @@ def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryR
     with transaction.atomic():
         SummaryCell.objects.all().delete()
         SummaryCell.objects.bulk_create(rows, batch_size=2000)
+        AttentionCase.objects.all().delete()
+        AttentionCase.objects.bulk_create(cases, batch_size=2000)
         KecamatanSummary.objects.all().delete()
         KecamatanSummary.objects.bulk_create([
             KecamatanSummary(

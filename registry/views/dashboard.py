@@ -80,6 +80,7 @@ class Figure:
     count: int | None = None  # the linked list's row count (the walk test checks it)
     note: str = ""
     detail: str = ""
+    examples: tuple = ()  # (url, name) of a few cooperatives behind the figure
 
     @property
     def text(self):
@@ -139,6 +140,11 @@ class Links:
 
     def assessments(self, kecamatan=None, **params):
         return self._url("registry:assessment_list", params, kecamatan)
+
+    def cooperative(self, pk):
+        if "detail" not in self.paths:
+            self.paths["detail"] = reverse("registry:cooperative_detail", args=[0])
+        return self.paths["detail"].replace("/0/", f"/{pk}/")
 
     def partnerships(self, kecamatan=None, **params):
         return self._url("registry:partnership_list", params, kecamatan)
@@ -314,6 +320,10 @@ def dashboard_sections(d, links):
             note=_("Temuan yang belum selesai ditindaklanjuti dan sudah lewat batas waktunya pada hari "
                    "penghitungan (jumlah temuan, bukan koperasi)."),
         ))
+    for item in attention:
+        item.examples = tuple(
+            (links.cooperative(pk), name) for pk, name in d.attention.get(item.key, ()) if item.value
+        )
     return {
         "headline": headline, "statuses": statuses, "conditions": conditions, "predicates": predicates,
         "labels": labels, "attention": attention,

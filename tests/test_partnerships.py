@@ -860,3 +860,17 @@ class HistoryTests(TestCase):
             "due_date": "2025-03-10", "follow_up_status": "selesai", "version": 1,
         })
         self.assertContains(response, "Tindak lanjut selesai harus bertanggal.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=400), st.just("a" * 149 + " b; " + "c" * 99 + " d")))
+def test_staff_lines_parse_to_names_and_positions(text):
+    from registry.forms.partnerships import ParticipantsAddForm
+
+    form = ParticipantsAddForm.__new__(ParticipantsAddForm)
+    form.cleaned_data = {"staff": text}
+    people = form.clean_staff()
+    for name, position in people:
+        assert name and name == name.strip() and len(name) <= 150
+        assert position == position.strip() and len(position) <= 100
+    assert len(people) <= len(text.splitlines())

@@ -74,7 +74,7 @@ class ParticipantsAddForm(forms.Form):
         for line in self.cleaned_data["staff"].splitlines():
             name, _sep, position = line.partition(";")
             if name.strip():
-                people.append((name.strip()[:150], position.strip()[:100]))
+                people.append((name.strip()[:150].strip(), position.strip()[:100].strip()))
         return people
 
     def clean(self):

@@ -151,6 +151,16 @@ class AreaTests(TestCase):
         self.assertEqual(self.client.get(f"/kemitraan/{self.across.pk}/ubah/").status_code, 200)
         self.assertEqual(self.client.get(f"/kemitraan/{self.hidden.pk}/ubah/").status_code, 404)
 
+    def test_partnership_across_the_border_can_be_saved(self):
+        self.client.force_login(self.limited)
+        response = self.client.post(f"/kemitraan/{self.across.pk}/ubah/", {
+            "cooperative": self.across.cooperative_id, "partner_cooperative": self.across.partner_cooperative_id,
+            "kind": "antar_koperasi", "status": "aktif", "start_date": "2024-01-01", "value": "5000000", "version": 1,
+        })
+        self.assertEqual(response.status_code, 302)
+        self.across.refresh_from_db()
+        self.assertEqual(self.across.value, 5_000_000)
+
     def test_training_participants_limited(self):
         self.client.force_login(self.limited)
         response = self.client.get(f"/pelatihan/{self.training.pk}/")

@@ -32,6 +32,10 @@ class PartnershipForm(VersionedModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         cooperatives = cooperative_choices(user)
+        if self.instance.pk:
+            # A partnership across the area's border stays editable: its two sides remain choices.
+            sides = [self.instance.cooperative_id, self.instance.partner_cooperative_id]
+            cooperatives = cooperatives | Cooperative.objects.filter(pk__in=[pk for pk in sides if pk])
         self.fields["cooperative"].queryset = cooperatives
         self.fields["partner_cooperative"].queryset = cooperatives
         self.fields["partner_cooperative"].help_text = _("Isi salah satu: koperasi mitra atau pihak luar.")

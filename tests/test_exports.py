@@ -121,3 +121,21 @@ class ExportTests(TestCase):
                 # Members round-trip with the full NIK column (masked NIKs cannot identify a member).
                 self.assert_round_trip("anggota", "anggota", fmt, "?nik_lengkap=1")
                 self.assert_round_trip("laporan", "laporan", fmt)
+
+
+class ExportQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        coop = make_cooperative(kecamatan=SANGATTA_UTARA)
+        for i in range(6):
+            make_member(coop, nik=f"64080145128000{i + 10:02d}", desa=coop.desa)
+
+    def test_members_csv_queries_do_not_grow_with_rows(self):
+        self.client.force_login(self.petugas)
+        # session, user; permission check: user permissions, group permissions; the export log row;
+        # area codes; the members with cooperative and desa joined (one query, read in chunks); the
+        # log's row count.
+        with self.assertNumQueries(8):
+            rows = read_csv(self.client.get("/ekspor/anggota/csv/"))
+        self.assertEqual(len(rows), 7)

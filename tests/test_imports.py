@@ -286,6 +286,17 @@ class BadFileCorpusTests(ImportTestCase):
         rows = [["Nomor Induk Koperasi", "Tahun buku", "Modal sendiri"], ["6408010000001", "2024", "-1.000"]]
         result = self.dry(csv_bytes(rows), kind="laporan")
         self.assertIn("negatif", result.errors[0].message)
+        before = digest()
+        with self.assertRaises(ImportRejected):
+            self.commit(csv_bytes(rows), kind="laporan")
+        self.assertEqual(digest(), before)
+
+    def test_over_the_row_limit(self):
+        from unittest import mock
+
+        with mock.patch("registry.imports.readers.MAX_ROWS", 2):
+            result = self.dry(csv_bytes(self.member_rows(3)))
+        self.assertIn("lebih dari 2 baris", result.file_error)
 
 
 class OtherKindsTests(ImportTestCase):
@@ -349,3 +360,48 @@ class MemberNikRulesTests(ImportTestCase):
         rows = self.member_rows(1)
         rows[1][2] = "************0001"
         self.assertIn("tersamar", self.dry(csv_bytes(rows)).errors[0].message)
+
+
+class UndoHistoryTests(ImportTestCase):
+    def test_undo_deletes_with_a_history_row_naming_the_batch(self):
+        batch = self.commit(csv_bytes(self.member_rows(2)))
+        ids = list(Member.objects.values_list("pk", flat=True))
+        import_batch_undo(batch=batch, user=self.admin)
+        deleted = Member.history.filter(id__in=ids, history_type="-")
+        self.assertEqual(deleted.count(), 2)
+        self.assertEqual({(h.history_user, h.history_change_reason) for h in deleted},
+                         {(self.admin, f"Batal impor #{batch.pk}: anggota.csv")})
+        with self.assertRaises(UndoRefused):
+            import_batch_undo(batch=batch, user=self.admin)
+
+    def test_undo_refused_when_a_created_record_is_used(self):
+        from registry.models import NikReveal
+
+        batch = self.commit(csv_bytes(self.member_rows(1)))
+        NikReveal.objects.create(user=self.petugas, member=Member.objects.get())
+        with self.assertRaises(UndoRefused):
+            import_batch_undo(batch=batch, user=self.admin)
+        self.assertEqual(Member.objects.count(), 1)
+
+
+class EveryProblemAtOnceTests(ImportTestCase):
+    def test_a_bad_cell_and_an_unknown_desa_in_one_row_both_reported(self):
+        rows = self.member_rows(1)
+        rows[1][2] = "123"
+        rows[1][5] = self.desa_name + "x"
+        columns = {error.column for error in self.dry(csv_bytes(rows)).errors}
+        self.assertEqual(columns, {"C (NIK)", "F (Desa/kelurahan)"})
+
+
+def test_choices_by_code_or_label_in_either_language():
+    from django.utils import translation
+
+    from registry.imports.columns import parse_choice
+
+    choices = Cooperative.Jenis.choices
+    assert parse_choice("simpan_pinjam", choices) == "simpan_pinjam"
+    assert parse_choice("SIMPAN PINJAM", choices) == "simpan_pinjam"
+    with translation.override("en"):
+        assert parse_choice("Simpan Pinjam", Cooperative.Jenis.choices) == "simpan_pinjam"
+    with pytest.raises(CellError):
+        parse_choice("Koperasi Bulan", choices)

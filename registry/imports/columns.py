@@ -10,7 +10,9 @@ import difflib
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Text cells an export neutralised against formula injection start with an apostrophe.
@@ -27,10 +29,15 @@ class CellError(Exception):
         self.column = column
 
 
+@lru_cache(maxsize=8192)
+def _normalise(text):
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
 def normalise_header(text):
     """`Tanggal Lahir*` -> `tanggal lahir`: lower case, accents and punctuation gone, single spaces."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+    return _normalise(str(text or ""))
 
 
 def clean_text(value):
@@ -155,9 +162,16 @@ def parse_bool(value):
 def parse_choice(value, choices):
     """A choice by its code (`simpan_pinjam`) or its label in either language (`Simpan Pinjam`)."""
     wanted = normalise_header(value)
+    for code, _label in choices:
+        if wanted == code:  # the common case, without translating every label
+            return code
     for code, label in choices:
         if wanted in {normalise_header(code), normalise_header(label)}:
             return code
+    with translation.override("id"):  # Indonesian labels also when the user works in English
+        for code, label in choices:
+            if wanted == normalise_header(label):
+                return code
     # Labels such as `Perkebunan/plasma` also match by their first word.
     for code, label in choices:
         if normalise_header(label).split(" ")[:1] == wanted.split(" ") and wanted:
@@ -172,6 +186,7 @@ class RegionIndex:
     def __init__(self):
         from ..models import Desa, Kecamatan, RegionAlias
 
+        self._names = {}
         self.aliases = {normalise_header(a.alias): normalise_header(a.canonical) for a in RegionAlias.objects.all()}
         self.kecamatan = {}
         for kecamatan in Kecamatan.objects.all():
@@ -184,6 +199,12 @@ class RegionIndex:
             self.desa_by_name.setdefault(self._name(desa.name), []).append(desa)
 
     def _name(self, text):
+        if text in self._names:
+            return self._names[text]
+        self._names[text] = result = self._spell(text)
+        return result
+
+    def _spell(self, text):
         words = normalise_header(text)
         for alias, canonical in self.aliases.items():
             words = re.sub(rf"\b{re.escape(alias)}\b", canonical, words)

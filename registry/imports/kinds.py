@@ -264,6 +264,9 @@ class Spec:
     def exclude_from_clean(self):
         return ["cooperative", "desa"]
 
+    def finalise(self, instance):
+        """Last touches before a planned record is written (only in the commit)."""
+
 
 class CooperativeSpec(Spec):
     kind = ImportKind.COOPERATIVES
@@ -461,9 +464,15 @@ class MemberSpec(ChildSpec):
                 setattr(instance, key, value)
         nik = values.get("_nik")
         if nik and values["nik_hash"] != instance.nik_hash:
-            instance.nik = nik  # encrypts and hashes
+            # The hash now; encryption (the slow part) only when the row is written: see finalise().
+            instance.has_nik, instance.nik_hash, instance.nik_encrypted = True, values["nik_hash"], "-"
+            instance._pending_nik = nik
         elif instance.pk is None and not nik:
             instance.nik = None
+
+    def finalise(self, instance):
+        if getattr(instance, "_pending_nik", None):
+            instance.nik = instance._pending_nik
 
 
 class BoardMemberSpec(ChildSpec):

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.db.models import ProtectedError
+from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -176,10 +177,16 @@ def _check_row(spec, ctx, result, mapping, labels, row_number, cells, seen, coll
     for index in range(max(mapping, default=-1) + 1, len(cells)):
         if clean_text(cells[index]):
             result.add(row_number, get_column_letter(index + 1), cells[index], _("Ada isi di kolom tanpa judul."))
+    try:
+        # Regions and the cooperative are looked up even when a cell failed: every problem at once.
+        spec.prepare(values, ctx)
+    except CellError as error:
+        result.add(row_number, labels.get(error.column, ""), values.get(error.column, "") if error.column else "",
+                   error.message, error.suggestion)
+        return
     if len(result.errors) > before:
         return
     try:
-        spec.prepare(values, ctx)
         instance = spec.find(values, ctx)
         key = (values.get("cooperative_id"), spec.key(values, ctx))
         if key in seen:
@@ -236,6 +243,8 @@ def import_commit(*, kind: str, data: bytes, file_name: str, user, cooperative=N
                 skipped_rows=[{"row": row, "errors": messages} for row, messages in result.error_rows.items()],
             )
             reason = batch.change_reason
+            for planned in result.plan:
+                spec.finalise(planned.instance)
             created = [p for p in result.plan if p.action == ImportedRow.Action.CREATED]
             updated = [p for p in result.plan if p.action == ImportedRow.Action.UPDATED]
             if created:
@@ -312,20 +321,51 @@ def import_batch_undo(*, batch: ImportBatch, user) -> ImportBatch:
             fields = [*spec.fields, "version"]
             bulk_update_with_history(restored, model, fields, batch_size=BATCH_SIZE, default_user=user,
                                      default_change_reason=reason)
-        try:
-            for row in rows:
-                if row.action == ImportedRow.Action.CREATED:
-                    instance = objects[row.object_id]
-                    instance._change_reason = reason
-                    instance.delete()
-        except ProtectedError as error:
-            raise UndoRefused(
-                _("Sebagian data dari impor ini sudah dipakai data lain (misalnya anggota atau laporan yang "
-                  "ditambahkan kemudian), jadi tidak bisa dihapus."),
-                [str(obj) for obj in list(error.protected_objects)[:20]],
-            ) from None
+        created = [objects[row.object_id] for row in rows if row.action == ImportedRow.Action.CREATED]
+        if created:
+            _delete_with_history(model, created, user=user, reason=reason)
         batch.status = ImportBatch.Status.UNDONE
         batch.undone_at = timezone.now()
         batch.undone_by = user
         batch.save(update_fields=["status", "undone_at", "undone_by"])
     return batch
+
+
+def _delete_with_history(model, instances, *, user, reason):
+    """Delete many records at once, refusing when others still use them, with a "-" history row each.
+
+    One by one (`instance.delete()`) took 41 s for 10,000 members on PostgreSQL: every delete
+    looks for references and writes its history row alone. Here the references are looked for in
+    bulk (the Collector raises ProtectedError), the history rows are written in batches, and the
+    rows are deleted with one statement per batch.
+    """
+    collector = Collector(using=router.db_for_write(model))
+    try:
+        collector.collect(instances)
+    except ProtectedError as error:
+        raise UndoRefused(
+            _("Sebagian data dari impor ini sudah dipakai data lain (misalnya anggota atau laporan yang "
+              "ditambahkan kemudian), jadi tidak bisa dihapus."),
+            [str(obj) for obj in list(error.protected_objects)[:20]],
+        ) from None
+    if any(related is not model for related in collector.data) or collector.field_updates or any(
+        queryset.exists() for queryset in collector.fast_deletes
+    ):
+        # Other records would be deleted or changed with these: let Django do it, one by one.
+        for instance in instances:
+            instance._change_reason = reason
+            instance.delete()
+        return
+    history = model.history.model
+    now = timezone.now()
+    history.objects.bulk_create(
+        [
+            history(history_date=now, history_user=user, history_change_reason=reason, history_type="-",
+                    **{field.attname: getattr(instance, field.attname) for field in history.tracked_fields})
+            for instance in instances
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    ids = [instance.pk for instance in instances]
+    for start in range(0, len(ids), BATCH_SIZE):
+        model.objects.filter(pk__in=ids[start:start + BATCH_SIZE])._raw_delete(router.db_for_write(model))

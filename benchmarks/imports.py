@@ -9,6 +9,11 @@ fictitious NIKs, desa by name, dates as real Excel dates. It is imported twice: 
 creates 10,000 members, the second dry run finds all of them unchanged. The batch is undone at the
 end, so the database is left as it was. Goal (issue 6): check and commit in at most 10 s.
 
+With --exports N it instead times the cooperative list's export (CSV and XLSX, no filter, through
+Django's test client, the response read chunk by chunk) over N cooperatives, adding plain
+cooperatives with bulk_create when the database has fewer (goal: 130,000 rows without holding them
+in memory).
+
 Times are measured plainly; with --trace-memory each step also reports its peak Python allocations
 (tracemalloc, which slows every step several times: do not read times from such a run). The
 process's maximum RSS is printed in both modes.
@@ -86,6 +91,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--trace-memory", action="store_true")
+    parser.add_argument("--exports", type=int, default=0)
     args = parser.parse_args()
     global TRACE
     TRACE = args.trace_memory
@@ -96,6 +102,8 @@ def main():
         name="Koperasi Benchmark Impor", nomor_induk="6408019990001", jenis="produsen", kelompok="perkebunan",
         sector="perkebunan_sawit", desa=Desa.objects.filter(kecamatan_id="64.08.04").first(),
     )
+    if args.exports:
+        return exports(user, args.exports)
     Member.objects.filter(cooperative=cooperative).delete()
     data, _ = measure(f"write {args.rows:,} rows XLSX", lambda: member_file(cooperative, args.rows))
     print(f"file size {len(data) / 2**20:.1f} MB")
@@ -107,6 +115,32 @@ def main():
     again, _ = measure("dry run of the same file again", lambda: import_dry_run(**kwargs))
     assert again.unchanged == args.rows, again.unchanged
     measure("undo the batch", lambda: import_batch_undo(batch=batch, user=user))
+    print(f"max RSS of the process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+def exports(user, count):
+    from django.test import Client
+
+    missing = count - Cooperative.objects.count()
+    if missing > 0:
+        desa = list(Desa.objects.all())
+        Cooperative.objects.bulk_create(
+            [Cooperative(name=f"Koperasi Ekspor {i:06d}", nomor_induk=f"64089{i:08d}", jenis="produsen",
+                         kelompok="perkebunan", sector="perkebunan_sawit", desa=desa[i % len(desa)])
+             for i in range(missing)],
+            batch_size=5000,
+        )
+    client = Client()
+    client.force_login(user)
+    for fmt in ("csv", "xlsx"):
+        def run(fmt=fmt):
+            response = client.get(f"/ekspor/koperasi/{fmt}/")
+            size = 0
+            for chunk in response.streaming_content:
+                size += len(chunk)
+            return size
+        size, _ = measure(f"export {Cooperative.objects.count():,} cooperatives {fmt}", run)
+        print(f"  {size / 2**20:.1f} MB")
     print(f"max RSS of the process {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from registry.models import Cooperative, ImportBatch, Member
 
+from .conftest import RESULTS_DIR
 from .test_cooperatives import log_in
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,8 @@ def test_upload_read_errors_fix_and_commit(page, demo):
     log_in(page, "petugas")
     page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Impor").click()
 
+    RESULTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS_DIR / "imports-upload.png"), full_page=True)
     page.get_by_label("Anggota", exact=True).check()
     page.locator("#id_cooperative").select_option(str(cooperative.pk))
     page.get_by_label("Berkas").set_input_files(
@@ -41,6 +44,7 @@ def test_upload_read_errors_fix_and_commit(page, demo):
     expect(errors).to_contain_text("Mungkin maksud Anda")
     expect(page.locator(".import-counts")).to_contain_text("1")
     expect(page.get_by_role("button", name="Simpan semua")).to_have_count(0)
+    page.screenshot(path=str(RESULTS_DIR / "imports-preview-errors.png"), full_page=True)
 
     page.get_by_role("link", name="Perbaiki berkas lalu unggah lagi").click()
     page.get_by_label("Anggota", exact=True).check()

@@ -44,7 +44,7 @@ serve: $(BIN)/.installed
 	$(MANAGE) collectstatic --noinput
 	$(MANAGE) migrate --noinput
 	$(BIN)/gunicorn kutim_koperasi.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} \
-		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--timeout $${GUNICORN_TIMEOUT:-120} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles

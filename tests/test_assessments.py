@@ -735,3 +735,34 @@ class DemoAssessmentTests(TestCase):
         for year in (last - 2, last - 1, last):
             predicates = set(Assessment.objects.filter(year=year).values_list("predicate", flat=True))
             self.assertEqual(predicates, {"sehat", "cukup_sehat", "dalam_pengawasan", "dalam_pengawasan_khusus"})
+
+
+class ProfileAssessmentSectionTests(TestCase):
+    """The cooperative profile lists its assessments once assessments exist (issue 3's placeholder)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from registry.models import Assessment, RubricVersion
+        from registry.models.assessments import Predicate
+
+        cls.cooperative = make_cooperative()
+        Assessment.objects.create(
+            cooperative=cls.cooperative, year=2024, rubric=RubricVersion.objects.order_by("year").first(),
+            overall_score="71.25", predicate=Predicate.CUKUP_SEHAT,
+        )
+
+    def test_profile_shows_assessments_to_readers(self):
+        self.client.force_login(make_user("Pimpinan"))
+        response = self.client.get(f"/koperasi/{self.cooperative.pk}/")
+        self.assertContains(response, 'id="penilaian"')
+        self.assertContains(response, "71,25")
+        self.assertContains(response, f"/koperasi/{self.cooperative.pk}/penilaian/2024/")
+        # Pimpinan cannot add assessments: no "assess the last book year" button.
+        self.assertNotContains(response, "Nilai tahun buku")
+
+    def test_petugas_is_offered_the_last_book_year(self):
+        from registry.models import last_full_year
+
+        self.client.force_login(make_user("Petugas"))
+        response = self.client.get(f"/koperasi/{self.cooperative.pk}/")
+        self.assertContains(response, f"/koperasi/{self.cooperative.pk}/penilaian/{last_full_year()}/")

@@ -172,3 +172,12 @@ def district_recommendations(*, user, year, kecamatan_codes=None):
         for helper in Helper.values if helper in helped
     ]
     return {"by_action": list(actions.values()), "by_helper": by_helper}
+
+
+def cooperative_assessments(*, cooperative):
+    """A cooperative's assessments, newest year first, for its profile. One query."""
+    return list(
+        Assessment.objects.filter(cooperative=cooperative)
+        .select_related("rubric")
+        .order_by("-year")
+    )

@@ -13,8 +13,9 @@ from ..filters.active import active_filters
 from ..filters.cooperatives import CooperativeFilter
 from ..forms.cooperatives import CooperativeForm, CooperativeStatusForm
 from ..mixins import NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
-from ..models import Cooperative
+from ..models import Cooperative, last_full_year
 from ..paginators import BoundedCountPaginator
+from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
 from ..services.cooperatives import cooperative_change_status
 
@@ -90,6 +91,12 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
             cooperative=self.object, member_page=self.request.GET.get("anggota", 1)
         ))
         context["back_url"] = list_url(self.request)
+        if self.request.user.has_perm("registry.view_assessment"):
+            assessments = assessment_selectors.cooperative_assessments(cooperative=self.object)
+            context["assessments"] = assessments
+            # Offer the last book year when it has no assessment yet.
+            year = last_full_year()
+            context["assessment_next_year"] = None if any(a.year == year for a in assessments) else year
         return context
 
 

@@ -280,8 +280,9 @@ class CooperativeProfileTests(TestCase):
         # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 cooperative with desa
         # and kecamatan, 7 status steps with their user, 8 board terms, 9 yearly reports, 10 member counts
         # (listed, active), 11 one page of members, 12-15 history of cooperative, board, reports, members
-        # (each with its user), 16 assessments with their rubric, 17 user's groups (header role).
-        with self.assertNumQueries(17):
+        # (each with its user), 16 assessments with their rubric, 17-19 partnerships, training
+        # participations and findings (issue 7), 20 user's groups (header role).
+        with self.assertNumQueries(20):
             response = self.client.get(url)
         self.assertEqual(len(response.context["member_page"].object_list), 20)
 

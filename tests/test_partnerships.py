@@ -884,3 +884,17 @@ def test_staff_lines_parse_to_names_and_positions(text):
         assert name and name == name.strip() and len(name) <= 150
         assert position == position.strip() and len(position) <= 100
     assert len(people) <= len(text.splitlines())
+
+
+class ProfilePageTests(TestCase):
+    def test_profile_shows_partnerships_trainings_and_findings(self):
+        a = make_cooperative(name="Koperasi A")
+        make_partnership(a, outside_party=make_outside_party(name="PT Kaltim Prima Sawit"))
+        make_participant(make_training(title="Bimtek RAT 2025"), make_board_member(a, "ketua", name="Pak Ketua"))
+        make_finding(a, description="Buku kas tidak mutakhir")
+        self.client.force_login(make_user("Pimpinan"))
+        response = self.client.get(f"/koperasi/{a.pk}/")
+        for text in ("PT Kaltim Prima Sawit", "Bimtek RAT 2025", "Pak Ketua", "Buku kas tidak mutakhir",
+                     f"/koperasi/{a.pk}/saran-mitra/"):
+            self.assertContains(response, text)
+        self.assertNotContains(response, "Catat temuan")  # read only

@@ -17,6 +17,7 @@ from ..models import Cooperative, last_full_year
 from ..paginators import BoundedCountPaginator
 from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
+from ..selectors import partnerships as partnership_selectors
 from ..services.cooperatives import cooperative_change_status
 
 LIST_QUERY_KEY = "koperasi_list_query"
@@ -97,6 +98,11 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
             # Offer the last book year when it has no assessment yet.
             year = last_full_year()
             context["assessment_next_year"] = None if any(a.year == year for a in assessments) else year
+        if self.request.user.has_perm("registry.view_partnership"):
+            # Partnerships, trainings and findings (issue 7): three queries.
+            context["partnership_sections"] = partnership_selectors.profile_sections(
+                cooperative=self.object, user=self.request.user
+            )
         return context
 
 

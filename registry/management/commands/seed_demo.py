@@ -85,11 +85,12 @@ class Command(BaseCommand):
         )
         accounts = demo.ensure_demo_accounts()
         self._summary(result, accounts, cooperatives, time.monotonic() - started)
+        # Partnerships, kecamatan neighbours, trainings and findings (issue 7): once per database,
+        # before the assessments, whose trained-board, partnership and findings indicators read them.
+        self.stdout.write(f"Added: {demo_partnerships.seed_partnerships(seed=options['seed'], today=today)}")
         if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
             assessed = demo_assessments.seed_assessments(seed=options["seed"], today=today)
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")
-        # Partnerships, kecamatan neighbours, trainings and findings (issue 7): once per database.
-        self.stdout.write(f"Added: {demo_partnerships.seed_partnerships(seed=options['seed'], today=today)}")
         # The dashboard sums precomputed figures (issue 5): count the district just seeded,
         # last, after every kind of record.
         refreshed = summary_refresh()

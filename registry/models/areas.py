@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 # ---------------------------------------------------------------------------------------------
@@ -21,7 +22,7 @@ class Kecamatan(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
+        verbose_name_plural = pgettext_lazy("jamak", "kecamatan")
 
     def __str__(self):
         return self.name
@@ -45,7 +46,7 @@ class Desa(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("desa/kelurahan")
-        verbose_name_plural = _("desa/kelurahan")
+        verbose_name_plural = pgettext_lazy("jamak", "desa/kelurahan")
         constraints = [
             models.UniqueConstraint(fields=["kecamatan", "name"], name="desa_unique_name_in_kecamatan"),
         ]
@@ -64,7 +65,7 @@ class RegionAlias(models.Model):
     class Meta:
         ordering = ["alias"]
         verbose_name = _("alias nama wilayah")
-        verbose_name_plural = _("alias nama wilayah")
+        verbose_name_plural = pgettext_lazy("jamak", "alias nama wilayah")
 
     def __str__(self):
         return f"{self.alias} = {self.canonical}"
@@ -93,7 +94,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name_plural = pgettext_lazy("jamak", "pengguna")
 
     @cached_property
     def area_codes(self):

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .. import scoring
@@ -73,7 +74,7 @@ class RubricVersion(models.Model):
     class Meta:
         ordering = ["-year"]
         verbose_name = _("versi rubrik penilaian")
-        verbose_name_plural = _("versi rubrik penilaian")
+        verbose_name_plural = pgettext_lazy("jamak", "versi rubrik penilaian")
 
     def __str__(self):
         return self.name
@@ -100,7 +101,7 @@ class RubricCondition(models.Model):
     class Meta:
         ordering = ["rubric", "order", "id"]
         verbose_name = _("kondisi rubrik")
-        verbose_name_plural = _("kondisi rubrik")
+        verbose_name_plural = pgettext_lazy("jamak", "kondisi rubrik")
         constraints = [
             models.UniqueConstraint(
                 fields=["rubric", "code"], name="rubriccondition_once_per_rubric",
@@ -157,7 +158,7 @@ class RubricIndicator(models.Model):
     class Meta:
         ordering = ["condition__order", "order", "id"]
         verbose_name = _("indikator rubrik")
-        verbose_name_plural = _("indikator rubrik")
+        verbose_name_plural = pgettext_lazy("jamak", "indikator rubrik")
         constraints = [
             models.UniqueConstraint(
                 fields=["condition", "code"], name="rubricindicator_code_once_per_condition",
@@ -268,7 +269,7 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-year", "cooperative__name", "id"]
         verbose_name = _("penilaian")
-        verbose_name_plural = _("penilaian")
+        verbose_name_plural = pgettext_lazy("jamak", "penilaian")
         permissions = [
             ("verify_assessment", _("Dapat memverifikasi (mengunci) penilaian")),
             ("reopen_assessment", _("Dapat membuka kembali penilaian yang terverifikasi")),
@@ -332,7 +333,7 @@ class IndicatorScore(models.Model):
     class Meta:
         ordering = ["assessment", "indicator__condition__order", "indicator__order", "id"]
         verbose_name = _("nilai indikator")
-        verbose_name_plural = _("nilai indikator")
+        verbose_name_plural = pgettext_lazy("jamak", "nilai indikator")
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "indicator"], name="indicatorscore_once_per_assessment",

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import Desa, area_queryset
@@ -152,7 +153,7 @@ class Cooperative(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = _("koperasi")
-        verbose_name_plural = _("koperasi")
+        verbose_name_plural = pgettext_lazy("jamak", "koperasi")
         permissions = [
             ("view_dashboard", _("Dapat melihat dasbor kabupaten")),
             ("export_data", _("Dapat mengekspor data")),

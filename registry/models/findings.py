@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
@@ -66,7 +67,7 @@ class Finding(models.Model):
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("temuan pengawasan")
-        verbose_name_plural = _("temuan pengawasan")
+        verbose_name_plural = pgettext_lazy("jamak", "temuan pengawasan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_date__gte=models.F("found_on")), name="finding_due_after_found",

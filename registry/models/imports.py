@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
@@ -91,7 +92,7 @@ class ImportedRow(models.Model):
     class Meta:
         ordering = ["batch", "row_number"]
         verbose_name = _("baris impor")
-        verbose_name_plural = _("baris impor")
+        verbose_name_plural = pgettext_lazy("jamak", "baris impor")
         default_permissions = ()
         constraints = [
             models.CheckConstraint(
@@ -121,7 +122,7 @@ class ExportLog(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("log ekspor")
-        verbose_name_plural = _("log ekspor")
+        verbose_name_plural = pgettext_lazy("jamak", "log ekspor")
         default_permissions = ("view",)
         permissions = [("export_personal_data", _("Dapat mengekspor data pribadi anggota"))]
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import AreaQuerySet, Kecamatan
@@ -41,7 +42,7 @@ class OutsideParty(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("pihak luar")
-        verbose_name_plural = _("pihak luar")
+        verbose_name_plural = pgettext_lazy("jamak", "pihak luar")
 
     def __str__(self):
         return self.name
@@ -62,7 +63,7 @@ class KecamatanNeighbour(models.Model):
     class Meta:
         ordering = ["a", "b"]
         verbose_name = _("kecamatan bertetangga")
-        verbose_name_plural = _("kecamatan bertetangga")
+        verbose_name_plural = pgettext_lazy("jamak", "kecamatan bertetangga")
         constraints = [
             models.UniqueConstraint(
                 fields=["a", "b"], name="kecamatanneighbour_once",
@@ -160,7 +161,7 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name = _("kemitraan")
-        verbose_name_plural = _("kemitraan")
+        verbose_name_plural = pgettext_lazy("jamak", "kemitraan")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(partner_cooperative__isnull=False) & Q(outside_party__isnull=True))

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .. import nik as nik_codec
@@ -132,7 +133,7 @@ class Member(models.Model):
     class Meta:
         ordering = ["cooperative", "name", "id"]
         verbose_name = _("anggota")
-        verbose_name_plural = _("anggota")
+        verbose_name_plural = pgettext_lazy("jamak", "anggota")
         permissions = [("reveal_nik", _("Dapat membuka NIK lengkap anggota"))]
         constraints = [
             models.UniqueConstraint(

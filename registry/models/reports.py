@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
@@ -63,7 +64,7 @@ class YearlyReport(models.Model):
     class Meta:
         ordering = ["cooperative", "-year"]
         verbose_name = _("laporan tahunan (keragaan)")
-        verbose_name_plural = _("laporan tahunan (keragaan)")
+        verbose_name_plural = pgettext_lazy("jamak", "laporan tahunan (keragaan)")
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "year"], name="yearlyreport_one_per_year",

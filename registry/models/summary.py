@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .areas import Kecamatan, area_queryset
 
@@ -99,7 +100,7 @@ class SummaryCell(models.Model):
     class Meta:
         ordering = ["year", "kecamatan", "dimension", "key"]
         verbose_name = _("ringkasan dasbor")
-        verbose_name_plural = _("ringkasan dasbor")
+        verbose_name_plural = pgettext_lazy("jamak", "ringkasan dasbor")
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "kecamatan", "dimension", "key"], name="summarycell_once",
@@ -132,7 +133,7 @@ class KecamatanSummary(models.Model):
     class Meta:
         ordering = ["kecamatan"]
         verbose_name = _("ringkasan kecamatan")
-        verbose_name_plural = _("ringkasan kecamatan")
+        verbose_name_plural = pgettext_lazy("jamak", "ringkasan kecamatan")
 
     def __str__(self):
         return str(self.kecamatan_id)
@@ -156,7 +157,7 @@ class SummaryRefresh(models.Model):
     class Meta:
         ordering = ["-finished_at"]
         verbose_name = _("penghitungan ringkasan")
-        verbose_name_plural = _("penghitungan ringkasan")
+        verbose_name_plural = pgettext_lazy("jamak", "penghitungan ringkasan")
         permissions = [("refresh_summary", _("Dapat menghitung ulang ringkasan dasbor"))]
 
     def __str__(self):
@@ -191,7 +192,7 @@ class AttentionCase(models.Model):
     class Meta:
         ordering = ["reason", "rank", "kecamatan"]
         verbose_name = _("koperasi perlu perhatian")
-        verbose_name_plural = _("koperasi perlu perhatian")
+        verbose_name_plural = pgettext_lazy("jamak", "koperasi perlu perhatian")
         indexes = [models.Index(fields=["year", "kecamatan"], name="attentioncase_year_kecamatan")]
 
     def __str__(self):

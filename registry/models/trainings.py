@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
@@ -48,7 +49,7 @@ class Training(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name = _("pelatihan")
-        verbose_name_plural = _("pelatihan")
+        verbose_name_plural = pgettext_lazy("jamak", "pelatihan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=models.F("start_date")), name="training_end_after_start",
@@ -89,7 +90,7 @@ class TrainingParticipant(models.Model):
     class Meta:
         ordering = ["training", "cooperative__name", "name", "id"]
         verbose_name = _("peserta pelatihan")
-        verbose_name_plural = _("peserta pelatihan")
+        verbose_name_plural = pgettext_lazy("jamak", "peserta pelatihan")
         constraints = [
             models.UniqueConstraint(
                 fields=["training", "board_member"], condition=Q(board_member__isnull=False),

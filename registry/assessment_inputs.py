@@ -435,18 +435,24 @@ def _issue7_records(ids):
 
 
 def kutim_label(records: CooperativeRecords) -> str | None:
-    """Kutim's RAT-based quick label from the last three book years' reports."""
+    """Kutim's RAT-based quick label from the last three book years' reports.
+
+    The office knows of a RAT only through the yearly report, so its 2025 tool counts a year
+    without a report as a year without a RAT, and a cooperative with no report in three years as
+    not operating. (The scored indicators, unlike this label, leave missing reports missing.)
+    """
     rat_years = []
     for year in range(records.year - 2, records.year + 1):
         report = records.report(year)
         rat_years.append(
             scoring.RatYear(
                 year,
-                held=None if report is None else report.rat_held,
-                reported=None if report is None else report.rat_reported_on is not None,
+                held=False if report is None else report.rat_held,
+                reported=False if report is None else report.rat_reported_on is not None,
             )
         )
-    report = records.report()
-    operating = None if report is None else report.business_volume > 0
-    board_active = any(m.is_current(records.on) for m in records.board) if records.board else None
+    recent = [records.report(year) for year in range(records.year - 2, records.year + 1)]
+    recent = [report for report in recent if report is not None]
+    operating = recent[-1].business_volume > 0 if recent else False
+    board_active = any(m.is_current(records.on) for m in records.board)
     return scoring.kutim_label(rat_years, operating=operating, board_active=board_active)

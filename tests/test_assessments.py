@@ -103,6 +103,14 @@ class ComputedIndicatorTests(TestCase):
     def suggest(self, code, **kwargs):
         return assessment_inputs.suggest(self.indicators[code], self.records(**kwargs))
 
+    def test_kutim_label_counts_a_year_without_report_as_no_rat(self):
+        # No report and no board in the last three years: the office's tool says Tidak Sehat.
+        self.assertEqual(assessment_inputs.kutim_label(self.records(year=2023)), "tidak_sehat")
+        # One report with a reported RAT lifts it to Setengah Sehat, never to Sehat.
+        make_report(self.cooperative, 2022, business_volume=5_000_000, rat_date=datetime.date(2023, 3, 1),
+                    rat_reported_on=datetime.date(2023, 3, 20))
+        self.assertEqual(assessment_inputs.kutim_label(self.records(year=2023)), "setengah_sehat")
+
     def test_rat_on_time_explained(self):
         make_report(self.cooperative, 2023, rat_date=datetime.date(2024, 3, 12))
         suggestion = self.suggest("K2", year=2023)

@@ -22,7 +22,6 @@ and the same page on a Kutim-size database when one is given with --kutim-url.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -44,7 +43,7 @@ settings.DEBUG = False  # as in production: no template debug information, no qu
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pagetiming import measure, median_ms  # noqa: E402  (benchmarks/ is on sys.path as the script's folder)
 
 from registry.models import Assessment, Cooperative, User, YearlyReport, last_full_year  # noqa: E402
 from registry.services.summary import summary_refresh  # noqa: E402
@@ -54,10 +53,6 @@ ASSESSED_YEARS = 5
 
 class Rollback(Exception):
     pass
-
-
-def median_ms(samples):
-    return statistics.median(samples) * 1000
 
 
 def prepare():
@@ -101,28 +96,6 @@ def prepare():
         print(f"Assessments added: {Assessment.objects.count() - have:,} in {time.perf_counter() - started:.1f} s")
     run = summary_refresh()
     print(f"Summary refreshed: {run.cells:,} rows in {run.seconds:.1f} s")
-
-
-def measure(client, path, runs):
-    """Page and bare SQL timed in turn, run after run, so that a busy machine slows both alike."""
-    for _ in range(3):
-        assert client.get(path).status_code == 200, path
-    with CaptureQueriesContext(connection) as captured:
-        client.get(path)
-    statements = [q["sql"] for q in captured.captured_queries]
-    page_samples, sql_samples = [], []
-    with connection.cursor() as cursor:
-        for _ in range(runs):
-            start = time.perf_counter()
-            client.get(path)
-            page_samples.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                if cursor.description:
-                    cursor.fetchall()
-            sql_samples.append(time.perf_counter() - start)
-    return statements, page_samples, sql_samples
 
 
 def live_member_aggregate(year):

@@ -15,10 +15,7 @@ bare SQL, and the member list >= 5x faster than Django admin's Member changelist
 
 import argparse
 import os
-import re
-import statistics
 import sys
-import time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -41,55 +38,13 @@ settings.DEBUG = False
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from pagetiming import measure, median_ms  # noqa: E402  (benchmarks/ is on sys.path as the script's folder)
 
 from registry.models import Cooperative, User  # noqa: E402
 
 
 class Rollback(Exception):
     pass
-
-
-def median_ms(samples):
-    return statistics.median(samples) * 1000
-
-
-def capture(client, path):
-    """Warm the page, then the SQL statements one request of it runs."""
-    for _ in range(2):  # warm: caches, the session row, PostgreSQL's buffers
-        response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(path)
-    return [bare(q["sql"]) for q in captured.captured_queries]
-
-
-def measure(client, path, runs):
-    """Page and bare SQL timed in turn, run after run, so that a busy machine slows both alike."""
-    statements = capture(client, path)
-    page_samples, sql_samples = [], []
-    with connection.cursor() as cursor:
-        for _ in range(runs):
-            start = time.perf_counter()
-            client.get(path)
-            page_samples.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                if cursor.description:
-                    cursor.fetchall()
-            sql_samples.append(time.perf_counter() - start)
-    return statements, page_samples, sql_samples
-
-
-DECLARE = re.compile(r"^DECLARE \S+ NO SCROLL CURSOR (?:WITH(?:OUT)? HOLD )?FOR (.*)$", re.S)
-
-
-def bare(sql):
-    """The statement itself: a server-side cursor's DECLARE (ModelChoiceField iterates with one) replays as
-    its SELECT, fetched whole, as the page fetches it."""
-    match = DECLARE.match(sql)
-    return match.group(1) if match else sql
 
 
 def main():

@@ -66,7 +66,7 @@ def make_report(cooperative, year, **fields):
     return YearlyReport.objects.create(cooperative=cooperative, year=year, **fields)
 
 
-# Partnerships, trainings and findings (issue 7)
+# Partnerships, trainings and findings
 
 
 def make_outside_party(**fields):
@@ -125,3 +125,10 @@ def make_finding(cooperative, **fields):
     }
     defaults.update(fields)
     return Finding.objects.create(cooperative=cooperative, **defaults)
+
+
+def rubric_indicators():
+    """The indicators of the rubric the migrations load (in force for every book year), by code."""
+    from registry.models import RubricIndicator
+
+    return {i.code: i for i in RubricIndicator.objects.filter(condition__rubric__year=2020)}

@@ -106,7 +106,7 @@ ALL_MODELS = [Kecamatan, Desa, RegionAlias, User, Cooperative, StatusChange, Boa
 ASSESSMENT_MODELS = ["RubricVersion", "RubricIndicator", "Assessment"]
 # Registered by registry/admin_partnerships.py; their pages are tested in tests/test_partnerships.py.
 PARTNERSHIP_MODELS = ["OutsideParty", "KecamatanNeighbour", "Partnership", "Training", "Finding"]
-# Imports and exports (issue 6): read-only records in the admin.
+# Imports and exports: read-only records in the admin.
 IMPORT_MODELS = ["ImportBatch", "ExportLog"]
 
 

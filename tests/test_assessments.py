@@ -1,4 +1,7 @@
-"""Assessments: computed indicators, the entry page, workflow and locking, list, recommendations, preparing a year."""
+"""Assessments: recording, the entry page, workflow and locking, list, recommendations, preparing a year.
+
+Indicators computed from the records: tests/test_assessment_indicators.py.
+"""
 
 import datetime
 from decimal import Decimal
@@ -7,11 +10,7 @@ from django.contrib.admin.sites import site
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from registry import assessment_inputs
 from registry.admin_assessments import RubricVersionAdmin, rubric_copy_to_year
 from registry.models import (
     Assessment,
@@ -23,21 +22,19 @@ from registry.models import (
     YearlyReport,
 )
 from registry.services import assessments as services
+from tests.access import LIMITED, PIMPINAN, make_limited_petugas
 from tests.builders import (
     MUARA_WAHAU,
-    SANGATTA_SELATAN,
     SANGATTA_UTARA,
     make_board_member,
     make_cooperative,
     make_report,
     make_user,
+    rubric_indicators,
 )
 
 YEAR = 2024
 TODAY = datetime.date(2025, 11, 1)
-ROLES = ["Admin Dinas", "Petugas", "Pimpinan", "Verifikator"]
-LIMITED = "Petugas (Sangatta)"
-NO_ROLE = "tanpa peran"
 
 
 def healthy_records(cooperative, year=YEAR):
@@ -57,10 +54,6 @@ def healthy_records(cooperative, year=YEAR):
     cooperative.refresh_from_db()
 
 
-def indicators():
-    return {i.code: i for i in RubricIndicator.objects.filter(condition__rubric__year=2020)}
-
-
 # Tests give levels by hand; where one differs from a computed level it needs a reason, given by
 # default so that the tests do not depend on which records each indicator is computed from.
 FIELD_REASON = "Dinilai di lapangan."
@@ -71,7 +64,7 @@ def entry_data(levels, *, version=None, checklist=None, reasons=None, **extra):
     data = {"notes": "", "change_reason": ""}
     if version is not None:
         data["version"] = version
-    for code, indicator in indicators().items():
+    for code, indicator in rubric_indicators().items():
         prefix = f"i{indicator.pk}"
         if indicator.method == RubricIndicator.Method.CHECKLIST:
             data[f"{prefix}_checklist"] = (checklist or {}).get(code, indicator.checklist_items)
@@ -88,155 +81,13 @@ ALL_FOURS = {code: 4 for code in ["K1", "K2", "K3", "K4", "K5", "K6", "K7", "F1"
                                   "O2", "O3", "O4", "R1", "R2", "R3", "R4"]}
 
 
-class ComputedIndicatorTests(TestCase):
-    """Ratio and derived indicators from the records, with where the number came from."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.cooperative = make_cooperative()
-        cls.indicators = indicators()
-
-    def records(self, year=YEAR, today=TODAY):
-        self.cooperative.refresh_from_db()
-        return assessment_inputs.records_for([self.cooperative], year=year, today=today)[self.cooperative.pk]
-
-    def suggest(self, code, **kwargs):
-        return assessment_inputs.suggest(self.indicators[code], self.records(**kwargs))
-
-    def test_kutim_label_counts_a_year_without_report_as_no_rat(self):
-        # No report and no board in the last three years: the office's tool says Tidak Sehat.
-        self.assertEqual(assessment_inputs.kutim_label(self.records(year=2023)), "tidak_sehat")
-        # One report with a reported RAT lifts it to Setengah Sehat, never to Sehat.
-        make_report(self.cooperative, 2022, business_volume=5_000_000, rat_date=datetime.date(2023, 3, 1),
-                    rat_reported_on=datetime.date(2023, 3, 20))
-        self.assertEqual(assessment_inputs.kutim_label(self.records(year=2023)), "setengah_sehat")
-
-    def test_rat_on_time_explained(self):
-        make_report(self.cooperative, 2023, rat_date=datetime.date(2024, 3, 12))
-        suggestion = self.suggest("K2", year=2023)
-        self.assertEqual(suggestion.level, 4)
-        self.assertEqual(suggestion.explanation, "RAT 12/03/2024, 72 hari setelah tahun buku 2023: tepat waktu -> 4")
-
-    def test_rat_late_earlier_none_and_missing(self):
-        self.assertTrue(self.suggest("K2").missing)
-        self.assertIn("laporan tahunan 2024", self.suggest("K2").explanation)
-        make_report(self.cooperative, 2024)
-        self.assertTrue(self.suggest("K2").missing)  # 2023 and 2022 unknown: not guessed as "none"
-        make_report(self.cooperative, 2023)
-        make_report(self.cooperative, 2022, rat_date=datetime.date(2023, 5, 2))
-        self.assertEqual(self.suggest("K2").level, 2)
-        YearlyReport.objects.filter(year=2022).update(rat_date=None)
-        self.assertEqual(self.suggest("K2").level, 1)
-        YearlyReport.objects.filter(year=2024).update(rat_date=datetime.date(2025, 7, 1))
-        self.assertEqual(self.suggest("K2").level, 3)
-        YearlyReport.objects.filter(year=2024).update(rat_date=datetime.date(2025, 6, 30))
-        self.assertEqual(self.suggest("K2").level, 4)  # the deadline day itself is on time
-
-    def test_rat_reported(self):
-        report = make_report(self.cooperative, YEAR, rat_date=datetime.date(2025, 3, 1))
-        self.assertEqual(self.suggest("K3").level, 1)
-        for reported, level in [(datetime.date(2025, 4, 1), 4), (datetime.date(2025, 4, 2), 3),
-                                (datetime.date(2025, 5, 30), 3), (datetime.date(2025, 5, 31), 2)]:
-            YearlyReport.objects.filter(pk=report.pk).update(rat_reported_on=reported)
-            self.assertEqual(self.suggest("K3").level, level, reported)
-
-    def test_board_complete(self):
-        self.assertTrue(self.suggest("K4").missing)
-        start = datetime.date(2022, 1, 1)
-        make_board_member(self.cooperative, "ketua", term_start=start)
-        make_board_member(self.cooperative, "sekretaris", term_start=start)
-        suggestion = self.suggest("K4")
-        self.assertEqual(suggestion.level, 2)
-        self.assertIn("Bendahara, Pengawas", suggestion.explanation)
-        make_board_member(self.cooperative, "bendahara", term_start=start)
-        make_board_member(self.cooperative, "pengawas", term_start=start, term_end=datetime.date(2025, 10, 31))
-        self.assertEqual(self.suggest("K4").level, 3)  # the pengawas' term ended before the day judged
-        self.assertEqual(self.suggest("K4", today=datetime.date(2025, 10, 1)).level, 4)
-
-    def test_certificate(self):
-        Cooperative.objects.filter(pk=self.cooperative.pk).update(
-            certificate_status="sudah", certificate_expiry=datetime.date(2026, 1, 1))
-        self.assertEqual(self.suggest("K5").level, 4)
-        Cooperative.objects.filter(pk=self.cooperative.pk).update(certificate_expiry=datetime.date(2025, 1, 1))
-        self.assertEqual(self.suggest("K5").level, 2)
-        Cooperative.objects.filter(pk=self.cooperative.pk).update(certificate_status="belum", certificate_expiry=None)
-        self.assertEqual(self.suggest("K5").level, 1)
-
-    def test_ratios_explained(self):
-        make_report(self.cooperative, 2023, business_volume=1_000_000_000, members_male=100)
-        make_report(self.cooperative, YEAR, modal_sendiri=450_000_000, total_assets=1_000_000_000,
-                    shu=50_000_000, revenue=1_000_000_000, expenses=850_000_000,
-                    business_volume=900_000_000, members_male=105)
-        equity = self.suggest("F1")
-        self.assertEqual(equity.level, 4)
-        self.assertEqual(equity.explanation,
-                         "Modal sendiri Rp 450.000.000 / total aset Rp 1.000.000.000 = 45,0% (laporan 2024) -> 4")
-        self.assertEqual(self.suggest("F2").level, 3)  # 5% exactly
-        self.assertEqual(self.suggest("F3").level, 3)  # 85% exactly
-        self.assertEqual(self.suggest("F4").level, 2)  # -10% exactly
-        self.assertEqual(self.suggest("K6").level, 4)  # +5% exactly
-
-    def test_zero_assets_are_missing_not_guessed(self):
-        make_report(self.cooperative, YEAR)
-        self.assertTrue(self.suggest("F1").missing)
-        self.assertTrue(self.suggest("F3").missing)
-        self.assertTrue(self.suggest("F4").missing)  # no 2023 report
-
-    def test_manual_indicators_have_no_suggestion(self):
-        self.assertIsNone(self.suggest("K1"))
-        self.assertIsNone(self.suggest("O5"))  # checklist: scored from the ticked items
-
-    def test_financial_report_and_management(self):
-        make_report(self.cooperative, YEAR, financial_report="terlambat", managers=1, employees=0)
-        self.assertEqual(self.suggest("F5").level, 2)
-        self.assertEqual(self.suggest("O3").level, 3)
-
-    def test_every_rubric_source_is_known(self):
-        for indicator in RubricIndicator.objects.all():
-            indicator.full_clean()
-
-
-class ComputedIndicatorPropertyTests(HypothesisTestCase):
-    """Whatever a yearly report holds, a computed indicator is a level 1-4 with an explanation, or missing."""
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.cooperative = make_cooperative()
-        cls.computed = [i for i in indicators().values() if i.is_computed]
-
-    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(
-        figures=st.fixed_dictionaries({
-            name: st.integers(min_value=0, max_value=10**13)
-            for name in ["modal_sendiri", "total_assets", "revenue", "expenses", "business_volume",
-                         "members_male", "employees", "managers"]
-        }),
-        previous=st.one_of(st.none(), st.integers(min_value=0, max_value=10**13)),
-        shu=st.integers(min_value=-(10**12), max_value=10**12),
-        rat_days=st.one_of(st.none(), st.integers(min_value=0, max_value=700)),
-    )
-    def test_levels_stay_in_range(self, figures, previous, shu, rat_days):
-        reports = {YEAR: YearlyReport(cooperative=self.cooperative, year=YEAR, shu=shu, **figures)}
-        if rat_days is not None:
-            reports[YEAR].rat_date = datetime.date(YEAR + 1, 1, 1) + datetime.timedelta(days=rat_days)
-        if previous is not None:
-            reports[YEAR - 1] = YearlyReport(cooperative=self.cooperative, year=YEAR - 1, business_volume=previous,
-                                             members_male=previous % 1000)
-        records = assessment_inputs.CooperativeRecords(cooperative=self.cooperative, year=YEAR, on=TODAY,
-                                                       reports=reports)
-        for indicator in self.computed:
-            suggestion = assessment_inputs.suggest(indicator, records)
-            self.assertTrue(suggestion.explanation)
-            self.assertIn(suggestion.level, {None, 1, 2, 3, 4})
-
-
 class AssessmentServiceTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.cooperative = make_cooperative()
         healthy_records(cls.cooperative)
         cls.petugas = make_user("Petugas")
-        cls.indicators = indicators()
+        cls.indicators = rubric_indicators()
 
     def entries(self, levels, **reasons):
         return {
@@ -320,18 +171,16 @@ def assessment_for(cooperative, levels=ALL_FOURS, user=None, year=YEAR):
         cooperative=cooperative, year=year, expected_version=None, user=user, today=TODAY,
         entries={i.pk: services.Entry(level=levels.get(code), checklist_met=i.checklist_items,
                                       override_reason=FIELD_REASON)
-                 for code, i in indicators().items()},
+                 for code, i in rubric_indicators().items()},
     )
 
 
-class PagePermissionTests(TestCase):
-    """The URL x role matrix of every assessment page."""
+class EntryPageAccessTests(TestCase):
+    """Saving the entry page: never outside the area, never by a reader (every page's matrix: tests/access.py)."""
 
     @classmethod
     def setUpTestData(cls):
-        cls.users = {role: make_user(role, is_staff=(role == "Admin Dinas")) for role in ROLES}
-        cls.users[LIMITED] = make_user("Petugas", kecamatan=[SANGATTA_UTARA, SANGATTA_SELATAN])
-        cls.users[NO_ROLE] = make_user(None)
+        cls.users = {LIMITED: make_limited_petugas(), PIMPINAN: make_user(PIMPINAN)}
         cls.inside = make_cooperative(kecamatan=SANGATTA_UTARA)
         cls.outside = make_cooperative(kecamatan=MUARA_WAHAU)
         healthy_records(cls.inside)
@@ -339,55 +188,13 @@ class PagePermissionTests(TestCase):
         assessment_for(cls.inside)
         assessment_for(cls.outside)
 
-    def get_matrix(self):
-        readers = {role: 200 for role in ROLES + [LIMITED]}
-        inside = f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/"
-        outside = f"/koperasi/{self.outside.pk}/penilaian/{YEAR}/"
-        return {
-            "/penilaian/": {None: 302, NO_ROLE: 403, **readers},
-            "/rekomendasi/": {None: 302, NO_ROLE: 403, **readers},
-            inside: {None: 302, NO_ROLE: 403, **readers},
-            f"/koperasi/{self.inside.pk}/penilaian/{YEAR + 1}/": {None: 302, NO_ROLE: 403, **readers},
-            inside + "rekomendasi/": {None: 302, NO_ROLE: 403, **readers},
-            outside: {None: 302, NO_ROLE: 403, **readers, LIMITED: 404},
-            outside + "rekomendasi/": {None: 302, NO_ROLE: 403, **readers, LIMITED: 404},
-        }
-
-    def check(self, method, matrix, data=None):
-        for path, expected in matrix.items():
-            for who, status in expected.items():
-                with self.subTest(method=method, path=path, who=who):
-                    self.client.logout()
-                    if who:
-                        self.client.force_login(self.users[who])
-                    response = getattr(self.client, method)(path, data or {})
-                    self.assertEqual(response.status_code, status)
-                    if who is None:
-                        self.assertIn("login", response["Location"])
-
-    def test_reading(self):
-        self.check("get", self.get_matrix())
-
-    def test_writing(self):
-        edit = {None: 302, NO_ROLE: 403, "Pimpinan": 403, "Verifikator": 403}
-        outside = f"/koperasi/{self.outside.pk}/penilaian/{YEAR}/"
-        self.check("post", {
-            f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/ajukan/": {**edit, "Petugas": 302, LIMITED: 302},
-            outside + "ajukan/": {**edit, LIMITED: 404},
-            f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/verifikasi/": {
-                None: 302, NO_ROLE: 403, "Pimpinan": 403, "Petugas": 403, LIMITED: 403, "Verifikator": 302},
-            f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/buka-kembali/": {
-                None: 302, NO_ROLE: 403, "Pimpinan": 403, "Petugas": 403, "Verifikator": 403, "Admin Dinas": 302},
-            "/penilaian/siapkan/": {**edit, "Petugas": 302, LIMITED: 302},
-        }, data={"year": 2030, "reason": "uji"})
-
     def test_entry_post_outside_area_is_404(self):
         self.client.force_login(self.users[LIMITED])
         response = self.client.post(f"/koperasi/{self.outside.pk}/penilaian/{YEAR}/", entry_data(ALL_FOURS))
         self.assertEqual(response.status_code, 404)
 
     def test_pimpinan_reads_but_cannot_save(self):
-        self.client.force_login(self.users["Pimpinan"])
+        self.client.force_login(self.users[PIMPINAN])
         path = f"/koperasi/{self.inside.pk}/penilaian/{YEAR}/"
         response = self.client.get(path)
         self.assertNotContains(response, 'type="radio"')
@@ -412,14 +219,14 @@ class EntryPageTests(TestCase):
         self.assertContains(response, "tepat waktu -&gt; 4")
         self.assertContains(response, "RAT diadakan paling lambat 30 Juni tahun berikutnya.")  # level description
         form = response.context["form"]
-        k2 = indicators()["K2"]
+        k2 = rubric_indicators()["K2"]
         self.assertEqual(form[f"i{k2.pk}_level"].value(), "4")  # the computed level is the initial choice
 
     def test_missing_data_is_shown_as_missing(self):
         bare = make_cooperative()
         response = self.client.get(f"/koperasi/{bare.pk}/penilaian/{YEAR}/")
         self.assertContains(response, "Data belum tersedia: laporan tahunan 2024.")
-        k2 = indicators()["K2"]
+        k2 = rubric_indicators()["K2"]
         self.assertIsNone(response.context["form"][f"i{k2.pk}_level"].value())  # nothing guessed
 
     def test_save_shows_totals_and_predicate(self):
@@ -443,7 +250,7 @@ class EntryPageTests(TestCase):
         self.assertContains(self.client.get(self.url), "Aset belum termasuk kebun plasma.")
 
     def test_checklist_scores_from_items(self):
-        o5 = indicators()["O5"]
+        o5 = rubric_indicators()["O5"]
         self.client.post(self.url, entry_data(ALL_FOURS, checklist={"O5": o5.checklist_items[:4]}))
         self.assertEqual(IndicatorScore.objects.get(indicator=o5).level, 2)  # 4 of 8 = 50%
 
@@ -485,7 +292,7 @@ class EntryPageTests(TestCase):
         YearlyReport.objects.filter(cooperative=self.cooperative, year=YEAR).update(
             financial_report="terlambat", modal_sendiri=100_000_000)
         form = self.client.get(self.url).context["form"]
-        ind = indicators()
+        ind = rubric_indicators()
         self.assertEqual(form[f"i{ind['F5'].pk}_level"].value(), "2")  # follows the records: late -> 2
         self.assertEqual(form[f"i{ind['F1'].pk}_level"].value(), "2")  # the override stays
 
@@ -746,7 +553,7 @@ class DemoAssessmentTests(TestCase):
 
 
 class ProfileAssessmentSectionTests(TestCase):
-    """The cooperative profile lists its assessments once assessments exist (issue 3's placeholder)."""
+    """The cooperative profile lists its assessments."""
 
     @classmethod
     def setUpTestData(cls):

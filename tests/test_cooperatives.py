@@ -1,4 +1,4 @@
-"""The cooperative list, profile and forms of the staff workspace (issue 3)."""
+"""Cooperatives: the list and its filters, the profile, the forms, the status lifecycle, the board and reports."""
 
 import datetime
 from unittest import mock
@@ -179,7 +179,9 @@ class BoundedCountTests(TestCase):
             self.assertContains(response, "lebih dari 4 koperasi")
 
 
-class AreaLimitedListTests(TestCase):
+class AreaLimitedTests(TestCase):
+    """A Petugas limited to Sangatta Utara: their list, their choices, no edit outside."""
+
     @classmethod
     def setUpTestData(cls):
         cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
@@ -207,6 +209,19 @@ class AreaLimitedListTests(TestCase):
         self.assertEqual({d.kecamatan_id for d in form.fields["desa"].queryset}, {SANGATTA_UTARA})
         groups = [label for label, _ in form.fields["desa"].widget.choices[1:]]
         self.assertEqual(groups, ["Sangatta Utara"])
+
+    def test_edits_posted_outside_the_area_are_not_found(self):
+        self.client.force_login(self.limited)
+        response = self.client.post(f"/koperasi/{self.outside.pk}/ubah/", {"name": "Diambil alih", "version": 1})
+        self.assertEqual(response.status_code, 404)
+        response = self.client.post(
+            f"/koperasi/{self.outside.pk}/status/",
+            {"to_status": "tidak_aktif", "changed_on": datetime.date.today().isoformat(), "reason": "uji",
+             "version": 1},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.outside.refresh_from_db()
+        self.assertEqual((self.outside.name, self.outside.status), ("Koperasi Luar", "aktif"))
 
 
 class SearchPropertyTests(HypothesisTestCase):
@@ -281,7 +296,7 @@ class CooperativeProfileTests(TestCase):
         # and kecamatan, 7 status steps with their user, 8 board terms, 9 yearly reports, 10 member counts
         # (listed, active), 11 one page of members, 12-15 history of cooperative, board, reports, members
         # (each with its user), 16 assessments with their rubric, 17-19 partnerships, training
-        # participations and findings (issue 7), 20 user's groups (header role).
+        # participations and findings, 20 user's groups (header role).
         with self.assertNumQueries(20):
             response = self.client.get(url)
         self.assertEqual(len(response.context["member_page"].object_list), 20)

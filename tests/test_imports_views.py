@@ -1,4 +1,7 @@
-"""Import pages: who may open them, upload -> preview -> commit -> batch -> undo, the errors download."""
+"""Import pages: upload -> preview -> commit -> batch -> undo, the errors download, the templates.
+
+Who may open them: tests/access.py.
+"""
 
 import io
 
@@ -7,18 +10,15 @@ from django.test import TestCase
 from openpyxl import load_workbook
 
 from registry.models import ImportBatch, Member
+from tests.access import LIMITED, make_users
 from tests.builders import MUARA_WAHAU, SANGATTA_UTARA, make_cooperative, make_user
 from tests.test_imports import csv_bytes
-
-ROLES = ["Admin Dinas", "Petugas", "Pimpinan", "Verifikator"]
 
 
 class ImportViewTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.users = {role: make_user(role) for role in ROLES}
-        cls.users["limited"] = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
-        cls.users["none"] = make_user(None)
+        cls.users = make_users()
         cls.coop = make_cooperative(kecamatan=SANGATTA_UTARA, nomor_induk="6408010000001")
         cls.far = make_cooperative(kecamatan=MUARA_WAHAU, nomor_induk="6408020000002")
 
@@ -34,26 +34,6 @@ class ImportViewTests(TestCase):
         self.client.force_login(user)
         upload = SimpleUploadedFile("anggota.csv", csv_bytes(rows), content_type="text/csv")
         return self.client.post("/impor/", {"kind": kind, "file": upload, **extra})
-
-    def test_matrix(self):
-        batch = ImportBatch.objects.create(kind="anggota", file_name="a.csv", user=self.users["Petugas"])
-        pages = {
-            "/impor/": {"Admin Dinas": 200, "Petugas": 200, "limited": 200, "Pimpinan": 403, "Verifikator": 403,
-                        "none": 403},
-            "/impor/templat/anggota.xlsx": {"Petugas": 200, "Pimpinan": 403, "none": 403},
-            "/impor/riwayat/": {"Admin Dinas": 200, "Petugas": 200, "Pimpinan": 403, "none": 403},
-            f"/impor/riwayat/{batch.pk}/": {"Admin Dinas": 200, "Petugas": 200, "limited": 404, "none": 403},
-            f"/impor/riwayat/{batch.pk}/batalkan/": {"Admin Dinas": 200, "Petugas": 403, "none": 403},
-        }
-        for path, expected in pages.items():
-            self.client.logout()
-            response = self.client.get(path)
-            self.assertEqual(response.status_code, 302, path)
-            self.assertIn("login", response["Location"])
-            for who, status in expected.items():
-                with self.subTest(path=path, who=who):
-                    self.client.force_login(self.users[who])
-                    self.assertEqual(self.client.get(path).status_code, status)
 
     def test_nav_link_for_import_permission_only(self):
         self.client.force_login(self.users["Petugas"])
@@ -100,7 +80,7 @@ class ImportViewTests(TestCase):
     def test_limited_petugas_outside_area(self):
         rows = self.rows()
         rows[1][0] = rows[2][0] = "6408020000002"
-        response = self.upload(self.users["limited"], rows)
+        response = self.upload(self.users[LIMITED], rows)
         self.assertContains(response, "wilayah kerja")
 
 

@@ -104,6 +104,9 @@ class StatusLifecycleTests(TestCase):
             changed_on=datetime.date(2026, 3, 1), user=self.user,
         )
 
+    def test_status_values_are_the_stored_codes(self):
+        self.assertEqual(Cooperative.Status.ACTIVE, "aktif")
+
     def test_step_is_recorded_with_date_reason_and_user(self):
         step = self.change(Cooperative.Status.INACTIVE)
         self.assertEqual(self.cooperative.status, Cooperative.Status.INACTIVE)

@@ -1,15 +1,16 @@
-"""Partnerships, the network, suggestions, trainings and findings (issue 7)."""
+"""Partnerships: who sees them, the list, suggestions and proposing one, the network, edits, constraints,
+the profile's partnership, training and findings sections, the demo records. Who may open which page:
+tests/access.py."""
 
 import datetime
 
 from django.db import IntegrityError, transaction
 from django.test import TestCase
-from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from registry import matching
-from registry.models import Cooperative, Finding, KecamatanNeighbour, Partnership, TrainingParticipant
+from registry.models import Finding, KecamatanNeighbour, Partnership, TrainingParticipant
 from registry.selectors import partnerships as selectors
 from tests.builders import (
     MUARA_WAHAU,
@@ -25,112 +26,11 @@ from tests.builders import (
     make_user,
 )
 
-ROLES = ["Admin Dinas", "Petugas", "Pimpinan", "Verifikator"]
-LIMITED = "Petugas (Sangatta)"
-NO_ROLE = "tanpa peran"
-EVERYONE = ROLES + [LIMITED, NO_ROLE]
-
-READ = {None: 302, NO_ROLE: 403, **{role: 200 for role in ROLES + [LIMITED]}}
-EDIT = {None: 302, NO_ROLE: 403, "Pimpinan": 403, "Verifikator": 403, "Admin Dinas": 200, "Petugas": 200, LIMITED: 200}
-OUTSIDE_READ = {**READ, LIMITED: 404}
-OUTSIDE_EDIT = {**EDIT, LIMITED: 404}
-# POST that redirects on success.
-PROPOSE = {**{who: 302 for who in EDIT}, NO_ROLE: 403, "Pimpinan": 403, "Verifikator": 403}
 KENDARAAN = "64.08.01"  # a kecamatan no test user is limited to, beside Muara Wahau
 
 
-class MatrixMixin:
-    def check(self, method, path, expected, data=None):
-        for who, status in expected.items():
-            with self.subTest(method=method, path=path, who=who):
-                self.client.logout()
-                if who:
-                    self.client.force_login(self.users[who])
-                response = getattr(self.client, method)(path, data or {})
-                self.assertEqual(response.status_code, status)
-                if who is None:
-                    self.assertIn("/accounts/login/", response["Location"])
-
-
-class PermissionMatrixTests(MatrixMixin, TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.users = {role: make_user(role) for role in ROLES}
-        cls.users[LIMITED] = make_user("Petugas", kecamatan=[SANGATTA_UTARA, SANGATTA_SELATAN])
-        cls.users[NO_ROLE] = make_user(None)
-        cls.training = make_training()
-        cls.records = {}
-        for where, kecamatan in (("inside", SANGATTA_UTARA), ("outside", MUARA_WAHAU)):
-            cooperative = make_cooperative(kecamatan=kecamatan, jenis="produsen")
-            board = make_board_member(cooperative, "ketua")
-            cls.records[where] = {
-                "cooperative": cooperative,
-                "partner": make_cooperative(kecamatan=kecamatan, jenis="pemasaran"),
-                "partnership": make_partnership(cooperative),
-                "participant": make_participant(cls.training, board),
-                "finding": make_finding(cooperative),
-            }
-
-    def pages(self, where):
-        r = self.records[where]
-        c, t = r["cooperative"].pk, self.training.pk
-        return {
-            f"/kemitraan/{r['partnership'].pk}/ubah/": EDIT,
-            f"/koperasi/{c}/saran-mitra/": READ,
-            f"/pelatihan/{t}/peserta/tambah/?koperasi={c}": EDIT,
-            f"/pelatihan/{t}/peserta/{r['participant'].pk}/ubah/": EDIT,
-            f"/koperasi/{c}/temuan/tambah/": EDIT,
-            f"/koperasi/{c}/temuan/{r['finding'].pk}/ubah/": EDIT,
-        }
-
-    def test_lists_and_district_pages(self):
-        for path in ["/kemitraan/", "/kemitraan/jaringan/", "/pelatihan/", "/pelatihan/cakupan/",
-                     f"/pelatihan/{self.training.pk}/", "/temuan/"]:
-            self.check("get", path, READ)
-        for path in ["/kemitraan/tambah/", "/pelatihan/tambah/", f"/pelatihan/{self.training.pk}/ubah/",
-                     f"/pelatihan/{self.training.pk}/peserta/tambah/"]:
-            self.check("get", path, EDIT)
-
-    def test_record_pages_inside_the_area(self):
-        for path, expected in self.pages("inside").items():
-            self.check("get", path, expected)
-
-    def test_record_pages_outside_the_area_are_not_found(self):
-        for path, expected in self.pages("outside").items():
-            self.check("get", path, OUTSIDE_READ if expected is READ else OUTSIDE_EDIT)
-
-    def test_network_of_a_kecamatan_outside_the_area_is_not_found(self):
-        self.check("get", f"/kemitraan/jaringan/?kecamatan={MUARA_WAHAU}", OUTSIDE_READ)
-
-    def test_propose_from_a_suggestion(self):
-        r = self.records["inside"]
-        self.check("post", f"/koperasi/{r['cooperative'].pk}/saran-mitra/{r['partner'].pk}/usulkan/", PROPOSE)
-        outside = self.records["outside"]
-        path = f"/koperasi/{outside['cooperative'].pk}/saran-mitra/{outside['partner'].pk}/usulkan/"
-        self.check("post", path, {**PROPOSE, LIMITED: 404})
-
-    def test_propose_is_post_only(self):
-        r = self.records["inside"]
-        self.client.force_login(self.users["Petugas"])
-        path = f"/koperasi/{r['cooperative'].pk}/saran-mitra/{r['partner'].pk}/usulkan/"
-        self.assertEqual(self.client.get(path).status_code, 405)
-
-    def test_roles_hold_the_new_permissions(self):
-        from django.contrib.auth.models import Group
-
-        def perms(role):
-            return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
-
-        self.assertTrue({"add_partnership", "change_training", "add_trainingparticipant", "change_finding",
-                         "add_outsideparty"} <= perms("Petugas"))
-        self.assertTrue({"view_partnership", "view_training", "view_finding"} <= perms("Pimpinan"))
-        self.assertFalse({p for p in perms("Pimpinan") if p.startswith(("add_", "change_"))})
-        self.assertIn("change_kecamatanneighbour", perms("Admin Dinas"))
-        self.assertNotIn("change_kecamatanneighbour", perms("Petugas"))
-
-
-class AreaTests(TestCase):
-    """A partnership is visible when either side is in the area; a training's participants are limited."""
+class PartnershipAreaTests(TestCase):
+    """A partnership is visible when either side is in the area."""
 
     @classmethod
     def setUpTestData(cls):
@@ -140,9 +40,6 @@ class AreaTests(TestCase):
         far = make_cooperative(kecamatan=KENDARAAN, name="Koperasi Jauh")
         cls.across = make_partnership(outside, partner=inside)
         cls.hidden = make_partnership(outside, partner=far)
-        cls.training = make_training()
-        make_participant(cls.training, make_board_member(inside, "ketua", name="Ibu Dalam"))
-        make_participant(cls.training, make_board_member(outside, "ketua", name="Bapak Luar"))
 
     def test_partnership_seen_from_either_side(self):
         visible = set(Partnership.objects.for_user(self.limited))
@@ -161,14 +58,6 @@ class AreaTests(TestCase):
         self.across.refresh_from_db()
         self.assertEqual(self.across.value, 5_000_000)
 
-    def test_training_participants_limited(self):
-        self.client.force_login(self.limited)
-        response = self.client.get(f"/pelatihan/{self.training.pk}/")
-        self.assertContains(response, "Ibu Dalam")
-        self.assertNotContains(response, "Bapak Luar")
-        listed = self.client.get("/pelatihan/").context["object_list"]
-        self.assertEqual([t.participant_count for t in listed], [1])
-
     def test_form_choices_limited(self):
         self.client.force_login(self.limited)
         form = self.client.get("/kemitraan/tambah/").context["form"]
@@ -176,7 +65,7 @@ class AreaTests(TestCase):
 
 
 # ---------------------------------------------------------------------------------------------
-# Lists: one test per filter parameter, constant queries
+# The list: one test per filter parameter, constant queries
 # ---------------------------------------------------------------------------------------------
 
 
@@ -228,106 +117,6 @@ class PartnershipListTests(TestCase):
         with self.assertNumQueries(10):
             response = self.client.get("/kemitraan/")
         self.assertEqual(len(response.context["object_list"]), 12)
-
-
-class TrainingListTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.user = make_user("Pimpinan")
-        cls.rat = make_training(title="Bimtek RAT Koperasi", topic="rat", kind="bimtek", organiser="Dinas Koperasi")
-        cls.digital = make_training(title="Pelatihan Aplikasi Kasir", topic="digital", place="Muara Wahau",
-                                    start_date=datetime.date(2024, 2, 1), end_date=datetime.date(2024, 2, 3))
-        make_participant(cls.rat, make_board_member(make_cooperative(kecamatan=SANGATTA_UTARA), "ketua"))
-
-    def ids(self, query):
-        self.client.force_login(self.user)
-        return {t.pk for t in self.client.get("/pelatihan/" + query).context["object_list"]}
-
-    def test_search(self):
-        self.assertEqual(self.ids("?q=wahau"), {self.digital.pk})
-
-    def test_kind(self):
-        self.assertEqual(self.ids("?bentuk=bimtek"), {self.rat.pk})
-
-    def test_topic(self):
-        self.assertEqual(self.ids("?topik=digital"), {self.digital.pk})
-
-    def test_year(self):
-        self.assertEqual(self.ids("?tahun=2024"), {self.digital.pk})
-
-    def test_kecamatan_of_participants(self):
-        self.assertEqual(self.ids(f"?kecamatan={SANGATTA_UTARA}"), {self.rat.pk})
-
-    def test_constant_queries(self):
-        for _ in range(10):
-            make_participant(make_training(), make_board_member(make_cooperative(), "bendahara"))
-        limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
-        self.client.force_login(limited)
-        self.client.get("/pelatihan/")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 kecamatan choices, 7 count,
-        # 8 the page of trainings with the participants from the area counted, 9 groups, 10 kecamatan names.
-        with self.assertNumQueries(10):
-            response = self.client.get("/pelatihan/")
-        self.assertEqual(len(response.context["object_list"]), 12)
-
-
-class FindingListTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.user = make_user("Verifikator")
-        today = timezone.localdate()
-        cls.overdue = make_finding(make_cooperative(kecamatan=SANGATTA_UTARA, name="Koperasi Lalai"),
-                                   found_on=today - datetime.timedelta(days=90),
-                                   due_date=today - datetime.timedelta(days=1),
-                                   risk="tinggi", kind="pelanggaran")
-        cls.done = make_finding(make_cooperative(kecamatan=MUARA_WAHAU), description="Simpanan wajib tidak dicatat",
-                                follow_up_status="selesai", followed_up_on=datetime.date(2025, 2, 1), risk="rendah")
-        cls.open = make_finding(make_cooperative(kecamatan=MUARA_WAHAU), found_on=today,
-                                due_date=today + datetime.timedelta(days=30), follow_up_status="proses")
-
-    def ids(self, query):
-        self.client.force_login(self.user)
-        return {f.pk for f in self.client.get("/temuan/" + query).context["object_list"]}
-
-    def test_search(self):
-        self.assertEqual(self.ids("?q=simpanan"), {self.done.pk})
-        self.assertEqual(self.ids("?q=lalai"), {self.overdue.pk})
-
-    def test_kecamatan(self):
-        self.assertEqual(self.ids(f"?kecamatan={MUARA_WAHAU}"), {self.done.pk, self.open.pk})
-
-    def test_kind(self):
-        self.assertEqual(self.ids("?jenis=pelanggaran"), {self.overdue.pk})
-
-    def test_risk(self):
-        self.assertEqual(self.ids("?risiko=rendah"), {self.done.pk})
-
-    def test_follow_up_status(self):
-        self.assertEqual(self.ids("?status=proses"), {self.open.pk})
-
-    def test_overdue(self):
-        self.assertEqual(self.ids("?lewat_batas=true"), {self.overdue.pk})
-        self.assertEqual(self.ids("?lewat_batas=false"), {self.done.pk, self.open.pk})
-        self.assertEqual(list(Finding.objects.overdue()), [self.overdue])
-
-    def test_overdue_flagged(self):
-        self.client.force_login(self.user)
-        response = self.client.get("/temuan/")
-        self.assertContains(response, "lewat batas</span>", count=1)
-        self.assertContains(response, "1 lewat batas waktu</a>")
-
-    def test_constant_queries(self):
-        for _ in range(10):
-            make_finding(make_cooperative(kecamatan=SANGATTA_UTARA))
-        limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
-        self.client.force_login(limited)
-        self.client.get("/temuan/")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 kecamatan choices, 7 count,
-        # 8 the page of findings with cooperative, desa and kecamatan, 9 overdue count, 10 groups,
-        # 11 kecamatan names.
-        with self.assertNumQueries(11):
-            response = self.client.get("/temuan/")
-        self.assertEqual(len(response.context["object_list"]), 11)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -464,7 +253,7 @@ def test_reasons_are_symmetric(a, b):
 
 
 # ---------------------------------------------------------------------------------------------
-# Network, coverage, participants, profile, constraints
+# Network, edits, constraints, the profile and the navigation
 # ---------------------------------------------------------------------------------------------
 
 
@@ -513,90 +302,22 @@ class NetworkTests(TestCase):
         self.assertContains(response, "Koperasi Sendiri")
 
 
-class CoverageTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.user = make_user("Pimpinan")
-        today = timezone.localdate()
-        days = datetime.timedelta
-        recent = make_training(start_date=today - days(200), end_date=today - days(199))
-        old = make_training(start_date=today - days(1000), end_date=today - days(999))
-        cls.trained = make_cooperative(name="Terlatih", kecamatan=SANGATTA_UTARA)
-        make_participant(recent, make_board_member(cls.trained, "ketua"))
-        cls.long_ago = make_cooperative(name="Dulu Terlatih", kecamatan=SANGATTA_UTARA)
-        make_participant(old, make_board_member(cls.long_ago, "ketua"))
-        cls.staff_only = make_cooperative(name="Hanya Staf", kecamatan=SANGATTA_UTARA)
-        make_participant(recent, cooperative=cls.staff_only)
-        cls.absent = make_cooperative(name="Tidak Hadir", kecamatan=MUARA_WAHAU)
-        make_participant(recent, make_board_member(cls.absent, "ketua"), attended=False)
-        make_cooperative(name="Tidak Aktif", kecamatan=MUARA_WAHAU, status="tidak_aktif")
-
-    def test_share_per_kecamatan(self):
-        rows, _since = selectors.training_coverage(user=self.user)
-        by_code = {r["code"]: (r["active"], r["trained"]) for r in rows}
-        self.assertEqual(by_code, {SANGATTA_UTARA: (3, 1), MUARA_WAHAU: (1, 0)})
-
-    def test_never_trained(self):
-        names = [c.name for c in selectors.never_trained(user=self.user)]
-        self.assertEqual(sorted(names), ["Hanya Staf", "Tidak Hadir"])
-
-    def test_never_trained_in_one_kecamatan(self):
-        self.client.force_login(self.user)
-        response = self.client.get(f"/pelatihan/cakupan/?kecamatan={MUARA_WAHAU}")
-        self.assertEqual([c.name for c in response.context["never_trained"]], ["Tidak Hadir"])
-        unknown = self.client.get("/pelatihan/cakupan/?kecamatan=64.08.99")
-        self.assertEqual(len(unknown.context["never_trained"]), 2)
-
-    def test_page(self):
-        self.client.force_login(self.user)
-        response = self.client.get("/pelatihan/cakupan/")
-        self.assertContains(response, "33,3%")
-        self.assertContains(response, "Hanya Staf")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 coverage per kecamatan, 7 never trained, 8 groups.
-        with self.assertNumQueries(8):
-            self.client.get("/pelatihan/cakupan/")
+node_keys = st.sampled_from([f"k{n}" for n in range(12)] + [f"p{n}" for n in range(4)])
 
 
-class ParticipantTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.petugas = make_user("Petugas")
-        cls.cooperative = make_cooperative()
-        cls.chair = make_board_member(cls.cooperative, "ketua", name="Ahmad Ketua")
-        cls.treasurer = make_board_member(cls.cooperative, "bendahara", name="Siti Bendahara")
-        make_board_member(cls.cooperative, "sekretaris", name="Sudah Berhenti", ended_on=datetime.date(2024, 1, 1))
-        cls.training = make_training()
+@settings(max_examples=150, deadline=None)
+@given(keys=st.sets(node_keys, max_size=16), links=st.lists(st.tuples(node_keys, node_keys), max_size=30))
+def test_network_layout_stays_in_the_picture(keys, links):
+    from registry import network
 
-    def test_add_board_members_and_staff(self):
-        self.client.force_login(self.petugas)
-        url = f"/pelatihan/{self.training.pk}/peserta/tambah/"
-        form = self.client.get(url, {"koperasi": self.cooperative.pk}).context["form"]
-        self.assertEqual({m.name for m in form.fields["board_members"].queryset}, {"Ahmad Ketua", "Siti Bendahara"})
-        response = self.client.post(url, {
-            "koperasi": self.cooperative.pk, "board_members": [self.chair.pk, self.treasurer.pk],
-            "staff": "Rina Kasir; kasir\n\n", "attended": "on",
-        })
-        self.assertRedirects(response, f"/pelatihan/{self.training.pk}/")
-        rows = TrainingParticipant.objects.filter(training=self.training).order_by("name")
-        self.assertEqual([(p.name, p.position, p.board_member_id is not None) for p in rows], [
-            ("Ahmad Ketua", "Ketua", True), ("Rina Kasir", "kasir", False), ("Siti Bendahara", "Bendahara", True),
-        ])
-        # Those already recorded are not offered again.
-        form = self.client.get(url, {"koperasi": self.cooperative.pk}).context["form"]
-        self.assertEqual(list(form.fields["board_members"].queryset), [])
-
-    def test_nothing_chosen_is_an_error(self):
-        self.client.force_login(self.petugas)
-        response = self.client.post(f"/pelatihan/{self.training.pk}/peserta/tambah/", {"koperasi": self.cooperative.pk})
-        self.assertContains(response, "Pilih pengurus atau tulis nama karyawan")
-
-    def test_record_a_training(self):
-        self.client.force_login(self.petugas)
-        response = self.client.post("/pelatihan/tambah/", {
-            "title": "Diklat Akuntansi", "kind": "diklat", "topic": "akuntansi", "start_date": "2026-02-02",
-            "end_date": "2026-02-01", "organiser": "Dinas", "version": 1,
-        })
-        self.assertContains(response, "Tanggal selesai harus sama dengan atau setelah tanggal mulai.")
+    nodes = [network.Node(key, key, "g", outside=key.startswith("p")) for key in keys]
+    placed, edges = network.layout(nodes, [(a, b, "plasma_inti", "Plasma-inti") for a, b in links])
+    assert {n.key for n in placed} == set(keys)
+    assert all(0 <= n.x <= network.SIZE and 0 <= n.y <= network.SIZE for n in placed)
+    assert len(edges) == sum(1 for a, b in links if a in keys and b in keys)
+    positions = [(n.x, n.y) for n in placed if not n.outside]
+    if len(positions) > 1:
+        assert len(set(positions)) == len(positions)  # no two cooperatives on the same spot
 
 
 class ConflictTests(TestCase):
@@ -621,6 +342,25 @@ class ConflictTests(TestCase):
         self.assertEqual((partnership.value, partnership.version), (3_000_000, 3))
 
 
+class ConstraintTests(TestCase):
+    def test_one_partner_exactly(self):
+        a, b = make_cooperative(), make_cooperative()
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Partnership.objects.create(cooperative=a, partner_cooperative=b, outside_party=make_outside_party(),
+                                       kind="pasokan")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Partnership.objects.create(cooperative=a, kind="pasokan")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Partnership.objects.create(cooperative=a, partner_cooperative=a, kind="pasokan")
+
+    def test_neighbours_stored_in_order(self):
+        pair = KecamatanNeighbour(a_id=SANGATTA_UTARA, b_id=SANGATTA_SELATAN)
+        pair.full_clean()
+        pair.save()
+        self.assertEqual((pair.a_id, pair.b_id), (SANGATTA_UTARA, SANGATTA_SELATAN) if SANGATTA_UTARA < SANGATTA_SELATAN
+                         else (SANGATTA_SELATAN, SANGATTA_UTARA))
+
+
 class ProfileSectionTests(TestCase):
     def test_sections(self):
         a, b = make_cooperative(name="Koperasi A"), make_cooperative(name="Koperasi B")
@@ -634,137 +374,32 @@ class ProfileSectionTests(TestCase):
         self.assertTrue(sections["board_trained_recently"])
 
 
-class ConstraintTests(TestCase):
-    def test_one_partner_exactly(self):
-        a, b = make_cooperative(), make_cooperative()
-        with self.assertRaises(IntegrityError), transaction.atomic():
-            Partnership.objects.create(cooperative=a, partner_cooperative=b, outside_party=make_outside_party(),
-                                       kind="pasokan")
-        with self.assertRaises(IntegrityError), transaction.atomic():
-            Partnership.objects.create(cooperative=a, kind="pasokan")
-        with self.assertRaises(IntegrityError), transaction.atomic():
-            Partnership.objects.create(cooperative=a, partner_cooperative=a, kind="pasokan")
-
-    def test_finding_done_needs_a_date(self):
-        with self.assertRaises(IntegrityError), transaction.atomic():
-            make_finding(make_cooperative(), follow_up_status="selesai")
-
-    def test_neighbours_stored_in_order(self):
-        pair = KecamatanNeighbour(a_id=SANGATTA_UTARA, b_id=SANGATTA_SELATAN)
-        pair.full_clean()
-        pair.save()
-        self.assertEqual((pair.a_id, pair.b_id), (SANGATTA_UTARA, SANGATTA_SELATAN) if SANGATTA_UTARA < SANGATTA_SELATAN
-                         else (SANGATTA_SELATAN, SANGATTA_UTARA))
-
-    def test_cooperative_status_constant(self):
-        self.assertEqual(Cooperative.Status.ACTIVE, "aktif")
+class ProfilePageTests(TestCase):
+    def test_profile_shows_partnerships_trainings_and_findings(self):
+        a = make_cooperative(name="Koperasi A")
+        make_partnership(a, outside_party=make_outside_party(name="PT Kaltim Prima Sawit"))
+        make_participant(make_training(title="Bimtek RAT 2025"), make_board_member(a, "ketua", name="Pak Ketua"))
+        make_finding(a, description="Buku kas tidak mutakhir")
+        self.client.force_login(make_user("Pimpinan"))
+        response = self.client.get(f"/koperasi/{a.pk}/")
+        for text in ("PT Kaltim Prima Sawit", "Bimtek RAT 2025", "Pak Ketua", "Buku kas tidak mutakhir",
+                     f"/koperasi/{a.pk}/saran-mitra/"):
+            self.assertContains(response, text)
+        self.assertNotContains(response, "Catat temuan")  # read only
 
 
-# ---------------------------------------------------------------------------------------------
-# Assessment derivations fed by these records (registry/assessment_inputs.py)
-# ---------------------------------------------------------------------------------------------
-
-
-class AssessmentInputTests(TestCase):
-    TODAY = datetime.date(2026, 3, 1)
-
-    def records(self, cooperative, year=2025):
-        from registry import assessment_inputs
-
-        return assessment_inputs.records_for([cooperative], year=year, today=self.TODAY)[cooperative.pk]
-
-    def test_board_training(self):
-        from registry.assessment_inputs import board_training
-
-        cooperative = make_cooperative()
-        self.assertIsNone(board_training(self.records(cooperative)).level)  # no board: not computable
-        members = [make_board_member(cooperative, role) for role in ("ketua", "sekretaris", "bendahara", "pengawas")]
-        self.assertTrue(board_training(self.records(cooperative)).missing)  # nothing recorded: the assessor picks
-        make_participant(make_training(start_date=datetime.date(2020, 1, 1), end_date=datetime.date(2020, 1, 1)),
-                         cooperative=cooperative)  # staff only, long ago
-        self.assertEqual(board_training(self.records(cooperative)).level, 1)
-        recent = make_training(start_date=datetime.date(2025, 6, 1), end_date=datetime.date(2025, 6, 2))
-        make_participant(recent, members[0])
-        make_participant(recent, members[1], attended=False)  # absent: does not count
-        self.assertEqual(board_training(self.records(cooperative)).level, 2)
-        make_participant(recent, members[2])
-        make_participant(make_training(start_date=datetime.date(2023, 1, 1), end_date=datetime.date(2023, 1, 2)),
-                         members[3])  # more than two years before the reference day (31/12/2025)
-        self.assertEqual(board_training(self.records(cooperative)).level, 2)
-        make_participant(make_training(), members[3])
-        self.assertEqual(board_training(self.records(cooperative)).level, 3)
-        make_participant(make_training(), members[1])
-        suggestion = board_training(self.records(cooperative))
-        self.assertEqual(suggestion.level, 4)
-        self.assertIn("4 dari 4 pengurus", suggestion.explanation)
-
-    def test_partnerships(self):
-        from registry.assessment_inputs import partnerships
-
-        cooperative = make_cooperative()
-        self.assertTrue(partnerships(self.records(cooperative)).missing)
-        make_partnership(cooperative, status="dihentikan", start_date=datetime.date(2020, 1, 1),
-                         end_date=datetime.date(2021, 1, 1))
-        self.assertEqual(partnerships(self.records(cooperative)).level, 1)
-        make_partnership(make_cooperative(), partner=cooperative, status="diusulkan", start_date=None)
-        self.assertEqual(partnerships(self.records(cooperative)).level, 2)
-        make_partnership(cooperative, start_date=datetime.date(2023, 1, 1))
-        self.assertEqual(partnerships(self.records(cooperative)).level, 3)
-        make_partnership(cooperative, status="selesai", start_date=datetime.date(2022, 1, 1),
-                         end_date=datetime.date(2024, 12, 31))  # ended before the book year
-        self.assertEqual(partnerships(self.records(cooperative)).level, 3)
-        make_partnership(make_cooperative(), partner=cooperative, start_date=datetime.date(2025, 7, 1))
-        self.assertEqual(partnerships(self.records(cooperative)).level, 4)
-
-    def test_findings_followed_up_on_time(self):
-        from registry.assessment_inputs import findings
-
-        cooperative = make_cooperative()
-        self.assertTrue(findings(self.records(cooperative)).missing)
-        make_finding(cooperative, found_on=datetime.date(2025, 12, 1), due_date=datetime.date(2026, 6, 1))
-        self.assertEqual(findings(self.records(cooperative)).level, 4)  # not yet due on the reference day
-        make_finding(cooperative, due_date=datetime.date(2025, 3, 1), follow_up_status="selesai",
-                     followed_up_on=datetime.date(2025, 2, 20))
-        self.assertEqual(findings(self.records(cooperative)).level, 4)
-        make_finding(cooperative, due_date=datetime.date(2025, 3, 1), follow_up_status="selesai",
-                     followed_up_on=datetime.date(2025, 5, 1))  # late
-        self.assertEqual(findings(self.records(cooperative)).level, 3)
-        make_finding(cooperative, due_date=datetime.date(2025, 4, 1))
-        make_finding(cooperative, due_date=datetime.date(2025, 4, 1))
-        self.assertEqual(findings(self.records(cooperative)).level, 2)
-        other = make_cooperative()
-        make_finding(other, due_date=datetime.date(2025, 4, 1))
-        self.assertEqual(findings(self.records(other)).level, 1)
-
-    def test_violations(self):
-        from registry.assessment_inputs import DERIVED_SOURCES
-
-        violations = DERIVED_SOURCES["violations"]
-        cooperative = make_cooperative()
-        make_finding(cooperative)  # administrative: not a violation
-        self.assertEqual(violations(self.records(cooperative)).level, 4)
-        make_finding(cooperative, kind="pelanggaran", follow_up_status="selesai",
-                     followed_up_on=datetime.date(2025, 2, 1))
-        self.assertEqual(violations(self.records(cooperative)).level, 3)
-        make_finding(cooperative, kind="sanksi")
-        self.assertEqual(violations(self.records(cooperative)).level, 2)
-        make_finding(cooperative, kind="kasus_hukum")
-        self.assertEqual(violations(self.records(cooperative)).level, 1)
-        self.assertEqual(violations(self.records(cooperative, year=2024)).level, 4)
-
-    def test_records_for_many_in_constant_queries(self):
-        from registry import assessment_inputs
-
-        cooperatives = [make_cooperative() for _ in range(5)]
-        for cooperative in cooperatives:
-            make_partnership(cooperative)
-            make_finding(cooperative)
-            make_participant(make_training(), make_board_member(cooperative, "ketua"))
-        # reports, board, partnerships, participations with their training, findings
-        with self.assertNumQueries(5):
-            records = assessment_inputs.records_for(cooperatives, year=2025, today=self.TODAY)
-            for r in records.values():
-                assessment_inputs.board_training(r)
+class NavigationTests(TestCase):
+    def test_links_follow_permissions(self):
+        self.client.force_login(make_user("Pimpinan"))
+        nav = self.client.get("/kemitraan/").content.decode().split('class="main-nav"')[1].split("</nav>")[0]
+        for path in ("/kemitraan/", "/pelatihan/", "/temuan/"):
+            self.assertIn(f'href="{path}"', nav)
+        self.assertIn('href="/kemitraan/" aria-current="page"', nav)
+        # Read-only: no "record" actions.
+        self.assertNotContains(self.client.get("/kemitraan/"), "Catat kemitraan")
+        self.client.force_login(make_user("Petugas"))
+        self.assertContains(self.client.get("/kemitraan/"), "Catat kemitraan")
+        self.assertContains(self.client.get("/pelatihan/"), "Catat pelatihan")
 
 
 class DemoTests(TestCase):
@@ -811,90 +446,3 @@ class DemoTests(TestCase):
         for finding in Finding.objects.all():
             finding.full_clean()
         self.assertTrue(Finding.objects.overdue(today).exists())
-
-
-class NavigationTests(TestCase):
-    def test_links_follow_permissions(self):
-        self.client.force_login(make_user("Pimpinan"))
-        nav = self.client.get("/kemitraan/").content.decode().split('class="main-nav"')[1].split("</nav>")[0]
-        for path in ("/kemitraan/", "/pelatihan/", "/temuan/"):
-            self.assertIn(f'href="{path}"', nav)
-        self.assertIn('href="/kemitraan/" aria-current="page"', nav)
-        # Read-only: no "record" actions.
-        self.assertNotContains(self.client.get("/kemitraan/"), "Catat kemitraan")
-        self.client.force_login(make_user("Petugas"))
-        self.assertContains(self.client.get("/kemitraan/"), "Catat kemitraan")
-        self.assertContains(self.client.get("/pelatihan/"), "Catat pelatihan")
-
-
-node_keys = st.sampled_from([f"k{n}" for n in range(12)] + [f"p{n}" for n in range(4)])
-
-
-@settings(max_examples=150, deadline=None)
-@given(keys=st.sets(node_keys, max_size=16), links=st.lists(st.tuples(node_keys, node_keys), max_size=30))
-def test_network_layout_stays_in_the_picture(keys, links):
-    from registry import network
-
-    nodes = [network.Node(key, key, "g", outside=key.startswith("p")) for key in keys]
-    placed, edges = network.layout(nodes, [(a, b, "plasma_inti", "Plasma-inti") for a, b in links])
-    assert {n.key for n in placed} == set(keys)
-    assert all(0 <= n.x <= network.SIZE and 0 <= n.y <= network.SIZE for n in placed)
-    assert len(edges) == sum(1 for a, b in links if a in keys and b in keys)
-    positions = [(n.x, n.y) for n in placed if not n.outside]
-    if len(positions) > 1:
-        assert len(set(positions)) == len(positions)  # no two cooperatives on the same spot
-
-
-class HistoryTests(TestCase):
-    def test_edits_are_shown_with_who_and_why(self):
-        petugas = make_user("Petugas", first_name="Rudi")
-        finding = make_finding(make_cooperative())
-        self.client.force_login(petugas)
-        url = f"/koperasi/{finding.cooperative_id}/temuan/{finding.pk}/ubah/"
-        response = self.client.post(url, {
-            "found_on": "2025-01-10", "kind": "administrasi", "risk": "sedang", "description": finding.description,
-            "due_date": "2025-03-10", "follow_up_status": "selesai", "followed_up_on": "2025-03-01",
-            "version": 1, "change_reason": "Buku kas sudah dimutakhirkan",
-        })
-        self.assertEqual(response.status_code, 302)
-        response = self.client.get(url)
-        self.assertContains(response, "Buku kas sudah dimutakhirkan")
-        self.assertContains(response, "Status tindak lanjut: <del>Belum ditindaklanjuti</del> → <ins>Selesai</ins>")
-        self.assertContains(response, "<strong>Rudi</strong>", html=True)
-
-    def test_done_without_a_date_is_refused(self):
-        finding = make_finding(make_cooperative())
-        self.client.force_login(make_user("Petugas"))
-        response = self.client.post(f"/koperasi/{finding.cooperative_id}/temuan/{finding.pk}/ubah/", {
-            "found_on": "2025-01-10", "kind": "administrasi", "risk": "sedang", "description": "x",
-            "due_date": "2025-03-10", "follow_up_status": "selesai", "version": 1,
-        })
-        self.assertContains(response, "Tindak lanjut selesai harus bertanggal.")
-
-
-@settings(max_examples=200, deadline=None)
-@given(text=st.one_of(st.text(max_size=400), st.just("a" * 149 + " b; " + "c" * 99 + " d")))
-def test_staff_lines_parse_to_names_and_positions(text):
-    from registry.forms.partnerships import ParticipantsAddForm
-
-    form = ParticipantsAddForm.__new__(ParticipantsAddForm)
-    form.cleaned_data = {"staff": text}
-    people = form.clean_staff()
-    for name, position in people:
-        assert name and name == name.strip() and len(name) <= 150
-        assert position == position.strip() and len(position) <= 100
-    assert len(people) <= len(text.splitlines())
-
-
-class ProfilePageTests(TestCase):
-    def test_profile_shows_partnerships_trainings_and_findings(self):
-        a = make_cooperative(name="Koperasi A")
-        make_partnership(a, outside_party=make_outside_party(name="PT Kaltim Prima Sawit"))
-        make_participant(make_training(title="Bimtek RAT 2025"), make_board_member(a, "ketua", name="Pak Ketua"))
-        make_finding(a, description="Buku kas tidak mutakhir")
-        self.client.force_login(make_user("Pimpinan"))
-        response = self.client.get(f"/koperasi/{a.pk}/")
-        for text in ("PT Kaltim Prima Sawit", "Bimtek RAT 2025", "Pak Ketua", "Buku kas tidak mutakhir",
-                     f"/koperasi/{a.pk}/saran-mitra/"):
-            self.assertContains(response, text)
-        self.assertNotContains(response, "Catat temuan")  # read only

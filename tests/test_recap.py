@@ -1,4 +1,4 @@
-"""The per-kecamatan recap for the ministry: access, figures, area, XLSX, query count."""
+"""The per-kecamatan recap for the ministry: figures, area, XLSX, query count (access: tests/access.py)."""
 
 import datetime
 import io
@@ -23,13 +23,6 @@ class RecapTests(TestCase):
         make_report(b, 2024, members_male=1, modal_sendiri=500)
         make_report(c, 2024, members_female=7, modal_sendiri=200)
         make_report(c, 2023, members_female=99)
-
-    def test_access(self):
-        self.assertEqual(self.client.get("/ekspor/rekap-kementerian/").status_code, 302)
-        self.client.force_login(make_user(None))
-        self.assertEqual(self.client.get("/ekspor/rekap-kementerian/").status_code, 403)
-        self.client.force_login(make_user("Verifikator"))
-        self.assertEqual(self.client.get("/ekspor/rekap-kementerian/").status_code, 403)
 
     def test_figures_per_kecamatan_and_total(self):
         self.client.force_login(self.pimpinan)

@@ -1,0 +1,334 @@
+"""Who may open which page: the roles, their test users, the access tables and the URL matrix.
+
+Every test that checks access reads it from here. `MATRIX` gives every URL name of the project
+(Django admin aside) its requests and the status each person gets; tests/test_access.py walks
+the URL resolver and fails when a URL name has no row, then makes every request as everyone.
+"""
+
+import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from django.db import transaction
+from django.test import Client, TestCase
+
+from registry.models import Assessment, ImportBatch, RubricVersion
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_SELATAN,
+    SANGATTA_UTARA,
+    make_board_member,
+    make_cooperative,
+    make_finding,
+    make_member,
+    make_participant,
+    make_partnership,
+    make_report,
+    make_training,
+    make_user,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Who asks
+# ---------------------------------------------------------------------------------------------
+
+ADMIN_DINAS = "Admin Dinas"
+PETUGAS = "Petugas"
+PIMPINAN = "Pimpinan"
+VERIFIKATOR = "Verifikator"
+ROLES = [ADMIN_DINAS, PETUGAS, PIMPINAN, VERIFIKATOR]
+LIMITED = "Petugas (Sangatta)"  # a Petugas whose area is two kecamatan
+NO_ROLE = "tanpa peran"  # signed in, in no role group
+ANONYMOUS = None
+EVERYONE = [ANONYMOUS, *ROLES, LIMITED, NO_ROLE]
+LIMITED_AREA = [SANGATTA_UTARA, SANGATTA_SELATAN]
+LOGIN_URL = "/accounts/login/"
+
+
+def make_limited_petugas(**fields):
+    """A Petugas limited to Sangatta Utara and Sangatta Selatan."""
+    return make_user(PETUGAS, kecamatan=LIMITED_AREA, **fields)
+
+
+def make_users():
+    """One user per person of the tables (anonymous aside); Admin Dinas is staff, as real ones are."""
+    users = {role: make_user(role, is_staff=(role == ADMIN_DINAS)) for role in ROLES}
+    users[LIMITED] = make_limited_petugas()
+    users[NO_ROLE] = make_user(None)
+    return users
+
+
+# ---------------------------------------------------------------------------------------------
+# What each kind of page answers them. 302 for anonymous = sent to the login page.
+# ---------------------------------------------------------------------------------------------
+
+# Lists, profiles, the dashboard: every role, whatever its area.
+READ = {ANONYMOUS: 302, NO_ROLE: 403, **{role: 200 for role in [*ROLES, LIMITED]}}
+# Entering and changing records, imports: Admin Dinas and Petugas.
+EDIT = {ANONYMOUS: 302, NO_ROLE: 403, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200, LIMITED: 200}
+# Reverting a change, undoing an import, the NIK reveal log, refreshing the summary.
+ADMIN_ONLY = {ANONYMOUS: 302, ADMIN_DINAS: 200, **{who: 403 for who in EVERYONE if who not in (ANONYMOUS, ADMIN_DINAS)}}
+# Verifying an assessment or sending it back.
+VERIFY = {**ADMIN_ONLY, VERIFIKATOR: 200}
+# Exports of aggregates and of lists without personal data: not for Verifikator.
+EXPORT = {**READ, VERIFIKATOR: 403}
+# Exports with member-level personal data: never for Pimpinan.
+PERSONAL_EXPORT = {**EXPORT, PIMPINAN: 403}
+# The same page for a record outside the limited Petugas's kecamatan: 404, never a 403 that confirms it
+# exists. Who may not open the page at all still gets 403: the permission is checked first.
+OUTSIDE_READ = {**READ, LIMITED: 404}
+OUTSIDE_EDIT = {**EDIT, LIMITED: 404}
+# The login page, and the front door that sends everyone on (to the login page or the dashboard).
+LOGIN_PAGE = {ANONYMOUS: 200, **{who: 302 for who in EVERYONE if who is not ANONYMOUS}}
+EVERYONE_REDIRECTED = {who: 302 for who in EVERYONE}
+
+
+def redirected(table):
+    """A POST that redirects where the page would open: 200 becomes 302."""
+    return {who: 302 if status == 200 else status for who, status in table.items()}
+
+
+def not_found(table):
+    """A page that answers 404 to everyone who may open its kind (an unknown token, an unknown kind)."""
+    return {who: 404 if status == 200 else status for who, status in table.items()}
+
+
+def post_only(table):
+    """A GET on a POST-only URL: 405 for who may post; login and permission are checked first."""
+    return {who: 405 if status in (200, 302) and who is not ANONYMOUS else status for who, status in table.items()}
+
+
+class AccessTestCase(TestCase):
+    """A TestCase with the users of the tables and the one `check()`; call super().setUpTestData()."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = make_users()
+
+    def check(self, method, path, expected, data=None, *, to_login=LOGIN_URL):
+        """Request `path` as each person of `expected` and compare the status.
+
+        Each request runs in its own client and its own rolled-back transaction, so one person's
+        successful POST changes nothing for the next. An anonymous 302 must lead to the login
+        page `to_login` (None: a page that sends everyone elsewhere).
+        """
+        for who, status in expected.items():
+            with self.subTest(method=method, path=path, who=who):
+                client = Client()
+                if who is not ANONYMOUS:
+                    client.force_login(self.users[who])
+                with transaction.atomic():
+                    response = getattr(client, method)(path, data or {})
+                    transaction.set_rollback(True)
+                self.assertEqual(response.status_code, status)
+                if who is ANONYMOUS and status == 302 and to_login:
+                    self.assertTrue(response["Location"].startswith(to_login), response["Location"])
+
+
+# ---------------------------------------------------------------------------------------------
+# The matrix: every URL name, its requests, the answer per person inside and outside the area
+# ---------------------------------------------------------------------------------------------
+
+YEAR = 2024  # the book year of the assessment pages
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One request of a URL: the status per person for the records inside the limited Petugas's area.
+
+    `args` and `query` are built from the records of one side (`make_area_records`); `outside`,
+    when given, is the status per person for the same request on the records outside the area.
+    """
+
+    expected: dict
+    args: object = None  # records -> URL arguments
+    method: str = "get"
+    query: object = None  # records -> query string
+    data: dict | None = None
+    outside: dict | None = None
+    to_login: str | None = LOGIN_URL
+
+
+def form(expected, args=None, *, outside=None, query=None):
+    """A form page: GET opens it, an empty POST shows it again with its errors (same statuses)."""
+    return [
+        Ask(expected, args, query=query, outside=outside),
+        Ask(expected, args, method="post", query=query, outside=outside),
+    ]
+
+
+def post(expected, args=None, *, data=None, outside=None):
+    """A POST-only URL: a GET is refused with 405, a POST does its work and redirects."""
+    return [
+        Ask(post_only(expected), args),
+        Ask(redirected(expected), args, method="post", data=data, outside=outside and redirected(outside)),
+    ]
+
+
+def cooperative(r):
+    return {"pk": r.cooperative}
+
+
+def of_cooperative(**names):
+    """URL arguments of a page under a cooperative: its pk and the named records'."""
+    return lambda r: {"cooperative_pk": r.cooperative, **{arg: getattr(r, name) for arg, name in names.items()}}
+
+
+def assessment(year=YEAR):
+    return lambda r: {"cooperative_pk": r.cooperative, "year": year}
+
+
+def export(kind):
+    return lambda r: {"kind": kind, "fmt": "csv"}
+
+
+STEP = {"reason": "uji"}  # the reason a workflow step asks for
+
+MATRIX = {
+    # Signing in and out, the language, the front door
+    "login": [Ask(LOGIN_PAGE)],
+    "logout": [Ask({who: 405 for who in EVERYONE}), Ask(EVERYONE_REDIRECTED, method="post")],
+    "set_language": [
+        Ask(EVERYONE_REDIRECTED, to_login=None),
+        Ask(EVERYONE_REDIRECTED, method="post", data={"language": "en"}, to_login=None),
+    ],
+    "registry:home": [Ask(EVERYONE_REDIRECTED)],
+    # The dashboard, its export and API: a kecamatan outside the area is not found
+    "registry:dashboard": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
+    "registry:dashboard_export": [
+        Ask(EXPORT), Ask(EXPORT, query=lambda r: f"kecamatan={r.kecamatan}", outside={**EXPORT, LIMITED: 404}),
+    ],
+    "registry:summary_api": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
+    "registry:summary_refresh": post(ADMIN_ONLY),
+    # Cooperatives, their board, reports and history
+    "registry:cooperative_list": [Ask(READ)],
+    "registry:cooperative_create": form(EDIT),
+    "registry:cooperative_detail": [Ask(READ, cooperative, outside=OUTSIDE_READ)],
+    "registry:cooperative_update": form(EDIT, cooperative, outside=OUTSIDE_EDIT),
+    "registry:cooperative_status": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    "registry:boardmember_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    "registry:boardmember_update": form(EDIT, of_cooperative(pk="board"), outside=OUTSIDE_EDIT),
+    "registry:boardmember_end": form(EDIT, of_cooperative(pk="board"), outside=OUTSIDE_EDIT),
+    "registry:yearlyreport_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    "registry:yearlyreport_update": form(EDIT, of_cooperative(pk="report"), outside=OUTSIDE_EDIT),
+    "registry:member_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    "registry:history_revert": [
+        Ask(ADMIN_ONLY, lambda r: {"cooperative_pk": r.cooperative, "kind": "koperasi", "history_id": r.change},
+            outside=ADMIN_ONLY),
+        Ask(redirected(ADMIN_ONLY), lambda r: {"cooperative_pk": r.cooperative, "kind": "koperasi",
+                                               "history_id": r.change}, method="post",
+            outside=redirected(ADMIN_ONLY)),
+    ],
+    # Members
+    "registry:member_list": [Ask(READ)],
+    "registry:member_duplicates": [Ask(READ)],
+    "registry:nikreveal_list": [Ask(ADMIN_ONLY)],
+    "registry:member_detail": [Ask(READ, lambda r: {"pk": r.member}, outside=OUTSIDE_READ)],
+    # The reveal answers with the page of the full NIK (200), logged.
+    "registry:member_reveal": [
+        Ask(post_only(EDIT), lambda r: {"pk": r.member}),
+        Ask(EDIT, lambda r: {"pk": r.member}, method="post", outside=OUTSIDE_EDIT),
+    ],
+    "registry:member_update": form(EDIT, lambda r: {"pk": r.member}, outside=OUTSIDE_EDIT),
+    "registry:member_end": form(EDIT, lambda r: {"pk": r.member}, outside=OUTSIDE_EDIT),
+    # Assessments and recommendations
+    "registry:assessment_list": [Ask(READ)],
+    "registry:assessment_prepare": post(EDIT, data={"year": 2030}),
+    "registry:recommendation_list": [Ask(READ)],
+    "registry:assessment_entry": [
+        Ask(READ, assessment(), outside=OUTSIDE_READ),
+        Ask(READ, assessment(YEAR + 1), outside=OUTSIDE_READ),  # a year not assessed yet: the empty form
+        Ask(EDIT, assessment(), method="post", outside=OUTSIDE_EDIT),
+    ],
+    "registry:assessment_submit": post(EDIT, assessment(), data=STEP, outside=OUTSIDE_EDIT),
+    "registry:assessment_verify": post(VERIFY, assessment(), data=STEP, outside=VERIFY),
+    "registry:assessment_return": post(VERIFY, assessment(), data=STEP, outside=VERIFY),
+    "registry:assessment_reopen": post(ADMIN_ONLY, assessment(), data=STEP, outside=ADMIN_ONLY),
+    "registry:assessment_recommendations": [Ask(READ, assessment(), outside=OUTSIDE_READ)],
+    # Partnerships: a partnership is in the area when either side is
+    "registry:partnership_list": [Ask(READ)],
+    "registry:partnership_create": form(EDIT),
+    "registry:partnership_network": [
+        Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ),
+    ],
+    "registry:partnership_update": form(EDIT, lambda r: {"pk": r.partnership}, outside=OUTSIDE_EDIT),
+    "registry:partnership_suggestions": [Ask(READ, of_cooperative(), outside=OUTSIDE_READ)],
+    "registry:partnership_propose": post(EDIT, of_cooperative(partner_pk="partner"), outside=OUTSIDE_EDIT),
+    # Trainings: district records; their participants are limited to the area
+    "registry:training_list": [Ask(READ)],
+    "registry:training_create": form(EDIT),
+    "registry:training_coverage": [Ask(READ)],
+    "registry:training_detail": [Ask(READ, lambda r: {"pk": r.training})],
+    "registry:training_update": form(EDIT, lambda r: {"pk": r.training}),
+    "registry:trainingparticipant_add": [
+        # Without a cooperative the page asks for one (a GET form); a POST without one is sent back to it.
+        Ask(EDIT, lambda r: {"pk": r.training}),
+        Ask(redirected(EDIT), lambda r: {"pk": r.training}, method="post"),
+        *form(EDIT, lambda r: {"pk": r.training}, query=lambda r: f"koperasi={r.cooperative}", outside=OUTSIDE_EDIT),
+    ],
+    "registry:trainingparticipant_update": form(
+        EDIT, lambda r: {"training_pk": r.training, "pk": r.participant}, outside=OUTSIDE_EDIT
+    ),
+    # Findings
+    "registry:finding_list": [Ask(READ)],
+    "registry:finding_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    "registry:finding_update": form(EDIT, of_cooperative(pk="finding"), outside=OUTSIDE_EDIT),
+    # Imports: a batch holds no area; the limited Petugas sees only the batches they made
+    "registry:importbatch_create": form(EDIT),
+    # Without a checked file in the session the commit sends back to the upload page.
+    "registry:importbatch_commit": post(EDIT),
+    # A token that is not this session's: not found.
+    "registry:importbatch_errors": [Ask(not_found(EDIT), lambda r: {"token": "tidak-ada"})],
+    "registry:importbatch_template": [
+        Ask(EDIT, lambda r: {"kind": "anggota"}), Ask(not_found(EDIT), lambda r: {"kind": "tidak-ada"}),
+    ],
+    "registry:importbatch_list": [Ask(EDIT)],
+    "registry:importbatch_detail": [Ask({**EDIT, LIMITED: 404}, lambda r: {"pk": r.batch})],
+    "registry:importbatch_undo": [
+        Ask(ADMIN_ONLY, lambda r: {"pk": r.batch}),
+        Ask(redirected(ADMIN_ONLY), lambda r: {"pk": r.batch}, method="post"),
+    ],
+    # Exports
+    "registry:recap": [Ask(EXPORT)],
+    "registry:list_export": [
+        *(Ask(EXPORT, export(kind)) for kind in ["koperasi", "laporan", "penilaian", "kemitraan", "pelatihan"]),
+        *(Ask(PERSONAL_EXPORT, export(kind)) for kind in ["anggota", "pengurus"]),
+        Ask(not_found(EXPORT), export("tidak-ada")),
+    ],
+}
+
+
+def make_area_records(kecamatan, *, training, batch):
+    """The records the matrix names, for a cooperative in `kecamatan` (the shared ones passed in)."""
+    record = make_cooperative(kecamatan=kecamatan, jenis="produsen")
+    board = make_board_member(record, "ketua")
+    record.phone = "0811"
+    record._change_reason = "uji"
+    record.save()
+    return SimpleNamespace(
+        kecamatan=kecamatan,
+        cooperative=record.pk,
+        partner=make_cooperative(kecamatan=kecamatan, jenis="pemasaran").pk,
+        board=board.pk,
+        report=make_report(record, YEAR).pk,
+        member=make_member(record, nik="6408041203900001").pk,
+        change=record.history.order_by("-history_id").first().history_id,
+        assessment=Assessment.objects.create(
+            cooperative=record, year=YEAR, rubric=RubricVersion.objects.order_by("-year").first()
+        ).pk,
+        partnership=make_partnership(record).pk,
+        participant=make_participant(training, board).pk,
+        finding=make_finding(record, found_on=datetime.date(2025, 1, 10)).pk,
+        training=training.pk,
+        batch=batch.pk,
+    )
+
+
+def make_matrix_records(users):
+    """Records inside the limited Petugas's area (Sangatta Utara) and outside it (Muara Wahau)."""
+    training = make_training()
+    batch = ImportBatch.objects.create(kind="anggota", file_name="a.csv", user=users[PETUGAS])
+    return {
+        "inside": make_area_records(SANGATTA_UTARA, training=training, batch=batch),
+        "outside": make_area_records(MUARA_WAHAU, training=training, batch=batch),
+    }

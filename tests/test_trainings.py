@@ -1,0 +1,185 @@
+"""Trainings: whose participants a limited user sees, the list, coverage per kecamatan, adding participants.
+
+Who may open which page: tests/access.py.
+"""
+
+import datetime
+
+from django.test import TestCase
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from registry.models import TrainingParticipant
+from registry.selectors import partnerships as selectors
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_UTARA,
+    make_board_member,
+    make_cooperative,
+    make_participant,
+    make_training,
+    make_user,
+)
+
+
+class TrainingAreaTests(TestCase):
+    """A training is the district's; its participants are limited to the area."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        inside = make_cooperative(kecamatan=SANGATTA_UTARA, name="Koperasi Dalam")
+        outside = make_cooperative(kecamatan=MUARA_WAHAU, name="Koperasi Luar")
+        cls.training = make_training()
+        make_participant(cls.training, make_board_member(inside, "ketua", name="Ibu Dalam"))
+        make_participant(cls.training, make_board_member(outside, "ketua", name="Bapak Luar"))
+
+    def test_training_participants_limited(self):
+        self.client.force_login(self.limited)
+        response = self.client.get(f"/pelatihan/{self.training.pk}/")
+        self.assertContains(response, "Ibu Dalam")
+        self.assertNotContains(response, "Bapak Luar")
+        listed = self.client.get("/pelatihan/").context["object_list"]
+        self.assertEqual([t.participant_count for t in listed], [1])
+
+
+class TrainingListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user("Pimpinan")
+        cls.rat = make_training(title="Bimtek RAT Koperasi", topic="rat", kind="bimtek", organiser="Dinas Koperasi")
+        cls.digital = make_training(title="Pelatihan Aplikasi Kasir", topic="digital", place="Muara Wahau",
+                                    start_date=datetime.date(2024, 2, 1), end_date=datetime.date(2024, 2, 3))
+        make_participant(cls.rat, make_board_member(make_cooperative(kecamatan=SANGATTA_UTARA), "ketua"))
+
+    def ids(self, query):
+        self.client.force_login(self.user)
+        return {t.pk for t in self.client.get("/pelatihan/" + query).context["object_list"]}
+
+    def test_search(self):
+        self.assertEqual(self.ids("?q=wahau"), {self.digital.pk})
+
+    def test_kind(self):
+        self.assertEqual(self.ids("?bentuk=bimtek"), {self.rat.pk})
+
+    def test_topic(self):
+        self.assertEqual(self.ids("?topik=digital"), {self.digital.pk})
+
+    def test_year(self):
+        self.assertEqual(self.ids("?tahun=2024"), {self.digital.pk})
+
+    def test_kecamatan_of_participants(self):
+        self.assertEqual(self.ids(f"?kecamatan={SANGATTA_UTARA}"), {self.rat.pk})
+
+    def test_constant_queries(self):
+        for _ in range(10):
+            make_participant(make_training(), make_board_member(make_cooperative(), "bendahara"))
+        limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        self.client.force_login(limited)
+        self.client.get("/pelatihan/")
+        # 1 session, 2 user, 3 area, 4-5 permissions, 6 kecamatan choices, 7 count,
+        # 8 the page of trainings with the participants from the area counted, 9 groups, 10 kecamatan names.
+        with self.assertNumQueries(10):
+            response = self.client.get("/pelatihan/")
+        self.assertEqual(len(response.context["object_list"]), 12)
+
+
+class CoverageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user("Pimpinan")
+        today = timezone.localdate()
+        days = datetime.timedelta
+        recent = make_training(start_date=today - days(200), end_date=today - days(199))
+        old = make_training(start_date=today - days(1000), end_date=today - days(999))
+        cls.trained = make_cooperative(name="Terlatih", kecamatan=SANGATTA_UTARA)
+        make_participant(recent, make_board_member(cls.trained, "ketua"))
+        cls.long_ago = make_cooperative(name="Dulu Terlatih", kecamatan=SANGATTA_UTARA)
+        make_participant(old, make_board_member(cls.long_ago, "ketua"))
+        cls.staff_only = make_cooperative(name="Hanya Staf", kecamatan=SANGATTA_UTARA)
+        make_participant(recent, cooperative=cls.staff_only)
+        cls.absent = make_cooperative(name="Tidak Hadir", kecamatan=MUARA_WAHAU)
+        make_participant(recent, make_board_member(cls.absent, "ketua"), attended=False)
+        make_cooperative(name="Tidak Aktif", kecamatan=MUARA_WAHAU, status="tidak_aktif")
+
+    def test_share_per_kecamatan(self):
+        rows, _since = selectors.training_coverage(user=self.user)
+        by_code = {r["code"]: (r["active"], r["trained"]) for r in rows}
+        self.assertEqual(by_code, {SANGATTA_UTARA: (3, 1), MUARA_WAHAU: (1, 0)})
+
+    def test_never_trained(self):
+        names = [c.name for c in selectors.never_trained(user=self.user)]
+        self.assertEqual(sorted(names), ["Hanya Staf", "Tidak Hadir"])
+
+    def test_never_trained_in_one_kecamatan(self):
+        self.client.force_login(self.user)
+        response = self.client.get(f"/pelatihan/cakupan/?kecamatan={MUARA_WAHAU}")
+        self.assertEqual([c.name for c in response.context["never_trained"]], ["Tidak Hadir"])
+        unknown = self.client.get("/pelatihan/cakupan/?kecamatan=64.08.99")
+        self.assertEqual(len(unknown.context["never_trained"]), 2)
+
+    def test_page(self):
+        self.client.force_login(self.user)
+        response = self.client.get("/pelatihan/cakupan/")
+        self.assertContains(response, "33,3%")
+        self.assertContains(response, "Hanya Staf")
+        # 1 session, 2 user, 3 area, 4-5 permissions, 6 coverage per kecamatan, 7 never trained, 8 groups.
+        with self.assertNumQueries(8):
+            self.client.get("/pelatihan/cakupan/")
+
+
+class ParticipantTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.cooperative = make_cooperative()
+        cls.chair = make_board_member(cls.cooperative, "ketua", name="Ahmad Ketua")
+        cls.treasurer = make_board_member(cls.cooperative, "bendahara", name="Siti Bendahara")
+        make_board_member(cls.cooperative, "sekretaris", name="Sudah Berhenti", ended_on=datetime.date(2024, 1, 1))
+        cls.training = make_training()
+
+    def test_add_board_members_and_staff(self):
+        self.client.force_login(self.petugas)
+        url = f"/pelatihan/{self.training.pk}/peserta/tambah/"
+        form = self.client.get(url, {"koperasi": self.cooperative.pk}).context["form"]
+        self.assertEqual({m.name for m in form.fields["board_members"].queryset}, {"Ahmad Ketua", "Siti Bendahara"})
+        response = self.client.post(url, {
+            "koperasi": self.cooperative.pk, "board_members": [self.chair.pk, self.treasurer.pk],
+            "staff": "Rina Kasir; kasir\n\n", "attended": "on",
+        })
+        self.assertRedirects(response, f"/pelatihan/{self.training.pk}/")
+        rows = TrainingParticipant.objects.filter(training=self.training).order_by("name")
+        self.assertEqual([(p.name, p.position, p.board_member_id is not None) for p in rows], [
+            ("Ahmad Ketua", "Ketua", True), ("Rina Kasir", "kasir", False), ("Siti Bendahara", "Bendahara", True),
+        ])
+        # Those already recorded are not offered again.
+        form = self.client.get(url, {"koperasi": self.cooperative.pk}).context["form"]
+        self.assertEqual(list(form.fields["board_members"].queryset), [])
+
+    def test_nothing_chosen_is_an_error(self):
+        self.client.force_login(self.petugas)
+        response = self.client.post(f"/pelatihan/{self.training.pk}/peserta/tambah/", {"koperasi": self.cooperative.pk})
+        self.assertContains(response, "Pilih pengurus atau tulis nama karyawan")
+
+    def test_record_a_training(self):
+        self.client.force_login(self.petugas)
+        response = self.client.post("/pelatihan/tambah/", {
+            "title": "Diklat Akuntansi", "kind": "diklat", "topic": "akuntansi", "start_date": "2026-02-02",
+            "end_date": "2026-02-01", "organiser": "Dinas", "version": 1,
+        })
+        self.assertContains(response, "Tanggal selesai harus sama dengan atau setelah tanggal mulai.")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.text(max_size=400), st.just("a" * 149 + " b; " + "c" * 99 + " d")))
+def test_staff_lines_parse_to_names_and_positions(text):
+    from registry.forms.partnerships import ParticipantsAddForm
+
+    form = ParticipantsAddForm.__new__(ParticipantsAddForm)
+    form.cleaned_data = {"staff": text}
+    people = form.clean_staff()
+    for name, position in people:
+        assert name and name == name.strip() and len(name) <= 150
+        assert position == position.strip() and len(position) <= 100
+    assert len(people) <= len(text.splitlines())

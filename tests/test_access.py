@@ -7,6 +7,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from tests.access import (
     ADMIN_DINAS,
     ANONYMOUS,
+    EVERYONE,
     LIMITED,
     MATRIX,
     NO_ROLE,
@@ -44,6 +45,13 @@ class UrlMatrixTests(AccessTestCase):
         self.assertIn("registry:cooperative_detail", names)  # the walk reaches the app's URLs
         self.assertEqual(sorted(names - set(MATRIX)), [], "URL names without a row in tests/access.py MATRIX")
         self.assertEqual(sorted(set(MATRIX) - names), [], "rows of tests/access.py MATRIX without a URL")
+
+    def test_every_request_is_asked_of_everyone(self):
+        for name, asks in MATRIX.items():
+            for ask in asks:
+                with self.subTest(name=name, method=ask.method):
+                    self.assertEqual(set(ask.expected), set(EVERYONE))
+                    self.assertEqual(set(ask.outside or EVERYONE), set(EVERYONE))
 
     def path(self, name, ask, where):
         records = self.records[where]

@@ -66,7 +66,7 @@ class RecordAdmin(HistoryAdmin):
     """
 
     def _whole_district(self, request):
-        return request.user.area_codes is None
+        return request.user.covers_whole_district
 
     def has_view_permission(self, request, obj=None):
         return self._whole_district(request) and super().has_view_permission(request, obj)

@@ -9,9 +9,8 @@ def user_area(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    codes = user.area_codes
-    if codes is None:
+    if user.covers_whole_district:
         area = _("Seluruh Kabupaten Kutai Timur")
     else:
-        area = ", ".join(Kecamatan.objects.filter(code__in=codes).values_list("name", flat=True))
+        area = ", ".join(Kecamatan.objects.for_user(user).values_list("name", flat=True))
     return {"user_roles": ", ".join(user.role_names) or _("tanpa peran"), "user_area_label": area}

@@ -1,11 +1,14 @@
-"""The one access rule for our views: a permission, never is_staff; records through for_user()."""
+"""What our views share: one access rule (a permission, never is_staff; records through for_user()),
+the cooperative a page is about, saving over a version, and no caching of personal data."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
+from .models import Cooperative
 from .services.versioning import EditConflict, save_versioned
 
 
@@ -22,6 +25,29 @@ class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
+
+
+class CooperativeInAreaMixin:
+    """Pages about one cooperative (its board, members, reports, assessments...): the cooperative in
+    the user's area, else 404; fetched once per request and handed to the template as `cooperative`.
+
+    The cooperative's id comes from the URL (`cooperative_pk`); a view that takes it from elsewhere
+    overrides `get_cooperative_pk()`, returning None when there is none (no 404 then).
+    """
+
+    def get_cooperative_pk(self):
+        return self.kwargs["cooperative_pk"]
+
+    def get_cooperative(self):
+        if not hasattr(self, "_cooperative"):
+            pk = self.get_cooperative_pk()
+            queryset = Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+            self._cooperative = None if pk is None else get_object_or_404(queryset, pk=pk)
+        return self._cooperative
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("cooperative", self.get_cooperative())
+        return super().get_context_data(**kwargs)
 
 
 class VersionedEditMixin:

@@ -5,16 +5,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .. import figures
-from ..models import Assessment, Condition, IndicatorScore, Kecamatan, KutimLabel, Predicate
-
-
-def area_kecamatan(request):
-    """The kecamatan a user may choose: their own area, or all of them."""
-    queryset = Kecamatan.objects.order_by("name")
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.area_codes is not None:
-        queryset = queryset.filter(code__in=user.area_codes)
-    return queryset
+from ..models import Assessment, Condition, IndicatorScore, KutimLabel, Predicate
+from .cooperatives import kecamatan_choices
 
 
 def year_choices():
@@ -29,7 +21,7 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("tahun"), field_name="year", choices=year_choices, empty_label=_("semua")
     )
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=area_kecamatan,
+        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"),
     )
     predikat = django_filters.ChoiceFilter(

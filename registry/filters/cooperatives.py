@@ -62,19 +62,13 @@ def current_required_roles():
 
 
 def kecamatan_choices(request):
-    queryset = Kecamatan.objects.order_by("name")
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.area_codes is not None:
-        queryset = queryset.filter(code__in=user.area_codes)
-    return queryset
+    """The kecamatan a list may be narrowed to: those of the user's area."""
+    return Kecamatan.objects.for_user(getattr(request, "user", None)).order_by("name")
 
 
 def desa_choices(request):
-    queryset = Desa.objects.order_by("name")
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.area_codes is not None:
-        queryset = queryset.filter(kecamatan__in=user.area_codes)
-    return queryset
+    """The desa a list may be narrowed to: those of the user's area."""
+    return Desa.objects.for_user(getattr(request, "user", None)).order_by("name")
 
 
 class CooperativeFilter(django_filters.FilterSet):

@@ -9,10 +9,7 @@ from ..widgets import QuickSelect
 
 def area_desa(user):
     """The desa the user may choose (their kecamatan only, when limited), with their kecamatan."""
-    queryset = Desa.objects.select_related("kecamatan").order_by("kecamatan__name", "name")
-    if user.area_codes is not None:
-        queryset = queryset.filter(kecamatan__in=user.area_codes)
-    return queryset
+    return Desa.objects.for_user(user).select_related("kecamatan").order_by("kecamatan__name", "name")
 
 
 def setup_desa_fields(form, user, *, desa_field="desa", required=True):
@@ -26,8 +23,7 @@ def setup_desa_fields(form, user, *, desa_field="desa", required=True):
     for item in desa:
         groups.setdefault(item.kecamatan, []).append((item.code, item.name))
     field = form.fields[desa_field]
-    limited = user.area_codes is not None
-    field.queryset = Desa.objects.filter(kecamatan__in=user.area_codes) if limited else Desa.objects.all()
+    field.queryset = Desa.objects.for_user(user)
     field.required = required
     field.widget = QuickSelect(attrs={**field.widget.attrs, "data-desa-select": "1"})
     field.widget.choices = [("", "---------")] + [(k.name, choices) for k, choices in groups.items()]

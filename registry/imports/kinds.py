@@ -149,10 +149,9 @@ class Context:
 
     def __post_init__(self):
         self.regions = self.regions or RegionIndex()
-        self.area = self.user.area_codes
 
     def check_area(self, kecamatan_code):
-        if self.area is not None and kecamatan_code not in self.area:
+        if not self.user.covers_kecamatan(kecamatan_code):
             raise CellError(_("Di luar wilayah kerja Anda: Anda tidak bisa menambah atau mengubah data di sana."))
 
     def cooperative_index(self):

@@ -1,4 +1,4 @@
-"""Regions of Kutai Timur and the users whose work is limited to some of them."""
+"""The area rule, the regions of Kutai Timur, and the users whose work is limited to some of them."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -6,6 +6,37 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+# ---------------------------------------------------------------------------------------------
+# The area rule
+# ---------------------------------------------------------------------------------------------
+
+
+class AreaQuerySet(models.QuerySet):
+    """Querysets that know the path from their rows to a kecamatan code.
+
+    `for_user()` is the one entry point that limits records to a user's area: every view reaches
+    registry records through it, so a record outside the area is simply not found (404).
+    """
+
+    area_lookup = "desa__kecamatan"
+
+    def for_user(self, user):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        codes = user.area_codes
+        if codes is None:
+            return self
+        return self.in_kecamatan(codes)
+
+    def in_kecamatan(self, codes):
+        return self.filter(**{f"{self.area_lookup}__in": codes})
+
+
+def area_queryset(lookup):
+    """An AreaQuerySet whose rows reach their kecamatan code through `lookup`."""
+    return type(f"AreaQuerySet_{lookup}", (AreaQuerySet,), {"area_lookup": lookup})
+
 
 # ---------------------------------------------------------------------------------------------
 # Regions
@@ -18,6 +49,8 @@ class Kecamatan(models.Model):
     code = models.CharField(_("kode"), max_length=8, primary_key=True)
     name = models.CharField(_("nama"), max_length=100, unique=True)
     history = HistoricalRecords()
+
+    objects = area_queryset("code").as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -42,6 +75,8 @@ class Desa(models.Model):
     )
     level = models.CharField(_("jenis wilayah"), max_length=10, choices=Level.choices, default=Level.DESA)
     history = HistoricalRecords()
+
+    objects = area_queryset("kecamatan").as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -98,35 +133,22 @@ class User(AbstractUser):
 
     @cached_property
     def area_codes(self):
-        """The kecamatan codes this user is limited to, or None for the whole district."""
+        """The kecamatan codes this user is limited to, or None for the whole district.
+
+        Read by the area rule (AreaQuerySet) only: code outside models/ asks the two questions below.
+        """
         codes = sorted(self.kecamatan.values_list("code", flat=True)) if self.pk else []
         return codes or None
+
+    @property
+    def covers_whole_district(self):
+        """Whether the user works on the whole district (no kecamatan set)."""
+        return self.area_codes is None
+
+    def covers_kecamatan(self, code):
+        """Whether the kecamatan with this code lies in the user's area."""
+        return self.area_codes is None or code in self.area_codes
 
     @cached_property
     def role_names(self):
         return sorted(self.groups.values_list("name", flat=True)) if self.pk else []
-
-
-class AreaQuerySet(models.QuerySet):
-    """Querysets that know the path from their rows to a kecamatan code.
-
-    `for_user()` is the one entry point that limits records to a user's area: every view reaches
-    registry records through it, so a record outside the area is simply not found (404).
-    """
-
-    area_lookup = "desa__kecamatan"
-
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        codes = user.area_codes
-        if codes is None:
-            return self
-        return self.filter(**{f"{self.area_lookup}__in": codes})
-
-    def in_kecamatan(self, codes):
-        return self.filter(**{f"{self.area_lookup}__in": codes})
-
-
-def area_queryset(lookup):
-    return type(f"AreaQuerySet_{lookup}", (AreaQuerySet,), {"area_lookup": lookup})

@@ -20,7 +20,7 @@ class ImportBatchQuerySet(models.QuerySet):
         """Batches hold no area of their own: an area-limited user sees the batches they made."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        return self if user.area_codes is None else self.filter(user=user)
+        return self if user.covers_whole_district else self.filter(user=user)
 
 
 class ImportBatch(models.Model):

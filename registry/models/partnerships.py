@@ -89,18 +89,10 @@ class KecamatanNeighbour(models.Model):
 class PartnershipQuerySet(AreaQuerySet):
     """A partnership between two cooperatives is in the user's area when either side is."""
 
-    area_lookup = "cooperative__desa__kecamatan"
-
     def in_kecamatan(self, codes):
         return self.filter(
             Q(cooperative__desa__kecamatan__in=codes) | Q(partner_cooperative__desa__kecamatan__in=codes)
         )
-
-    def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        codes = user.area_codes
-        return self if codes is None else self.in_kecamatan(codes)
 
     def involving(self, cooperative):
         return self.filter(Q(cooperative=cooperative) | Q(partner_cooperative=cooperative))

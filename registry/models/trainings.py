@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -11,6 +11,14 @@ from .areas import area_queryset
 from .cooperatives import Cooperative
 from .partnerships import ReferenceQuerySet
 from .people import BoardMember
+
+
+class TrainingQuerySet(ReferenceQuerySet):
+    def with_participant_count(self, user):
+        """`participant_count`: the participants from the user's area (a training itself is seen by all)."""
+        codes = user.area_codes
+        in_area = None if codes is None else Q(participants__cooperative__desa__kecamatan__in=codes)
+        return self.annotate(participant_count=Count("participants", filter=in_area))
 
 
 class Training(models.Model):
@@ -44,7 +52,7 @@ class Training(models.Model):
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = TrainingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-id"]

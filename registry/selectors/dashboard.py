@@ -160,10 +160,7 @@ class Dashboard:
 
 def kecamatan_in_area(*, user):
     """The kecamatan the user may see, as (code, name), in code order. One query."""
-    queryset = Kecamatan.objects.order_by("code")
-    if user.area_codes is not None:
-        queryset = queryset.filter(code__in=user.area_codes)
-    return list(queryset.values_list("code", "name"))
+    return list(Kecamatan.objects.for_user(user).order_by("code").values_list("code", "name"))
 
 
 def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):

@@ -31,11 +31,7 @@ def partnership_list(*, user):
 
 def training_list(*, user):
     """Trainings (all users see all) with the number of participants from the user's area."""
-    codes = user.area_codes
-    in_area = None if codes is None else Q(participants__cooperative__desa__kecamatan__in=codes)
-    return Training.objects.for_user(user).annotate(
-        participant_count=Count("participants", filter=in_area)
-    ).order_by("-start_date", "-id")
+    return Training.objects.for_user(user).with_participant_count(user).order_by("-start_date", "-id")
 
 
 def training_participants(*, training, user):

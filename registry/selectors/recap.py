@@ -38,9 +38,7 @@ class RecapRow:
 def ministry_recap(*, user, year):
     """Per kecamatan of the user's area: cooperatives by jenis, active, RAT held in `year`, members by
     sex and the money figures of the year's reports, with a total row. Three queries."""
-    kecamatan = Kecamatan.objects.order_by("code")
-    if user.area_codes is not None:
-        kecamatan = kecamatan.filter(code__in=user.area_codes)
+    kecamatan = Kecamatan.objects.for_user(user).order_by("code")
     rows = {code: RecapRow(code, name) for code, name in kecamatan.values_list("code", "name")}
     counts = Cooperative.objects.for_user(user).values("desa__kecamatan").annotate(
         total=Count("id"), active=Count("id", filter=Q(status=Cooperative.Status.ACTIVE)),

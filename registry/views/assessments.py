@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
-from ..filters.assessments import AssessmentFilter, area_kecamatan
+from ..filters.assessments import AssessmentFilter
 from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
-from ..mixins import RegistryPermissionMixin
-from ..models import MAX_YEAR, MIN_YEAR, Assessment, Cooperative, last_full_year
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
+from ..models import MAX_YEAR, MIN_YEAR, Assessment, Kecamatan, last_full_year
 from ..selectors import assessments as selectors
 from ..services import assessments as services
 from ..services.versioning import EditConflict
@@ -39,13 +39,8 @@ class AssessmentListView(RegistryPermissionMixin, FilterView):
         return context
 
 
-class AssessmentYearMixin:
+class AssessmentYearMixin(CooperativeInAreaMixin):
     """The cooperative (in the user's area, else 404) and the year of the URL."""
-
-    @cached_property
-    def cooperative(self):
-        queryset = Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
-        return get_object_or_404(queryset, pk=self.kwargs["cooperative_pk"])
 
     @cached_property
     def year(self):
@@ -54,7 +49,7 @@ class AssessmentYearMixin:
         return self.kwargs["year"]
 
     def entry_url(self):
-        return reverse("registry:assessment_entry", args=[self.cooperative.pk, self.year])
+        return reverse("registry:assessment_entry", args=[self.get_cooperative().pk, self.year])
 
 
 class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView):
@@ -71,7 +66,7 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView
     @cached_property
     def entry(self):
         try:
-            return selectors.assessment_entry(cooperative=self.cooperative, year=self.year)
+            return selectors.assessment_entry(cooperative=self.get_cooperative(), year=self.year)
         except ValidationError as error:  # no rubric for the year
             raise Http404(error.messages[0]) from error
 
@@ -84,7 +79,7 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView
         locked = assessment is not None and assessment.is_locked
         editable = self.request.user.has_perm("registry.change_assessment") and not locked
         return super().get_context_data(
-            cooperative=self.cooperative, year=self.year, editable=editable, history=history,
+            year=self.year, editable=editable, history=history,
             reason_form=ReasonForm(), **self.entry, **kwargs,
         )
 
@@ -92,7 +87,7 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView
         assessment = self.entry["assessment"]
         try:
             services.assessment_record(
-                cooperative=self.cooperative, year=self.year, entries=form.entries(),
+                cooperative=self.get_cooperative(), year=self.year, entries=form.entries(),
                 expected_version=form.cleaned_data["version"] if assessment else None,
                 notes=form.cleaned_data["notes"], reason=form.cleaned_data["change_reason"], user=self.request.user,
             )
@@ -121,7 +116,7 @@ class AssessmentStepView(RegistryPermissionMixin, AssessmentYearMixin, FormView)
         return self.form_class(self.request.POST) if self.needs_reason else None
 
     def post(self, request, *args, **kwargs):
-        assessment = get_object_or_404(Assessment.objects.all(), cooperative=self.cooperative, year=self.year)
+        assessment = get_object_or_404(Assessment.objects.all(), cooperative=self.get_cooperative(), year=self.year)
         form = self.get_form()
         try:
             if form is not None and not form.is_valid():
@@ -176,9 +171,9 @@ class AssessmentRecommendationView(RegistryPermissionMixin, AssessmentYearMixin,
 
     def get_context_data(self, **kwargs):
         assessment = get_object_or_404(
-            Assessment.objects.select_related("rubric"), cooperative=self.cooperative, year=self.year
+            Assessment.objects.select_related("rubric"), cooperative=self.get_cooperative(), year=self.year
         )
-        kwargs.update(cooperative=self.cooperative, year=self.year, assessment=assessment)
+        kwargs.update(year=self.year, assessment=assessment)
         kwargs.update(weak=selectors.weak_scores(assessment), printed_on=timezone.localdate())
         return super().get_context_data(**kwargs)
 
@@ -194,9 +189,10 @@ class RecommendationListView(RegistryPermissionMixin, TemplateView):
             year = int(self.request.GET.get("tahun") or last_full_year())
         except ValueError as error:
             raise Http404 from error
-        kecamatan = [k.code for k in area_kecamatan(self.request) if k.code == self.request.GET.get("kecamatan")]
+        options = Kecamatan.objects.for_user(self.request.user).order_by("name")
+        kecamatan = [k.code for k in options if k.code == self.request.GET.get("kecamatan")]
         return super().get_context_data(
-            year=year, kecamatan_options=area_kecamatan(self.request), kecamatan=self.request.GET.get("kecamatan", ""),
+            year=year, kecamatan_options=options, kecamatan=self.request.GET.get("kecamatan", ""),
             **selectors.district_recommendations(user=self.request.user, year=year, kecamatan_codes=kecamatan),
             **kwargs,
         )

@@ -6,16 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
 from ..forms.people import BoardMemberEndForm, BoardMemberForm
-from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import BoardMember
-from .cooperatives import CooperativeChildMixin
 
 
 def board_url(cooperative_pk):
     return reverse("registry:cooperative_detail", args=[cooperative_pk]) + "#pengurus"
 
 
-class BoardMemberCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateView):
+class BoardMemberCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, CreateView):
     permission_required = "registry.add_boardmember"
     form_class = BoardMemberForm
     template_name = "registry/cooperatives/child_form.html"
@@ -32,7 +31,7 @@ class BoardMemberCreateView(RegistryPermissionMixin, CooperativeChildMixin, Crea
         return board_url(self.object.cooperative_id)
 
 
-class BoardMemberUpdateView(RegistryPermissionMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
+class BoardMemberUpdateView(RegistryPermissionMixin, CooperativeInAreaMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_boardmember"
     form_class = BoardMemberForm
     template_name = "registry/cooperatives/child_form.html"

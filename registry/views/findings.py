@@ -10,9 +10,8 @@ from django_filters.views import FilterView
 from ..filters.active import active_filters
 from ..filters.partnerships import FindingFilter
 from ..forms.partnerships import FindingForm
-from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..selectors import partnerships as selectors
-from .cooperatives import CooperativeChildMixin
 
 
 class FindingListView(RegistryPermissionMixin, FilterView):
@@ -37,7 +36,7 @@ def profile_url(cooperative_pk):
     return reverse("registry:cooperative_detail", args=[cooperative_pk]) + "#temuan"
 
 
-class FindingCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateView):
+class FindingCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, CreateView):
     permission_required = "registry.add_finding"
     form_class = FindingForm
     template_name = "registry/findings/form.html"
@@ -53,7 +52,7 @@ class FindingCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateVi
         return profile_url(self.object.cooperative_id)
 
 
-class FindingUpdateView(RegistryPermissionMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
+class FindingUpdateView(RegistryPermissionMixin, CooperativeInAreaMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_finding"
     form_class = FindingForm
     template_name = "registry/findings/form.html"

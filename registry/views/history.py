@@ -7,16 +7,15 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from ..mixins import RegistryPermissionMixin
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
 from ..models import BoardMember, Cooperative, Member, YearlyReport
 from ..selectors.cooperatives import display_value
 from ..services.history import history_revert, revertable_fields
-from .cooperatives import CooperativeChildMixin
 
 HISTORY_KINDS = {"koperasi": Cooperative, "pengurus": BoardMember, "laporan": YearlyReport, "anggota": Member}
 
 
-class HistoryRevertView(RegistryPermissionMixin, CooperativeChildMixin, TemplateView):
+class HistoryRevertView(RegistryPermissionMixin, CooperativeInAreaMixin, TemplateView):
     """GET shows what comes back; POST applies it as a new, versioned change with its reason."""
 
     permission_required = "registry.revert_change"

@@ -11,13 +11,12 @@ from django_filters.views import FilterView
 from ..filters.active import active_filters
 from ..filters.members import MemberFilter
 from ..forms.people import MemberEndForm, MemberForm
-from ..mixins import NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Member
 from ..paginators import BoundedCountPaginator
 from ..security import client_ip
 from ..selectors import members as selectors
 from ..services.members import member_reveal_nik
-from .cooperatives import CooperativeChildMixin
 
 
 class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
@@ -33,7 +32,7 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
         return selectors.member_list(user=self.request.user)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        whole_table = not self.active and self.request.user.area_codes is None
+        whole_table = not self.active and self.request.user.covers_whole_district
         table = Member._meta.db_table if whole_table else None
         return self.paginator_class(queryset, per_page, estimate_table=table, **kwargs)
 
@@ -113,7 +112,7 @@ class MemberWarningsMixin:
         return super().form_valid(form)
 
 
-class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeChildMixin, MemberWarningsMixin, CreateView):
+class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, MemberWarningsMixin, CreateView):
     permission_required = "registry.add_member"
     form_class = MemberForm
     template_name = "registry/cooperatives/child_form.html"
@@ -134,7 +133,7 @@ class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeChildMi
 
 
 class MemberUpdateView(
-    RegistryPermissionMixin, NoStoreMixin, CooperativeChildMixin, MemberWarningsMixin, VersionedEditMixin, UpdateView
+    RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, MemberWarningsMixin, VersionedEditMixin, UpdateView
 ):
     permission_required = "registry.change_member"
     form_class = MemberForm
@@ -154,7 +153,7 @@ class MemberUpdateView(
         return member_success_url(self.object)
 
 
-class MemberEndView(RegistryPermissionMixin, NoStoreMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
+class MemberEndView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_member"
     form_class = MemberEndForm
     template_name = "registry/cooperatives/child_form.html"

@@ -11,14 +11,12 @@ from django.views.generic import CreateView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
 from ..filters.active import active_filters
-from ..filters.cooperatives import kecamatan_choices
 from ..filters.partnerships import PartnershipFilter
 from ..forms.partnerships import PartnershipForm
-from ..mixins import RegistryPermissionMixin, VersionedEditMixin
-from ..models import Cooperative
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..models import Cooperative, Kecamatan
 from ..selectors import partnerships as selectors
 from ..services.partnerships import partnership_propose, reason_labels
-from .cooperatives import CooperativeChildMixin
 
 
 class PartnershipListView(RegistryPermissionMixin, FilterView):
@@ -76,7 +74,7 @@ class PartnershipNetworkView(RegistryPermissionMixin, TemplateView):
     template_name = "registry/partnerships/network.html"
 
     def get_context_data(self, **kwargs):
-        choices = list(kecamatan_choices(self.request))
+        choices = list(Kecamatan.objects.for_user(self.request.user).order_by("name"))
         code = self.request.GET.get("kecamatan")
         kecamatan = next((k for k in choices if k.code == code), None)
         if code and kecamatan is None:
@@ -85,7 +83,7 @@ class PartnershipNetworkView(RegistryPermissionMixin, TemplateView):
         return super().get_context_data(network=graph, kecamatan=kecamatan, kecamatan_list=choices, **kwargs)
 
 
-class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeChildMixin, TemplateView):
+class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeInAreaMixin, TemplateView):
     """Ranked candidate partners for one cooperative, each with its reasons, and the method explained."""
 
     permission_required = "registry.view_partnership"
@@ -97,7 +95,7 @@ class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeChildMixin, 
         return super().get_context_data(suggestions=rows, **kwargs)
 
 
-class PartnershipProposeView(RegistryPermissionMixin, CooperativeChildMixin, View):
+class PartnershipProposeView(RegistryPermissionMixin, CooperativeInAreaMixin, View):
     """POST: turn a suggestion into a proposed partnership in one step."""
 
     permission_required = "registry.add_partnership"

@@ -6,16 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
 from ..forms.reports import YearlyReportForm
-from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import YearlyReport
-from .cooperatives import CooperativeChildMixin
 
 
 def reports_url(cooperative_pk):
     return reverse("registry:cooperative_detail", args=[cooperative_pk]) + "#laporan"
 
 
-class YearlyReportCreateView(RegistryPermissionMixin, CooperativeChildMixin, CreateView):
+class YearlyReportCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, CreateView):
     permission_required = "registry.add_yearlyreport"
     form_class = YearlyReportForm
     template_name = "registry/cooperatives/child_form.html"
@@ -34,7 +33,7 @@ class YearlyReportCreateView(RegistryPermissionMixin, CooperativeChildMixin, Cre
         return reports_url(self.object.cooperative_id)
 
 
-class YearlyReportUpdateView(RegistryPermissionMixin, CooperativeChildMixin, VersionedEditMixin, UpdateView):
+class YearlyReportUpdateView(RegistryPermissionMixin, CooperativeInAreaMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_yearlyreport"
     form_class = YearlyReportForm
     template_name = "registry/cooperatives/child_form.html"

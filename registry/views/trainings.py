@@ -11,7 +11,7 @@ from django_filters.views import FilterView
 from ..filters.active import active_filters
 from ..filters.partnerships import TrainingFilter
 from ..forms.partnerships import ParticipantsAddForm, TrainingForm, TrainingParticipantForm, cooperative_choices
-from ..mixins import RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Training, TrainingParticipant
 from ..selectors import partnerships as selectors
 from ..services.partnerships import training_add_participants
@@ -72,7 +72,7 @@ class TrainingUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView
         return reverse("registry:training_detail", args=[self.object.pk])
 
 
-class TrainingParticipantAddView(RegistryPermissionMixin, FormView):
+class TrainingParticipantAddView(RegistryPermissionMixin, CooperativeInAreaMixin, FormView):
     """Pick a cooperative (?koperasi=<id>, a GET form), then tick its board members and type its staff."""
 
     permission_required = "registry.add_trainingparticipant"
@@ -83,38 +83,37 @@ class TrainingParticipantAddView(RegistryPermissionMixin, FormView):
     def training(self):
         return get_object_or_404(Training.objects.for_user(self.request.user), pk=self.kwargs["pk"])
 
-    @cached_property
-    def cooperative(self):
-        chosen = self.request.GET.get("koperasi") or self.request.POST.get("koperasi")
-        return get_object_or_404(cooperative_choices(self.request.user), pk=chosen) if chosen else None
+    def get_cooperative_pk(self):
+        return self.request.GET.get("koperasi") or self.request.POST.get("koperasi") or None
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "training": self.training, "cooperative": self.cooperative}
+        return {**super().get_form_kwargs(), "training": self.training, "cooperative": self.get_cooperative()}
 
     def get(self, request, *args, **kwargs):
-        if self.cooperative is None:
+        if self.get_cooperative() is None:
             return self.render_to_response(self.get_context_data(form=None))
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        if self.cooperative is None:
+        if self.get_cooperative() is None:
             return redirect("registry:trainingparticipant_add", self.training.pk)
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        cooperative = self.get_cooperative()
         added = training_add_participants(
-            training=self.training, cooperative=self.cooperative,
+            training=self.training, cooperative=cooperative,
             board_members=list(form.cleaned_data["board_members"]), staff=form.cleaned_data["staff"],
             attended=form.cleaned_data["attended"],
         )
         messages.success(self.request, _("%(n)s peserta dari %(name)s tercatat.")
-                         % {"n": len(added), "name": self.cooperative.name})
+                         % {"n": len(added), "name": cooperative.name})
         return redirect("registry:training_detail", self.training.pk)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            training=self.training, cooperative=self.cooperative,
-            cooperatives=cooperative_choices(self.request.user) if self.cooperative is None else None, **kwargs
+            training=self.training,
+            cooperatives=cooperative_choices(self.request.user) if self.get_cooperative() is None else None, **kwargs
         )
 
 

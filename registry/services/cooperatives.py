@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Cooperative, StatusChange, User
+from .versioning import lock_at_version
 
 
 @transaction.atomic
@@ -16,14 +17,20 @@ def cooperative_change_status(
     to_status: str,
     reason: str,
     changed_on: datetime.date,
+    expected_version: int | None = None,
     user: User | None = None,
 ) -> StatusChange:
     """Move a cooperative along its lifecycle and keep the dated, reasoned step.
 
     The row is locked so two officers changing the same status at once cannot both record a step
-    from the same starting status.
+    from the same starting status. With `expected_version` (the status form's), a cooperative
+    saved since raises EditConflict, as every versioned edit does; without it (the admin's status
+    step), the lifecycle check under the lock is the only guard.
     """
-    locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    if expected_version is None:
+        locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
+    else:
+        locked = lock_at_version(Cooperative, cooperative.pk, expected_version)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Alasan perubahan status wajib diisi.")})

@@ -55,11 +55,12 @@ def changes_since(current: Model, version: int) -> list[FieldChange]:
     ]
 
 
-@transaction.atomic
-def save_versioned(*, instance: Model, expected_version: int, reason: str = "") -> Model:
-    """Save `instance` if nobody saved it since `expected_version`; raise EditConflict otherwise."""
-    model = type(instance)
-    current = model._base_manager.select_for_update().get(pk=instance.pk)
+def lock_at_version(model: type[Model], pk, expected_version: int) -> Model:
+    """The row, locked until the transaction ends, if nobody saved it since `expected_version`.
+
+    Raises EditConflict otherwise. Call it inside a transaction.
+    """
+    current = model._base_manager.select_for_update().get(pk=pk)
     if current.version != expected_version:
         last = current.history.order_by("-history_id").first()
         raise EditConflict(
@@ -68,6 +69,13 @@ def save_versioned(*, instance: Model, expected_version: int, reason: str = "") 
             changed_by=getattr(last, "history_user", None),
             changed_at=getattr(last, "history_date", None),
         )
+    return current
+
+
+@transaction.atomic
+def save_versioned(*, instance: Model, expected_version: int, reason: str = "") -> Model:
+    """Save `instance` if nobody saved it since `expected_version`; raise EditConflict otherwise."""
+    lock_at_version(type(instance), instance.pk, expected_version)
     instance.version = expected_version + 1
     if reason:
         instance._change_reason = reason

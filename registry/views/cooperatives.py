@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
 from ..selectors import partnerships as partnership_selectors
 from ..services.cooperatives import cooperative_change_status
+from ..services.versioning import EditConflict
 
 LIST_QUERY_KEY = "koperasi_list_query"
 
@@ -144,28 +144,24 @@ class CooperativeStatusView(RegistryPermissionMixin, CooperativeInAreaMixin, For
 
     def form_valid(self, form):
         cooperative = self.get_cooperative()
-        data = {name: value for name, value in form.cleaned_data.items() if name != "version"}
         try:
-            with transaction.atomic():
-                current = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
-                if current.version != form.cleaned_data["version"]:
-                    raise ValidationError(
-                        _("Data koperasi ini sudah diubah orang lain setelah Anda membuka formulir (status sekarang: "
-                          "%(status)s). Periksa lalu pilih lagi.") % {"status": current.get_status_display()}
-                    )
-                cooperative_change_status(cooperative=cooperative, user=self.request.user, **data)
+            cooperative_change_status(
+                cooperative=cooperative, to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"],
+                changed_on=form.cleaned_data["changed_on"], expected_version=form.cleaned_data["version"],
+                user=self.request.user,
+            )
+        except EditConflict as conflict:
+            # The form again with the user's input, the new status's choices and the new version.
+            self._cooperative = conflict.current
+            form = self.get_form()
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            form.add_error(None, _("Data koperasi ini sudah diubah orang lain setelah Anda membuka formulir (status "
+                                   "sekarang: %(status)s). Periksa lalu pilih lagi.")
+                           % {"status": conflict.current.get_status_display()})
+            return self.form_invalid(form)
         except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                # The form again with the user's input, the new status's choices and the new version.
-                self._cooperative = Cooperative.objects.select_related("desa__kecamatan").get(pk=cooperative.pk)
-                posted = self.request.POST.copy()
-                posted["version"] = self._cooperative.version
-                fresh = self.get_form_class()(posted, cooperative=self._cooperative)
-                fresh.is_valid()
-                fresh.add_error(None, error)
-                return self.form_invalid(fresh)
-            for field, messages_ in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, messages_)
+            form.add_error(None, error)  # keyed by the form's fields: reason, to_status
             return self.form_invalid(form)
         messages.success(self.request, _("Status koperasi diubah menjadi %(status)s.")
                          % {"status": cooperative.get_status_display()})

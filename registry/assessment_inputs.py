@@ -18,7 +18,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from . import scoring
+from . import figures, scoring
 from .models import (
     BoardMember,
     Cooperative,
@@ -214,7 +214,7 @@ def board_complete(records):
     if not records.board:
         return _missing(_("data pengurus dan pengawas"))
     current = {member.role for member in records.board if member.is_current(records.on)}
-    missing = [BoardMember.Role(role).label for role in BoardMember.REQUIRED_ROLES if role not in current]
+    missing = [BoardMember.Role(role).label for role in figures.missing_board_roles(current)]
     level = {0: 4, 1: 3, 2: 2}.get(len(missing), 1)
     if not missing:
         text = _("Ketua, sekretaris, bendahara dan pengawas menjabat pada %(on)s -> 4") % {"on": _date(records.on)}

@@ -17,14 +17,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .scoring import CUKUP_SEHAT, DALAM_PENGAWASAN, PREDICATE_MINIMUM
+
 COMPLEMENTARY = {
     "produsen": {"pemasaran", "konsumen"},
     "pemasaran": {"produsen"},
     "konsumen": {"produsen"},
 }
 POINTS = {"jenis": 3, "sector": 2, "commodity": 1, "same_kecamatan": 2, "neighbour": 1, "mentoring": 2}
-STRONG = 66  # "Cukup Sehat" and above in the national predicate bands
-WEAK = 51  # below: "Dalam Pengawasan Khusus"
+STRONG = PREDICATE_MINIMUM[CUKUP_SEHAT]  # "Cukup Sehat" and above in the national predicate bands
+WEAK = PREDICATE_MINIMUM[DALAM_PENGAWASAN]  # below: "Dalam Pengawasan Khusus"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ CUKUP_SEHAT = "cukup_sehat"
 DALAM_PENGAWASAN = "dalam_pengawasan"
 DALAM_PENGAWASAN_KHUSUS = "dalam_pengawasan_khusus"
 PREDICATE_THRESHOLDS = ((Decimal(80), SEHAT), (Decimal(66), CUKUP_SEHAT), (Decimal(51), DALAM_PENGAWASAN))
+# The lowest score of each predicate above Dalam Pengawasan Khusus: {"sehat": 80, ...}.
+PREDICATE_MINIMUM = {code: threshold for threshold, code in PREDICATE_THRESHOLDS}
 
 # Kutim's own quick label, based on the RAT.
 KUTIM_SEHAT = "sehat"

@@ -8,7 +8,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.test import TestCase
 
-from registry.models import BoardMember, Cooperative, Member, StatusChange, YearlyReport, board_is_complete
+from registry.figures import board_is_complete
+from registry.models import BoardMember, Cooperative, Member, StatusChange, YearlyReport
 from registry.services.cooperatives import cooperative_change_status
 from tests.builders import make_board_member, make_cooperative, make_member, make_report, make_user
 

@@ -18,6 +18,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from registry import demo
+from registry.figures import board_is_complete
 from registry.models import (
     BoardMember,
     Cooperative,
@@ -25,7 +26,6 @@ from registry.models import (
     StatusChange,
     User,
     YearlyReport,
-    board_is_complete,
     last_full_year,
 )
 from registry.nik import KUTIM_PREFIX, validate_nik

@@ -5,8 +5,7 @@ import operator
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,33 +31,6 @@ def search_q(value):
         ),
         Q(),
     )
-
-
-def board_complete_q():
-    """A current term for each required role (ketua, sekretaris, bendahara, a pengawas)."""
-    current = BoardMember.objects.current()
-    return functools.reduce(
-        operator.and_,
-        (Exists(current.filter(cooperative=OuterRef("pk"), role=role)) for role in BoardMember.REQUIRED_ROLES),
-    )
-
-
-def current_required_roles():
-    """How many of the required roles (ketua, sekretaris, bendahara, pengawas) hold a current term.
-
-    One correlated subquery: at 130,000 cooperatives and 771,913 board rows, "board not complete"
-    written as NOT (four EXISTS) made PostgreSQL read the board table four times (about 600 ms
-    for the list's bounded count); counting the roles takes about 150 ms.
-    """
-    roles = (
-        BoardMember.objects.current()
-        .filter(cooperative=OuterRef("pk"), role__in=BoardMember.REQUIRED_ROLES)
-        .order_by()
-        .values("cooperative")
-        .annotate(n=Count("role", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(roles, output_field=IntegerField()), 0)
 
 
 def kecamatan_choices(request):
@@ -162,8 +134,8 @@ class CooperativeFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if value == "true":
-            return queryset.filter(board_complete_q())  # four EXISTS: index probes per cooperative
-        return queryset.alias(board_roles=current_required_roles()).filter(
+            return queryset.filter(figures.board_complete_q())  # four EXISTS: index probes per cooperative
+        return queryset.alias(board_roles=figures.current_required_roles()).filter(
             board_roles__lt=len(BoardMember.REQUIRED_ROLES)
         )
 

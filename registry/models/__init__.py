@@ -17,7 +17,7 @@ from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
 from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
-from .people import BoardMember, BoardMemberQuerySet, Member, Sex, board_is_complete
+from .people import BoardMember, BoardMemberQuerySet, Member, Sex
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
 from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
 from .trainings import Training, TrainingParticipant
@@ -49,7 +49,6 @@ __all__ = [
     "User",
     "YearlyReport",
     "area_queryset",
-    "board_is_complete",
     "last_full_year",
     "AttentionCase",
     "KecamatanSummary",

@@ -42,7 +42,7 @@ class BoardMember(models.Model):
         SUPERVISOR = "pengawas", _("Pengawas")
         MANAGER = "manajer", _("Manajer")
 
-    # A board is complete when these hold a current term (and at least one pengawas).
+    # A board is complete when these hold a current term (and at least one pengawas): registry/figures.py.
     REQUIRED_ROLES = (Role.CHAIR, Role.SECRETARY, Role.TREASURER, Role.SUPERVISOR)
 
     cooperative = models.ForeignKey(
@@ -96,11 +96,6 @@ class BoardMember(models.Model):
             and (self.ended_on is None or self.ended_on > on)
             and (self.term_end is None or self.term_end >= on)
         )
-
-
-def board_is_complete(current_roles):
-    """Whether a set of roles holding current terms makes a complete board."""
-    return all(role in current_roles for role in BoardMember.REQUIRED_ROLES)
 
 
 class Member(models.Model):

@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 
-from .. import assessment_inputs
+from .. import assessment_inputs, figures
 from ..models import Assessment, Condition, Helper, IndicatorScore, RubricIndicator
 from ..services.assessments import rubric_for_year, rubric_indicators
-
-# A condition that falls by at least this many points from last year is flagged on the list.
-BIG_DROP = 10
 
 
 @dataclass
@@ -109,7 +106,7 @@ def year_on_year(assessment):
         change = None if now is None or before is None else now - before
         changes.append({
             "code": code, "label": Condition(code).label, "score": now, "change": change,
-            "big_drop": change is not None and change <= -BIG_DROP,
+            "big_drop": figures.is_big_drop(change),
         })
     return changes
 

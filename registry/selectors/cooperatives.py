@@ -8,7 +8,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import BoardMember, Cooperative, Member, YearlyReport, board_is_complete, last_full_year
+from ..figures import board_is_complete, missing_board_roles
+from ..models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
 
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
 HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "created_at", "updated_at"}
@@ -161,8 +162,7 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
             % {"reported": latest.members_total, "year": latest.year, "listed": listed_members}
         )
     if not board_is_complete(current_roles):
-        missing_roles = [str(BoardMember.Role(role).label) for role in BoardMember.REQUIRED_ROLES
-                         if role not in current_roles]
+        missing_roles = [str(BoardMember.Role(role).label) for role in missing_board_roles(current_roles)]
         issues.append(_("Pengurus tidak lengkap: belum ada %(roles)s yang menjabat.")
                       % {"roles": ", ".join(missing_roles)})
     expired = cooperative.certificate_status == Cooperative.CertificateStatus.EXPIRED or (

@@ -8,7 +8,6 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from .. import figures
-from ..filters.cooperatives import board_complete_q
 from ..models import (
     Assessment,
     AttentionCase,
@@ -61,7 +60,7 @@ def _current_state(cells, today):
         certificate_valid=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.VALID)),
         certificate_expired=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.EXPIRED)),
         merah_putih=Count("id", filter=Q(merah_putih=True)),
-        board_incomplete=Count("id", filter=~board_complete_q()),
+        board_incomplete=Count("id", filter=~figures.board_complete_q()),
         board_trained=Count("id", filter=figures.board_trained_q(today)),
     ).order_by()
     _collect(cells, rows, year=CURRENT)
@@ -153,7 +152,7 @@ def _attention(years, today):
     cases = []
     cooperatives = Cooperative.objects.order_by("name", "id")
     pairs = ("id", "desa__kecamatan")
-    _pick(cases, CURRENT, Reason.BOARD, cooperatives.exclude(board_complete_q()).values_list(*pairs))
+    _pick(cases, CURRENT, Reason.BOARD, cooperatives.exclude(figures.board_complete_q()).values_list(*pairs))
     _pick(cases, CURRENT, Reason.CERTIFICATE, cooperatives.filter(
         certificate_status=Cooperative.CertificateStatus.EXPIRED).values_list(*pairs))
     overdue = Finding.objects.overdue(today).order_by("due_date", "id")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
+from .. import figures
 from ..filters.assessments import AssessmentFilter
 from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
@@ -35,7 +36,7 @@ class AssessmentListView(RegistryPermissionMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["rows"] = [(a, selectors.year_on_year(a)) for a in context["object_list"]]
         context["prepare_form"] = PrepareYearForm(initial={"year": last_full_year()})
-        context["big_drop"] = selectors.BIG_DROP
+        context["big_drop"] = figures.BIG_DROP
         return context
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from .. import charts, figures
+from .. import charts, figures, scoring
 from ..exports import dashboard_workbook
 from ..mixins import RegistryPermissionMixin
 from ..models import MAX_YEAR, MIN_YEAR, Condition, Cooperative, Predicate, last_full_year
@@ -298,7 +298,9 @@ def dashboard_sections(d, links):
                assessed(cur, "predicate_dalam_pengawasan_khusus"),
                previous=assessed(prev, "predicate_dalam_pengawasan_khusus"),
                href=links.assessments(tahun=y, predikat=Predicate.DALAM_PENGAWASAN_KHUSUS),
-               count=cur["predicate_dalam_pengawasan_khusus"], note=_("Nilai akhir di bawah 51.")),
+               count=cur["predicate_dalam_pengawasan_khusus"],
+               note=_("Nilai akhir di bawah %(score)s.") % {
+                   "score": scoring.PREDICATE_MINIMUM[scoring.DALAM_PENGAWASAN]}),
         Figure("pengurus", _("pengurus tidak lengkap"), now["board_incomplete"],
                href=links.cooperatives(pengurus_lengkap="false"), count=now["board_incomplete"],
                note=_("Tanpa masa jabatan berjalan untuk ketua, sekretaris, bendahara atau sedikitnya satu pengawas "
@@ -397,12 +399,7 @@ def trend_rows(d):
 
 def score_class(value):
     """The predicate band of a score, for the colours of the kecamatan x condition table."""
-    if value is None:
-        return "score-missing"
-    for minimum, code in ((80, "sehat"), (66, "cukup_sehat"), (51, "dalam_pengawasan")):
-        if value >= minimum:
-            return f"score-{code}"
-    return "score-dalam_pengawasan_khusus"
+    return "score-missing" if value is None else f"score-{scoring.predicate(value)}"
 
 
 def dashboard_charts(d, sections, measure):
@@ -482,6 +479,7 @@ class DashboardView(RegistryPermissionMixin, DashboardMixin, TemplateView):
             trend_rows=trends, trend_table=trend_table, charts=dashboard_charts(d, self.sections, measure),
             measure=measure,
             measures=measure_labels(), condition_rows=condition_rows, conditions=Condition.choices,
+            bands=scoring.PREDICATE_MINIMUM,
             years=sorted({*d.years, self.year}, reverse=True), **kwargs,
         )
 

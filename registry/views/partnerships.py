@@ -10,6 +10,7 @@ from django.views import View
 from django.views.generic import CreateView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from .. import matching
 from ..filters.active import active_filters
 from ..filters.partnerships import PartnershipFilter
 from ..forms.partnerships import PartnershipForm
@@ -92,7 +93,9 @@ class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeInAreaMixin,
     def get_context_data(self, **kwargs):
         found = selectors.partnership_suggestions(cooperative=self.get_cooperative(), user=self.request.user)
         rows = [(other, candidate, reason_labels(candidate)) for other, candidate in found]
-        return super().get_context_data(suggestions=rows, **kwargs)
+        return super().get_context_data(
+            suggestions=rows, points=matching.POINTS, strong=matching.STRONG, weak=matching.WEAK, **kwargs
+        )
 
 
 class PartnershipProposeView(RegistryPermissionMixin, CooperativeInAreaMixin, View):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import nik as nik_codec
+from .formats import rupiah
 from .models import (
     BoardMember,
     Cooperative,
@@ -26,7 +27,6 @@ from .models import (
     YearlyReport,
 )
 from .services.cooperatives import cooperative_change_status
-from .templatetags.registry_format import rupiah
 
 
 def field_label(model, name):

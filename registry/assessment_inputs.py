@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import figures, scoring
+from .formats import angka, persen, rupiah
 from .models import (
     BoardMember,
     Cooperative,
@@ -28,7 +29,6 @@ from .models import (
     TrainingParticipant,
     YearlyReport,
 )
-from .templatetags.registry_format import angka, persen, rupiah
 
 
 @dataclass(frozen=True)

@@ -544,16 +544,3 @@ def test_figure_change_texts():
     assert Figure("x", "x", 5, previous=7).change == -2
     assert Figure("x", "x", None, previous=7).change_text == "–"
     assert Figure("x", "x", 0.5, kind="persen", previous=0.25).change_text.startswith("+25")
-
-
-@given(value=st.one_of(st.integers(-10**13, 10**13), st.decimals(-10**6, 10**6, places=2)),
-       decimals=st.sampled_from([0, 1, 2]), language=st.sampled_from(["id", "en"]))
-def test_fast_number_format_matches_the_angka_filter(value, decimals, language):
-    """The dashboard's own formatter writes numbers exactly as the shared `angka` filter does."""
-    from django.utils import translation
-
-    from registry.templatetags.registry_format import angka
-    from registry.views.dashboard import number
-
-    with translation.override(language):
-        assert number(value, decimals) == angka(value, decimals)

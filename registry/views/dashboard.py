@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,6 +13,7 @@ from django.views.generic import TemplateView
 
 from .. import charts, figures, scoring
 from ..exports import dashboard_workbook
+from ..formats import angka, persen, rupiah
 from ..mixins import RegistryPermissionMixin
 from ..models import MAX_YEAR, MIN_YEAR, Condition, Cooperative, Predicate, last_full_year
 from ..selectors import dashboard as selectors
@@ -36,35 +36,19 @@ def measure_labels():
 
 def billions(value):
     """A chart axis of Rupiah: 14.668 miliar rather than Rp 14.668.148.288.000."""
-    return _("Rp %(n)s miliar") % {"n": number(value / 10**9)}
+    return _("Rp %(n)s miliar") % {"n": angka(value / 10**9)}
 
 
 def fmt_share(value):
     return fmt(value, "persen")
 
 
-def number(value, decimals=0):
-    """As the `angka` filter writes it (1.150 in Indonesian), without its per-call cost: the dashboard
-    formats some 500 numbers a request, and Django's number_format was a tenth of the page's time."""
-    if value is None:
-        return "–"
-    value = round(value, decimals) or 0  # no "-0"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", get_format("DECIMAL_SEPARATOR")).replace(
-        "\x00", get_format("THOUSAND_SEPARATOR")
-    )
+FORMATS = {"angka": angka, "rupiah": rupiah, "persen": persen, "skor": lambda value: angka(value, 2)}
 
 
 def fmt(value, kind):
-    if value is None:
-        return "–"
-    if kind == "persen":
-        return f"{number(value * 100, 1)}%"
-    if kind == "rupiah":
-        return f"-Rp {number(-value)}" if value < 0 else f"Rp {number(value)}"
-    if kind == "skor":
-        return number(value, 2)
-    return number(value)
+    """A figure's value as its kind is written: angka, rupiah, persen, or skor (two decimals)."""
+    return FORMATS[kind](value)
 
 
 @dataclass
@@ -103,7 +87,7 @@ class Figure:
             return "–"
         sign = "+" if change > 0 else ""
         if self.kind == "persen":
-            return f"{sign}{number(change * 100, 1)} {_('poin')}"
+            return f"{sign}{angka(change * 100, 1)} {_('poin')}"
         return f"{sign}{fmt(change, self.kind)}" if change >= 0 else f"-{fmt(-change, self.kind)}"
 
     def as_dict(self):
@@ -215,8 +199,8 @@ def dashboard_sections(d, links):
         Figure("anggota", _("anggota (laporan %(year)s)") % {"year": y}, cur.members, previous=prev.members,
                href=links.cooperatives(laporan_tahun=y), count=cur["reported"],
                detail=_("L %(male)s · P %(female)s · dari %(n)s laporan") % {
-                   "male": number(cur["members_male"]), "female": number(cur["members_female"]),
-                   "n": number(cur["reported"])},
+                   "male": angka(cur["members_male"]), "female": angka(cur["members_female"]),
+                   "n": angka(cur["reported"])},
                note=_("Jumlah anggota laki-laki dan perempuan dalam laporan tahunan (keragaan) tahun buku %(year)s. "
                       "Tautan membuka koperasi yang menyampaikan laporan itu. Tahun tanpa laporan ditampilkan "
                       "kosong, bukan nol.") % {"year": y}),
@@ -239,12 +223,12 @@ def dashboard_sections(d, links):
         Figure("merah_putih", _("desa/kelurahan dengan Koperasi Merah Putih"), d.desa_merah_putih,
                href=links.cooperatives(merah_putih="true"), count=now["merah_putih"],
                detail=_("dari %(desa)s desa/kelurahan · %(n)s koperasi") % {
-                   "desa": number(d.desa), "n": number(now["merah_putih"])},
+                   "desa": angka(d.desa), "n": angka(now["merah_putih"])},
                note=_("Desa/kelurahan yang punya sedikitnya satu Koperasi Desa/Kelurahan Merah Putih. Tautan "
                       "membuka koperasi Merah Putih (satu desa bisa punya lebih dari satu).")),
         Figure("nilai", _("nilai akhir rata-rata %(year)s") % {"year": y}, cur.overall, kind="skor",
                previous=prev.overall, href=links.assessments(tahun=y), count=cur["assessed"],
-               detail=_("dari %(n)s penilaian") % {"n": number(cur["assessed"])},
+               detail=_("dari %(n)s penilaian") % {"n": angka(cur["assessed"])},
                note=_("Rata-rata nilai akhir (0-100) penilaian tahun %(year)s yang sudah punya nilai akhir, "
                       "apa pun status alurnya.") % {"year": y}),
     ]
@@ -356,7 +340,7 @@ def kecamatan_rows(d, links):
                           href=links.cooperatives(kecamatan=code, rat_tahun=y), count=row.year["rat_held"]),
             "score": Figure("nilai", row.name, row.year.overall, kind="skor",
                             href=links.assessments(kecamatan=code, tahun=y), count=row.year["assessed"]),
-            "predicates": " / ".join(number(count) for _code, _label, count in row.year.predicate_counts()),
+            "predicates": " / ".join(angka(count) for _code, _label, count in row.year.predicate_counts()),
         })
     return rows
 
@@ -422,7 +406,7 @@ def dashboard_charts(d, sections, measure):
                    "tabel per kecamatan."), tiles=tiles),
         "status": charts.bar_chart(
             title=_("Koperasi menurut status"), desc=_("Jumlah koperasi per status saat penghitungan."),
-            items=[(f.label, f.value, number(f.value)) for f in sections["statuses"]]),
+            items=[(f.label, f.value, angka(f.value)) for f in sections["statuses"]]),
         "predicates": charts.stacked_bars(
             title=_("Sebaran predikat per kecamatan, %(year)s") % {"year": y},
             desc=_("Porsi setiap predikat di antara penilaian tiap kecamatan."),
@@ -432,12 +416,12 @@ def dashboard_charts(d, sections, measure):
             title=_("Koperasi dan koperasi aktif per akhir tahun"),
             desc=_("Jumlah koperasi dan yang aktif pada akhir setiap tahun, %(a)s-%(b)s.") % {"a": years[0],
                                                                                              "b": years[-1]},
-            years=years, axis=number, series=[(_("koperasi"), "line-1", [r["cooperatives"] for r in trends]),
+            years=years, axis=angka, series=[(_("koperasi"), "line-1", [r["cooperatives"] for r in trends]),
                                  (_("aktif"), "line-2", [r["active"] for r in trends])]),
         "members_trend": charts.line_chart(
             title=_("Anggota menurut laporan tahunan"),
             desc=_("Jumlah anggota dalam laporan tahunan; tahun tanpa laporan dibiarkan kosong."),
-            years=years, axis=number, series=[(_("anggota"), "line-1", [r["members"] for r in trends])]),
+            years=years, axis=angka, series=[(_("anggota"), "line-1", [r["members"] for r in trends])]),
         "money_trend": charts.line_chart(
             title=_("Volume usaha, SHU, aset dan modal sendiri (Rp)"),
             desc=_("Jumlah dari laporan tahunan; tahun tanpa laporan dibiarkan kosong."),
@@ -509,6 +493,6 @@ class SummaryRefreshView(RegistryPermissionMixin, View):
     def post(self, request, *args, **kwargs):
         run = summary_refresh(requested_by=request.user)
         messages.success(request, _("Ringkasan dihitung ulang dalam %(seconds)s detik.") % {
-            "seconds": number(run.seconds, 1)})
+            "seconds": angka(run.seconds, 1)})
         return HttpResponseRedirect(reverse("registry:dashboard"))
 

@@ -1,0 +1,41 @@
+"""Numbers, money and shares as the reader's language writes them: 1.150, Rp 1.234.567, 58,0%.
+
+The one implementation behind the template filters (`registry_format`), the dashboard, the
+assessment inputs' explanations and the admin. Written with Python's own grouping rather than
+Django's `number_format`, which cost a tenth of the dashboard's time (some 500 numbers a page);
+tests/test_formats.py checks that both write the same.
+"""
+
+from decimal import Decimal
+
+from django.utils.formats import get_format
+
+MISSING = "–"
+
+
+def angka(value, decimals=0):
+    """A grouped number: 1.150 (id), 1,150 (en); a dash for None."""
+    if value is None or value == "":
+        return MISSING
+    value = round(value, decimals) or 0  # no "-0"
+    if isinstance(value, int):
+        value = Decimal(value)  # exact however large: int formatted with "f" goes through a float
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", get_format("DECIMAL_SEPARATOR")).replace(
+        "\x00", get_format("THOUSAND_SEPARATOR")
+    )
+
+
+def rupiah(value):
+    """Rp 1.234.567; a loss shows as -Rp 1.234.567."""
+    if value is None or value == "":
+        return MISSING
+    sign = "-" if value < 0 else ""
+    return f"{sign}Rp {angka(abs(value))}"
+
+
+def persen(value, decimals=1):
+    """A share 0..1 as a percentage: 0,58 -> 58,0%."""
+    if value is None or value == "":
+        return MISSING
+    return f"{angka(value * 100, decimals)}%"

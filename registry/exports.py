@@ -5,6 +5,8 @@ import io
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from .dashboard import dashboard_sections, dimension_rows, trend_rows
+
 
 def _sheet(workbook, title, header, rows):
     sheet = workbook.create_sheet(title=title[:31])
@@ -13,8 +15,9 @@ def _sheet(workbook, title, header, rows):
         sheet.append([float(v) if v is not None and not isinstance(v, int | str) else v for v in row])
 
 
-def dashboard_workbook(d, sections, trends, dimensions):
+def dashboard_workbook(d, links):
     """The dashboard's tables, one sheet each; numbers as numbers, a missing figure as an empty cell."""
+    sections, trends, dimensions = dashboard_sections(d, links), trend_rows(d), dimension_rows(d, links)
     workbook = Workbook(write_only=True)
     value_header = [_("Angka"), _("Nilai"), _("Tahun sebelumnya / akhir tahun"), _("Perubahan"),
                     _("Baris di daftar"), _("Cara menghitung")]

@@ -3,12 +3,16 @@ the cooperative a page is about, saving over a version, and no caching of person
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .models import Cooperative
+from . import figures
+from .dashboard import Links, dashboard_sections
+from .models import MAX_YEAR, MIN_YEAR, Cooperative, last_full_year
+from .selectors import dashboard as dashboard_selectors
 from .services.versioning import EditConflict, save_versioned
 
 
@@ -91,3 +95,43 @@ class NoStoreMixin:
         response = super().dispatch(request, *args, **kwargs)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class DashboardMixin:
+    """The dashboard's year (?tahun=, default the last full year) and kecamatan (?kecamatan=, in the
+    user's area, else 404), its figures and their sections: shared by the page, the API and the export."""
+
+    @cached_property
+    def year(self):
+        try:
+            year = int(self.request.GET.get("tahun", ""))
+        except ValueError:
+            return last_full_year()
+        return year if MIN_YEAR < year <= MAX_YEAR else last_full_year()
+
+    @cached_property
+    def area(self):
+        return dashboard_selectors.kecamatan_in_area(user=self.request.user)
+
+    @cached_property
+    def kecamatan_code(self):
+        code = self.request.GET.get("kecamatan", "")
+        if code and code not in dict(self.area):
+            raise Http404  # outside the user's area: not found, as for any record
+        return code
+
+    @cached_property
+    def dashboard(self):
+        chosen = [(c, n) for c, n in self.area if c == self.kecamatan_code] if self.kecamatan_code else self.area
+        return dashboard_selectors.dashboard(
+            user=self.request.user, year=self.year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR,
+            chosen=bool(self.kecamatan_code),
+        )
+
+    @cached_property
+    def links(self):
+        return Links(self.kecamatan_code)
+
+    @cached_property
+    def sections(self):
+        return dashboard_sections(self.dashboard, self.links)

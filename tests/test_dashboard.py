@@ -27,9 +27,9 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from registry import charts, figures
+from registry.dashboard import Figure
 from registry.models import Assessment, BoardMember, Cooperative, RubricVersion, StatusChange, SummaryCell
 from registry.services.summary import summary_refresh
-from registry.views.dashboard import Figure
 from tests.access import make_limited_petugas
 from tests.builders import (
     MUARA_WAHAU,

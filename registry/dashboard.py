@@ -1,0 +1,501 @@
+"""The dashboard's presentation: every figure with its label, change, link and explanation, by section.
+
+The page (views/dashboard.py), the figures API (views/api.py) and the XLSX export (exports.py)
+all build on this module, so they show the same numbers with the same links and
+words. The numbers come from `selectors.dashboard.dashboard()`; how each counted figure is defined
+is in figures.py.
+
+    d = selectors.dashboard.dashboard(user=..., year=..., kecamatan=..., first_trend_year=...)
+    sections = dashboard_sections(d, Links(kecamatan_code))
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import charts, figures, scoring
+from .formats import angka, persen, rupiah
+from .models import Condition, Cooperative, Predicate
+from .selectors.dashboard import CONDITION_SCORES
+
+# The measures the tile map can colour by: (value of a kecamatan row, how it is written).
+MEASURES = {
+    "aktif": (lambda row: row.now.active_share, "persen"),
+    "rat": (lambda row: row.year.rat_share, "persen"),
+    "nilai": (lambda row: row.year.overall, "skor"),
+    "anggota": (lambda row: row.year.members, "angka"),
+}
+
+
+def measure_labels():
+    return {
+        "aktif": _("Porsi koperasi aktif"), "rat": _("Porsi RAT diadakan"),
+        "nilai": _("Nilai akhir rata-rata"), "anggota": _("Anggota (laporan tahunan)"),
+    }
+
+
+FORMATS = {"angka": angka, "rupiah": rupiah, "persen": persen, "skor": lambda value: angka(value, 2)}
+
+
+def fmt(value, kind):
+    """A figure's value as its kind is written: angka, rupiah, persen, or skor (two decimals)."""
+    return FORMATS[kind](value)
+
+
+def billions(value):
+    """A chart axis of Rupiah: 14.668 miliar rather than Rp 14.668.148.288.000."""
+    return _("Rp %(n)s miliar") % {"n": angka(value / 10**9)}
+
+
+# ---------------------------------------------------------------------------------------------
+# A figure and the links to its list
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One number on the dashboard: its value, change, the list that produces it, how it is computed."""
+
+    key: str
+    label: str
+    value: object
+    kind: str = "angka"
+    previous: object = None
+    href: str = ""
+    count: int | None = None  # the linked list's row count (the walk test checks it)
+    note: str = ""
+    detail: str = ""
+    examples: tuple = ()  # (url, name) of a few cooperatives behind the figure
+
+    @property
+    def text(self):
+        return fmt(self.value, self.kind)
+
+    @property
+    def previous_text(self):
+        return fmt(self.previous, self.kind)
+
+    @property
+    def change(self):
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def change_text(self):
+        change = self.change
+        if change is None:
+            return "–"
+        sign = "+" if change > 0 else ""
+        if self.kind == "persen":
+            return f"{sign}{angka(change * 100, 1)} {_('poin')}"
+        return f"{sign}{fmt(change, self.kind)}" if change >= 0 else f"-{fmt(-change, self.kind)}"
+
+    def as_dict(self):
+        return {
+            "key": self.key, "label": self.label, "value": _plain(self.value), "previous": _plain(self.previous),
+            "change": _plain(self.change), "list_url": self.href or None, "list_count": self.count,
+            "explanation": self.note,
+        }
+
+
+def _plain(value):
+    """A number as JSON writes it: Decimals as floats, integers and None as they are."""
+    return float(value) if value is not None and not isinstance(value, int) else value
+
+
+class Links:
+    """URLs of the lists behind the figures, limited to the chosen kecamatan."""
+
+    def __init__(self, kecamatan):
+        self.kecamatan = kecamatan
+        self.paths = {}
+
+    def _url(self, name, params, kecamatan=None):
+        params = {k: v for k, v in params.items() if v is not None}
+        code = kecamatan or self.kecamatan
+        if code:
+            params["kecamatan"] = code
+        query = urlencode(params)
+        if name not in self.paths:
+            self.paths[name] = reverse(name)
+        return self.paths[name] + (f"?{query}" if query else "")
+
+    def cooperatives(self, kecamatan=None, **params):
+        return self._url("registry:cooperative_list", params, kecamatan)
+
+    def assessments(self, kecamatan=None, **params):
+        return self._url("registry:assessment_list", params, kecamatan)
+
+    def cooperative(self, pk):
+        if "detail" not in self.paths:
+            self.paths["detail"] = reverse("registry:cooperative_detail", args=[0])
+        return self.paths["detail"].replace("/0/", f"/{pk}/")
+
+    def partnerships(self, kecamatan=None, **params):
+        return self._url("registry:partnership_list", params, kecamatan)
+
+    def findings(self, kecamatan=None, **params):
+        return self._url("registry:finding_list", params, kecamatan)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sections of the page, one function each
+# ---------------------------------------------------------------------------------------------
+
+
+def _assessed(totals, name):
+    """A figure of the year's assessments, or missing when there were none that year."""
+    return totals[name] if totals["assessed"] else None
+
+
+def _reported(totals, name):
+    """A figure of the year's reports, or missing when there were none that year."""
+    return totals[name] if totals["reported"] else None
+
+
+def _share(value):
+    return fmt(value, "persen")
+
+
+def headline_figures(d, links):
+    """The figures at the top: cooperatives, active, members, RAT, certificates, Merah Putih, scores."""
+    y, now, cur, prev = d.year, d.now, d.current, d.previous
+
+    def year_end(name):
+        """A state figure on 31 December of the year, or missing when the summary has no such year."""
+        return None if cur.empty else cur[name]
+
+    headline = [
+        Figure("koperasi", _("koperasi terdaftar"), now["cooperatives"], previous=year_end("cooperatives"),
+               href=links.cooperatives(), count=now["cooperatives"],
+               detail=_("sejak 31/12/%(year)s") % {"year": y},
+               note=_("Semua koperasi di wilayah ini saat penghitungan, apa pun statusnya. Perubahan: dibanding "
+                      "jumlah pada akhir tahun %(year)s menurut riwayat status.") % {"year": y}),
+        Figure("aktif", _("koperasi aktif"), now["status_aktif"], previous=year_end("status_aktif"),
+               href=links.cooperatives(status="aktif"), count=now["status_aktif"],
+               detail=_("%(share)s dari semua") % {"share": _share(now.active_share)},
+               note=_("Koperasi berstatus Aktif saat penghitungan; perubahan dibanding akhir tahun %(year)s.")
+               % {"year": y}),
+        Figure("anggota", _("anggota (laporan %(year)s)") % {"year": y}, cur.members, previous=prev.members,
+               href=links.cooperatives(laporan_tahun=y), count=cur["reported"],
+               detail=_("L %(male)s · P %(female)s · dari %(n)s laporan") % {
+                   "male": angka(cur["members_male"]), "female": angka(cur["members_female"]),
+                   "n": angka(cur["reported"])},
+               note=_("Jumlah anggota laki-laki dan perempuan dalam laporan tahunan (keragaan) tahun buku %(year)s. "
+                      "Tautan membuka koperasi yang menyampaikan laporan itu. Tahun tanpa laporan ditampilkan "
+                      "kosong, bukan nol.") % {"year": y}),
+        Figure("rat", _("RAT diadakan (tahun buku %(year)s)") % {"year": y}, _reported(cur, "rat_held"),
+               previous=_reported(prev, "rat_held"), href=links.cooperatives(rat_tahun=y), count=cur["rat_held"],
+               detail=_("%(share)s dari koperasi yang belum bubar") % {"share": _share(cur.rat_share)},
+               note=_("Laporan tahunan %(year)s dengan tanggal RAT, dibagi koperasi yang belum dibubarkan pada "
+                      "akhir tahun itu.") % {"year": y}),
+        Figure("rat_tepat", _("RAT dilaporkan tepat waktu"), _reported(cur, "rat_reported_on_time"),
+               previous=_reported(prev, "rat_reported_on_time"),
+               href=links.cooperatives(rat_dilaporkan_tahun=y), count=cur["rat_reported_on_time"],
+               detail=_("%(share)s dari RAT yang diadakan") % {"share": _share(cur.rat_on_time_share)},
+               note=_("RAT tahun buku %(year)s yang dilaporkan ke Dinas paling lambat %(days)s hari setelah "
+                      "diadakan.") % {"year": y, "days": figures.RAT_REPORT_DAYS}),
+        Figure("sertifikat", _("sertifikat NIK berlaku"), now["certificate_valid"],
+               href=links.cooperatives(status_nik="sudah"), count=now["certificate_valid"],
+               detail=_("%(share)s dari semua") % {"share": _share(now.share("certificate_valid", "cooperatives"))},
+               note=_("Koperasi berstatus sertifikat Sudah Bersertifikat saat penghitungan.")),
+        Figure("merah_putih", _("desa/kelurahan dengan Koperasi Merah Putih"), d.desa_merah_putih,
+               href=links.cooperatives(merah_putih="true"), count=now["merah_putih"],
+               detail=_("dari %(desa)s desa/kelurahan · %(n)s koperasi") % {
+                   "desa": angka(d.desa), "n": angka(now["merah_putih"])},
+               note=_("Desa/kelurahan yang punya sedikitnya satu Koperasi Desa/Kelurahan Merah Putih. Tautan "
+                      "membuka koperasi Merah Putih (satu desa bisa punya lebih dari satu).")),
+        Figure("nilai", _("nilai akhir rata-rata %(year)s") % {"year": y}, cur.overall, kind="skor",
+               previous=prev.overall, href=links.assessments(tahun=y), count=cur["assessed"],
+               detail=_("dari %(n)s penilaian") % {"n": angka(cur["assessed"])},
+               note=_("Rata-rata nilai akhir (0-100) penilaian tahun %(year)s yang sudah punya nilai akhir, "
+                      "apa pun status alurnya.") % {"year": y}),
+    ]
+    if d.active_partnerships is not None:
+        headline.append(Figure(
+            "kemitraan", _("kemitraan aktif"), d.active_partnerships,
+            href=links.partnerships(status="aktif"), count=d.active_partnerships,
+            note=_("Kemitraan berstatus Aktif dengan koperasi di wilayah ini di salah satu pihak, dihitung saat "
+                   "halaman dibuka (kemitraan antar dua kecamatan dihitung sekali)."),
+        ))
+    if d.has_trainings:
+        headline.append(Figure(
+            "pengurus_dilatih", _("koperasi dengan pengurus terlatih"), now["board_trained"],
+            href=links.cooperatives(pengurus_dilatih="true"), count=now["board_trained"],
+            detail=_("%(share)s dari semua") % {"share": _share(now.share("board_trained", "cooperatives"))},
+            note=_("Koperasi yang sedikitnya satu pengurus/pengawasnya hadir dalam pelatihan yang selesai dalam "
+                   "dua tahun sampai hari penghitungan."),
+        ))
+    return headline
+
+
+def status_figures(d, links):
+    """Cooperatives per status now, against the end of the year."""
+    now, cur = d.now, d.current
+    return [
+        Figure(status.value, status.label, now[f"status_{status.value}"],
+               previous=None if cur.empty else cur[f"status_{status.value}"],
+               href=links.cooperatives(status=status.value), count=now[f"status_{status.value}"])
+        for status in Cooperative.Status
+    ]
+
+
+def member_figures(d):
+    """Members by sex in the year's reports, against the year before."""
+    cur, prev = d.current, d.previous
+    return [
+        Figure("laki", _("laki-laki"), _reported(cur, "members_male"), previous=_reported(prev, "members_male")),
+        Figure("perempuan", _("perempuan"), _reported(cur, "members_female"),
+               previous=_reported(prev, "members_female")),
+    ]
+
+
+def condition_figures(d, links):
+    """The average score of each condition and the final score in the year's assessments."""
+    y, cur, prev = d.year, d.current, d.previous
+    return [
+        Figure(code, label, cur.average(name), kind="skor", previous=prev.average(name),
+               href=links.assessments(tahun=y), count=cur["assessed"])
+        for code, label, name in [
+            *[(c.value, c.label, CONDITION_SCORES[c.value]) for c in Condition],
+            ("akhir", _("Nilai akhir"), "overall_score"),
+        ]
+    ]
+
+
+def predicate_figures(d, links):
+    """Assessments per predicate in the year."""
+    y, cur, prev = d.year, d.current, d.previous
+    return [
+        Figure(p.value, p.label, _assessed(cur, f"predicate_{p.value}"),
+               previous=_assessed(prev, f"predicate_{p.value}"),
+               href=links.assessments(tahun=y, predikat=p.value), count=cur[f"predicate_{p.value}"])
+        for p in Predicate
+    ]
+
+
+def label_figures(d, links):
+    """Assessments per Kutim RAT label in the year."""
+    y, cur, prev = d.year, d.current, d.previous
+    return [
+        Figure(value, label, _assessed(cur, f"label_{value}"), previous=_assessed(prev, f"label_{value}"),
+               href=links.assessments(tahun=y, label=value), count=cur[f"label_{value}"])
+        for value, label, _count in cur.label_counts()
+    ]
+
+
+def attention_figures(d, links):
+    """What needs attention, each with a few of the cooperatives behind it."""
+    y, now, cur, prev = d.year, d.now, d.current, d.previous
+    lowest = scoring.PREDICATE_MINIMUM[scoring.DALAM_PENGAWASAN]
+    attention = [
+        Figure("tanpa_rat", _("koperasi aktif tanpa RAT tahun %(a)s dan %(b)s") % {"a": y - 1, "b": y},
+               None if cur.empty else cur["active_without_rat"],
+               previous=None if prev.empty else prev["active_without_rat"],
+               href=links.cooperatives(status="aktif", tanpa_rat_2_tahun=y), count=cur["active_without_rat"],
+               note=_("Koperasi berstatus Aktif tanpa laporan dengan tanggal RAT untuk kedua tahun buku itu.")),
+        Figure("dpk", _("predikat Dalam Pengawasan Khusus %(year)s") % {"year": y},
+               _assessed(cur, "predicate_dalam_pengawasan_khusus"),
+               previous=_assessed(prev, "predicate_dalam_pengawasan_khusus"),
+               href=links.assessments(tahun=y, predikat=Predicate.DALAM_PENGAWASAN_KHUSUS),
+               count=cur["predicate_dalam_pengawasan_khusus"],
+               note=_("Nilai akhir di bawah %(score)s.") % {"score": lowest}),
+        Figure("pengurus", _("pengurus tidak lengkap"), now["board_incomplete"],
+               href=links.cooperatives(pengurus_lengkap="false"), count=now["board_incomplete"],
+               note=_("Tanpa masa jabatan berjalan untuk ketua, sekretaris, bendahara atau sedikitnya satu pengawas "
+                      "(semua status).")),
+        Figure("sertifikat_expired", _("sertifikat NIK kedaluwarsa"), now["certificate_expired"],
+               href=links.cooperatives(status_nik="expired"), count=now["certificate_expired"],
+               note=_("Status sertifikat Sertifikat Expired saat penghitungan.")),
+        Figure("turun_tajam", _("suatu kondisi turun %(points)s poin atau lebih") % {"points": figures.BIG_DROP},
+               _assessed(cur, "big_drop"), previous=_assessed(prev, "big_drop"),
+               href=links.assessments(tahun=y, turun_tajam="true"),
+               count=cur["big_drop"],
+               note=_("Penilaian %(year)s dengan nilai suatu kondisi turun sedikitnya %(points)s poin dari penilaian "
+                      "tahun sebelumnya.") % {"year": y, "points": figures.BIG_DROP}),
+    ]
+    if d.has_findings:
+        attention.append(Figure(
+            "temuan", _("temuan pengawasan lewat batas tindak lanjut"), now["findings_overdue"],
+            href=links.findings(lewat_batas="true"), count=now["findings_overdue"],
+            note=_("Temuan yang belum selesai ditindaklanjuti dan sudah lewat batas waktunya pada hari "
+                   "penghitungan (jumlah temuan, bukan koperasi)."),
+        ))
+    for item in attention:
+        item.examples = tuple(
+            (links.cooperative(pk), name) for pk, name in d.attention.get(item.key, ()) if item.value
+        )
+    return attention
+
+
+def dashboard_sections(d, links):
+    """Every figure of the dashboard with its link and explanation, for the page, the export and the API."""
+    return {
+        "headline": headline_figures(d, links),
+        "statuses": status_figures(d, links),
+        "conditions": condition_figures(d, links),
+        "predicates": predicate_figures(d, links),
+        "labels": label_figures(d, links),
+        "attention": attention_figures(d, links),
+        "members": member_figures(d),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and charts
+# ---------------------------------------------------------------------------------------------
+
+
+def kecamatan_rows(d, links):
+    """The per-kecamatan table: each figure with the list that produces it."""
+    y = d.year
+    rows = []
+    for row in d.per_kecamatan:
+        code = row.code
+        rows.append({
+            "row": row,
+            "cooperatives": Figure("koperasi", row.name, row.now["cooperatives"],
+                                   href=links.cooperatives(kecamatan=code), count=row.now["cooperatives"]),
+            "active": Figure("aktif", row.name, row.now["status_aktif"],
+                             href=links.cooperatives(kecamatan=code, status="aktif"), count=row.now["status_aktif"]),
+            "members": Figure("anggota", row.name, row.year.members,
+                              href=links.cooperatives(kecamatan=code, laporan_tahun=y), count=row.year["reported"]),
+            "rat": Figure("rat", row.name, row.year.rat_share, kind="persen",
+                          href=links.cooperatives(kecamatan=code, rat_tahun=y), count=row.year["rat_held"]),
+            "score": Figure("nilai", row.name, row.year.overall, kind="skor",
+                            href=links.assessments(kecamatan=code, tahun=y), count=row.year["assessed"]),
+            "predicates": " / ".join(angka(count) for _code, _label, count in row.year.predicate_counts()),
+        })
+    return rows
+
+
+def dimension_rows(d, links):
+    """Cooperatives by jenis, kelompok and sector: now, active now, members in the year."""
+    params = {"jenis": "jenis", "kelompok": "kelompok", "sektor": "sektor"}
+    tables = {}
+    for dimension, rows in d.by_dimension.items():
+        tables[dimension] = [
+            {
+                "label": label,
+                "cooperatives": Figure(key, label, now["cooperatives"],
+                                       href=links.cooperatives(**{params[dimension]: key}), count=now["cooperatives"]),
+                "active": Figure(key, label, now["status_aktif"],
+                                 href=links.cooperatives(status="aktif", **{params[dimension]: key}),
+                                 count=now["status_aktif"]),
+                "members": Figure(key, label, year.members,
+                                  href=links.cooperatives(laporan_tahun=d.year, **{params[dimension]: key}),
+                                  count=year["reported"]),
+            }
+            for key, label, now, year in rows
+        ]
+    return tables
+
+
+def trend_rows(d):
+    """Per year: status at the year's end and the reports' sums; a year without reports stays empty."""
+    rows = []
+    for year, t in d.trends:
+        reported = bool(t["reported"])
+        rows.append({
+            "year": year, "cooperatives": t["cooperatives"] or None, "active": t["status_aktif"] or None,
+            "reported": t["reported"], "members": t.members,
+            **{name: t[name] if reported else None for name in ("business_volume", "shu", "total_assets",
+                                                                  "modal_sendiri")},
+        })
+    return rows
+
+
+def score_class(value):
+    """The predicate band of a score, for the colours of the kecamatan x condition table."""
+    return "score-missing" if value is None else f"score-{scoring.predicate(value)}"
+
+
+def dashboard_charts(d, sections, measure):
+    """The SVG charts of the page."""
+    y = d.year
+    tiles_value, tiles_kind = MEASURES[measure]
+    label = measure_labels()[measure]
+    links = Links("")
+    tiles = [
+        (row.code, row.name, tiles_value(row), fmt(tiles_value(row), tiles_kind),
+         links.cooperatives(kecamatan=row.code))
+        for row in d.per_kecamatan
+    ]
+    trends = trend_rows(d)
+    years = [str(row["year"]) for row in trends]
+    return {
+        "tiles": charts.tile_map(
+            title=_("Peta petak kecamatan: %(measure)s") % {"measure": label},
+            desc=_("Setiap petak satu kecamatan, warna lebih gelap berarti nilai lebih tinggi. Angkanya ada di "
+                   "tabel per kecamatan."), tiles=tiles),
+        "status": charts.bar_chart(
+            title=_("Koperasi menurut status"), desc=_("Jumlah koperasi per status saat penghitungan."),
+            items=[(f.label, f.value, angka(f.value)) for f in sections["statuses"]]),
+        "predicates": charts.stacked_bars(
+            title=_("Sebaran predikat per kecamatan, %(year)s") % {"year": y},
+            desc=_("Porsi setiap predikat di antara penilaian tiap kecamatan."),
+            rows=[(row.name, [row.year[f"predicate_{p.value}"] for p in Predicate]) for row in d.per_kecamatan],
+            legend=[(p.label, f"seg-{p.value}") for p in Predicate]),
+        "cooperatives_trend": charts.line_chart(
+            title=_("Koperasi dan koperasi aktif per akhir tahun"),
+            desc=_("Jumlah koperasi dan yang aktif pada akhir setiap tahun, %(a)s-%(b)s.") % {"a": years[0],
+                                                                                             "b": years[-1]},
+            years=years, axis=angka, series=[(_("koperasi"), "line-1", [r["cooperatives"] for r in trends]),
+                                 (_("aktif"), "line-2", [r["active"] for r in trends])]),
+        "members_trend": charts.line_chart(
+            title=_("Anggota menurut laporan tahunan"),
+            desc=_("Jumlah anggota dalam laporan tahunan; tahun tanpa laporan dibiarkan kosong."),
+            years=years, axis=angka, series=[(_("anggota"), "line-1", [r["members"] for r in trends])]),
+        "money_trend": charts.line_chart(
+            title=_("Volume usaha, SHU, aset dan modal sendiri (Rp)"),
+            desc=_("Jumlah dari laporan tahunan; tahun tanpa laporan dibiarkan kosong."),
+            years=years, axis=billions, series=[
+                (_("volume usaha"), "line-1", [r["business_volume"] for r in trends]),
+                (_("aset"), "line-2", [r["total_assets"] for r in trends]),
+                (_("modal sendiri"), "line-3", [r["modal_sendiri"] for r in trends]),
+                (_("SHU"), "line-4", [r["shu"] for r in trends]),
+            ]),
+    }
+
+
+def condition_table(d):
+    """The kecamatan x condition table: each score written and coloured by its predicate band."""
+    return [
+        (row, [(fmt(score, "skor"), score_class(score)) for score in scores],
+         (fmt(overall, "skor"), score_class(overall)))
+        for row, scores, overall in d.condition_rows()
+    ]
+
+
+def trend_table(trends):
+    """The trend rows written out: (year, without reports?, cells)."""
+    return [
+        (row["year"], not row["reported"],
+         [fmt(row[name], "angka") for name in ("cooperatives", "active", "reported", "members")]
+         + [fmt(row[name], "rupiah") for name in ("business_volume", "shu", "total_assets", "modal_sendiri")])
+        for row in trends
+    ]
+
+
+def api_body(d, sections):
+    """The figures API's answer (docs/api.md): the same numbers, links and explanations as the page."""
+    return {
+        "tahun": d.year,
+        "kecamatan": [{"kode": code, "nama": name} for code, name in d.kecamatan],
+        "dihitung_pada": d.refreshed_at.isoformat() if d.refreshed_at else None,
+        **{key: [figure.as_dict() for figure in section] for key, section in sections.items()},
+        "per_kecamatan": [
+            {
+                "kode": row.code, "nama": row.name, "koperasi": row.now["cooperatives"],
+                "aktif": row.now["status_aktif"], "anggota": row.year.members, "porsi_rat": row.year.rat_share,
+                "nilai_kondisi": {code: _plain(v) for code, v in row.year.condition_averages().items()},
+                "nilai_akhir": _plain(row.year.overall),
+                "predikat": {code: count for code, _label, count in row.year.predicate_counts()},
+            }
+            for row in d.per_kecamatan
+        ],
+        "tren": trend_rows(d),
+    }

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
-from registry.admin_assessments import RubricVersionAdmin, rubric_copy_to_year
+from registry.admin.assessments import RubricVersionAdmin, rubric_copy_to_year
 from registry.models import (
     Assessment,
     BoardMember,

@@ -1,9 +1,9 @@
-"""Django admin for partnerships, outside parties, kecamatan neighbours, trainings and findings (issue 7)."""
+"""Django admin for partnerships, outside parties, kecamatan neighbours, trainings and findings."""
 
 from django.contrib import admin
 
-from .admin import HistoryAdmin, VersionedRecordAdmin
-from .models import Finding, KecamatanNeighbour, OutsideParty, Partnership, Training, TrainingParticipant
+from ..models import Finding, KecamatanNeighbour, OutsideParty, Partnership, Training, TrainingParticipant
+from .base import HistoryAdmin, VersionedRecordAdmin
 
 
 @admin.register(OutsideParty)

@@ -1,11 +1,11 @@
-"""Django admin for the assessment rubric and assessments (imported at the end of registry/admin.py)."""
+"""Django admin for the assessment rubric (versions, conditions, indicators) and assessments."""
 
 from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
+from ..models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
 
 
 @transaction.atomic

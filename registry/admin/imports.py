@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import ExportLog, ImportBatch
+from ..models import ExportLog, ImportBatch
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -511,14 +511,14 @@ class RubricAdminTests(TestCase):
 
 
 class DemoAssessmentTests(TestCase):
-    """registry/demo_assessments.py on a small demo district."""
+    """registry/demo/assessments.py on a small demo district."""
 
     def test_three_years_with_every_predicate_and_idempotent(self):
-        from registry import demo
-        from registry.demo_assessments import seed_assessments
+        from registry.demo.assessments import seed_assessments
+        from registry.demo.district import seed_district
 
         today = datetime.date(2026, 11, 26)
-        demo.seed_district(cooperatives=300, until_year=2025, today=today)
+        seed_district(cooperatives=300, until_year=2025, today=today)
         result = seed_assessments(today=today)
         self.assertEqual(seed_assessments(today=today).created, 0)
         expected = Cooperative.objects.exclude(status="dibubarkan").count()

@@ -403,7 +403,7 @@ class NavigationTests(TestCase):
 
 
 class DemoTests(TestCase):
-    """registry/demo_partnerships.py: deterministic, idempotent, consistent with the constraints."""
+    """registry/demo/partnerships.py: deterministic, idempotent, consistent with the constraints."""
 
     @classmethod
     def setUpTestData(cls):
@@ -421,7 +421,7 @@ class DemoTests(TestCase):
         )
 
     def test_deterministic_and_idempotent(self):
-        from registry.demo_partnerships import seed_partnerships
+        from registry.demo.partnerships import seed_partnerships
 
         today = datetime.date(2026, 11, 27)
 

@@ -17,7 +17,7 @@ from django.db.models import Count, Max, Min
 from django.test import TestCase
 from django.utils import timezone
 
-from registry import demo
+from registry.demo import district, profiles
 from registry.figures import board_is_complete
 from registry.models import (
     BoardMember,
@@ -247,7 +247,7 @@ class DefaultDistrictTests(TestCase):
     def test_cooperatives_have_a_creation_history_row(self):
         history = Cooperative.history.all()
         self.assertEqual(history.count(), 1150)
-        self.assertEqual(set(history.values_list("history_change_reason", flat=True)), {demo.CHANGE_REASON})
+        self.assertEqual(set(history.values_list("history_change_reason", flat=True)), {profiles.CHANGE_REASON})
 
     def test_demo_accounts(self):
         expected = {
@@ -366,9 +366,9 @@ def test_status_threshold_gives_667_of_1150_for_any_seed():
     desa = [(f"64.08.{k:02d}.{d:04d}", f"Desa {d}", f"64.08.{k:02d}", "desa") for k in range(1, 19) for d in range(8)]
     today = datetime.date(2026, 3, 1)
     for seed_value in (1, 2021, 99999):
-        generator = demo.DistrictGenerator(seed=seed_value, until_year=2025, today=today, desa=desa)
-        statuses = Counter(generator.cooperative(i).cooperative.status for i in range(demo.DISTRICT_SIZE))
-        assert statuses[Cooperative.Status.ACTIVE] == demo.DISTRICT_ACTIVE
+        generator = district.DistrictGenerator(seed=seed_value, until_year=2025, today=today, desa=desa)
+        statuses = Counter(generator.cooperative(i).cooperative.status for i in range(profiles.DISTRICT_SIZE))
+        assert statuses[Cooperative.Status.ACTIVE] == profiles.DISTRICT_ACTIVE
 
 
 

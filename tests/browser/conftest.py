@@ -52,7 +52,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# The demo district as seed_demo documents it (registry/demo.py).
+# The demo district as seed_demo documents it (registry/demo/).
 DEMO_PASSWORD = "koperasi-kutim"
 DEMO_COOPERATIVES = 1150
 DEMO_ACTIVE_SHARE = 0.58

@@ -6,7 +6,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from registry import demo, demo_assessments, demo_partnerships
+from registry.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
+from registry.demo.assessments import seed_assessments
+from registry.demo.cooperatives import MAX_COOPERATIVES
+from registry.demo.district import CHUNK_SIZE, seed_district
+from registry.demo.partnerships import seed_partnerships
+from registry.demo.profiles import DEFAULT_SEED, DISTRICT_SIZE, FIRST_REPORT_YEAR
 from registry.models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
 from registry.services.summary import summary_refresh
 
@@ -15,14 +20,14 @@ class Command(BaseCommand):
     help = (
         "Build the demo district of Kutai Timur: 1,150 cooperatives (667 active) with yearly reports "
         "from 2019, boards, status history, listed members and the demo accounts (password "
-        f"'{demo.DEMO_PASSWORD}'). Deterministic and idempotent: a second run adds only what is missing. "
+        f"'{DEMO_PASSWORD}'). Deterministic and idempotent: a second run adds only what is missing. "
         "With --members-per-cooperative it scales up for benchmarks. Fictitious data: never in production."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--cooperatives", type=int, default=demo.DISTRICT_SIZE,
-            help=f"How many cooperatives (default {demo.DISTRICT_SIZE}, the 2021 figure).",
+            "--cooperatives", type=int, default=DISTRICT_SIZE,
+            help=f"How many cooperatives (default {DISTRICT_SIZE}, the 2021 figure).",
         )
         parser.add_argument(
             "--members-per-cooperative", type=int, default=None, metavar="M",
@@ -30,8 +35,8 @@ class Command(BaseCommand):
             "Default: 10-60 members for about a quarter of the cooperatives.",
         )
         parser.add_argument(
-            "--seed", type=int, default=demo.DEFAULT_SEED,
-            help=f"Random seed (default {demo.DEFAULT_SEED}). One database holds one seed's district.",
+            "--seed", type=int, default=DEFAULT_SEED,
+            help=f"Random seed (default {DEFAULT_SEED}). One database holds one seed's district.",
         )
         parser.add_argument(
             "--until-year", type=int, default=None,
@@ -52,18 +57,18 @@ class Command(BaseCommand):
         cooperatives = options["cooperatives"]
         members = options["members_per_cooperative"]
         until_year = options["until_year"] or last_full_year(today)
-        if not 0 < cooperatives <= demo.MAX_COOPERATIVES:
-            raise CommandError(f"--cooperatives must be between 1 and {demo.MAX_COOPERATIVES:,}.")
+        if not 0 < cooperatives <= MAX_COOPERATIVES:
+            raise CommandError(f"--cooperatives must be between 1 and {MAX_COOPERATIVES:,}.")
         if members is not None and members < 0:
             raise CommandError("--members-per-cooperative cannot be negative.")
-        if not demo.FIRST_REPORT_YEAR <= until_year <= last_full_year(today):
+        if not FIRST_REPORT_YEAR <= until_year <= last_full_year(today):
             raise CommandError(
-                f"--until-year must be a full book year between {demo.FIRST_REPORT_YEAR} and {last_full_year(today)}."
+                f"--until-year must be a full book year between {FIRST_REPORT_YEAR} and {last_full_year(today)}."
             )
         if not settings.DEBUG:
             self.stderr.write(self.style.WARNING(
                 "DEBUG is off: these settings look like production. seed_demo writes fictitious "
-                f"cooperatives, members and accounts with the known password '{demo.DEMO_PASSWORD}'."
+                f"cooperatives, members and accounts with the known password '{DEMO_PASSWORD}'."
             ))
             if not options["yes"]:
                 raise CommandError("Refusing to seed demo data without --yes. Never do this on the office's database.")
@@ -73,23 +78,23 @@ class Command(BaseCommand):
             return
 
         started = time.monotonic()
-        chunks = -(-cooperatives // demo.CHUNK_SIZE)
+        chunks = -(-cooperatives // CHUNK_SIZE)
 
         def progress(done, created):
             if chunks > 1 and options["verbosity"] >= 1:
                 self.stdout.write(f"  {done:,}/{cooperatives:,} cooperatives, {created['member']:,} members written")
 
-        result = demo.seed_district(
+        result = seed_district(
             cooperatives=cooperatives, members_per_cooperative=members, seed=options["seed"],
             until_year=until_year, today=today, progress=progress,
         )
-        accounts = demo.ensure_demo_accounts()
+        accounts = ensure_demo_accounts()
         self._summary(result, accounts, cooperatives, time.monotonic() - started)
         # Partnerships, kecamatan neighbours, trainings and findings (issue 7): once per database,
         # before the assessments, whose trained-board, partnership and findings indicators read them.
-        self.stdout.write(f"Added: {demo_partnerships.seed_partnerships(seed=options['seed'], today=today)}")
+        self.stdout.write(f"Added: {seed_partnerships(seed=options['seed'], today=today)}")
         if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
-            assessed = demo_assessments.seed_assessments(seed=options["seed"], today=today)
+            assessed = seed_assessments(seed=options["seed"], today=today)
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")
         # The dashboard sums precomputed figures (issue 5): count the district just seeded,
         # last, after every kind of record.

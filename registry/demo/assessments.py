@@ -16,12 +16,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from . import assessment_inputs, scoring
-from .models import Assessment, Cooperative, IndicatorScore, RubricIndicator, last_full_year
-from .services.assessments import apply_outcome, outcome_of, rubric_for_year, rubric_indicators
+from .. import assessment_inputs, scoring
+from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, last_full_year
+from ..services.assessments import apply_outcome, outcome_of, rubric_for_year, rubric_indicators
+from .profiles import CHANGE_REASON, DEFAULT_SEED
 
-DEFAULT_SEED = 2021
-CHANGE_REASON = "Data demo"
 CHUNK_SIZE = 1000
 
 # Mean manual level and the spread of a cooperative's own standing, by status.

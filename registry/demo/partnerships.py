@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .models import (
+from ..models import (
     BoardMember,
     Cooperative,
     Finding,
@@ -24,11 +24,9 @@ from .models import (
     Training,
     TrainingParticipant,
 )
+from .profiles import CHANGE_REASON, DEFAULT_SEED, DISTRICT_SIZE
 
-DEFAULT_SEED = 2021
-CHANGE_REASON = "Data demo"
 TRAININGS = 40
-DISTRICT_SIZE = 1150
 FIRST_TRAINING_YEAR = 2023
 
 NEIGHBOURS = [

@@ -1,6 +1,6 @@
 """The dashboard's presentation: every figure with its label, change, link and explanation, by section.
 
-The page (views/dashboard.py), the figures API (views/api.py) and the XLSX export (exports.py)
+The page (views/dashboard.py), the figures API (views/api.py) and the XLSX export (spreadsheets/dashboard_export.py)
 all build on this module, so they show the same numbers with the same links and
 words. The numbers come from `selectors.dashboard.dashboard()`; how each counted figure is defined
 is in figures.py.

@@ -8,9 +8,9 @@ import io
 from django.test import TestCase
 from openpyxl import load_workbook
 
-from registry.list_exports import neutralise
 from registry.models import Cooperative, ExportLog
-from registry.services.imports import import_dry_run
+from registry.spreadsheets.columns import neutralise
+from registry.spreadsheets.imports import import_dry_run
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_UTARA,

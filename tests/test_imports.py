@@ -12,9 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from registry.imports.columns import CellError, parse_date, parse_decimal
 from registry.models import BoardMember, Cooperative, ImportBatch, Member, YearlyReport
-from registry.services.imports import ImportRejected, UndoRefused, import_batch_undo, import_commit, import_dry_run
+from registry.spreadsheets.columns import CellError, parse_date, parse_decimal
+from registry.spreadsheets.imports import ImportRejected, UndoRefused, import_batch_undo, import_commit, import_dry_run
 from tests.builders import MUARA_WAHAU, SANGATTA_UTARA, make_cooperative, make_member, make_user
 
 MEMBER_HEADERS = ["Nomor Induk Koperasi", "Nama", "NIK", "Jenis kelamin", "Tanggal lahir", "Desa/kelurahan",
@@ -294,7 +294,7 @@ class BadFileCorpusTests(ImportTestCase):
     def test_over_the_row_limit(self):
         from unittest import mock
 
-        with mock.patch("registry.imports.readers.MAX_ROWS", 2):
+        with mock.patch("registry.spreadsheets.reading.MAX_ROWS", 2):
             result = self.dry(csv_bytes(self.member_rows(3)))
         self.assertIn("lebih dari 2 baris", result.file_error)
 
@@ -332,7 +332,7 @@ class OtherKindsTests(ImportTestCase):
 
 @pytest.mark.parametrize("value", ["640801451280001", "٦٤٠٨٠١٤٥١٢٨٠٠٠١"])
 def test_parse_nik_rejects(value):
-    from registry.imports.kinds import parse_nik
+    from registry.spreadsheets.kinds import parse_nik
 
     with pytest.raises(CellError):
         parse_nik(value, None)
@@ -396,7 +396,7 @@ class EveryProblemAtOnceTests(ImportTestCase):
 def test_choices_by_code_or_label_in_either_language():
     from django.utils import translation
 
-    from registry.imports.columns import parse_choice
+    from registry.spreadsheets.columns import parse_choice
 
     choices = Cooperative.Jenis.choices
     assert parse_choice("simpan_pinjam", choices) == "simpan_pinjam"

@@ -102,8 +102,8 @@ class ImportBatchListQueryTests(TestCase):
 
 class TemplateTests(TestCase):
     def test_each_template_has_known_headers_example_and_instructions(self):
-        from registry.imports.kinds import SPECS
-        from registry.services.imports import import_dry_run
+        from registry.spreadsheets.imports import import_dry_run
+        from registry.spreadsheets.kinds import SPECS
 
         user = make_user("Petugas")
         self.client.force_login(user)

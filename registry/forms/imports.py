@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..imports.readers import MAX_BYTES
 from ..models import Cooperative, ImportKind
+from ..spreadsheets.reading import MAX_BYTES
 
 
 class ImportUploadForm(forms.Form):

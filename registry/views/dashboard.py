@@ -8,11 +8,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .. import dashboard, scoring
-from ..exports import dashboard_workbook
 from ..formats import angka
 from ..mixins import DashboardMixin, RegistryPermissionMixin
 from ..models import Condition
 from ..services.summary import summary_refresh
+from ..spreadsheets.dashboard_export import dashboard_workbook
 
 
 class DashboardView(RegistryPermissionMixin, DashboardMixin, TemplateView):

@@ -9,12 +9,12 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from ..forms.imports import ImportUploadForm
-from ..imports import pending
-from ..imports.kinds import SPECS
-from ..imports.sheets import errors_workbook, template_workbook
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import Cooperative, ImportBatch, ImportKind
-from ..services.imports import ImportRejected, UndoRefused, import_batch_undo, import_commit, import_dry_run
+from ..spreadsheets import pending
+from ..spreadsheets.import_sheets import errors_workbook, template_workbook
+from ..spreadsheets.imports import ImportRejected, UndoRefused, import_batch_undo, import_commit, import_dry_run
+from ..spreadsheets.kinds import SPECS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

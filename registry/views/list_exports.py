@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..list_exports import EXPORTS, csv_stream, recap_headers, recap_workbook, xlsx_file
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import MAX_YEAR, MIN_YEAR, ExportLog, last_full_year
 from ..selectors.recap import ministry_recap
+from ..spreadsheets.list_exports import EXPORTS, csv_stream, recap_headers, recap_workbook, xlsx_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

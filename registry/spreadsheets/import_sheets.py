@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from ..list_exports import neutralise
+from .columns import neutralise
 from .kinds import SPECS
-from .readers import open_sheet
+from .reading import open_sheet
 
 
 def _save(workbook):

@@ -1,11 +1,11 @@
-"""Exports of aggregate figures as XLSX (openpyxl, write-only): no member-level data in them."""
+"""The dashboard's tables as one XLSX workbook (openpyxl, write-only): aggregates, no member-level data."""
 
 import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .dashboard import dashboard_sections, dimension_rows, trend_rows
+from ..dashboard import dashboard_sections, dimension_rows, trend_rows
 
 
 def _sheet(workbook, title, header, rows):

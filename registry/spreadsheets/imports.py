@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..imports.columns import CellError, clean_text, normalise_header
-from ..imports.kinds import SPECS, Context
-from ..imports.readers import FileError, Formula, open_sheet
 from ..models import ImportBatch, ImportedRow
+from .columns import CellError, clean_text, normalise_header
+from .kinds import SPECS, Context
+from .reading import FileError, Formula, open_sheet
 
 BATCH_SIZE = 500
 

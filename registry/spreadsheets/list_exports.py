@@ -1,7 +1,7 @@
 """Exports of the lists to XLSX and CSV with the list's current filters, streamed, logged, injection-safe.
 
 Cooperatives, board terms, members and yearly reports use the import specs' columns
-(registry/imports/kinds.py), so an exported file imports back unchanged. Members' NIK is masked
+(kinds.py), so an exported file imports back unchanged. Members' NIK is masked
 unless a user with `reveal_nik` asks for the full column; only the full column imports back.
 """
 
@@ -16,27 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from . import nik as nik_codec
-from .filters.assessments import AssessmentFilter
-from .filters.cooperatives import CooperativeFilter
-from .filters.members import MemberFilter
-from .filters.partnerships import PartnershipFilter, TrainingFilter
-from .imports.columns import FORMULA_STARTS
-from .imports.kinds import SPECS
-from .models import BoardMember, ImportKind, YearlyReport
-from .selectors.assessments import assessment_list
-from .selectors.cooperatives import cooperative_list
-from .selectors.members import member_list
-from .selectors.partnerships import partnership_list, training_list
+from .. import nik as nik_codec
+from ..filters.assessments import AssessmentFilter
+from ..filters.cooperatives import CooperativeFilter
+from ..filters.members import MemberFilter
+from ..filters.partnerships import PartnershipFilter, TrainingFilter
+from ..models import BoardMember, Cooperative, ImportKind, YearlyReport
+from ..selectors.assessments import assessment_list
+from ..selectors.cooperatives import cooperative_list
+from ..selectors.members import member_list
+from ..selectors.partnerships import partnership_list, training_list
+from .columns import neutralise
+from .kinds import SPECS
 
 CHUNK = 2000
-
-
-def neutralise(value):
-    """A text cell starting with = + - @ (or tab/CR) gets an apostrophe: never run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _getter(model, key):
@@ -229,11 +222,7 @@ def xlsx_file(queryset, columns, ctx, title):
     return handle, count
 
 
-
-
 def recap_headers():
-    from .models import Cooperative
-
     return [
         _("Kode"), _("Kecamatan"), _("Jumlah koperasi"),
         *[_("Jenis %(label)s") % {"label": label} for label in Cooperative.Jenis.labels],

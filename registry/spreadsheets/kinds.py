@@ -4,7 +4,7 @@ A spec turns one row of parsed cells into the record it creates or updates. Natu
 cooperative by Nomor Induk Koperasi, else legal entity number, else name and desa; a member by NIK
 within its cooperative (without NIK: member number, else name and birth date); a board term by
 cooperative, role, name and start; a yearly report by cooperative and year. The same columns
-serve the exports (registry/list_exports.py), so an exported file imports back unchanged.
+serve the exports (list_exports.py), so an exported file imports back unchanged.
 """
 
 import datetime

@@ -19,6 +19,13 @@ from django.utils.translation import gettext as _
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralise(value):
+    """A text cell starting with = + - @ (or tab/CR) gets an apostrophe: never run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 class CellError(Exception):
     """A value that cannot be used; `column` names the column when a row-level step raises it."""
 
@@ -41,7 +48,7 @@ def normalise_header(text):
 
 
 def clean_text(value):
-    """The cell as stripped text ('' for empty); undoes the apostrophe an export put before = + - @."""
+    """The cell as stripped text ('' for empty); undoes the apostrophe `neutralise` put before = + - @."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -1,1 +1,0 @@
-"""Reading spreadsheets for import: files (readers), headers and values (columns), one spec per kind (kinds)."""

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -371,8 +372,19 @@ DERIVED_SOURCES: dict[str, Callable] = {
 }
 
 
-def known_sources(method):
-    return RATIO_SOURCES if method == RubricIndicator.Method.RATIO else DERIVED_SOURCES
+def _check_sources():
+    """The rubric offers exactly the sources declared on RubricIndicator.SOURCES: one added here and
+    not there (or the other way round) is a programming error, refused when the module loads."""
+    for method, implemented in ((RubricIndicator.Method.RATIO, RATIO_SOURCES),
+                                (RubricIndicator.Method.DERIVED, DERIVED_SOURCES)):
+        declared = RubricIndicator.SOURCES[method]
+        if set(implemented) != set(declared):
+            raise ImproperlyConfigured(
+                f"{method} sources implemented {sorted(implemented)} differ from those declared {sorted(declared)}"
+            )
+
+
+_check_sources()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -131,6 +131,16 @@ class RubricIndicator(models.Model):
         DERIVED = "derived", _("Turunan (dari catatan)")
         CHECKLIST = "checklist", _("Daftar periksa")
 
+    # The computations a `ratio` or `derived` indicator may name as its source. Each is implemented
+    # in registry/assessment_inputs.py, which refuses to load if the two lists disagree.
+    SOURCES = {
+        Method.RATIO: ("equity_ratio", "return_on_assets", "efficiency", "business_volume_growth", "member_growth"),
+        Method.DERIVED: (
+            "rat_held", "rat_reported", "board_complete", "certificate", "financial_report", "management_staff",
+            "board_training", "partnerships", "findings", "violations",
+        ),
+    }
+
     condition = models.ForeignKey(
         RubricCondition, verbose_name=_("kondisi"), on_delete=models.CASCADE, related_name="indicators"
     )
@@ -191,8 +201,6 @@ class RubricIndicator(models.Model):
 
     def clean(self):
         super().clean()
-        from ..assessment_inputs import known_sources  # the computations live beside the records they read
-
         if self.method == self.Method.RATIO:
             try:
                 bands = self.parsed_bands()
@@ -200,7 +208,7 @@ class RubricIndicator(models.Model):
                 raise ValidationError({"bands": _("Rentang tidak terbaca: %(error)s") % {"error": error}}) from error
             if not bands or any(band.level not in scoring.LEVELS for band in bands):
                 raise ValidationError({"bands": _("Isi rentang dengan nilai 1-4.")})
-        if self.is_computed and self.source not in known_sources(self.method):
+        if self.is_computed and self.source not in self.SOURCES[self.method]:
             raise ValidationError({"source": _("Sumber perhitungan tidak dikenal.")})
         if self.method == self.Method.CHECKLIST and not self.checklist_items:
             raise ValidationError({"checklist_items": _("Daftar periksa butuh minimal satu butir.")})

@@ -16,6 +16,7 @@ from ..models import (
     Training,
     TrainingParticipant,
 )
+from .cooperatives import display_value
 
 # Partnerships that make two cooperatives "existing partners" (not suggested again).
 CURRENT_STATUSES = (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE)
@@ -266,8 +267,6 @@ def record_history(instance, *, limit=30):
 
     One query (history rows with their user); differences computed between consecutive rows.
     """
-    from .cooperatives import display_value
-
     model = type(instance)
     rows = list(instance.history.select_related("history_user").order_by("-history_date", "-history_id")[:limit])
     entries = []

@@ -15,6 +15,8 @@ from functools import lru_cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ..models import Desa, Kecamatan, RegionAlias
+
 # Text cells an export neutralised against formula injection start with an apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -191,8 +193,6 @@ class RegionIndex:
     """Desa and kecamatan by code or by name, with the known aliases (Kongbeng = Kombeng)."""
 
     def __init__(self):
-        from ..models import Desa, Kecamatan, RegionAlias
-
         self._names = {}
         self.aliases = {normalise_header(a.alias): normalise_header(a.canonical) for a in RegionAlias.objects.all()}
         self.kecamatan = {}

@@ -15,7 +15,7 @@ back (the sessions the test client writes included).
 
 For each page: the median time of the whole request through Django's test client, and the
 median time of the SQL statements that request ran, captured once and replayed through a raw
-cursor. Goal (issue 5): page median <= 50 ms and <= 1.5x its bare SQL. For comparison it also
+cursor. Goal: page median <= 50 ms and <= 1.5x its bare SQL. For comparison it also
 times the one query the summary replaces (members by sex from the yearly reports, counted live),
 and the same page on a Kutim-size database when one is given with --kutim-url.
 """

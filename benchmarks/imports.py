@@ -7,7 +7,7 @@ The database is migrated (regions and roles come from data migrations); one coop
 created if none exists. The file is an XLSX written with openpyxl: 10,000 members with valid,
 fictitious NIKs, desa by name, dates as real Excel dates. It is imported twice: the first commit
 creates 10,000 members, the second dry run finds all of them unchanged. The batch is undone at the
-end, so the database is left as it was. Goal (issue 6): check and commit in at most 10 s.
+end, so the database is left as it was. Goal: check and commit in at most 10 s.
 
 With --exports N it instead times the cooperative list's export (CSV and XLSX, no filter, through
 Django's test client, the response read chunk by chunk) over N cooperatives, adding plain

@@ -9,7 +9,7 @@ transaction that is rolled back at the end (the sessions the test client writes 
 
 For each page: the median time of the whole request through Django's test client (signed in as
 the demo `petugas`, or `admin` for Django admin), and the median time of the SQL statements that
-request ran, captured once and replayed through a raw cursor. The goals (issue 3): page <= 2x its
+request ran, captured once and replayed through a raw cursor. The goals: page <= 2x its
 bare SQL, and the member list >= 5x faster than Django admin's Member changelist.
 """
 

@@ -4,7 +4,7 @@ Every `ratio` or `derived` rubric indicator names a computation here by its `sou
 source returns a value (the rubric's bands turn it into a level); a derived source returns the
 level itself. Missing data gives no level and says what is missing: nothing is guessed.
 
-Trainings, partnerships and findings (issue 7) arrive in CooperativeRecords through `records_for`.
+Trainings, partnerships and findings arrive in CooperativeRecords through `records_for`.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class CooperativeRecords:
     on: datetime.date  # the day board terms and the certificate are judged at
     reports: dict[int, YearlyReport] = field(default_factory=dict)
     board: list[BoardMember] = field(default_factory=list)
-    # Issue 7: partnerships (either side), board and staff training participations, supervisory findings.
+    # Partnerships (either side), board and staff training participations, supervisory findings.
     partnerships: list[Partnership] = field(default_factory=list)
     participations: list[TrainingParticipant] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
@@ -420,7 +420,7 @@ def records_for(cooperatives, *, year, today):
     for member in BoardMember.objects.filter(cooperative_id__in=ids):
         board[member.cooperative_id].append(member)
     on = reference_date(year, today)
-    partnership_rows, participations, finding_rows = _issue7_records(ids)
+    partnership_rows, participations, finding_rows = _partnerships_trainings_findings(ids)
     return {
         c.pk: CooperativeRecords(
             cooperative=c, year=year, on=on, reports=reports[c.pk], board=board[c.pk],
@@ -430,7 +430,7 @@ def records_for(cooperatives, *, year, today):
     }
 
 
-def _issue7_records(ids):
+def _partnerships_trainings_findings(ids):
     """Partnerships (either side), training participations and findings of the cooperatives: three queries."""
     partnership_rows = defaultdict(list)
     for p in Partnership.objects.filter(Q(cooperative_id__in=ids) | Q(partner_cooperative_id__in=ids)):

@@ -8,11 +8,11 @@ from django.contrib.auth.management import create_permissions
 
 REGISTRY_MODELS = [
     "cooperative", "statuschange", "boardmember", "member", "yearlyreport", "assessment", "indicatorscore",
-    # Partnerships, trainings and supervisory findings (issue 7)
+    # Partnerships, trainings and supervisory findings
     "partnership", "outsideparty", "training", "trainingparticipant", "finding",
 ]
 REFERENCE_MODELS = ["kecamatan", "desa", "regionalias", "rubricversion", "rubriccondition", "rubricindicator"]
-REFERENCE_MODELS += ["kecamatanneighbour"]  # issue 7: neighbours for partnership suggestions
+REFERENCE_MODELS += ["kecamatanneighbour"]  # neighbours for partnership suggestions
 
 ROLES = {
     # Everything in the registry, plus accounts and groups in Django admin.
@@ -22,7 +22,7 @@ ROLES = {
         [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("view", "add", "change")]
         + [f"view_{model}" for model in REFERENCE_MODELS]
         + ["view_dashboard", "export_data", "change_status", "reveal_nik"]
-        # Imports and exports (issue 6); undoing a whole import is for Admin Dinas only.
+        # Imports and exports; undoing a whole import is for Admin Dinas only.
         + ["view_importbatch", "add_importbatch", "export_personal_data"]
     ),
     # Read dashboards, lists and profiles; export aggregates; never a full NIK.

@@ -22,11 +22,11 @@ app_name = "registry"
 urlpatterns = [
     path("", auth.HomeView.as_view(), name="home"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
-    # District dashboard: export, refresh, figures for other systems (issue 5)
+    # District dashboard: export, refresh, figures for other systems
     path("dasbor/ekspor.xlsx", dashboard.DashboardExportView.as_view(), name="dashboard_export"),
     path("dasbor/hitung-ulang/", dashboard.SummaryRefreshView.as_view(), name="summary_refresh"),
     path("api/ringkasan.json", api.SummaryApiView.as_view(), name="summary_api"),
-    # Staff workspace: cooperatives, their board, reports and history (issue 3)
+    # Staff workspace: cooperatives, their board, reports and history
     path("koperasi/", cooperatives.CooperativeListView.as_view(), name="cooperative_list"),
     path("koperasi/tambah/", cooperatives.CooperativeCreateView.as_view(), name="cooperative_create"),
     path("koperasi/<int:pk>/", cooperatives.CooperativeDetailView.as_view(), name="cooperative_detail"),
@@ -47,7 +47,7 @@ urlpatterns = [
          name="member_create"),
     path("koperasi/<int:cooperative_pk>/riwayat/<slug:kind>/<int:history_id>/kembalikan/",
          history.HistoryRevertView.as_view(), name="history_revert"),
-    # Members across cooperatives (issue 3)
+    # Members across cooperatives
     path("anggota/", members.MemberListView.as_view(), name="member_list"),
     path("anggota/ganda/", members.MemberDuplicateListView.as_view(), name="member_duplicates"),
     path("anggota/log-nik/", members.NikRevealListView.as_view(), name="nikreveal_list"),
@@ -55,7 +55,7 @@ urlpatterns = [
     path("anggota/<int:pk>/buka-nik/", members.MemberRevealView.as_view(), name="member_reveal"),
     path("anggota/<int:pk>/ubah/", members.MemberUpdateView.as_view(), name="member_update"),
     path("anggota/<int:pk>/keluar/", members.MemberEndView.as_view(), name="member_end"),
-    # Yearly assessments, recommendations (issue 4)
+    # Yearly assessments, recommendations
     path("penilaian/", assessments.AssessmentListView.as_view(), name="assessment_list"),
     path("penilaian/siapkan/", assessments.AssessmentPrepareView.as_view(), name="assessment_prepare"),
     path("rekomendasi/", assessments.RecommendationListView.as_view(), name="recommendation_list"),
@@ -71,7 +71,7 @@ urlpatterns = [
          assessments.AssessmentReopenView.as_view(), name="assessment_reopen"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/rekomendasi/",
          assessments.AssessmentRecommendationView.as_view(), name="assessment_recommendations"),
-    # Partnerships, trainings and supervisory findings (issue 7)
+    # Partnerships, trainings and supervisory findings
     path("kemitraan/", partnerships.PartnershipListView.as_view(), name="partnership_list"),
     path("kemitraan/tambah/", partnerships.PartnershipCreateView.as_view(), name="partnership_create"),
     path("kemitraan/jaringan/", partnerships.PartnershipNetworkView.as_view(), name="partnership_network"),
@@ -89,7 +89,7 @@ urlpatterns = [
          name="trainingparticipant_add"),
     path("pelatihan/<int:training_pk>/peserta/<int:pk>/ubah/", trainings.TrainingParticipantUpdateView.as_view(),
          name="trainingparticipant_update"),
-    # Imports and list exports (issue 6)
+    # Imports and list exports
     path("impor/", imports.ImportBatchCreateView.as_view(), name="importbatch_create"),
     path("impor/simpan/", imports.ImportBatchCommitView.as_view(), name="importbatch_commit"),
     path("impor/kesalahan/<str:token>.xlsx", imports.ImportBatchErrorsView.as_view(), name="importbatch_errors"),

@@ -33,7 +33,7 @@ class AssessmentFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), field_name="status", choices=Assessment.Status.choices, empty_label=_("semua")
     )
-    # The lists behind the dashboard's figures (issue 5).
+    # The lists behind the dashboard's figures (registry/figures.py).
     label = django_filters.ChoiceFilter(
         label=_("label RAT Kutim"), field_name="kutim_label", choices=KutimLabel.choices, empty_label=_("semua")
     )

@@ -83,7 +83,7 @@ class CooperativeFilter(django_filters.FilterSet):
         label=_("pengurus lengkap"), choices=YES_NO, method="filter_board_complete", empty_label=_("semua"),
         widget=QuickSelect,
     )
-    # The lists behind the dashboard's figures (issue 5): registry/figures.py defines each count.
+    # The lists behind the dashboard's figures: registry/figures.py defines each count.
     sektor = django_filters.ChoiceFilter(
         label=_("sektor usaha"), field_name="sector", choices=Cooperative.Sector.choices, empty_label=_("semua"),
         widget=QuickSelect,

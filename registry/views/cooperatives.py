@@ -86,7 +86,7 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
             year = last_full_year()
             context["assessment_next_year"] = None if any(a.year == year for a in assessments) else year
         if self.request.user.has_perm("registry.view_partnership"):
-            # Partnerships, trainings and findings (issue 7): three queries.
+            # Partnerships, trainings and findings: three queries.
             context["partnership_sections"] = partnership_selectors.profile_sections(
                 cooperative=self.object, user=self.request.user
             )

@@ -90,13 +90,13 @@ class Command(BaseCommand):
         )
         accounts = ensure_demo_accounts()
         self._summary(result, accounts, cooperatives, time.monotonic() - started)
-        # Partnerships, kecamatan neighbours, trainings and findings (issue 7): once per database,
+        # Partnerships, kecamatan neighbours, trainings and findings: once per database,
         # before the assessments, whose trained-board, partnership and findings indicators read them.
         self.stdout.write(f"Added: {seed_partnerships(seed=options['seed'], today=today)}")
         if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
             assessed = seed_assessments(seed=options["seed"], today=today)
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")
-        # The dashboard sums precomputed figures (issue 5): count the district just seeded,
+        # The dashboard sums precomputed figures: count the district just seeded,
         # last, after every kind of record.
         refreshed = summary_refresh()
         self.stdout.write(f"Dashboard summary refreshed: {refreshed.cells:,} rows in {refreshed.seconds:.1f} s.")

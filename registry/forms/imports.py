@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cooperative, ImportKind
-from ..spreadsheets.reading import MAX_BYTES
+from ..spreadsheets.reading import MAX_BYTES, too_large
 
 
 class ImportUploadForm(forms.Form):
@@ -26,10 +26,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
-            raise forms.ValidationError(
-                _("Berkas terlalu besar (%(size)s MB); batasnya %(max)s MB. Pecah menjadi beberapa berkas.")
-                % {"size": f"{upload.size / 2**20:.1f}".replace(".", ","), "max": MAX_BYTES // 2**20}
-            )
+            raise forms.ValidationError(too_large(upload.size))
         if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt")):
             raise forms.ValidationError(_("Hanya berkas .xlsx atau .csv."))
         return upload

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from ..formats import angka
+
 MAX_BYTES = getattr(settings, "IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 MAX_ROWS = getattr(settings, "IMPORT_MAX_ROWS", 20_000)
 
@@ -42,13 +44,17 @@ class Sheet:
     header_row: int = 1
 
 
+def too_large(size):
+    """The message for a file of `size` bytes over MAX_BYTES (the upload form says the same)."""
+    return _("Berkas terlalu besar (%(size)s MB); batasnya %(max)s MB. Pecah menjadi beberapa berkas.") % {
+        "size": angka(size / 2**20, 1), "max": angka(MAX_BYTES // 2**20),
+    }
+
+
 def open_sheet(data, file_name):
     """A Sheet for the bytes of an uploaded file, or FileError with a message for the user."""
     if len(data) > MAX_BYTES:
-        raise FileError(
-            _("Berkas terlalu besar (%(size)s MB); batasnya %(max)s MB. Pecah menjadi beberapa berkas.")
-            % {"size": f"{len(data) / 1024 / 1024:.1f}".replace(".", ","), "max": MAX_BYTES // 1024 // 1024}
-        )
+        raise FileError(too_large(len(data)))
     if not data.strip():
         raise FileError(_("Berkas kosong."))
     for magic, name in _MAGIC:
@@ -168,8 +174,7 @@ def _numbered(rows, header_row):
         number += 1
         if number - header_row > MAX_ROWS:
             raise FileError(
-                _("Berkas lebih dari %(max)s baris data. Pecah menjadi beberapa berkas.") % {"max": f"{MAX_ROWS:,}"
-                                                                                             .replace(",", ".")}
+                _("Berkas lebih dari %(max)s baris data. Pecah menjadi beberapa berkas.") % {"max": angka(MAX_ROWS)}
             )
         if any(not _blank(cell) for cell in row):
             yield number, list(row)

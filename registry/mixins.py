@@ -1,5 +1,6 @@
 """What our views share: one access rule (a permission, never is_staff; records through for_user()),
-the cooperative a page is about, saving over a version, and no caching of personal data."""
+the cooperative a page is about, saving over a version, no caching of personal data, and the
+dashboard's year, kecamatan and figures."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin

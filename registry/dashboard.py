@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import charts, figures, scoring
-from .formats import angka, persen, rupiah
+from .formats import MISSING, angka, persen, rupiah
 from .models import Condition, Cooperative, Predicate
 from .selectors.dashboard import CONDITION_SCORES
 
@@ -87,7 +87,7 @@ class Figure:
     def change_text(self):
         change = self.change
         if change is None:
-            return "–"
+            return MISSING
         sign = "+" if change > 0 else ""
         if self.kind == "persen":
             return f"{sign}{angka(change * 100, 1)} {_('poin')}"

@@ -102,7 +102,7 @@ def records(cooperative):
 
 
 ALL_MODELS = [Kecamatan, Desa, RegionAlias, User, Cooperative, StatusChange, BoardMember, Member, YearlyReport]
-# Registered by registry/admin_assessments.py; their pages are tested in tests/test_assessments.py.
+# Registered by registry/admin/assessments.py; their pages are tested in tests/test_assessments.py.
 ASSESSMENT_MODELS = ["RubricVersion", "RubricIndicator", "Assessment"]
 # Registered by registry/admin_partnerships.py; their pages are tested in tests/test_partnerships.py.
 PARTNERSHIP_MODELS = ["OutsideParty", "KecamatanNeighbour", "Partnership", "Training", "Finding"]

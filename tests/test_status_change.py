@@ -8,12 +8,13 @@ from registry.models import Cooperative, StatusChange
 from registry.services.cooperatives import cooperative_change_status
 from registry.services.versioning import EditConflict
 
+from .access import PETUGAS
 from .builders import make_cooperative, make_user
 
 
 class StatusChangeVersionTests(TestCase):
     def setUp(self):
-        self.user = make_user("Petugas")
+        self.user = make_user(PETUGAS)
         self.cooperative = make_cooperative()
 
     def change(self, to_status, expected_version):

@@ -26,6 +26,10 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 migrate: $(BIN)/.installed
 	$(MANAGE) migrate --noinput
 
+# Development: the settings default to production (debug off), `make run` turns debug on unless
+# the shell already says otherwise.
+run demo messages: export DJANGO_DEBUG ?= 1
+
 # Seeds the demo district only into an empty database: never over real records.
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
@@ -44,7 +48,7 @@ serve: $(BIN)/.installed
 	$(MANAGE) collectstatic --noinput
 	$(MANAGE) migrate --noinput
 	$(BIN)/gunicorn kutim_koperasi.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} \
-		--timeout $${GUNICORN_TIMEOUT:-120} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+		--timeout $${GUNICORN_TIMEOUT:-120} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-$${DJANGO_TRUSTED_PROXIES:-127.0.0.1}}"
 
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles

@@ -1,12 +1,14 @@
 """Settings for Kutim Koperasi, read from the environment.
 
-One module for every environment: development is the default (DJANGO_DEBUG=1 is not needed on a
-developer's machine because debug is on unless DJANGO_DEBUG says otherwise), production sets
-DJANGO_DEBUG=0 and the variables documented in README.md.
+One module for every environment. Production is the default: debug is off unless DJANGO_DEBUG=1,
+so a forgotten variable gives a server that refuses to start without its keys, never debug pages
+with a published secret key. `make run` and the test settings (kutim_koperasi/settings_test.py) set
+DJANGO_DEBUG=1; production sets the variables documented in README.md.
 """
 
 import base64
 import hashlib
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -34,7 +36,7 @@ def env_list(name, default=""):
 # Core
 # ---------------------------------------------------------------------------------------------
 
-DEBUG = env_bool("DJANGO_DEBUG", default=True)
+DEBUG = env_bool("DJANGO_DEBUG", default=False)
 TESTING = "pytest" in sys.modules or env_bool("DJANGO_TESTING")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -64,6 +66,9 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "registry",
 ]
@@ -77,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication and messages: they end a stale session with a message on the login
+    # page, and hold a signed-in user at the second-factor step until it is passed.
+    "registry.middleware.SessionTimeoutMiddleware",
+    "registry.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -153,22 +162,70 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# A working day in the field, not longer: an unattended browser in a shared office logs out.
+# A working day in the field, not longer: counted from sign-in, however active the session
+# (registry.middleware.SessionTimeoutMiddleware), so an unattended browser in a shared office
+# logs out. SESSION_COOKIE_AGE alone would slide with every write to the session.
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# And 30 minutes without a request ends it earlier.
+_idle_minutes = os.environ.get("DJANGO_SESSION_IDLE_MINUTES", "30").strip()
+if not (_idle_minutes.isascii() and _idle_minutes.isdigit() and 1 <= int(_idle_minutes) <= SESSION_COOKIE_AGE // 60):
+    raise ImproperlyConfigured("DJANGO_SESSION_IDLE_MINUTES must be between 1 and 720 (the 12-hour limit).")
+SESSION_IDLE_TIMEOUT = timedelta(minutes=int(_idle_minutes))
 
-# Five wrong passwords lock that username from that address for 15 minutes; a success resets.
-AXES_FAILURE_LIMIT = 5
+# Lockout: failed sign-ins within the cool-off that lock, per combination of what the attempt
+# came with. The pair catches one person guessing; the username alone a guess spread over many
+# addresses; the address alone one address trying many usernames (set higher, because an office
+# signs in from one public address). A success clears only its own pair (registry.security).
+LOGIN_LOCKOUT_LIMITS = {
+    ("username", "ip_address"): 5,
+    ("username",): 10,
+    ("ip_address",): 20,
+}
+AXES_LOCKOUT_PARAMETERS = [list(parameters) for parameters in LOGIN_LOCKOUT_LIMITS]
+AXES_FAILURE_LIMIT = min(LOGIN_LOCKOUT_LIMITS.values())
+AXES_HANDLER = "registry.security.LockoutHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The lockout page promises "try again after 15 minutes": attempts during it must not restart it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_CLIENT_IP_CALLABLE = "registry.security.client_ip"
-# How many reverse proxies stand in front of gunicorn: their addresses are taken off the end of
-# X-Forwarded-For. 0 (default) trusts no header, because a client can write it.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_USERNAME_CALLABLE = "registry.security.login_username"
+
+# The reverse proxies in front of gunicorn (addresses or networks): X-Forwarded-For is believed
+# only for the hops these appended. Empty (default) believes no header, because a client can
+# write it; a request reaching gunicorn from any other address is taken at its own address.
+if "DJANGO_TRUSTED_PROXY_COUNT" in os.environ:
+    raise ImproperlyConfigured(
+        "DJANGO_TRUSTED_PROXY_COUNT is replaced by DJANGO_TRUSTED_PROXIES: list the addresses of the "
+        "reverse proxies in front of gunicorn, e.g. DJANGO_TRUSTED_PROXIES=127.0.0.1 (README.md)."
+    )
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/24)."
+        ) from None
+
+# ---------------------------------------------------------------------------------------------
+# Second factor: TOTP (an authenticator app) and backup codes, through django-otp
+# ---------------------------------------------------------------------------------------------
+
+# Admin Dinas accounts and superusers must enrol before they reach any page, /admin/ included:
+# always in production; in development only when asked, so that `make run` lets a newcomer sign
+# in as the demo admin with a password. Anyone with a device is asked for a code either way.
+SECOND_FACTOR_REQUIRED = env_bool("DJANGO_SECOND_FACTOR_REQUIRED", default=not DEBUG)
+if not DEBUG and not SECOND_FACTOR_REQUIRED:
+    raise ImproperlyConfigured(
+        "DJANGO_SECOND_FACTOR_REQUIRED cannot be turned off in production: Admin Dinas accounts "
+        "always need a second factor when DJANGO_DEBUG is off."
+    )
+OTP_TOTP_ISSUER = "Kutim Koperasi"
+# Keys stay out of the device pages of /admin/: a superuser could otherwise copy anyone's factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # ---------------------------------------------------------------------------------------------
 # Personal data: member NIK encryption at rest and keyed hash for exact search

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registri koperasi")
+
+    def ready(self):
+        # Sign-in marks the session (clock of the session limits, second-factor step owed) for the
+        # middleware: a receiver, because every way in passes through login(), /admin/ included.
+        from . import middleware, second_factor
+
+        user_logged_in.connect(middleware.mark_session_at_sign_in, dispatch_uid="registry_session_clock")
+        user_logged_in.connect(second_factor.mark_session_at_sign_in, dispatch_uid="registry_second_factor")

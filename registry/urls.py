@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import (
+    account,
     api,
     assessments,
     auth,
@@ -21,6 +22,13 @@ app_name = "registry"
 
 urlpatterns = [
     path("", auth.HomeView.as_view(), name="home"),
+    # The signed-in user's own account: password, second factor
+    path("akun/", account.AccountView.as_view(), name="account"),
+    path("akun/kata-sandi/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("akun/dua-langkah/pasang/", account.SecondFactorSetupView.as_view(), name="second_factor_setup"),
+    path("akun/dua-langkah/verifikasi/", account.SecondFactorVerifyView.as_view(), name="second_factor_verify"),
+    path("akun/dua-langkah/kode-cadangan/", account.BackupCodesView.as_view(), name="backup_codes"),
+    path("akun/dua-langkah/matikan/", account.SecondFactorDisableView.as_view(), name="second_factor_disable"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
     # District dashboard: export, refresh, figures for other systems
     path("dasbor/ekspor.xlsx", dashboard.DashboardExportView.as_view(), name="dashboard_export"),

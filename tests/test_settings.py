@@ -7,9 +7,6 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 from django.conf import settings
-from django.test import RequestFactory, override_settings
-
-from registry.security import client_ip
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +21,7 @@ PRODUCTION = {
 
 
 def manage(*args, **env):
+    """manage.py in a fresh process with only `env` of the DJANGO_* and NIK_* variables."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "NIK_"))}
     clean.pop("PYTEST_CURRENT_TEST", None)
     return subprocess.run(
@@ -77,13 +75,87 @@ def test_csp_allows_self_only(client):
     assert "default-src 'self'" in policy
 
 
-@override_settings(TRUSTED_PROXY_COUNT=0)
-def test_client_ip_ignores_forwarded_header_without_proxy():
-    request = RequestFactory().get("/", REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
-    assert client_ip(request) == "10.1.1.1"
+def settings_value(expression, **env):
+    """A settings expression as a fresh process with `env` computes it."""
+    result = manage("shell", "--no-imports", "-c", f"from django.conf import settings; print({expression})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
 
 
-@override_settings(TRUSTED_PROXY_COUNT=1)
-def test_client_ip_takes_the_address_our_proxy_saw():
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 36.80.1.2")
-    assert client_ip(request) == "36.80.1.2"
+# Safe defaults: without DJANGO_DEBUG the settings are production's.
+
+
+def test_without_django_debug_debug_is_off_and_a_secret_key_is_required():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_without_django_debug_nik_keys_are_required():
+    env = {key: value for key, value in PRODUCTION.items() if key not in ("DJANGO_DEBUG", "NIK_HASH_KEY")}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "NIK_ENCRYPTION_KEY and NIK_HASH_KEY must be set" in result.stderr
+
+
+def test_without_django_debug_the_given_keys_are_used_never_derived():
+    env = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_DEBUG"}
+    assert settings_value("settings.DEBUG", **env) == "False"
+    assert settings_value("settings.NIK_ENCRYPTION_KEYS", **env) == repr([PRODUCTION["NIK_ENCRYPTION_KEY"]])
+    assert settings_value("settings.NIK_HASH_KEY", **env) == PRODUCTION["NIK_HASH_KEY"]
+
+
+def test_debug_only_when_asked():
+    assert settings_value("settings.DEBUG", DJANGO_DEBUG="1") == "True"
+    for value in ("0", "", "no", "nonsense"):
+        env = {**PRODUCTION, "DJANGO_DEBUG": value}
+        assert settings_value("settings.DEBUG", **env) == "False", value
+
+
+def test_development_derives_keys_only_with_debug_on():
+    assert settings_value("len(settings.NIK_ENCRYPTION_KEYS)", DJANGO_DEBUG="1") == "1"
+
+
+def test_test_settings_are_development_ones():
+    assert settings.SECRET_KEY.startswith("dev-only-")
+    assert settings.SECOND_FACTOR_REQUIRED is False
+
+
+# Sign-in settings
+
+
+def test_production_requires_the_second_factor_and_cannot_turn_it_off():
+    assert settings_value("settings.SECOND_FACTOR_REQUIRED", **PRODUCTION) == "True"
+    result = manage("check", **PRODUCTION, DJANGO_SECOND_FACTOR_REQUIRED="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECOND_FACTOR_REQUIRED cannot be turned off in production" in result.stderr
+
+
+def test_development_asks_for_the_second_factor_only_when_told():
+    assert settings_value("settings.SECOND_FACTOR_REQUIRED", DJANGO_DEBUG="1") == "False"
+    asked = {"DJANGO_DEBUG": "1", "DJANGO_SECOND_FACTOR_REQUIRED": "1"}
+    assert settings_value("settings.SECOND_FACTOR_REQUIRED", **asked) == "True"
+
+
+def test_trusted_proxies_are_addresses_or_networks():
+    value = settings_value("settings.TRUSTED_PROXIES", **PRODUCTION, DJANGO_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/24")
+    assert value == repr(["127.0.0.1", "10.0.0.0/24"])
+    result = manage("check", **PRODUCTION, DJANGO_TRUSTED_PROXIES="127.0.0.1,proxy.local")
+    assert result.returncode != 0
+    assert "'proxy.local' is not an IP address or network" in result.stderr
+
+
+def test_the_old_proxy_count_is_refused_with_directions():
+    result = manage("check", **PRODUCTION, DJANGO_TRUSTED_PROXY_COUNT="1")
+    assert result.returncode != 0
+    assert "DJANGO_TRUSTED_PROXY_COUNT is replaced by DJANGO_TRUSTED_PROXIES" in result.stderr
+
+
+def test_idle_timeout_is_configurable_within_the_session_limit():
+    assert settings.SESSION_IDLE_TIMEOUT.total_seconds() == 30 * 60
+    assert settings_value("settings.SESSION_IDLE_TIMEOUT.total_seconds()", **PRODUCTION,
+                          DJANGO_SESSION_IDLE_MINUTES="10") == "600.0"
+    for value in ("0", "721", "tiga puluh"):
+        result = manage("check", **PRODUCTION, DJANGO_SESSION_IDLE_MINUTES=value)
+        assert result.returncode != 0
+        assert "DJANGO_SESSION_IDLE_MINUTES must be between 1 and 720" in result.stderr

@@ -1,11 +1,12 @@
 """Django admin for the regions and the user accounts with their roles and area."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Desa, Kecamatan, RegionAlias, User
+from ..services.second_factor import second_factor_reset
 from .base import HistoryAdmin, field_label
 
 
@@ -61,8 +62,21 @@ class UserAdmin(auth_admin.UserAdmin):
     list_display = ["username", "first_name", "last_name", "roles", "area", "is_staff", "is_active"]
     list_filter = ["groups", "kecamatan", "is_staff", "is_superuser", "is_active"]
 
+    actions = ["reset_second_factor"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups", "kecamatan")
+
+    @admin.action(description=_("Atur ulang verifikasi dua langkah (ponsel hilang)"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(user=user)
+            self.log_change(request, user, "Verifikasi dua langkah diatur ulang.")
+        message = _(
+            "Verifikasi dua langkah %(count)d pengguna diatur ulang: "
+            "Admin Dinas memasangnya lagi saat masuk berikutnya."
+        )
+        self.message_user(request, message % {"count": len(queryset)}, messages.SUCCESS)
 
     @admin.display(description=_("peran"))
     def roles(self, obj):

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from registry.views import auth as auth_views
 
@@ -13,8 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    # One way in: the admin's own login form would skip the username check of ours.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", auth_views.AdminLoginView.as_view()),
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),
 ]

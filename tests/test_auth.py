@@ -221,6 +221,12 @@ class AdminLoginTests(TestCase):
         response = self.client.get("/admin/login/?next=/admin/")
         self.assertRedirects(response, "/accounts/login/?next=/admin/", fetch_redirect_response=False)
 
+    def test_a_signed_in_user_without_admin_access_gets_403_not_a_loop(self):
+        self.client.force_login(make_user("Petugas"))
+        response = self.client.get("/admin/", follow=True)
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(len(response.redirect_chain), 1)
+
     def test_admin_sends_anonymous_users_to_our_login(self):
         response = self.client.get("/admin/", follow=True)
         self.assertEqual(response.redirect_chain[-1][0], "/accounts/login/?next=%2Fadmin%2F")

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.views.generic import RedirectView
 
 from ..forms.auth import LoginForm
@@ -18,3 +19,19 @@ class LogoutView(auth_views.LogoutView):
 
 class HomeView(LoginRequiredMixin, RedirectView):
     pattern_name = "registry:dashboard"
+
+
+class AdminLoginView(RedirectView):
+    """/admin/login/ is our login page: one form, one username check, one lockout.
+
+    A signed-in user without admin access gets 403: sent to the login page, which returns a
+    signed-in user to `next`, they would loop back to /admin/.
+    """
+
+    pattern_name = "login"
+    query_string = True
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)

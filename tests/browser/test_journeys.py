@@ -1,8 +1,10 @@
 """Journeys through the pages that exist so far, in Chromium, against the demo district."""
 
 import re
+from base64 import b32decode
 
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from registry.models import Cooperative
@@ -138,6 +140,53 @@ def test_logout_returns_to_the_login_page(page, demo):
 
     page.goto("/dasbor/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/dasbor/$"))
+
+
+def test_admin_sets_up_two_step_verification_then_signs_in_with_a_backup_code(page, demo, settings):
+    settings.SECOND_FACTOR_REQUIRED = True  # as in production: the admin is held until enrolled
+
+    log_in(page, "admin")
+    expect(page).to_have_url(re.compile(r"/akun/dua-langkah/pasang/\?next="))
+    page.goto("/admin/")
+    expect(page).to_have_url(re.compile(r"/akun/dua-langkah/pasang/\?next=%2Fadmin%2F$"))
+    expect(page.locator(".qr-code svg")).to_be_visible()
+
+    # The phone's app: the key typed by hand, as the page offers when scanning is not possible.
+    secret = page.locator(".totp-secret code").inner_text().replace(" ", "")
+    totp = TOTP(b32decode(secret))
+    code_field = page.get_by_label("Kode dari aplikasi")
+    code_field.fill(f"{totp.token():06d}")
+    code_field.press("Enter")
+    codes = page.locator(".backup-codes code")
+    expect(codes).to_have_count(10)
+    backup_code = codes.first.inner_text()
+    page.get_by_role("link", name="Sudah saya simpan, lanjutkan").click()
+    expect(page).to_have_url(re.compile(r"/admin/$"))
+
+    page.context.clear_cookies()
+    log_in(page, "admin")
+    expect(page).to_have_url(re.compile(r"/akun/dua-langkah/verifikasi/\?next="))
+    field = page.get_by_label("Kode verifikasi")
+    field.fill(backup_code)
+    field.press("Enter")
+    expect(page).to_have_url(DASHBOARD)
+    expect(page.locator(".messages")).to_contain_text("Anda masuk dengan kode cadangan; tersisa 9")
+
+
+def test_password_change_from_the_header(page, demo):
+    log_in(page, "petugas")
+    page.locator(".user-box").get_by_role("link", name="Ganti kata sandi").click()
+    expect(page.get_by_role("heading", name="Ganti kata sandi")).to_be_visible()
+    page.get_by_label("Sandi lama").fill(DEMO_PASSWORD)
+    page.locator("#id_new_password1").fill("sawit-tumbuh-subur-2026")
+    page.get_by_label("Konfirmasi sandi baru").fill("sawit-tumbuh-subur-2026")
+    page.get_by_role("button", name="Simpan kata sandi baru").click()
+    expect(page.locator(".messages")).to_contain_text("Kata sandi sudah diganti.")
+
+    page.context.clear_cookies()
+    assert log_in(page, "petugas").status == 200  # the old password no longer
+    log_in(page, "petugas", "sawit-tumbuh-subur-2026")
+    expect(page).to_have_url(DASHBOARD)
 
 
 def watch_for_problems(page):

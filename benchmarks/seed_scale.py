@@ -55,6 +55,7 @@ def main():
     name = prepare_database(url, fresh=args.fresh)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kutim_koperasi.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: the demo seed refuses production's
     sys.path.insert(0, str(PROJECT))
 
     import django

@@ -112,6 +112,13 @@ def test_debug_only_when_asked():
         assert settings_value("settings.DEBUG", **env) == "False", value
 
 
+def test_the_demo_seed_refuses_production_settings_without_yes():
+    env = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_DEBUG"}  # DJANGO_DEBUG forgotten
+    result = manage("seed_demo", "--cooperatives", "1", **env)
+    assert result.returncode != 0
+    assert "Refusing to seed demo data without --yes" in result.stderr
+
+
 def test_development_derives_keys_only_with_debug_on():
     assert settings_value("len(settings.NIK_ENCRYPTION_KEYS)", DJANGO_DEBUG="1") == "1"
 

@@ -12,7 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/login/", auth_views.AdminLoginView.as_view()),
+    path("admin/login/", auth_views.AdminLoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),
     path("", include("registry.urls")),
 ]

@@ -80,6 +80,8 @@ OUTSIDE_READ = {**READ, LIMITED: 404}
 OUTSIDE_EDIT = {**EDIT, LIMITED: 404}
 # The login page, and the front door that sends everyone on (to the login page or the dashboard).
 LOGIN_PAGE = {ANONYMOUS: 200, **{who: 302 for who in EVERYONE if who is not ANONYMOUS}}
+# The signed-in user's own account: everyone signed in, whatever the role.
+SIGNED_IN = {ANONYMOUS: 302, **{who: 200 for who in EVERYONE if who is not ANONYMOUS}}
 EVERYONE_REDIRECTED = {who: 302 for who in EVERYONE}
 
 
@@ -193,6 +195,18 @@ MATRIX = {
         Ask(EVERYONE_REDIRECTED, method="post", data={"language": "en"}, to_login=None),
     ],
     "registry:home": [Ask(EVERYONE_REDIRECTED)],
+    # The admin's login page is ours; a signed-in member of staff goes on to the admin.
+    "admin_login": [Ask({ANONYMOUS: 302, ADMIN_DINAS: 302, **{who: 403 for who in EVERYONE if who not in (
+        ANONYMOUS, ADMIN_DINAS)}})],
+    # One's own account: password, second factor (tests/test_second_factor.py has the steps)
+    "registry:account": [Ask(SIGNED_IN)],
+    "registry:password_change": form(SIGNED_IN),
+    "registry:second_factor_setup": form(SIGNED_IN),
+    # Without a code owed the verification page sends on.
+    "registry:second_factor_verify": [Ask(EVERYONE_REDIRECTED), Ask(EVERYONE_REDIRECTED, method="post")],
+    # Without an authenticator app there are no backup codes to make: back to the account page.
+    "registry:backup_codes": post(SIGNED_IN),
+    "registry:second_factor_disable": post(SIGNED_IN),
     # The dashboard, its export and API: a kecamatan outside the area is not found
     "registry:dashboard": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
     "registry:dashboard_export": [

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.views.generic import RedirectView
 
 from ..forms.auth import LoginForm
@@ -24,8 +25,8 @@ class HomeView(LoginRequiredMixin, RedirectView):
 class AdminLoginView(RedirectView):
     """/admin/login/ is our login page: one form, one username check, one lockout.
 
-    A signed-in user without admin access gets 403: sent to the login page, which returns a
-    signed-in user to `next`, they would loop back to /admin/.
+    A signed-in member of staff goes on to the admin; anyone else signed in gets 403 (sent to the
+    login page, which returns a signed-in user to `next`, they would loop back to /admin/).
     """
 
     pattern_name = "login"
@@ -33,5 +34,7 @@ class AdminLoginView(RedirectView):
 
     def get(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            raise PermissionDenied
+            if not request.user.is_staff:
+                raise PermissionDenied
+            return redirect("admin:index")
         return super().get(request, *args, **kwargs)

@@ -12,6 +12,7 @@ import ipaddress
 import os
 import sys
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -71,9 +72,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "registry",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
+    # First: a database that cannot be reached gives the site's 503 page, whatever view was asked.
+    "kutim_koperasi.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,23 +124,55 @@ TEMPLATES = [
 # Database: SQLite by default, PostgreSQL (production) through DATABASE_URL
 # ---------------------------------------------------------------------------------------------
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=0 if TESTING else 60,
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # With Django's defaults 39% of requests failed with "database is locked" under 8
-    # concurrent writers here: WAL lets readers run beside the writer, IMMEDIATE takes the write
-    # lock at BEGIN (so a transaction never fails halfway when it upgrades), and the timeout
-    # lets writers queue instead of failing.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+# Seconds a new connection may take before the request fails with the site's 503 page (an
+# unreachable or unanswering database must not hold every worker until gunicorn's timeout).
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+# Seconds one SQL statement may run on PostgreSQL; 0 = no limit. The web server sets 30 in
+# kutim_koperasi/wsgi.py unless told otherwise; commands and the task worker run without one.
+DATABASE_STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
+# Seconds a connection is kept open between requests (0: one per request).
+DATABASE_CONN_MAX_AGE = 0 if TESTING else int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+
+
+def database_from_url(url, *, connect_timeout=DATABASE_CONNECT_TIMEOUT, statement_timeout=DATABASE_STATEMENT_TIMEOUT):
+    """One DATABASES entry from a URL, with the timeouts and persistent, health-checked connections."""
+    config = dj_database_url.parse(url, conn_max_age=DATABASE_CONN_MAX_AGE, conn_health_checks=True)
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # With Django's defaults 39% of requests failed with "database is locked" under 8
+        # concurrent writers here: WAL lets readers run beside the writer, IMMEDIATE takes the write
+        # lock at BEGIN (so a transaction never fails halfway when it upgrades), and the timeout
+        # lets writers queue instead of failing.
+        options.update({
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        })
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        options.setdefault("connect_timeout", connect_timeout)
+        if statement_timeout:
+            flags = f"-c statement_timeout={statement_timeout * 1000}"
+            options["options"] = f"{options['options']} {flags}" if options.get("options") else flags
+    return config
+
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+# A read replica (optional): the summary computation and /api/ringkasan.json read from this alias
+# explicitly (`.using(REPLICA_DATABASE)`), never through a router, so a page after a save still
+# reads its own write from the primary. Without a replica the alias is the primary itself.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = database_from_url(os.environ["DATABASE_REPLICA_URL"])
+    REPLICA_DATABASE = "replica"
+else:
+    REPLICA_DATABASE = "default"
+    if TESTING:
+        # Tests that ask for the "replica" alias get a second, separate test database (no
+        # replication), so they can tell which database a read came from.
+        DATABASES["replica"] = {**DATABASES["default"], "TEST": {"NAME": (
+            None if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+            else f"test_{DATABASES['default']['NAME']}_replica"
+        )}}
 
 # ---------------------------------------------------------------------------------------------
 # Authentication, sessions, lockout
@@ -313,6 +350,59 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
+    # A load balancer or monitor may ask for /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# ---------------------------------------------------------------------------------------------
+# Background tasks (Django's tasks API through django-tasks; rows in the same database)
+# ---------------------------------------------------------------------------------------------
+
+# `python manage.py db_worker` runs the tasks on any machine that reaches the database; `make run`
+# starts one beside the development server. Tests run tasks at once, in the test's thread.
+# TASKS_IMMEDIATE=1 runs them inside the request instead (a single process, no worker; slower saves).
+TASKS_IMMEDIATE = TESTING or env_bool("TASKS_IMMEDIATE")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend" if TASKS_IMMEDIATE
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# Seconds a burst of saves waits before the one summary refresh it triggers.
+SUMMARY_REFRESH_DELAY = int(os.environ.get("SUMMARY_REFRESH_DELAY", "5"))
+# Seconds after which a refresh that never finished (its worker killed) no longer blocks the next.
+SUMMARY_REFRESH_LEASE = int(os.environ.get("SUMMARY_REFRESH_LEASE", str(30 * 60)))
+# /healthz: a worker that has not beaten for this many seconds is reported missing (503).
+WORKER_HEARTBEAT_SECONDS = 10
+WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+HEALTHZ_REQUIRE_WORKER = env_bool("HEALTHZ_REQUIRE_WORKER", default=not TASKS_IMMEDIATE)
+
+# ---------------------------------------------------------------------------------------------
+# Error reporting: e-mail to ADMINS, and a Sentry-compatible service when SENTRY_DSN is set
+# ---------------------------------------------------------------------------------------------
+
+# "Name <address>, address2": who receives server errors and failed tasks (debug off only).
+ADMINS = [(name or address, address) for name, address in getaddresses(env_list("DJANGO_ADMINS")) if address]
+SERVER_EMAIL = os.environ.get("DJANGO_SERVER_EMAIL", "kutim-koperasi@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", SERVER_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Kutim Koperasi] "
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
+# Error e-mails carry no request values (forms and query strings hold names and NIKs) and no
+# local variables of the traceback.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "kutim_koperasi.error_reports.PersonalDataReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "kutim_koperasi.error_reports.PersonalDataExceptionReporter"
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN and not TESTING:
+    from kutim_koperasi.error_reports import sentry_init
+
+    sentry_init(SENTRY_DSN, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"))
 
 # ---------------------------------------------------------------------------------------------
 # History and logging
@@ -320,13 +410,24 @@ if not DEBUG:
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# One line per event on standard error (a traceback too: its line breaks are written as "\n");
+# gunicorn's access log uses the same format (kutim_koperasi/gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"line": {"()": "kutim_koperasi.logs.OneLineFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # Server errors (django.request) and failed tasks (django_tasks) also go to ADMINS by e-mail.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        "django_tasks": {"handlers": ["mail_admins"], "level": "INFO"},
         # Axes logs every login attempt at INFO; keep failures, drop the noise in tests.
         "axes": {"level": "WARNING" if TESTING else "INFO"},
     },

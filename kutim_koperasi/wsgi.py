@@ -4,4 +4,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kutim_koperasi.settings")
+# A web request's SQL statement may run 30 s at most unless the environment says otherwise; the
+# task worker and management commands (migrations, the nightly rebuild) run without this limit.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30")
 application = get_wsgi_application()

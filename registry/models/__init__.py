@@ -16,6 +16,7 @@ from .audit import NikReveal
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
 from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind
+from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
@@ -64,4 +65,6 @@ __all__ = [
     "ImportBatch",
     "ImportedRow",
     "ImportKind",
+    "Lease",
+    "WorkerHeartbeat",
 ]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Cooperative, StatusChange, User
+from .summary import summary_refresh_soon
 from .versioning import lock_at_version
 
 
@@ -60,4 +61,5 @@ def cooperative_change_status(
     locked._change_reason = reason
     locked.save()
     cooperative.refresh_from_db()
+    summary_refresh_soon()
     return change

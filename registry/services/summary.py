@@ -1,8 +1,17 @@
-"""Refresh the dashboard's summary figures (registry/models/summary.py) from the records."""
+"""Refresh the dashboard's summary figures (registry/models/summary.py) from the records.
 
+Single-flight: one refresh at a time on any machine (the lease "summary-refresh"), so concurrent
+triggers never fail and never write twice. After a committed write, `summary_refresh_soon()` queues
+one refresh through the task engine a few seconds later; a burst of writes queues only one (the
+lease "summary-refresh-queued" is held from the trigger until its task starts).
+"""
+
+import logging
 import time
 from collections import defaultdict
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -27,6 +36,12 @@ from ..models import (
     last_full_year,
 )
 from ..models.summary import CURRENT
+from .leases import lease_acquire, lease_held, lease_release
+
+logger = logging.getLogger(__name__)
+
+REFRESH_LEASE = "summary-refresh"  # held while a refresh computes and writes
+QUEUED_LEASE = "summary-refresh-queued"  # held from a trigger until the refresh it queued starts
 
 DIMS = ("d_kec", "d_jenis", "d_kelompok", "d_sector")
 # How the finer cells roll up into the stored rows: (dimension, index of its key in the cell key).
@@ -184,8 +199,28 @@ def _rollup(cells):
     ]
 
 
-def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryRefresh:
-    """Recompute every summary row from the records and replace the old ones in one transaction."""
+def summary_refresh(
+    *, requested_by: User | None = None, today=None, wait: float | None = None
+) -> SummaryRefresh | None:
+    """Recompute every summary row from the records and replace the old ones in one transaction.
+
+    Single-flight: while another refresh runs (on any machine) this one waits for it up to `wait`
+    seconds (default: as long as a refresh may hold its lease), then runs, since the records may
+    have changed since the other one read them. None when it gave up waiting.
+    """
+    token = lease_acquire(
+        name=REFRESH_LEASE, seconds=settings.SUMMARY_REFRESH_LEASE,
+        wait=settings.SUMMARY_REFRESH_LEASE if wait is None else wait,
+    )
+    if token is None:
+        return None
+    try:
+        return _refresh(token, requested_by=requested_by, today=today)
+    finally:
+        lease_release(name=REFRESH_LEASE, token=token)
+
+
+def _refresh(token, *, requested_by, today):
     started = time.monotonic()
     report_years = set(YearlyReport.objects.values_list("year", flat=True).distinct().order_by())
     assessment_years = set(Assessment.objects.values_list("year", flat=True).distinct().order_by())
@@ -207,6 +242,12 @@ def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryR
     ).order_by()
     now = timezone.now()
     with transaction.atomic():
+        # The lease row stays locked until this commits: a refresh that outlived its lease (and was
+        # overtaken) writes nothing, and no two refreshes ever replace the rows at once.
+        if not lease_held(name=REFRESH_LEASE, token=token, lock=True):
+            logger.warning("Summary refresh overtaken after %.0f s: its lease expired; nothing written.",
+                           time.monotonic() - started)
+            return None
         SummaryCell.objects.all().delete()
         SummaryCell.objects.bulk_create(rows, batch_size=2000)
         AttentionCase.objects.all().delete()
@@ -224,3 +265,50 @@ def summary_refresh(*, requested_by: User | None = None, today=None) -> SummaryR
             partnerships=Partnership.objects.count(), trainings=Training.objects.count(),
             findings=Finding.objects.count(),
         )
+
+
+def summary_refresh_request(*, requested_by: User | None = None, delay: float = 0):
+    """Queue one refresh through the task engine, to start after `delay` seconds.
+
+    None when a refresh is already queued and has not started yet: it will read this change too.
+    Otherwise the task's result (with an immediate backend the refresh has already run).
+    """
+    from ..tasks import refresh_summary
+
+    token = lease_acquire(name=QUEUED_LEASE, seconds=settings.SUMMARY_REFRESH_LEASE)
+    if token is None:
+        return None
+    task = refresh_summary
+    if delay and task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
+    try:
+        return task.enqueue(requested_by_id=requested_by.pk if requested_by else None)
+    except BaseException:
+        lease_release(name=QUEUED_LEASE, token=token)
+        raise
+
+
+def summary_refresh_soon(*, using=None) -> None:
+    """Have the summary refreshed within seconds once the current transaction commits.
+
+    Call it from any write path after a change the dashboard counts; a burst of writes within
+    SUMMARY_REFRESH_DELAY seconds gives one refresh. A failure to queue is logged, never raised into
+    the request whose write already committed (the nightly rebuild is the safety net).
+    """
+    transaction.on_commit(
+        lambda: summary_refresh_request(delay=settings.SUMMARY_REFRESH_DELAY), using=using, robust=True,
+    )
+
+
+def summary_refresh_queued(*, requested_by_id: int | None = None, can_defer: bool = True) -> SummaryRefresh | None:
+    """The queued refresh, run by the task: from its start on, a new write queues a new refresh.
+
+    If another refresh is running it may have read the records before the write that queued this
+    one, so this one is queued again for after it (or, without deferred tasks, waits for it).
+    """
+    lease_release(name=QUEUED_LEASE)
+    requested_by = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
+    run = summary_refresh(requested_by=requested_by, wait=0 if can_defer else None)
+    if run is None and can_defer:
+        summary_refresh_request(requested_by=requested_by, delay=settings.SUMMARY_REFRESH_DELAY)
+    return run

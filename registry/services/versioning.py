@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Model
 
+from .summary import summary_refresh_soon
+
 
 @dataclass(frozen=True)
 class FieldChange:
@@ -80,4 +82,5 @@ def save_versioned(*, instance: Model, expected_version: int, reason: str = "") 
     if reason:
         instance._change_reason = reason
     instance.save()
+    summary_refresh_soon()
     return instance

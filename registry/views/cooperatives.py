@@ -18,6 +18,7 @@ from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
 from ..selectors import partnerships as partnership_selectors
 from ..services.cooperatives import cooperative_change_status
+from ..services.summary import summary_refresh_soon
 from ..services.versioning import EditConflict
 
 LIST_QUERY_KEY = "koperasi_list_query"
@@ -104,6 +105,7 @@ class CooperativeCreateView(RegistryPermissionMixin, CreateView):
     def form_valid(self, form):
         form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Koperasi baru dicatat")
         response = super().form_valid(form)
+        summary_refresh_soon()
         messages.success(self.request, _("Koperasi %(name)s tercatat.") % {"name": self.object.name})
         return response
 

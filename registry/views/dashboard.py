@@ -6,12 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
+from django_tasks import TaskResultStatus
 
 from .. import dashboard, scoring
 from ..formats import angka
 from ..mixins import DashboardMixin, RegistryPermissionMixin
 from ..models import Condition
-from ..services.summary import summary_refresh
+from ..services.summary import summary_refresh_request
 from ..spreadsheets.dashboard_export import dashboard_workbook
 
 
@@ -53,13 +54,22 @@ class DashboardExportView(RegistryPermissionMixin, DashboardMixin, View):
 
 
 class SummaryRefreshView(RegistryPermissionMixin, View):
-    """Recompute the summary now (Admin Dinas), then back to the dashboard."""
+    """Queue a summary refresh now (Admin Dinas) through the single-flight path, then back to the dashboard."""
 
     permission_required = "registry.refresh_summary"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        run = summary_refresh(requested_by=request.user)
-        messages.success(request, _("Ringkasan dihitung ulang dalam %(seconds)s detik.") % {
-            "seconds": angka(run.seconds, 1)})
+        result = summary_refresh_request(requested_by=request.user)
+        if result is None:
+            messages.info(request, _("Penghitungan ulang sudah dijadwalkan; angka dasbor diperbarui dalam "
+                                     "beberapa detik."))
+        elif result.status == TaskResultStatus.SUCCESSFUL and result.return_value:
+            messages.success(request, _("Ringkasan dihitung ulang dalam %(seconds)s detik.") % {
+                "seconds": angka(result.return_value["seconds"], 1)})
+        elif result.status == TaskResultStatus.FAILED:
+            messages.error(request, _("Penghitungan ulang gagal; kesalahannya sudah dicatat untuk admin."))
+        else:
+            messages.success(request, _("Penghitungan ulang dijadwalkan; angka dasbor diperbarui dalam "
+                                        "beberapa detik."))
         return HttpResponseRedirect(reverse("registry:dashboard"))

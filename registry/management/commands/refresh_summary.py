@@ -1,13 +1,29 @@
-"""python manage.py refresh_summary: recompute the dashboard's summary figures."""
+"""python manage.py refresh_summary: recompute the dashboard's summary figures (the nightly rebuild)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from registry.services.summary import summary_refresh
+from registry.services.summary import summary_refresh, summary_refresh_request
 
 
 class Command(BaseCommand):
-    help = "Recompute the dashboard's summary figures from the registry (run after imports, and nightly)."
+    help = (
+        "Recompute the dashboard's summary figures from the registry (nightly). Single-flight: waits for a "
+        "refresh already running elsewhere, then runs. --queue hands it to the task worker instead."
+    )
 
-    def handle(self, *args, **options):
-        run = summary_refresh()
+    def add_arguments(self, parser):
+        parser.add_argument("--queue", action="store_true", help="Queue the refresh for the task worker and return.")
+        parser.add_argument(
+            "--wait", type=float, default=None,
+            help="Seconds to wait for a refresh already running (default: as long as its lease).",
+        )
+
+    def handle(self, *args, queue, wait, **options):
+        if queue:
+            result = summary_refresh_request()
+            self.stdout.write("A refresh was already queued." if result is None else f"Queued: task {result.id}.")
+            return
+        run = summary_refresh(wait=wait)
+        if run is None:
+            raise CommandError("Another summary refresh kept running; nothing done (try again, or --wait longer).")
         self.stdout.write(self.style.SUCCESS(f"Summary refreshed: {run.cells:,} rows in {run.seconds:.2f} s."))

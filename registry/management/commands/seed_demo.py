@@ -98,7 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")
         # The dashboard sums precomputed figures: count the district just seeded,
         # last, after every kind of record.
-        refreshed = summary_refresh()
+        refreshed = summary_refresh()  # single-flight: waits for a refresh running elsewhere
         self.stdout.write(f"Dashboard summary refreshed: {refreshed.cells:,} rows in {refreshed.seconds:.1f} s.")
 
     def _summary(self, result, accounts, cooperatives, seconds):

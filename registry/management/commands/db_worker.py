@@ -1,0 +1,76 @@
+"""python manage.py db_worker: django-tasks-db's worker, plus a heartbeat that /healthz reads.
+
+The same command and options as the backend's own (`--help`); this subclass only records, every
+WORKER_HEARTBEAT_SECONDS, that the worker process is alive (also while it runs a long task), and
+forgets workers not seen for a day.
+"""
+
+import logging
+import os
+import socket
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands import db_worker
+
+from registry.models import WorkerHeartbeat
+
+logger = logging.getLogger("registry.worker")
+
+
+class Heartbeat(threading.Thread):
+    """A daemon thread writing this worker's WorkerHeartbeat row until `stop()`."""
+
+    def __init__(self, worker_id, interval):
+        super().__init__(name="worker-heartbeat", daemon=True)
+        self.worker_id, self.interval = worker_id, interval
+        self.stopped = threading.Event()
+        self.started_at = timezone.now()
+
+    def beat(self):
+        now = timezone.now()
+        if not WorkerHeartbeat.objects.filter(worker_id=self.worker_id).update(seen_at=now):
+            WorkerHeartbeat.objects.create(
+                worker_id=self.worker_id, hostname=socket.gethostname()[:255], pid=os.getpid(),
+                started_at=self.started_at, seen_at=now,
+            )
+
+    def run(self):
+        try:
+            WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
+            while not self.stopped.is_set():
+                try:
+                    self.beat()
+                except DatabaseError as error:
+                    logger.warning("Worker heartbeat not written: %s: %s", type(error).__name__, error)
+                    connection.close()
+                self.stopped.wait(self.interval)
+            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        except DatabaseError as error:
+            logger.warning("Worker heartbeat stopped: %s: %s", type(error).__name__, error)
+        finally:
+            connection.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+class Command(db_worker.Command):
+    help = "Run the background task worker (django-tasks-db) and record its heartbeat for /healthz."
+
+    def handle(self, *args, **options):
+        reloader_parent = options["reload"] and not options["batch"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        heartbeat = None
+        if not reloader_parent:  # with --reload only the child process runs tasks
+            heartbeat = Heartbeat(options["worker_id"], settings.WORKER_HEARTBEAT_SECONDS)
+            heartbeat.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            if heartbeat is not None:
+                heartbeat.stop()

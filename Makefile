@@ -4,16 +4,20 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+BIND ?= 127.0.0.1
 PORT ?= 8000
+export BIND PORT
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test test-browser serve migrate demo messages clean help
+.PHONY: run test test-browser serve worker release migrate demo messages clean help
 
 help:
-	@echo "make run          set up, load the demo district and serve on http://127.0.0.1:$(PORT)/"
+	@echo "make run          set up, load the demo district, serve on http://$(BIND):$(PORT)/ with a task worker"
 	@echo "make test         run the whole test suite (DATABASE_URL switches the database)"
 	@echo "make test-browser run only the browser tests (Chromium at /usr/bin/chromium)"
-	@echo "make serve        production-style: collectstatic and gunicorn (see README.md)"
+	@echo "make release      production release step: migrate and collectstatic (docs/deploy.md)"
+	@echo "make serve        production web server: gunicorn on $(BIND):$(PORT), no migration"
+	@echo "make worker       production task worker (python manage.py db_worker)"
 	@echo "make messages     refresh and compile the English translation"
 
 # Reinstall only when the requirements change.
@@ -34,8 +38,11 @@ run demo messages: export DJANGO_DEBUG ?= 1
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
 
+# The development server and, beside it, a task worker (reloaded on code changes) that stops with it.
 run: demo
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@$(MANAGE) db_worker & worker=$$!; \
+	trap 'pkill -TERM -P $$worker 2>/dev/null; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) runserver $(BIND):$(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -43,12 +50,16 @@ test: $(BIN)/.installed
 test-browser: $(BIN)/.installed
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
 
-# Production-style serving: needs DJANGO_DEBUG=0 and the variables in README.md.
-serve: $(BIN)/.installed
+# Production (docs/deploy.md). The release step runs once per upgrade, on one machine, before the
+# servers restart; serving never migrates, so two machines starting together never race.
+release: migrate
 	$(MANAGE) collectstatic --noinput
-	$(MANAGE) migrate --noinput
-	$(BIN)/gunicorn kutim_koperasi.wsgi:application --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} \
-		--timeout $${GUNICORN_TIMEOUT:-120} --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-$${DJANGO_TRUSTED_PROXIES:-127.0.0.1}}"
+
+serve: $(BIN)/.installed
+	$(BIN)/gunicorn --config kutim_koperasi/gunicorn.conf.py kutim_koperasi.wsgi:application
+
+worker: $(BIN)/.installed
+	$(MANAGE) db_worker --no-reload
 
 messages: $(BIN)/.installed
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=staticfiles

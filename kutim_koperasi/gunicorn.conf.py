@@ -1,0 +1,32 @@
+"""gunicorn's settings for `make serve` and the systemd unit (docs/deploy.md), from the environment.
+
+BIND and PORT: where it listens (127.0.0.1:8000 behind nginx; 0.0.0.0 for a load balancer on a
+private network). WEB_CONCURRENCY: worker processes. GUNICORN_TIMEOUT: seconds a request may take.
+FORWARDED_ALLOW_IPS: the proxy addresses whose X-Forwarded-* headers are believed.
+"""
+
+import os
+
+bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# One line per request in the application's own format (kutim_koperasi/logs.py). The path is
+# logged without its query string and without the referrer: both can hold a searched name or NIK.
+accesslog = "-"
+access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"line": {"()": "kutim_koperasi.logs.OneLineFormatter"}},
+    "handlers": {
+        "error": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"},
+        "access": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+}

@@ -35,7 +35,13 @@ def check_database():
 
 
 def check_migrations():
-    applied = MigrationRecorder(connection).applied_migrations()
+    recorder = MigrationRecorder(connection)
+    try:
+        applied = set(recorder.Migration.objects.values_list("app", "name"))
+    except DatabaseError:
+        if recorder.has_table():
+            raise
+        applied = set()  # a database never migrated: not even the migrations table yet
     missing = sorted(f"{app}.{name}" for app, name in _latest_migrations() if (app, name) not in applied)
     return {"ok": not missing, "unapplied": missing}
 

@@ -168,8 +168,9 @@ else:
     REPLICA_DATABASE = "default"
     if TESTING:
         # Tests that ask for the "replica" alias get a second, separate test database (no
-        # replication), so they can tell which database a read came from.
-        DATABASES["replica"] = {**DATABASES["default"], "TEST": {"NAME": (
+        # replication), so they can tell which database a read came from. Like a real replica it is
+        # never migrated: its tables are created from the models and the test fills them.
+        DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIGRATE": False, "NAME": (
             None if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
             else f"test_{DATABASES['default']['NAME']}_replica"
         )}}

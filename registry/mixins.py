@@ -4,6 +4,7 @@ dashboard's year, kecamatan and figures."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -110,9 +111,14 @@ class DashboardMixin:
             return last_full_year()
         return year if MIN_YEAR < year <= MAX_YEAR else last_full_year()
 
+    def get_database(self):
+        """The database alias the figures are read from: the primary for the pages (a page after a
+        refresh shows it); the API reads the read replica (SummaryApiView)."""
+        return DEFAULT_DB_ALIAS
+
     @cached_property
     def area(self):
-        return dashboard_selectors.kecamatan_in_area(user=self.request.user)
+        return dashboard_selectors.kecamatan_in_area(user=self.request.user, using=self.get_database())
 
     @cached_property
     def kecamatan_code(self):
@@ -126,7 +132,7 @@ class DashboardMixin:
         chosen = [(c, n) for c, n in self.area if c == self.kecamatan_code] if self.kecamatan_code else self.area
         return dashboard_selectors.dashboard(
             user=self.request.user, year=self.year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR,
-            chosen=bool(self.kecamatan_code),
+            chosen=bool(self.kecamatan_code), using=self.get_database(),
         )
 
     @cached_property

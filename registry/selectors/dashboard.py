@@ -7,7 +7,7 @@ and classification value, so a request sums at most a few hundred rows.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from ..models import (
     Assessment,
@@ -158,12 +158,12 @@ class Dashboard:
         ]
 
 
-def kecamatan_in_area(*, user):
+def kecamatan_in_area(*, user, using=DEFAULT_DB_ALIAS):
     """The kecamatan the user may see, as (code, name), in code order. One query."""
-    return list(Kecamatan.objects.for_user(user).order_by("code").values_list("code", "name"))
+    return list(Kecamatan.objects.using(using).for_user(user).order_by("code").values_list("code", "name"))
 
 
-def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
+def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, using=DEFAULT_DB_ALIAS):
     """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
 
     Five or six queries: the totals per year and classification, the rows per kecamatan, the trend
@@ -171,7 +171,8 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
     last refresh; and, when partnerships are recorded, the
     active ones counted live as their list counts them (a partnership may join two kecamatan, so
     per-kecamatan sums would count it twice). `kecamatan` is [(code, name)] already limited to the
-    user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it.
+    user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it. `using`: the
+    database alias read (the API reads the read replica, settings.REPLICA_DATABASE).
     """
     codes = [code for code, _ in kecamatan]
     years = [CURRENT, year, year - 1]
@@ -179,7 +180,7 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
     rows = {code: KecamatanRow(code, name) for code, name in kecamatan}
     attribute = {CURRENT: "now", year: "year", year - 1: "previous"}
     if codes:
-        with connection.cursor() as cursor:
+        with connections[using].cursor() as cursor:
             area = f"{KECAMATAN} IN ({', '.join(['%s'] * len(codes))})"
             cursor.execute(
                 f"SELECT year, dimension, {KEY}, {SUMS} FROM {TABLE} WHERE {area} AND year IN (%s, %s, %s) "
@@ -199,21 +200,24 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False):
             )
             by_year = {row_year: _totals(values) for row_year, *values in cursor.fetchall()}
 
-    for summary in KecamatanSummary.objects.filter(kecamatan__in=codes).values("kecamatan", "desa", "desa_merah_putih"):
+    desa = KecamatanSummary.objects.using(using).filter(kecamatan__in=codes)
+    for summary in desa.values("kecamatan", "desa", "desa_merah_putih"):
         row = rows[summary["kecamatan"]]
         row.desa, row.desa_merah_putih = summary["desa"], summary["desa_merah_putih"]
     attention = {}
-    named = AttentionCase.objects.filter(kecamatan__in=codes, year__in=[CURRENT, year]).order_by("rank", "kecamatan")
+    named = AttentionCase.objects.using(using).filter(kecamatan__in=codes, year__in=[CURRENT, year]).order_by(
+        "rank", "kecamatan"
+    )
     for reason, cooperative_id, name in named.values_list("reason", "cooperative", "cooperative__name"):
         examples = attention.setdefault(reason, [])
         if len(examples) < ATTENTION_EXAMPLES:
             examples.append((cooperative_id, name))
-    refresh = SummaryRefresh.objects.order_by("-finished_at").values(
+    refresh = SummaryRefresh.objects.using(using).order_by("-finished_at").values(
         "finished_at", "partnerships", "trainings", "findings"
     ).first() or {}
     active_partnerships = None
     if refresh.get("partnerships"):
-        partnerships = Partnership.objects.for_user(user).filter(status=Partnership.Status.ACTIVE)
+        partnerships = Partnership.objects.using(using).for_user(user).filter(status=Partnership.Status.ACTIVE)
         active_partnerships = (partnerships.in_kecamatan(codes) if chosen else partnerships).count()
 
     by_dimension = {}

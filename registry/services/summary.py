@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
@@ -65,11 +65,11 @@ def _collect(cells, rows, *, year=None):
             cell[name] = cell.get(name, 0) + (value or 0)
 
 
-def _current_state(cells, today):
+def _current_state(cells, today, db):
     statuses = {
         field: Count("id", filter=Q(status=status)) for status, field in figures.STATUS_FIELDS.items()
     }
-    rows = Cooperative.objects.values(**_dims()).annotate(
+    rows = Cooperative.objects.using(db).values(**_dims()).annotate(
         cooperatives=Count("id"),
         **statuses,
         certificate_valid=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.VALID)),
@@ -79,20 +79,20 @@ def _current_state(cells, today):
         board_trained=Count("id", filter=figures.board_trained_q(today)),
     ).order_by()
     _collect(cells, rows, year=CURRENT)
-    overdue = Finding.objects.overdue(today).values(**_dims("cooperative__")).annotate(
+    overdue = Finding.objects.db_manager(db).overdue(today).values(**_dims("cooperative__")).annotate(
         findings_overdue=Count("id")
     ).order_by()
     _collect(cells, overdue, year=CURRENT)
 
 
-def _year_end_status(cells, years):
+def _year_end_status(cells, years, db):
     """Cooperatives and their status at the end of each book year, from the status history."""
     changes = defaultdict(list)
-    for cooperative_id, *change in StatusChange.objects.order_by("changed_on", "id").values_list(
+    for cooperative_id, *change in StatusChange.objects.using(db).order_by("changed_on", "id").values_list(
         "cooperative_id", "changed_on", "from_status", "to_status"
     ):
         changes[cooperative_id].append(change)
-    cooperatives = Cooperative.objects.values_list(
+    cooperatives = Cooperative.objects.using(db).values_list(
         "id", "desa__kecamatan", "jenis", "kelompok", "sector", "status", "legal_entity_date"
     )
     for cooperative_id, kec, jenis, kelompok, sector, status, founded in cooperatives.iterator(chunk_size=5000):
@@ -106,8 +106,8 @@ def _year_end_status(cells, years):
             cell[field] = cell.get(field, 0) + 1
 
 
-def _reports(cells):
-    rows = YearlyReport.objects.values("year", **_dims("cooperative__")).annotate(
+def _reports(cells, db):
+    rows = YearlyReport.objects.using(db).values("year", **_dims("cooperative__")).annotate(
         reported=Count("id"),
         members_male=Sum("members_male"),
         members_female=Sum("members_female"),
@@ -121,10 +121,10 @@ def _reports(cells):
     _collect(cells, rows)
 
 
-def _without_rat(cells, years):
+def _without_rat(cells, years, db):
     for year in years:
         rows = (
-            Cooperative.objects.filter(status=Cooperative.Status.ACTIVE)
+            Cooperative.objects.using(db).filter(status=Cooperative.Status.ACTIVE)
             .filter(figures.without_rat_q(year))
             .values(**_dims())
             .annotate(active_without_rat=Count("id"))
@@ -133,12 +133,12 @@ def _without_rat(cells, years):
         _collect(cells, rows, year=year)
 
 
-def _assessments(cells):
+def _assessments(cells, db):
     scores = {}
     for name in [*Assessment.SCORE_FIELDS.values(), "overall_score"]:
         scores[f"{name}_sum"] = Sum(name)
         scores[f"{name}_n"] = Count(name)
-    rows = Assessment.objects.values("year", **_dims("cooperative__")).annotate(
+    rows = Assessment.objects.using(db).values("year", **_dims("cooperative__")).annotate(
         assessed=Count("id"),
         **{f"predicate_{p.value}": Count("id", filter=Q(predicate=p.value)) for p in Predicate},
         **{f"label_{label.value}": Count("id", filter=Q(kutim_label=label.value)) for label in KutimLabel},
@@ -161,19 +161,19 @@ def _pick(cases, year, reason, rows):
                                        cooperative_id=cooperative_id, rank=taken[kecamatan]))
 
 
-def _attention(years, today):
+def _attention(years, today, db):
     """Named cooperatives under each needs-attention figure, by the same conditions as its list."""
     Reason = AttentionCase.Reason
     cases = []
-    cooperatives = Cooperative.objects.order_by("name", "id")
+    cooperatives = Cooperative.objects.using(db).order_by("name", "id")
     pairs = ("id", "desa__kecamatan")
     _pick(cases, CURRENT, Reason.BOARD, cooperatives.exclude(figures.board_complete_q()).values_list(*pairs))
     _pick(cases, CURRENT, Reason.CERTIFICATE, cooperatives.filter(
         certificate_status=Cooperative.CertificateStatus.EXPIRED).values_list(*pairs))
-    overdue = Finding.objects.overdue(today).order_by("due_date", "id")
+    overdue = Finding.objects.db_manager(db).overdue(today).order_by("due_date", "id")
     overdue_cooperatives = dict.fromkeys(overdue.values_list("cooperative", "cooperative__desa__kecamatan"))
     _pick(cases, CURRENT, Reason.FINDINGS, overdue_cooperatives)
-    assessments = Assessment.objects.values_list("cooperative", "cooperative__desa__kecamatan")
+    assessments = Assessment.objects.using(db).values_list("cooperative", "cooperative__desa__kecamatan")
     for year in years:
         _pick(cases, year, Reason.WITHOUT_RAT, cooperatives.filter(status=Cooperative.Status.ACTIVE).filter(
             figures.without_rat_q(year)).values_list(*pairs))
@@ -200,13 +200,16 @@ def _rollup(cells):
 
 
 def summary_refresh(
-    *, requested_by: User | None = None, today=None, wait: float | None = None
+    *, requested_by: User | None = None, today=None, wait: float | None = None, read_from: str = DEFAULT_DB_ALIAS,
 ) -> SummaryRefresh | None:
     """Recompute every summary row from the records and replace the old ones in one transaction.
 
     Single-flight: while another refresh runs (on any machine) this one waits for it up to `wait`
     seconds (default: as long as a refresh may hold its lease), then runs, since the records may
     have changed since the other one read them. None when it gave up waiting.
+
+    The records are read from the database alias `read_from` (the nightly rebuild reads the read
+    replica, settings.REPLICA_DATABASE); the figures are always written to the primary.
     """
     token = lease_acquire(
         name=REFRESH_LEASE, seconds=settings.SUMMARY_REFRESH_LEASE,
@@ -215,31 +218,35 @@ def summary_refresh(
     if token is None:
         return None
     try:
-        return _refresh(token, requested_by=requested_by, today=today)
+        return _refresh(token, requested_by=requested_by, today=today, db=read_from)
     finally:
         lease_release(name=REFRESH_LEASE, token=token)
 
 
-def _refresh(token, *, requested_by, today):
+def _refresh(token, *, requested_by, today, db):
     started = time.monotonic()
-    report_years = set(YearlyReport.objects.values_list("year", flat=True).distinct().order_by())
-    assessment_years = set(Assessment.objects.values_list("year", flat=True).distinct().order_by())
+    report_years = set(YearlyReport.objects.using(db).values_list("year", flat=True).distinct().order_by())
+    assessment_years = set(Assessment.objects.using(db).values_list("year", flat=True).distinct().order_by())
     last_year = max([last_full_year(today), *report_years, *assessment_years])
     first_year = min([figures.FIRST_TREND_YEAR, *report_years, *assessment_years])
     years = range(first_year, last_year + 1)
 
     cells = defaultdict(dict)
-    _current_state(cells, today or timezone.localdate())
-    _year_end_status(cells, years)
-    _reports(cells)
-    _without_rat(cells, years)
-    _assessments(cells)
+    _current_state(cells, today or timezone.localdate(), db)
+    _year_end_status(cells, years, db)
+    _reports(cells, db)
+    _without_rat(cells, years, db)
+    _assessments(cells, db)
     rows = _rollup(cells)
-    cases = _attention(years, today or timezone.localdate())
-    kecamatan = Desa.objects.values("kecamatan").annotate(
+    cases = _attention(years, today or timezone.localdate(), db)
+    kecamatan = Desa.objects.using(db).values("kecamatan").annotate(
         desa=Count("code", distinct=True),
         desa_merah_putih=Count("code", filter=Q(cooperatives__merah_putih=True), distinct=True),
     ).order_by()
+    counts = {
+        "partnerships": Partnership.objects.using(db).count(), "trainings": Training.objects.using(db).count(),
+        "findings": Finding.objects.using(db).count(),
+    }
     now = timezone.now()
     with transaction.atomic():
         # The lease row stays locked until this commits: a refresh that outlived its lease (and was
@@ -262,8 +269,7 @@ def _refresh(token, *, requested_by, today):
         ])
         return SummaryRefresh.objects.create(
             finished_at=now, seconds=time.monotonic() - started, cells=len(rows), requested_by=requested_by,
-            partnerships=Partnership.objects.count(), trainings=Training.objects.count(),
-            findings=Finding.objects.count(),
+            **counts,
         )
 
 

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('worker_id', models.CharField(
                     max_length=64, primary_key=True, serialize=False, verbose_name='pekerja')),
                 ('hostname', models.CharField(max_length=255, verbose_name='mesin')),
-                ('pid', models.PositiveIntegerField(verbose_name='proses')),
+                ('pid', models.PositiveIntegerField(verbose_name='nomor proses')),
                 ('started_at', models.DateTimeField(verbose_name='mulai')),
                 ('seen_at', models.DateTimeField(db_index=True, verbose_name='terakhir terlihat')),
             ],

@@ -32,7 +32,7 @@ class WorkerHeartbeat(models.Model):
 
     worker_id = models.CharField(_("pekerja"), max_length=64, primary_key=True)
     hostname = models.CharField(_("mesin"), max_length=255)
-    pid = models.PositiveIntegerField(_("proses"))
+    pid = models.PositiveIntegerField(_("nomor proses"))
     started_at = models.DateTimeField(_("mulai"))
     seen_at = models.DateTimeField(_("terakhir terlihat"), db_index=True)
 

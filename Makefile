@@ -38,10 +38,12 @@ run demo messages: export DJANGO_DEBUG ?= 1
 demo: migrate
 	$(MANAGE) seed_demo --if-empty
 
-# The development server and, beside it, a task worker (reloaded on code changes) that stops with it.
+# The development server and, beside it, a task worker (reloaded on code changes) that stops with
+# it. The worker runs in its own process group (setsid); the trap sends that group an interrupt,
+# which the autoreloader's parent ignores and the worker answers by finishing its task and exiting.
 run: demo
-	@$(MANAGE) db_worker & worker=$$!; \
-	trap 'pkill -TERM -P $$worker 2>/dev/null; kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@setsid $(MANAGE) db_worker & worker=$$!; \
+	trap 'kill -INT -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(BIND):$(PORT)
 
 test: $(BIN)/.installed

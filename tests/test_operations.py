@@ -11,6 +11,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
@@ -314,27 +316,35 @@ def test_make_run_serves_with_a_worker_and_stops_it_with_the_server_and_refreshe
             body = None
             deadline = time.monotonic() + 60
             while time.monotonic() < deadline:
-                probe = subprocess.run(["curl", "-s", "-H", "Host: localhost", f"http://127.0.0.1:{port}/healthz"],
-                                       capture_output=True, text=True)
-                if probe.stdout.startswith("{"):
-                    body = json.loads(probe.stdout)
-                    if body["worker"]["workers_alive"]:
-                        break
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "localhost"})
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        body = json.loads(response.read())
+                except urllib.error.HTTPError as error:  # 503 until the worker's first heartbeat
+                    body = json.loads(error.read())
+                except OSError:  # not listening yet
+                    pass
+                if body and body["worker"]["workers_alive"]:
+                    break
                 time.sleep(0.5)
             assert body and body["status"] == "ok", body
+            code = "from registry.models import WorkerHeartbeat as W; print(W.objects.get().pid)"
+            worker_group = os.getpgid(int(_manage("shell", "-v0", "-c", code, env=env).stdout))
+            assert worker_group != make.pid  # the worker in its own process group, ended by make's trap
         finally:
             os.killpg(make.pid, signal.SIGINT)  # Ctrl-C in the terminal: the whole foreground group
             output = make.communicate(timeout=30)[0]
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(make.pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.2)
-        else:
-            os.killpg(make.pid, signal.SIGKILL)
-            raise AssertionError(f"processes of make run still alive after Ctrl-C:\n{output}")
+        for group in (make.pid, worker_group):
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                try:
+                    os.killpg(group, 0)
+                except ProcessLookupError:
+                    break
+                time.sleep(0.2)
+            else:
+                os.killpg(group, signal.SIGKILL)
+                raise AssertionError(f"processes of make run still alive after Ctrl-C:\n{output}")
         assert "Starting worker" in output
         code = "from registry.models import WorkerHeartbeat as W; print(W.objects.count())"
         left = _manage("shell", "-v0", "-c", code, env=env)

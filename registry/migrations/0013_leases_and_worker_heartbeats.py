@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from registry.roles import sync_roles
+
 
 class Migration(migrations.Migration):
 
@@ -40,4 +42,6 @@ class Migration(migrations.Migration):
                 'ordering': ['-seen_at'],
             },
         ),
+        # Admin Dinas holds every registry permission, the new models' too.
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

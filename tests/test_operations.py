@@ -17,7 +17,6 @@ from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
-from django.conf import settings
 from django.db import OperationalError
 from django.test import RequestFactory, TestCase, override_settings
 from django.utils import timezone
@@ -220,10 +219,15 @@ def test_postgresql_gets_connect_and_statement_timeouts_and_persistent_checked_c
     assert sqlite["OPTIONS"]["timeout"] == 20 and "connect_timeout" not in sqlite["OPTIONS"]
 
 
-def test_the_web_server_sets_a_statement_timeout_the_worker_does_not():
-    wsgi = (ROOT / "kutim_koperasi" / "wsgi.py").read_text()
-    assert 'os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30")' in wsgi
-    assert settings.DATABASE_STATEMENT_TIMEOUT == int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "0"))
+def test_the_web_server_sets_a_statement_timeout_commands_and_the_worker_do_not():
+    show = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_CURRENT_TEST", "DATABASE_STATEMENT_TIMEOUT"}}
+    env["DATABASE_URL"] = "postgres://kutim@127.0.0.1:1/kutim"  # never connected to: settings only
+    web = subprocess.run([sys.executable, "-c", f"import kutim_koperasi.wsgi; {show}"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    command = _manage("shell", "-v0", "-c", show, env=env)
+    assert "'options': '-c statement_timeout=30000'" in web.stdout, web.stderr
+    assert "statement_timeout" not in command.stdout and "'connect_timeout': 5" in command.stdout, command.stderr
 
 
 def test_log_lines_are_one_per_event_with_the_traceback_on_the_same_line():

@@ -207,6 +207,8 @@ MATRIX = {
     # Without an authenticator app there are no backup codes to make: back to the account page.
     "registry:backup_codes": post(SIGNED_IN),
     "registry:second_factor_disable": post(SIGNED_IN),
+    # The health check: open to everyone and to monitors, no login, no personal data (tests/test_operations.py)
+    "healthz": [Ask({who: 200 for who in EVERYONE}, to_login=None)],
     # The dashboard, its export and API: a kecamatan outside the area is not found
     "registry:dashboard": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
     "registry:dashboard_export": [

@@ -89,6 +89,7 @@ class HealthTests(TestCase):
             status, body = self.get()
         self.assertEqual(status, 503)
         self.assertEqual(body["migrations"], {"ok": False, "unapplied": ["registry.9999_not_yet_applied"]})
+        self.assertEqual(body["worker"], {"ok": False, "checked": False})
 
     def test_an_unreachable_database_is_503_with_the_error_class_only(self):
         with patch.object(health, "check_database", side_effect=OperationalError("password for kutim@10.0.0.5")):

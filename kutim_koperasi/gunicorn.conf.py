@@ -25,6 +25,7 @@ logconfig_dict = {
         "error": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"},
         "access": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"},
     },
+    "root": {"level": "INFO", "handlers": ["error"]},
     "loggers": {
         "gunicorn.error": {"handlers": ["error"], "level": "INFO", "propagate": False},
         "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},

@@ -354,3 +354,38 @@ def test_make_run_serves_with_a_worker_and_stops_it_with_the_server_and_refreshe
         code = "from registry.models import WorkerHeartbeat as W; print(W.objects.count())"
         left = _manage("shell", "-v0", "-c", code, env=env)
         assert left.stdout.strip() == "0"
+
+
+def test_make_serve_logs_one_line_per_request_without_the_query_string():
+    """gunicorn with kutim_koperasi/gunicorn.conf.py (what `make serve` runs): BIND and PORT, the log lines."""
+    with tempfile.TemporaryDirectory() as tmp:
+        env = _sqlite_env(Path(tmp) / "db.sqlite3")
+        assert _manage("migrate", "--noinput", "-v0", env=env).returncode == 0
+        port = _free_port()
+        env.update(BIND="127.0.0.1", PORT=str(port), WEB_CONCURRENCY="1")
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--config", "kutim_koperasi/gunicorn.conf.py",
+             "kutim_koperasi.wsgi:application"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/healthz?scope=web&nik=6408014512800001"
+            request = urllib.request.Request(url, headers={"Host": "localhost", "X-Forwarded-For": "10.1.2.3"})
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(request, timeout=5) as response:
+                        assert json.loads(response.read())["status"] == "ok"
+                    break
+                except urllib.error.URLError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+        finally:
+            server.terminate()
+            output = server.communicate(timeout=30)[0]
+    access = [line for line in output.splitlines() if " gunicorn.access " in line]
+    assert len(access) == 1, output
+    assert ' INFO gunicorn.access 10.1.2.3 "GET /healthz HTTP/1.1" 200 ' in access[0]
+    assert "6408014512800001" not in output and "scope" not in output
+    assert f"Listening at: http://127.0.0.1:{port}" in output

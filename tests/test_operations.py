@@ -248,7 +248,7 @@ def test_log_lines_are_one_per_event_with_the_traceback_on_the_same_line():
 def test_error_reports_carry_no_form_values_query_strings_or_local_variables(rf):
     request = rf.post("/anggota/?nik=6408014512800001", {"name": "Budi Hartono", "nik": "6408014512800001"})
     try:
-        nik = "6408014512800001"  # noqa: F841 (a local variable the report must not show)
+        nik = request.POST["nik"]  # noqa: F841 (a local variable the report must not show)
         raise ValueError("bug")
     except ValueError:
         text = PersonalDataExceptionReporter(request, *sys.exc_info()).get_traceback_text()

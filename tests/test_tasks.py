@@ -12,7 +12,7 @@ from io import StringIO
 from unittest.mock import patch
 
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
 from django.urls import reverse
 from django.utils import timezone
@@ -289,6 +289,28 @@ class WorkerHeartbeatTests(TransactionTestCase):
         self.assertLess(timezone.now() - seen[0], timedelta(seconds=1))
         self.assertEqual(SummaryRefresh.objects.count(), 1)
         self.assertFalse(WorkerHeartbeat.objects.exists())  # its own row removed, the stale one purged
+
+
+    def test_a_database_error_does_not_stop_the_heartbeat(self):
+        heartbeat = Heartbeat("flaky-database", 0.01)
+        real, calls = heartbeat.beat, []
+
+        def flaky():
+            calls.append(1)
+            if len(calls) == 1:
+                raise OperationalError("server closed the connection unexpectedly")
+            real()
+
+        heartbeat.beat = flaky
+        with self.assertLogs("registry.worker", "WARNING") as logs:
+            heartbeat.start()
+            deadline = time.monotonic() + 5
+            while not WorkerHeartbeat.objects.filter(worker_id="flaky-database").exists():
+                self.assertLess(time.monotonic(), deadline, "no heartbeat after the error")
+                time.sleep(0.02)
+            heartbeat.stop()
+        self.assertIn("Worker heartbeat not written: OperationalError", logs.output[0])
+        self.assertFalse(WorkerHeartbeat.objects.exists())
 
 
 @skipUnlessDBFeature("has_select_for_update")

@@ -40,18 +40,23 @@ class Heartbeat(threading.Thread):
             )
 
     def run(self):
+        """Beat until stopped; a database error is logged and the next beat tries again."""
+        purged = False
         try:
-            WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
             while not self.stopped.is_set():
                 try:
+                    if not purged:
+                        WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
+                        purged = True
                     self.beat()
                 except DatabaseError as error:
                     logger.warning("Worker heartbeat not written: %s: %s", type(error).__name__, error)
                     connection.close()
                 self.stopped.wait(self.interval)
-            WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-        except DatabaseError as error:
-            logger.warning("Worker heartbeat stopped: %s: %s", type(error).__name__, error)
+            try:
+                WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+            except DatabaseError as error:
+                logger.warning("Worker heartbeat not removed: %s: %s", type(error).__name__, error)
         finally:
             connection.close()
 

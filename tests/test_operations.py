@@ -105,7 +105,7 @@ class HealthTests(TestCase):
 class DatabaseUnavailableTests(TestCase):
     def test_a_view_meeting_an_unreachable_database_gives_the_503_page(self):
         self.client.force_login(make_user("Pimpinan"))
-        with patch("registry.views.dashboard.selectors.dashboard", side_effect=OperationalError("timeout expired")):
+        with patch("registry.selectors.dashboard.dashboard", side_effect=OperationalError("timeout expired")):
             with self.assertLogs("kutim_koperasi.database", "WARNING") as logs:
                 response = self.client.get("/dasbor/?q=Budi")
         self.assertEqual(response.status_code, 503)
@@ -120,7 +120,7 @@ class DatabaseUnavailableTests(TestCase):
     def test_other_errors_stay_500(self):
         self.client.force_login(make_user("Pimpinan"))
         self.client.raise_request_exception = False
-        with patch("registry.views.dashboard.selectors.dashboard", side_effect=ValueError("bug")):
+        with patch("registry.selectors.dashboard.dashboard", side_effect=ValueError("bug")):
             with self.assertLogs("django.request", "ERROR"):
                 response = self.client.get("/dasbor/")
         self.assertEqual(response.status_code, 500)

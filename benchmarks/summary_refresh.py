@@ -23,6 +23,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kutim_bench_refresh")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kutim_koperasi.settings")
+os.environ.setdefault("DJANGO_DEBUG", "1")  # development settings: the demo's keys; seed_demo refuses otherwise
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402

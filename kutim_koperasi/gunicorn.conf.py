@@ -2,7 +2,7 @@
 
 BIND and PORT: where it listens (127.0.0.1:8000 behind nginx; 0.0.0.0 for a load balancer on a
 private network). WEB_CONCURRENCY: worker processes. GUNICORN_TIMEOUT: seconds a request may take.
-FORWARDED_ALLOW_IPS: the proxy addresses whose X-Forwarded-* headers are believed.
+FORWARDED_ALLOW_IPS (default DJANGO_TRUSTED_PROXIES): the proxies whose X-Forwarded-* headers are believed.
 """
 
 import os
@@ -11,7 +11,8 @@ bind = f"{os.environ.get('BIND', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
 graceful_timeout = 30
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies whose X-Forwarded-* headers gunicorn believes: the application's own list unless told.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("DJANGO_TRUSTED_PROXIES") or "127.0.0.1"
 
 # One line per request in the application's own format (kutim_koperasi/logs.py). The path is
 # logged without its query string and without the referrer: both can hold a searched name or NIK.

@@ -21,3 +21,11 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record):
         return super().format(record).replace("\r\n", "\n").replace("\n", "\\n")
+
+
+class NotServiceUnavailable(logging.Filter):
+    """Leaves out the 503 answers of an unreachable database: one e-mail per request during an
+    outage would flood ADMINS (the log line and the monitor's /healthz still tell)."""
+
+    def filter(self, record):
+        return getattr(record, "status_code", None) != 503

@@ -47,7 +47,12 @@ class DatabaseUnavailableMiddleware:
 
 
 def server_error(request, template_name="500.html"):
-    """handler500: the 503 page when the uncaught error is the database's (raised outside a view)."""
+    """handler500: the 503 page when the uncaught error is the database's, raised outside a view.
+
+    A middleware that reads the session or the user (the session time-out, the second factor)
+    meets the database before any view; Django turns its exception into a response right there,
+    so it reaches this handler (debug off) rather than the middleware above.
+    """
     if database_unavailable(sys.exc_info()[1]):
         return unavailable_response()
     return defaults.server_error(request, template_name)

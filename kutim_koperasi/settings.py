@@ -416,12 +416,16 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_service_unavailable": {"()": "kutim_koperasi.logs.NotServiceUnavailable"},
+    },
     "formatters": {"line": {"()": "kutim_koperasi.logs.OneLineFormatter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "line"},
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+            "filters": ["require_debug_false", "not_service_unavailable"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},

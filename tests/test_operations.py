@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
+from django.core import mail
 from django.db import OperationalError
 from django.test import RequestFactory, TestCase, override_settings
 from django.utils import timezone
@@ -29,6 +30,7 @@ from kutim_koperasi.settings import database_from_url
 from registry.models import WorkerHeartbeat
 from registry.views import health
 from tests.builders import make_user
+from tests.test_settings import PRODUCTION
 
 ROOT = Path(__file__).resolve().parent.parent
 WITH_WORKER = {"TASKS_IMMEDIATE": False, "HEALTHZ_REQUIRE_WORKER": True, "WORKER_STALE_SECONDS": 120}
@@ -117,6 +119,17 @@ class DatabaseUnavailableTests(TestCase):
             "WARNING:kutim_koperasi.database:Database unavailable: GET /dasbor/: OperationalError: timeout expired"
         ])
 
+    @override_settings(ADMINS=[("Admin TI", "ti@kutaitimurkab.go.id")])
+    def test_a_middleware_meeting_an_unreachable_database_gives_the_503_page_and_no_mail(self):
+        self.client.force_login(make_user("Pimpinan"))  # the session time-out reads the user first
+        self.client.raise_request_exception = False
+        with patch("django.contrib.sessions.backends.db.SessionStore.load",
+                   side_effect=OperationalError("connection refused")):
+            with self.assertLogs("django.request", "ERROR"):
+                response = self.client.get("/dasbor/")
+        self.assertContains(response, "Layanan sedang tidak tersedia", status_code=503)
+        self.assertEqual(mail.outbox, [])
+
     def test_other_errors_stay_500(self):
         self.client.force_login(make_user("Pimpinan"))
         self.client.raise_request_exception = False
@@ -165,12 +178,13 @@ REQUEST_PAGE = """
 import json, time, django
 django.setup()
 from django.test import Client
-client = Client(HTTP_HOST="localhost", raise_request_exception=False)
-client.cookies["sessionid"] = "x" * 32  # a signed-in browser: its session lives in the database
+browser = Client(HTTP_HOST="localhost", raise_request_exception=False)
+browser.cookies["sessionid"] = "x" * 32  # a signed-in browser: its session lives in the database
+monitor = Client(HTTP_HOST="localhost", raise_request_exception=False)  # no cookie
 out = {}
-for path in ("/koperasi/", "/healthz"):
+for client, path in ((browser, "/koperasi/"), (monitor, "/healthz")):
     started = time.monotonic()
-    response = client.get(path)
+    response = client.get(path, secure=True)
     out[path] = [response.status_code, round(time.monotonic() - started, 2), response.content.decode()[:2000]]
 print(json.dumps(out))
 """
@@ -178,8 +192,10 @@ print(json.dumps(out))
 
 def request_with_database(url, timeout=2):
     env = {k: v for k, v in os.environ.items() if k not in {"PYTEST_CURRENT_TEST", "DJANGO_SETTINGS_MODULE"}}
-    env.update(DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT=str(timeout),
-               DJANGO_SETTINGS_MODULE="kutim_koperasi.settings")
+    env.update(PRODUCTION)  # debug off, as in production: the error handlers are the site's own
+    env.update(DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT=str(timeout), DJANGO_ALLOWED_HOSTS="localhost",
+               DJANGO_SETTINGS_MODULE="kutim_koperasi.settings",
+               DJANGO_TESTING="1")  # static files from the source folders: no collectstatic manifest here
     result = subprocess.run([sys.executable, "-c", REQUEST_PAGE], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
@@ -200,8 +216,8 @@ def test_a_database_that_accepts_but_never_answers_gives_the_503_page_within_sec
     status, seconds, body = out["/healthz"]
     assert status == 503 and json.loads(body)["database"] == {"ok": False, "error": "OperationalError"}
     assert seconds < 6
-    logged = [line for line in stderr.splitlines() if "Database unavailable" in line]
-    assert len(logged) == 1 and "GET /koperasi/" in logged[0]
+    logged = [line for line in stderr.splitlines() if "/koperasi/" in line]
+    assert len(logged) == 1 and "Service Unavailable: /koperasi/" in logged[0], stderr
 
 
 def test_a_database_that_refuses_gives_the_503_page_at_once():

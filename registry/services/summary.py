@@ -267,8 +267,10 @@ def _refresh(token, *, requested_by, today, db):
             )
             for row in kecamatan
         ])
+        # Finished now, after the writes: `finished_at - seconds` is when this refresh started.
         return SummaryRefresh.objects.create(
-            finished_at=now, seconds=time.monotonic() - started, cells=len(rows), requested_by=requested_by,
+            finished_at=timezone.now(), seconds=time.monotonic() - started, cells=len(rows),
+            requested_by=requested_by,
             **counts,
         )
 

@@ -1,4 +1,23 @@
+"""Shared test setup.
+
+Tests marked ``postgres`` need PostgreSQL's row locks and several connections at once (two
+threads as two gunicorn workers). They are deselected, not skipped, when the suite runs on
+SQLite: CI runs the whole suite again on PostgreSQL, where they run.
+"""
+
 import pytest
+from django.conf import settings as django_settings
+
+
+def pytest_collection_modifyitems(config, items):
+    if django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    selected, deselected = [], []
+    for item in items:
+        (deselected if item.get_closest_marker("postgres") else selected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,10 @@ from datetime import timedelta
 from io import StringIO
 from unittest.mock import patch
 
+import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
-from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
+from django.test import TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -313,7 +314,7 @@ class WorkerHeartbeatTests(TransactionTestCase):
         self.assertFalse(WorkerHeartbeat.objects.exists())
 
 
-@skipUnlessDBFeature("has_select_for_update")
+@pytest.mark.postgres
 class ConcurrentRefreshTests(TransactionTestCase):
     """Several refreshes and triggers at once, each thread with its own connection (as two gunicorn workers).
 

@@ -223,11 +223,13 @@ def headline_figures(d, links):
         ))
     if d.has_trainings:
         headline.append(Figure(
-            "pengurus_dilatih", _("koperasi dengan pengurus terlatih"), now["board_trained"],
-            href=links.cooperatives(pengurus_dilatih="true"), count=now["board_trained"],
-            detail=_("%(share)s dari semua") % {"share": _share(now.share("board_trained", "cooperatives"))},
-            note=_("Koperasi yang sedikitnya satu pengurus/pengawasnya hadir dalam pelatihan yang selesai dalam "
-                   "dua tahun sampai hari penghitungan."),
+            "pengurus_dilatih", _("koperasi aktif dengan pengurus terlatih"), now["board_trained"],
+            href=links.cooperatives(status="aktif", pengurus_dilatih="true"), count=now["board_trained"],
+            detail=_("%(share)s dari koperasi aktif") % {
+                "share": _share(figures.trained_board_share(now["board_trained"], now["status_aktif"]))},
+            note=_("Koperasi aktif yang sedikitnya satu pengurus/pengawasnya (bukan staf) hadir dalam pelatihan "
+                   "yang selesai dalam %(years)s tahun sampai hari penghitungan; dibagi koperasi aktif, sama "
+                   "dengan halaman cakupan pelatihan.") % {"years": figures.TRAINING_YEARS},
         ))
     return headline
 

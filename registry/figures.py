@@ -1,9 +1,11 @@
-"""How the dashboard's counted figures are defined, shared by the list filters and the summary refresh.
+"""How the registry's counted figures are defined, shared by every page that shows them.
 
 A figure on the dashboard links to the list that produces it; both count with these conditions,
-so the list's count equals the figure after a refresh. The rules behind them live here too, in
-SQL for the lists and the summary and in Python for one record's page: a complete board, a big
-drop in a condition's score.
+so the list's count equals the figure after a refresh. A figure that appears on more than one
+page (active, RAT held, board complete, board trained and its share) is defined here once and
+read by the dashboard's summary, the list filters, the training coverage page, the ministry recap
+and one record's page alike. The rules live here in SQL for the lists and the summary and in
+Python for one record's page: a complete board, a trained board, a big drop in a condition's score.
 """
 
 import datetime
@@ -32,6 +34,18 @@ RAT_REPORT_DAYS = 31
 BIG_DROP = 10
 # Trends start here: the first book year of the office's digital records.
 FIRST_TREND_YEAR = 2019
+# A board counts as trained when one of its members attended a training that ended this many years back.
+TRAINING_YEARS = 2
+
+
+def active_q(prefix=""):
+    """A cooperative whose status is Aktif now (`prefix` reaches the cooperative from another model)."""
+    return Q(**{f"{prefix}status": Cooperative.Status.ACTIVE})
+
+
+def rat_held_q():
+    """A yearly report whose RAT was held: it carries the RAT's date."""
+    return Q(rat_date__isnull=False)
 
 
 def rat_reported_on_time_q():
@@ -51,20 +65,39 @@ def without_rat_q(year):
 
 
 def two_years_before(day):
-    """The same calendar day two years earlier (28 February for 29 February)."""
+    """The same calendar day TRAINING_YEARS (two) years earlier (28 February for 29 February)."""
     try:
-        return day.replace(year=day.year - 2)
+        return day.replace(year=day.year - TRAINING_YEARS)
     except ValueError:
-        return day.replace(year=day.year - 2, day=28)
+        return day.replace(year=day.year - TRAINING_YEARS, day=28)
 
 
 def board_trained_q(on):
-    """A cooperative one of whose board members attended a training that ended in the two years up to `on`."""
+    """A cooperative one of whose board members (not staff) attended a training that ended in the two years
+    up to `on`, both ends included."""
     trained = TrainingParticipant.objects.filter(
         cooperative=OuterRef("pk"), board_member__isnull=False, attended=True,
         training__end_date__gte=two_years_before(on), training__end_date__lte=on,
     )
     return Exists(trained)
+
+
+def active_board_trained_q(on):
+    """The trained-board figure: an active cooperative whose board was trained (board_trained_q)."""
+    return active_q() & board_trained_q(on)
+
+
+def is_board_trained(participations, on):
+    """Whether participations (with their training) make a trained board on `on`, as board_trained_q counts."""
+    since = two_years_before(on)
+    return any(
+        p.attended and p.board_member_id and since <= p.training.end_date <= on for p in participations
+    )
+
+
+def trained_board_share(trained, active):
+    """The trained-board share: active cooperatives with a trained board over active cooperatives."""
+    return trained / active if active else None
 
 
 def board_complete_q():

@@ -124,7 +124,7 @@ class CooperativeFilter(django_filters.FilterSet):
     def filter_rat_year(self, queryset, name, value):
         if value is None:
             return queryset
-        held = YearlyReport.objects.filter(cooperative=OuterRef("pk"), year=int(value), rat_date__isnull=False)
+        held = YearlyReport.objects.filter(figures.rat_held_q(), cooperative=OuterRef("pk"), year=int(value))
         return queryset.filter(Exists(held))
 
     def filter_merah_putih(self, queryset, name, value):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from .. import matching, network
+from .. import figures, matching, network
 from ..models import (
     Assessment,
     Cooperative,
@@ -20,7 +20,6 @@ from .cooperatives import display_value
 
 # Partnerships that make two cooperatives "existing partners" (not suggested again).
 CURRENT_STATUSES = (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE)
-COVERAGE_YEARS = 2
 
 
 def partnership_list(*, user):
@@ -167,51 +166,44 @@ def suggestion_for(*, cooperative, partner, user):
 # ---------------------------------------------------------------------------------------------
 
 
-def trained_since(since):
-    """A cooperative whose board member (not staff) attended a training that ended on or after `since`."""
-    participations = TrainingParticipant.objects.filter(
-        cooperative=OuterRef("pk"), board_member__isnull=False, attended=True
-    )
-    if since is not None:
-        participations = participations.filter(training__end_date__gte=since)
-    return Exists(participations)
+def ever_trained_q():
+    """A cooperative whose board (not staff) ever attended a training."""
+    return Exists(TrainingParticipant.objects.filter(cooperative=OuterRef("pk"), board_member__isnull=False,
+                                                     attended=True))
 
 
 def coverage_since(today):
-    """The same day two years earlier (28 February for a 29 February)."""
-    try:
-        return today.replace(year=today.year - COVERAGE_YEARS)
-    except ValueError:
-        return today.replace(year=today.year - COVERAGE_YEARS, day=28)
+    """The first end date of a training that still counts (figures.two_years_before)."""
+    return figures.two_years_before(today)
 
 
 def training_coverage(*, user, today=None):
-    """Per kecamatan: active cooperatives, those whose board was trained in the last two years, the share.
+    """Per kecamatan: active cooperatives, those whose board was trained (figures.board_trained_q), the share.
 
-    One query: active cooperatives grouped by kecamatan with a conditional count.
+    The same definition as the dashboard's trained-board figure. One query: active cooperatives
+    grouped by kecamatan with a conditional count.
     """
-    since = coverage_since(today or timezone.localdate())
+    today = today or timezone.localdate()
     rows = (
-        Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
-        .annotate(trained=trained_since(since))
+        Cooperative.objects.for_user(user).filter(figures.active_q())
         .values("desa__kecamatan", "desa__kecamatan__name")
-        .annotate(active=Count("id"), trained_count=Count("id", filter=Q(trained=True)))
+        .annotate(active=Count("id"), trained_count=Count("id", filter=figures.board_trained_q(today)))
         .order_by("desa__kecamatan__name")
     )
     return [
         {
             "code": row["desa__kecamatan"], "name": row["desa__kecamatan__name"], "active": row["active"],
-            "trained": row["trained_count"], "share": row["trained_count"] / row["active"] if row["active"] else None,
+            "trained": row["trained_count"], "share": figures.trained_board_share(row["trained_count"], row["active"]),
         }
         for row in rows
-    ], since
+    ], coverage_since(today)
 
 
 def never_trained(*, user):
     """Active cooperatives in the user's area whose board never attended a training."""
     return (
-        Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
-        .filter(~trained_since(None)).select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name")
+        Cooperative.objects.for_user(user).filter(figures.active_q())
+        .filter(~ever_trained_q()).select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name")
     )
 
 
@@ -241,13 +233,10 @@ def profile_sections(*, cooperative, user, today=None):
     findings = list(Finding.objects.filter(cooperative=cooperative).order_by("-found_on", "-id"))
     for finding in findings:
         finding.overdue = finding.is_overdue(today)
-    since = coverage_since(today)
     return {
         "partnerships": partnerships,
         "participations": participations,
-        "board_trained_recently": any(
-            p.attended and p.board_member_id and p.training.end_date >= since for p in participations
-        ),
+        "board_trained_recently": figures.is_board_trained(participations, today),
         "findings": findings,
         "open_findings": sum(1 for f in findings if f.follow_up_status != Finding.FollowUp.DONE),
         "overdue_findings": sum(1 for f in findings if f.overdue),

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from .. import figures
 from ..models import Cooperative, Kecamatan, YearlyReport
 
 MONEY = ["modal_sendiri", "modal_luar", "total_assets", "business_volume", "shu"]
@@ -41,7 +42,7 @@ def ministry_recap(*, user, year):
     kecamatan = Kecamatan.objects.for_user(user).order_by("code")
     rows = {code: RecapRow(code, name) for code, name in kecamatan.values_list("code", "name")}
     counts = Cooperative.objects.for_user(user).values("desa__kecamatan").annotate(
-        total=Count("id"), active=Count("id", filter=Q(status=Cooperative.Status.ACTIVE)),
+        total=Count("id"), active=Count("id", filter=figures.active_q()),
         **{f"jenis_{code}": Count("id", filter=Q(jenis=code)) for code in Cooperative.Jenis.values},
     ).order_by()
     for item in counts:
@@ -50,7 +51,7 @@ def ministry_recap(*, user, year):
             row.cooperatives, row.active = item["total"], item["active"]
             row.by_jenis = {code: item[f"jenis_{code}"] for code in Cooperative.Jenis.values}
     sums = YearlyReport.objects.for_user(user).filter(year=year).values("cooperative__desa__kecamatan").annotate(
-        reported=Count("id"), rat_held=Count("id", filter=Q(rat_date__isnull=False)),
+        reported=Count("id"), rat_held=Count("id", filter=figures.rat_held_q()),
         members_male=Sum("members_male"), members_female=Sum("members_female"),
         **{name: Sum(name) for name in MONEY},
     ).order_by()

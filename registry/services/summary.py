@@ -76,7 +76,7 @@ def _current_state(cells, today, db):
         certificate_expired=Count("id", filter=Q(certificate_status=Cooperative.CertificateStatus.EXPIRED)),
         merah_putih=Count("id", filter=Q(merah_putih=True)),
         board_incomplete=Count("id", filter=~figures.board_complete_q()),
-        board_trained=Count("id", filter=figures.board_trained_q(today)),
+        board_trained=Count("id", filter=figures.active_board_trained_q(today)),
     ).order_by()
     _collect(cells, rows, year=CURRENT)
     overdue = Finding.objects.db_manager(db).overdue(today).values(**_dims("cooperative__")).annotate(
@@ -111,7 +111,7 @@ def _reports(cells, db):
         reported=Count("id"),
         members_male=Sum("members_male"),
         members_female=Sum("members_female"),
-        rat_held=Count("id", filter=Q(rat_date__isnull=False)),
+        rat_held=Count("id", filter=figures.rat_held_q()),
         rat_reported_on_time=Count("id", filter=figures.rat_reported_on_time_q()),
         business_volume=Sum("business_volume"),
         shu=Sum("shu"),
@@ -124,7 +124,7 @@ def _reports(cells, db):
 def _without_rat(cells, years, db):
     for year in years:
         rows = (
-            Cooperative.objects.using(db).filter(status=Cooperative.Status.ACTIVE)
+            Cooperative.objects.using(db).filter(figures.active_q())
             .filter(figures.without_rat_q(year))
             .values(**_dims())
             .annotate(active_without_rat=Count("id"))
@@ -175,7 +175,7 @@ def _attention(years, today, db):
     _pick(cases, CURRENT, Reason.FINDINGS, overdue_cooperatives)
     assessments = Assessment.objects.using(db).values_list("cooperative", "cooperative__desa__kecamatan")
     for year in years:
-        _pick(cases, year, Reason.WITHOUT_RAT, cooperatives.filter(status=Cooperative.Status.ACTIVE).filter(
+        _pick(cases, year, Reason.WITHOUT_RAT, cooperatives.filter(figures.active_q()).filter(
             figures.without_rat_q(year)).values_list(*pairs))
         _pick(cases, year, Reason.DPK, assessments.filter(
             year=year, predicate=Predicate.DALAM_PENGAWASAN_KHUSUS).order_by("overall_score", "id"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
+from .. import figures
 from ..filters.active import active_filters
 from ..filters.partnerships import TrainingFilter
 from ..forms.partnerships import ParticipantsAddForm, TrainingForm, TrainingParticipantForm, cooperative_choices
@@ -147,5 +148,6 @@ class TrainingCoverageView(RegistryPermissionMixin, TemplateView):
             never = never.filter(desa__kecamatan=kecamatan["code"])
         return super().get_context_data(
             rows=rows, since=since, total_active=active, total_trained=trained,
-            total_share=trained / active if active else None, kecamatan=kecamatan, never_trained=list(never), **kwargs
+            total_share=figures.trained_board_share(trained, active), kecamatan=kecamatan,
+            never_trained=list(never), **kwargs
         )

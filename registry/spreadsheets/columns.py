@@ -31,11 +31,12 @@ def neutralise(value):
 class CellError(Exception):
     """A value that cannot be used; `column` names the column when a row-level step raises it."""
 
-    def __init__(self, message, suggestion="", column=None):
+    def __init__(self, message, suggestion="", column=None, code=""):
         super().__init__(message)
         self.message = message
         self.suggestion = suggestion
         self.column = column
+        self.code = code
 
 
 @lru_cache(maxsize=8192)
@@ -144,6 +145,13 @@ def parse_date(value, *, today=None, allow_future=False):
         text = clean_text(value)
         if match := _DATE_RE.fullmatch(text):
             day, month, year = (int(part) for part in match.groups())
+            if month > 12 and 1 <= day <= 12 and month <= 31:
+                raise CellError(
+                    _("%(text)s tampaknya tanggal gaya Amerika (bulan/hari/tahun): tidak ada bulan ke-%(month)s. "
+                      "Tulis hh/bb/tttt.") % {"text": text, "month": month},
+                    _("Mungkin maksud Anda: %(date)s") % {"date": f"{month:02d}/{day:02d}/{year}"},
+                    code="us_date",
+                )
         elif match := _ISO_RE.fullmatch(text):
             year, month, day = (int(part) for part in match.groups())
         else:

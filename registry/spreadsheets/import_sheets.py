@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 
 from .columns import neutralise
 from .kinds import SPECS
-from .reading import open_sheet
+from .reading import open_sheet, printable
 
 
 def _save(workbook):
@@ -71,7 +71,7 @@ def _describe(spec, column):
 
 def errors_workbook(data, file_name, result):
     """The uploaded sheet as it was, with an added last column listing each row's errors."""
-    sheet = open_sheet(data, file_name)
+    sheet = open_sheet(data, file_name, columns=len(SPECS[result.kind].all_columns()))
     workbook = Workbook(write_only=True)
     out = workbook.create_sheet(_("Kesalahan"))
     header_errors = "; ".join(result.error_rows.get(sheet.header_row, []))
@@ -87,4 +87,4 @@ def errors_workbook(data, file_name, result):
 def _cell(value):
     if isinstance(value, datetime.datetime | datetime.date | int | float) or value is None:
         return value
-    return str(value)
+    return printable(str(value))

@@ -8,6 +8,7 @@ serve the exports (list_exports.py), so an exported file imports back unchanged.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import nik as nik_codec
+from ..formats import angka, rupiah
 from ..models import BoardMember, Cooperative, ImportKind, Member, Sex, YearlyReport
 from .columns import (
     CellError,
@@ -99,9 +101,30 @@ def coordinate(value, ctx):
     return None if clean_text(value) == "" else parse_decimal(value).quantize(Decimal("0.000001"))
 
 
+# `6,40801E+15`: what Excel writes for a long number in a "General" cell, in either language.
+_SCIENTIFIC_RE = re.compile(r"[0-9]+(?:[.,][0-9]+)?[eE]\+?[0-9]+")
+# Excel keeps 15 significant digits of a number: a longer one is rounded.
+EXCEL_DIGITS = 15
+
+
+def _scientific(text):
+    return _("Tertulis %(value)s (notasi ilmiah): Excel sudah mengubah nomor ini menjadi angka dan membuang "
+             "digit-digitnya, jadi nomor aslinya tidak bisa dibaca lagi. Format kolom ini sebagai Teks, ketik ulang "
+             "nomornya, lalu unggah lagi.") % {"value": text}
+
+
 def digits(max_length):
+    """A number written with digits only (Nomor Induk Koperasi): text, or a number Excel kept whole."""
     def parse(value, ctx):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError(_("Hanya angka 0-9, maks. %(max)s.") % {"max": max_length})
+        if isinstance(value, int | float) and not isinstance(value, bool) and len(str(int(value))) > EXCEL_DIGITS:
+            raise CellError(_("Tersimpan sebagai angka %(digits)s digit: Excel hanya menyimpan 15 digit pertama, "
+                              "jadi digit terakhirnya mungkin sudah hilang. Format kolom ini sebagai Teks, ketik "
+                              "ulang nomornya, lalu unggah lagi.") % {"digits": len(str(int(value)))})
         result = clean_text(value).replace(" ", "")
+        if _SCIENTIFIC_RE.fullmatch(result):
+            raise CellError(_scientific(result))
         if result and not (result.isascii() and result.isdigit() and len(result) <= max_length):
             raise CellError(_("Hanya angka 0-9, maks. %(max)s.") % {"max": max_length})
         return result or None
@@ -109,17 +132,32 @@ def digits(max_length):
 
 
 def parse_nik(value, ctx):
-    """Empty: the member has no NIK recorded. A masked NIK (`****`) cannot be imported."""
+    """Empty: the member has no NIK recorded. A masked NIK (`****`) cannot be imported.
+
+    An NIK is refused where Excel may have rounded it: a cell holding a number (Excel keeps 15
+    of its 16 digits and sets the last to 0), a number in scientific notation, or a serial 0000,
+    which no NIK has. The whole file's NIKs ending in 0 are checked in MemberSpec.finish().
+    """
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        shown = clean_text(value) if not isinstance(value, float) or value.is_integer() else str(value)
+        raise CellError(_("NIK %(value)s tersimpan sebagai angka, bukan teks. Excel menyimpan angka hanya sampai 15 "
+                          "digit dan mengganti digit ke-16 dengan 0, jadi NIK ini mungkin sudah berubah. Format "
+                          "kolom NIK sebagai Teks, ketik ulang NIK-nya, lalu unggah lagi.") % {"value": shown})
     raw = clean_text(value)
     if raw == "" or normalise_header(raw) in {"tidak ada", "tanpa nik"}:
         return None
     if "*" in raw:
         raise CellError(_("NIK tersamar tidak bisa diimpor: ekspor ulang dengan NIK lengkap, atau isi NIK lengkap."))
+    if _SCIENTIFIC_RE.fullmatch(raw.replace(" ", "")):
+        raise CellError(_scientific(raw))
     nik = nik_codec.normalise_nik(raw)
     try:
         nik_codec.validate_nik(nik)
     except ValidationError as error:
         raise CellError(error.messages[0]) from None
+    if nik.endswith("0000"):
+        raise CellError(_("NIK berakhiran 0000: nomor urut NIK dimulai dari 0001, jadi angka ini kemungkinan "
+                          "dibulatkan Excel (digit terakhir hilang). Ketik ulang NIK di kolom berformat Teks."))
     return nik
 
 
@@ -139,16 +177,25 @@ COOPERATIVE_KEYS = [
 
 @dataclass
 class Context:
-    """What a dry run knows besides the rows: the user's area, regions, records already read."""
+    """What a dry run knows besides the rows: the user's area, regions, records already read.
+
+    `row` is the row being checked; `warn` notes something the user should look at before saving
+    (a likely duplicate, a rename) without refusing the row.
+    """
 
     user: object
     cooperative: object = None  # chosen on the upload form for a member/board/report file
     today: datetime.date = field(default_factory=timezone.localdate)
     regions: RegionIndex = None
     cache: dict = field(default_factory=dict)
+    row: int = 0
+    notes: list = field(default_factory=list)
 
     def __post_init__(self):
         self.regions = self.regions or RegionIndex()
+
+    def warn(self, column, message):
+        self.notes.append((column, str(message)))
 
     def check_area(self, kecamatan_code):
         if not self.user.covers_kecamatan(kecamatan_code):
@@ -156,19 +203,28 @@ class Context:
 
     def cooperative_index(self):
         if "cooperatives" not in self.cache:
-            by_nomor, by_legal = {}, {}
-            for row in Cooperative.objects.values("id", "nomor_induk", "legal_entity_number", "desa__kecamatan"):
+            by_id, by_nomor, by_legal = {}, {}, {}
+            for row in Cooperative.objects.values("id", "name", "nomor_induk", "legal_entity_number",
+                                                  "desa__kecamatan"):
+                by_id[row["id"]] = row
                 if row["nomor_induk"]:
                     by_nomor[row["nomor_induk"]] = row
                 if row["legal_entity_number"]:
                     by_legal.setdefault(normalise_header(row["legal_entity_number"]), []).append(row)
-            self.cache["cooperatives"] = (by_nomor, by_legal)
+            self.cache["cooperatives"] = (by_nomor, by_legal, by_id)
         return self.cache["cooperatives"]
 
+    def cooperative_name(self, cooperative_id):
+        return self.cooperative_index()[2][cooperative_id]["name"]
+
     def find_parent(self, values):
-        """The cooperative a member/board/report row belongs to: its id, by the key columns or the form."""
+        """The cooperative a member/board/report row belongs to: its id, by the key columns or the form.
+
+        Where a row names its cooperative in more than one way (number, legal entity number, name,
+        the cooperative chosen on the form), every way must name the same cooperative.
+        """
         nomor, legal = values.get("cooperative_nomor_induk"), values.get("cooperative_legal_number")
-        by_nomor, by_legal = self.cooperative_index()
+        by_nomor, by_legal, by_id = self.cooperative_index()
         if nomor:
             row = by_nomor.get(nomor)
             column = "cooperative_nomor_induk"
@@ -180,7 +236,8 @@ class Context:
             row = rows[0] if rows else None
             column = "cooperative_legal_number"
         elif self.cooperative is not None:
-            return self.cooperative.pk
+            row = by_id.get(self.cooperative.pk)
+            column = "cooperative_name"
         else:
             raise CellError(_("Isi Nomor Induk Koperasi atau nomor badan hukum, atau pilih koperasinya saat "
                               "mengunggah."), column="cooperative_nomor_induk")
@@ -188,12 +245,35 @@ class Context:
             raise CellError(_("Koperasi tidak ditemukan."), column=column)
         if self.cooperative is not None and row["id"] != self.cooperative.pk:
             raise CellError(_("Baris ini untuk koperasi lain daripada yang Anda pilih."), column=column)
+        self._check_agreement(row, values, by_legal)
         try:
             self.check_area(row["desa__kecamatan"])
         except CellError as error:
             error.column = column
             raise
         return row["id"]
+
+    def _check_agreement(self, row, values, by_legal):
+        legal, name = values.get("cooperative_legal_number"), values.get("cooperative_name")
+        if legal and values.get("cooperative_nomor_induk"):
+            owners = [other for other in by_legal.get(normalise_header(legal), []) if other["id"] != row["id"]]
+            recorded = row["legal_entity_number"]
+            if owners or (recorded and normalise_header(recorded) != normalise_header(legal)):
+                raise CellError(
+                    _("Nomor Induk Koperasi dan nomor badan hukum di baris ini menunjuk koperasi yang berbeda: Nomor "
+                      "Induk %(nomor)s adalah %(name)s (badan hukum %(recorded)s).") % {
+                        "nomor": row["nomor_induk"], "name": row["name"], "recorded": recorded or "-"},
+                    column="cooperative_legal_number",
+                )
+        if name and normalise_header(name) != normalise_header(row["name"]):
+            by = (_("Nomor Induk %(nomor)s") % {"nomor": row["nomor_induk"]} if values.get("cooperative_nomor_induk")
+                  else _("Nomor badan hukum %(legal)s") % {"legal": row["legal_entity_number"]}
+                  if values.get("cooperative_legal_number") else _("Koperasi yang dipilih"))
+            raise CellError(
+                _("%(by)s adalah %(found)s, bukan %(name)s: nomor dan nama koperasi harus menunjuk koperasi yang "
+                  "sama. Periksa mana yang salah.") % {"by": by, "found": row["name"], "name": name},
+                column="cooperative_name",
+            )
 
     def find_desa(self, values, *, required):
         desa_text, kecamatan_text = values.get("desa"), values.get("kecamatan")
@@ -265,6 +345,50 @@ class Spec:
 
     def finalise(self, instance):
         """Last touches before a planned record is written (only in the commit)."""
+
+    def finish(self, ctx):
+        """Checks over the whole file once every row is read: [(row, column key, message)] to refuse."""
+        return []
+
+    def preview_columns(self, keys):
+        """The columns of the dry run's preview for the file's columns (keys in file order)."""
+        shown = []
+        for key in keys:
+            if key.startswith("cooperative_"):
+                key = "cooperative"
+            if key not in shown:
+                shown.append(key)
+        return shown
+
+    def preview_value(self, instance, key, ctx):
+        """A value as it will be saved, written as the pages write it."""
+        if key == "cooperative":
+            return ctx.cooperative_name(instance.cooperative_id)
+        if key in ("desa", "kecamatan"):
+            desa = ctx.regions.desa_by_code.get(instance.desa_id) if instance.desa_id else None
+            if desa is None:
+                return ""
+            return desa.name if key == "desa" else desa.kecamatan.name
+        field = self.model._meta.get_field(key)
+        value = getattr(instance, field.attname)
+        if value is None or value == "":
+            return ""
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("Ya") if value else _("Tidak")
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        column = self.column(key)
+        if column.parse in (money, signed_money):
+            return rupiah(value)
+        if isinstance(value, int) and column.parse in (count, optional_count):
+            return angka(value)
+        return str(value)
+
+    def preview_fields(self, key):
+        """The model fields a preview column shows, to mark the ones an update changes."""
+        return {"cooperative": ["cooperative_id"], "desa": ["desa_id"], "kecamatan": ["desa_id"]}.get(key, [key])
 
 
 class CooperativeSpec(Spec):
@@ -362,8 +486,38 @@ class CooperativeSpec(Spec):
             except CellError as error:
                 error.column = "name"
                 raise
+            self._check_agreement(found[0], values, key, ctx)
             return found[0]
         return None
+
+    def _check_agreement(self, cooperative, values, key, ctx):
+        """A row found by its number must not name another cooperative: a wrong number would
+        otherwise rename one cooperative after another. A plain rename is shown, not refused."""
+        by_nomor, by_legal, by_name = self.index(ctx)
+        legal = values.get("legal_entity_number")
+        if key[0] == "nomor" and legal:
+            others = [c for c in by_legal.get(normalise_header(legal), []) if c.pk != cooperative.pk]
+            if others:
+                raise CellError(
+                    _("Nomor badan hukum ini milik koperasi lain: %(other)s (Nomor Induk %(nomor)s). Nomor Induk di "
+                      "baris ini adalah %(name)s.") % {"other": others[0].name, "nomor": others[0].nomor_induk or "-",
+                                                         "name": cooperative.name},
+                    column="legal_entity_number",
+                )
+        name = values.get("name")
+        if key[0] != "name" and name and normalise_header(name) != normalise_header(cooperative.name):
+            others = [c for c in by_name.get((normalise_header(name), values.get("desa_id")), [])
+                      if c.pk != cooperative.pk]
+            if others:
+                raise CellError(
+                    _("%(by)s di baris ini adalah %(found)s, tetapi nama %(name)s adalah koperasi lain di desa yang "
+                      "sama (Nomor Induk %(nomor)s). Periksa nomornya.") % {
+                        "by": _("Nomor Induk") if key[0] == "nomor" else _("Nomor badan hukum"),
+                        "found": cooperative.name, "name": name, "nomor": others[0].nomor_induk or "-"},
+                    column="name",
+                )
+            ctx.warn("name", _("Nama koperasi akan diganti: %(old)s menjadi %(new)s. Pastikan Nomor Induk-nya benar.")
+                     % {"old": cooperative.name, "new": name})
 
     def build(self, instance, values, ctx):
         if instance.pk and "status" in values and values["status"] != instance.status:
@@ -441,6 +595,8 @@ class MemberSpec(ChildSpec):
             nik = values.pop("nik")
             values["_nik"] = nik
             values["nik_hash"] = nik_codec.hash_nik(nik) if nik else None
+            if nik:
+                ctx.cache.setdefault("nik_tails", []).append((ctx.row, nik.endswith("0")))
 
     def record_keys(self, member):
         keys = [("nik", member.nik_hash)] if member.nik_hash else []
@@ -455,8 +611,108 @@ class MemberSpec(ChildSpec):
             return ("number", values["member_number"])
         return ("name", normalise_header(values.get("name")), values.get("birth_date"))
 
+    def members(self, cooperative_id, ctx):
+        """The cooperative's members by key ([members] each) and by name, read once per cooperative."""
+        cache = ctx.cache.setdefault("members", {})
+        if cooperative_id not in cache:
+            by_key, by_name = {}, {}
+            for member in Member.objects.filter(cooperative_id=cooperative_id):
+                for key in self.record_keys(member):
+                    by_key.setdefault(key, []).append(member)
+                by_name.setdefault(normalise_header(member.name), []).append(member)
+            cache[cooperative_id] = (by_key, by_name)
+        return cache[cooperative_id]
+
+    def find(self, values, ctx):
+        """By NIK; a row with an NIK no member has yet is the member recorded earlier without one
+        when name and birth date (or member number) agree. Otherwise a new member, with a warning
+        when someone of that name is already recorded or appears earlier in the file."""
+        by_key, by_name = self.members(values["cooperative_id"], ctx)
+        found = by_key.get(self.key(values, ctx), [])
+        if len(found) > 1:  # a member number or a name and birth date shared by several members
+            raise CellError(
+                _("%(count)s anggota tercatat cocok dengan baris ini (%(who)s): tidak jelas yang mana. Isi NIK-nya.")
+                % {"count": len(found), "who": "; ".join(self._describe(m, ctx) for m in found[:3])},
+                column="member_number" if values.get("member_number") else "name",
+            )
+        if found:
+            return found[0]
+        name = normalise_header(values.get("name"))
+        if values.get("nik_hash"):
+            same = [m for m in by_name.get(name, []) if not m.has_nik and (
+                (values.get("birth_date") and m.birth_date == values["birth_date"])
+                or (values.get("member_number") and m.member_number == values["member_number"]))]
+            if len(same) > 1:
+                raise CellError(
+                    _("%(count)s anggota tanpa NIK cocok dengan nama dan tanggal lahir ini (%(who)s): tidak jelas "
+                      "siapa yang diberi NIK ini. Bedakan dulu dengan nomor anggota.")
+                    % {"count": len(same), "who": "; ".join(self._describe(m, ctx) for m in same[:3])},
+                    column="nik",
+                )
+            if same:
+                return same[0]
+        self._likely_duplicates(values, name, by_name.get(name, []), ctx)
+        return None
+
+    def _likely_duplicates(self, values, name, same_name, ctx):
+        birth = values.get("birth_date")
+
+        def alike(other_birth):
+            return other_birth is None or birth is None or other_birth == birth
+
+        recorded = [m for m in same_name if alike(m.birth_date)]
+        if recorded:
+            ctx.warn("name", _("Mungkin orang yang sama dengan anggota yang sudah tercatat: %(who)s. Bila benar, "
+                               "samakan nama, tanggal lahir dan NIK-nya agar tidak tercatat dua kali.")
+                     % {"who": "; ".join(self._describe(m, ctx) for m in recorded[:3])})
+        earlier = ctx.cache.setdefault("new_members", {}).setdefault((values["cooperative_id"], name), [])
+        rows = [str(row) for row, other_birth in earlier if alike(other_birth)]
+        if rows:
+            ctx.warn("name", _("Mungkin orang yang sama dengan baris %(rows)s di berkas ini.")
+                     % {"rows": ", ".join(rows[:5])})
+        earlier.append((ctx.row, birth))
+
+    def _describe(self, member, ctx):
+        """A recorded member as a likely-duplicate warning names them: the birth date in full only
+        to those who may see it, the NIK masked."""
+        parts = [member.name]
+        if member.birth_date:
+            parts.append(_("lahir %(date)s") % {
+                "date": member.birth_date.strftime("%d/%m/%Y") if ctx.user.has_perm("registry.reveal_nik")
+                else member.birth_date.year})
+        parts.append(_("NIK %(nik)s") % {"nik": nik_codec.mask_nik_short(member.nik)} if member.has_nik
+                     else _("tanpa NIK"))
+        if member.member_number:
+            parts.append(_("nomor %(number)s") % {"number": member.member_number})
+        return ", ".join(parts)
+
+    def finish(self, ctx):
+        """Every NIK of the file ends in 0: the sign of a column Excel held as numbers (it keeps 15
+        digits and writes the 16th as 0), even when saved to CSV as text. One NIK in ten ends in 0,
+        so five or more all doing so is almost never chance."""
+        tails = ctx.cache.get("nik_tails", [])
+        if len(tails) < 5 or not all(zero for _row, zero in tails):
+            return []
+        message = _("Semua %(count)s NIK di berkas ini berakhiran 0: tanda kolom NIK pernah berformat angka di Excel, "
+                    "yang hanya menyimpan 15 digit dan mengganti digit terakhir dengan 0. Format kolom NIK sebagai "
+                    "Teks, ketik ulang NIK-nya, lalu unggah lagi.") % {"count": angka(len(tails))}
+        return [(row, "nik", message) for row, _zero in tails]
+
+    def preview_value(self, instance, key, ctx):
+        if key == "nik":
+            if not instance.has_nik:
+                return _("tanpa NIK")
+            return nik_codec.mask_nik_short(getattr(instance, "_pending_nik", None) or instance.nik)
+        return super().preview_value(instance, key, ctx)
+
+    def preview_fields(self, key):
+        return ["nik_hash"] if key == "nik" else super().preview_fields(key)
+
     def build(self, instance, values, ctx):
         """An empty NIK cell records a new member without NIK; it never clears a recorded NIK."""
+        if instance.pk and values.get("name") and normalise_header(values["name"]) != normalise_header(instance.name):
+            ctx.warn("name", _("Nama anggota akan diganti: %(old)s menjadi %(new)s (dicocokkan lewat NIK atau nomor "
+                               "anggota). Pastikan orangnya sama.") % {"old": instance.name, "new": values["name"]})
         instance.cooperative_id = values["cooperative_id"]
         for key, value in values.items():
             if key in self.fields and key != "nik_hash":

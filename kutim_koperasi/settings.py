@@ -9,8 +9,10 @@ DJANGO_DEBUG=1; production sets the variables documented in README.md.
 import base64
 import hashlib
 import ipaddress
+import json
 import os
 import sys
+import tempfile
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
@@ -307,8 +309,38 @@ FORMAT_MODULE_PATH = ["kutim_koperasi.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# ---------------------------------------------------------------------------------------------
+# Files the application writes: export files, never served as static or media files
+# ---------------------------------------------------------------------------------------------
+
+# Nothing under MEDIA_ROOT has a URL (there is no MEDIA_URL route): files leave only through views
+# that check who asks. Tests write under a temporary directory of their own process.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or (
+    Path(tempfile.gettempdir()) / f"kutim-test-media-{os.getpid()}" if TESTING else BASE_DIR / "media"))
+# Export files prepared by the task worker and downloaded from any web server: a directory (on one
+# machine, or a mount every web server and worker shares) or any Django storage backend, e.g.
+# django-storages' S3Storage with EXPORT_STORAGE_OPTIONS as JSON (docs/deploy.md).
+EXPORT_STORAGE_DIR = Path(os.environ.get("EXPORT_STORAGE_DIR") or MEDIA_ROOT / "ekspor")
+EXPORT_STORAGE_BACKEND = os.environ.get("EXPORT_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+try:
+    EXPORT_STORAGE_OPTIONS = json.loads(os.environ.get("EXPORT_STORAGE_OPTIONS") or "{}")
+except ValueError as error:
+    raise ImproperlyConfigured(f"EXPORT_STORAGE_OPTIONS is not JSON: {error}") from None
+if EXPORT_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage":
+    # Readable by the service user only (with the units' UMask=0027, the directories too).
+    EXPORT_STORAGE_OPTIONS = {
+        "location": str(EXPORT_STORAGE_DIR), "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700, **EXPORT_STORAGE_OPTIONS,
+    }
+# An export of more rows than this is prepared by the task worker and downloaded from "Ekspor saya";
+# a smaller one is answered at once. Files are kept EXPORT_FILE_HOURS, then purged.
+EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
+EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": {"BACKEND": EXPORT_STORAGE_BACKEND, "OPTIONS": EXPORT_STORAGE_OPTIONS},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

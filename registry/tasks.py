@@ -16,3 +16,20 @@ def refresh_summary(requested_by_id: int | None = None):
         requested_by_id=requested_by_id, can_defer=refresh_summary.get_backend().supports_defer,
     )
     return {"refresh": run.pk, "cells": run.cells, "seconds": round(run.seconds, 2)} if run else None
+
+
+@task()
+def build_export(export_id: int):
+    """Prepare a large list export into the export storage (registry/services/exports.py).
+
+    Any error marks the export failed for its user (never a cut file) and fails the task, so the
+    worker logs it and mails ADMINS.
+    """
+    from .services.exports import FAILED_SERVER, export_build, export_fail
+
+    try:
+        log = export_build(export_id=export_id)
+    except Exception:
+        export_fail(export_id=export_id, message=FAILED_SERVER)
+        raise
+    return {"export": log.pk, "status": log.status, "rows": log.row_count}

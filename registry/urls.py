@@ -106,6 +106,8 @@ urlpatterns = [
     path("impor/riwayat/<int:pk>/", imports.ImportBatchDetailView.as_view(), name="importbatch_detail"),
     path("impor/riwayat/<int:pk>/batalkan/", imports.ImportBatchUndoView.as_view(), name="importbatch_undo"),
     path("ekspor/rekap-kementerian/", list_exports.RecapView.as_view(), name="recap"),
+    path("ekspor/saya/", list_exports.ExportLogListView.as_view(), name="exportlog_list"),
+    path("ekspor/saya/<int:pk>/unduh/", list_exports.ExportLogDownloadView.as_view(), name="exportlog_download"),
     path("ekspor/<slug:kind>/<slug:fmt>/", list_exports.ListExportView.as_view(), name="list_export"),
     path("temuan/", findings.FindingListView.as_view(), name="finding_list"),
     path("koperasi/<int:cooperative_pk>/temuan/tambah/", findings.FindingCreateView.as_view(),

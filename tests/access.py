@@ -6,13 +6,17 @@ the URL resolver and fails when a URL name has no row, then makes every request 
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client, TestCase
+from django.utils import timezone
 
-from registry.models import Assessment, ImportBatch, RubricVersion
+from registry.models import Assessment, ExportLog, ImportBatch, RubricVersion
+from registry.models.imports import export_storage
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
@@ -306,6 +310,10 @@ MATRIX = {
     ],
     # Exports
     "registry:recap": [Ask(EXPORT)],
+    # One's own exports; a prepared file is downloaded by its owner only (here the Petugas's): anyone
+    # else who may export gets 404, as for a record outside the area.
+    "registry:exportlog_list": [Ask(EXPORT)],
+    "registry:exportlog_download": [Ask({**not_found(EXPORT), PETUGAS: 200}, lambda r: {"pk": r.export})],
     "registry:list_export": [
         *(Ask(EXPORT, export(kind)) for kind in ["koperasi", "laporan", "penilaian", "kemitraan", "pelatihan"]),
         *(Ask(PERSONAL_EXPORT, export(kind)) for kind in ["anggota", "pengurus"]),
@@ -314,7 +322,19 @@ MATRIX = {
 }
 
 
-def make_area_records(kecamatan, *, training, batch):
+def make_export_file(user, kind="koperasi", content=b"\xef\xbb\xbfNama;Kecamatan\r\n"):
+    """A prepared export of `user` with its file in the export storage, ready to download."""
+    log = ExportLog.objects.create(user=user, kind=kind, file_format="csv", status=ExportLog.Status.PREPARING)
+    name = export_storage().save(f"{uuid.uuid4().hex}.csv", ContentFile(content))
+    now = timezone.now()
+    ExportLog.objects.filter(pk=log.pk).update(
+        status=ExportLog.Status.DONE, row_count=0, file=name, finished_at=now, expires_at=now + datetime.timedelta(
+            hours=1))
+    log.refresh_from_db()
+    return log
+
+
+def make_area_records(kecamatan, *, training, batch, export):
     """The records the matrix names, for a cooperative in `kecamatan` (the shared ones passed in)."""
     record = make_cooperative(kecamatan=kecamatan, jenis="produsen")
     board = make_board_member(record, "ketua")
@@ -337,6 +357,7 @@ def make_area_records(kecamatan, *, training, batch):
         finding=make_finding(record, found_on=datetime.date(2025, 1, 10)).pk,
         training=training.pk,
         batch=batch.pk,
+        export=export.pk,
     )
 
 
@@ -344,7 +365,8 @@ def make_matrix_records(users):
     """Records inside the limited Petugas's area (Sangatta Utara) and outside it (Muara Wahau)."""
     training = make_training()
     batch = ImportBatch.objects.create(kind="anggota", file_name="a.csv", user=users[PETUGAS])
+    export = make_export_file(users[PETUGAS])
     return {
-        "inside": make_area_records(SANGATTA_UTARA, training=training, batch=batch),
-        "outside": make_area_records(MUARA_WAHAU, training=training, batch=batch),
+        "inside": make_area_records(SANGATTA_UTARA, training=training, batch=batch, export=export),
+        "outside": make_area_records(MUARA_WAHAU, training=training, batch=batch, export=export),
     }

@@ -5,6 +5,8 @@ threads as two gunicorn workers). They are deselected, not skipped, when the sui
 SQLite: CI runs the whole suite again on PostgreSQL, where they run.
 """
 
+import shutil
+
 import pytest
 from django.conf import settings as django_settings
 
@@ -24,3 +26,8 @@ def pytest_collection_modifyitems(config, items):
 def _english_off(settings):
     """Tests read the interface in its first language unless they switch."""
     settings.LANGUAGE_CODE = "id"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite's export files and other media live in a directory of this process: remove it."""
+    shutil.rmtree(django_settings.MEDIA_ROOT, ignore_errors=True)

@@ -166,3 +166,21 @@ def test_idle_timeout_is_configurable_within_the_session_limit():
         result = manage("check", **PRODUCTION, DJANGO_SESSION_IDLE_MINUTES=value)
         assert result.returncode != 0
         assert "DJANGO_SESSION_IDLE_MINUTES must be between 1 and 720" in result.stderr
+
+
+def test_export_files_go_to_a_private_directory_or_a_configured_storage():
+    exports = settings.STORAGES["exports"]
+    assert Path(exports["OPTIONS"]["location"]).is_relative_to(settings.MEDIA_ROOT)
+    assert not Path(exports["OPTIONS"]["location"]).is_relative_to(settings.STATIC_ROOT)
+    assert exports["OPTIONS"]["file_permissions_mode"] == 0o600
+    value = settings_value('settings.STORAGES["exports"]["OPTIONS"]["location"]', **PRODUCTION,
+                           EXPORT_STORAGE_DIR="/srv/bersama/ekspor")
+    assert value == "/srv/bersama/ekspor"
+    # Any storage backend with its options as JSON (docs/deploy.md: django-storages' S3Storage).
+    value = settings_value('settings.STORAGES["exports"]', **PRODUCTION,
+                           EXPORT_STORAGE_BACKEND="django.core.files.storage.InMemoryStorage",
+                           EXPORT_STORAGE_OPTIONS='{"location": "ekspor"}')
+    assert value == repr({"BACKEND": "django.core.files.storage.InMemoryStorage", "OPTIONS": {"location": "ekspor"}})
+    result = manage("check", **PRODUCTION, EXPORT_STORAGE_OPTIONS="{bucket")
+    assert result.returncode != 0
+    assert "EXPORT_STORAGE_OPTIONS is not JSON" in result.stderr

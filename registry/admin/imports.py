@@ -26,7 +26,7 @@ class ImportBatchAdmin(ReadOnlyAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "kind", "file_format", "query", "row_count", "full_nik"]
-    list_filter = ["kind", "file_format", "full_nik"]
+    list_display = ["created_at", "user", "kind", "file_format", "query", "status", "row_count", "full_nik"]
+    list_filter = ["kind", "file_format", "status", "full_nik"]
     search_fields = ["user__username", "query"]
     list_select_related = ["user"]

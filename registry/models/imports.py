@@ -1,6 +1,7 @@
 """Spreadsheet imports (a batch with the rows it created or changed, so it can be undone) and exports."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -106,8 +107,24 @@ class ImportedRow(models.Model):
         return f"{self.batch_id}:{self.row_number} {self.action}"
 
 
+def export_storage():
+    """Where prepared export files live (settings.STORAGES["exports"]): private, shared by every server."""
+    return storages["exports"]
+
+
 class ExportLog(models.Model):
-    """One export of a list: who, when, which list and filter, how many rows, whether NIK was in full."""
+    """One export of a list: who, when, which list and filter, how many rows, whether NIK was in full.
+
+    A small export is answered at once; a large one is prepared by the task worker into `file` (the
+    export storage) and downloaded by its owner until `expires_at`. `row_count` and the status
+    "selesai" are written only when the whole file is there: a failed or unfinished export never
+    shows a count or a file.
+    """
+
+    class Status(models.TextChoices):
+        PREPARING = "disiapkan", _("Sedang disiapkan")
+        DONE = "selesai", _("Selesai")
+        FAILED = "gagal", _("Gagal")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
@@ -118,6 +135,13 @@ class ExportLog(models.Model):
     query = models.TextField(_("filter"), blank=True)
     row_count = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
     full_nik = models.BooleanField(_("NIK lengkap"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DONE)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    # A random name in the export storage (no personal data); emptied when the file is purged.
+    file = models.FileField(_("berkas"), storage=export_storage, max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(_("ukuran berkas"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("berkas tersedia sampai"), null=True, blank=True, db_index=True)
+    error = models.CharField(_("kesalahan"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -125,6 +149,26 @@ class ExportLog(models.Model):
         verbose_name_plural = pgettext_lazy("jamak", "log ekspor")
         default_permissions = ("view",)
         permissions = [("export_personal_data", _("Dapat mengekspor data pribadi anggota"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="selesai") | Q(row_count__isnull=False),
+                name="exportlog_done_has_row_count",
+                violation_error_message=_("Ekspor yang selesai harus punya jumlah baris."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="selesai") | Q(file=""),
+                name="exportlog_file_only_when_done",
+                violation_error_message=_("Hanya ekspor yang selesai yang punya berkas."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} {self.kind}.{self.file_format} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def filename(self):
+        """The name the download is saved under: the list and the day, never a filter value."""
+        return f"{self.kind}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.file_format}"
+
+    def downloadable(self, now=None):
+        return bool(self.file) and self.expires_at is not None and self.expires_at > (now or timezone.now())

@@ -10,6 +10,7 @@ import datetime
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
@@ -75,6 +76,11 @@ def member_columns():
     return columns
 
 
+def export_context(user, *, full_nik):
+    """What the columns need to know about the export beside its rows (the same in request and worker)."""
+    return {"full_nik": full_nik}
+
+
 def attr(path):
     def get(obj, ctx):
         for part in path.split("."):
@@ -97,15 +103,20 @@ class ListExport:
     personal: bool = False  # member-level personal data: never for Pimpinan
     filter_model: str = ""  # rows of another model than the filterset's (board, reports: by cooperative)
 
-    def rows(self, request):
-        user = request.user
+    def rows(self, user, params):
+        """The rows `user` exports with the list's query string `params` (a QueryDict).
+
+        The same in the request and in the task worker, which has no request: the filters read the
+        user's area from a stand-in carrying the user alone.
+        """
+        request = SimpleNamespace(user=user, GET=params)
         if self.filter_model:
-            cooperatives = self.filterset(request.GET, queryset=cooperative_list(user=user), request=request).qs
+            cooperatives = self.filterset(params, queryset=cooperative_list(user=user), request=request).qs
             queryset = self.queryset(user).filter(cooperative__in=cooperatives.order_by().values("pk"))
-            if self.slug == "laporan" and request.GET.get("tahun", "").isdigit():
-                queryset = queryset.filter(year=int(request.GET["tahun"]))
+            if self.slug == "laporan" and params.get("tahun", "").isdigit():
+                queryset = queryset.filter(year=int(params["tahun"]))
         else:
-            queryset = self.filterset(request.GET, queryset=self.queryset(user), request=request).qs
+            queryset = self.filterset(params, queryset=self.queryset(user), request=request).qs
         return queryset
 
 
@@ -196,19 +207,39 @@ class _Echo:
         return value
 
 
-def csv_stream(queryset, columns, ctx, on_done):
+CSV_BOM = "\ufeff"
+
+
+def _csv_lines(queryset, columns, ctx, counter):
     """CSV in UTF-8 with BOM and `;` (what Excel in Indonesian settings opens directly), row by row."""
     writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow([header for header, _getter in columns])
-    count = 0
+    yield CSV_BOM + writer.writerow([header for header, _getter in columns])
     for row in export_records(queryset, columns, ctx):
-        count += 1
+        counter[0] += 1
         yield writer.writerow([_csv_cell(value) for value in row])
-    on_done(count)
 
 
-def xlsx_file(queryset, columns, ctx, title):
-    """A write-only workbook spooled to a temporary file (openpyxl cannot stream to the socket)."""
+def csv_stream(queryset, columns, ctx, on_done):
+    """The CSV streamed to the response; `on_done(rows)` once the last row is out."""
+    counter = [0]
+    yield from _csv_lines(queryset, columns, ctx, counter)
+    on_done(counter[0])
+
+
+def write_csv(handle, queryset, columns, ctx):
+    """The CSV written to a binary file; the number of rows."""
+    counter, lines = [0], []
+    for line in _csv_lines(queryset, columns, ctx, counter):
+        lines.append(line)
+        if len(lines) >= CHUNK:
+            handle.write("".join(lines).encode())
+            lines.clear()
+    handle.write("".join(lines).encode())
+    return counter[0]
+
+
+def write_xlsx(handle, queryset, columns, ctx, title):
+    """A write-only workbook (rows are not kept in memory) saved to a binary file; the number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31])
     sheet.append([header for header, _getter in columns])
@@ -216,8 +247,14 @@ def xlsx_file(queryset, columns, ctx, title):
     for row in export_records(queryset, columns, ctx):
         count += 1
         sheet.append([_xlsx_cell(value) for value in row])
-    handle = tempfile.TemporaryFile()
     workbook.save(handle)
+    return count
+
+
+def xlsx_file(queryset, columns, ctx, title):
+    """The workbook spooled to a temporary file (openpyxl cannot stream to the socket), and its rows."""
+    handle = tempfile.TemporaryFile()
+    count = write_xlsx(handle, queryset, columns, ctx, title)
     handle.seek(0)
     return handle, count
 

@@ -1,15 +1,34 @@
-"""Export of a list (its current filters) as XLSX or CSV: streamed, logged, NIK masked unless asked."""
+"""Export of a list (its current filters) as XLSX or CSV: logged, NIK masked unless asked; a large one is
+prepared by the task worker and downloaded from "Ekspor saya"."""
 
+import logging
+
+from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import MAX_YEAR, MIN_YEAR, ExportLog, last_full_year
+from ..models.imports import export_storage
 from ..selectors.recap import ministry_recap
-from ..spreadsheets.list_exports import EXPORTS, csv_stream, recap_headers, recap_workbook, xlsx_file
+from ..services.exports import export_is_large, export_request
+from ..spreadsheets.list_exports import (
+    EXPORTS,
+    csv_stream,
+    export_context,
+    recap_headers,
+    recap_workbook,
+    xlsx_file,
+)
+
+logger = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -35,20 +54,78 @@ class ListExportView(RegistryPermissionMixin, NoStoreMixin, View):
         query = request.GET.copy()
         for key in NOT_FILTERS:
             query.pop(key, None)
+        queryset = export.rows(request.user, request.GET)
+        if export_is_large(queryset):
+            log = export_request(user=request.user, kind=kind, file_format=fmt, query=query.urlencode(),
+                                 full_nik=full_nik)
+            if log.status == ExportLog.Status.PREPARING:
+                messages.info(request, _("Ekspor sedang disiapkan. Tautan unduhnya muncul di halaman ini setelah "
+                                         "selesai; halaman ini boleh ditinggalkan."))
+            return HttpResponseRedirect(reverse("registry:exportlog_list"))
         log = ExportLog.objects.create(user=request.user, kind=kind, file_format=fmt, query=query.urlencode(),
-                                       full_nik=full_nik)
-        queryset, columns, ctx = export.rows(request), export.columns(), {"full_nik": full_nik}
+                                       full_nik=full_nik, status=ExportLog.Status.PREPARING)
+        columns, ctx = export.columns(), export_context(request.user, full_nik=full_nik)
+
+        def done(count):
+            ExportLog.objects.filter(pk=log.pk).update(status=ExportLog.Status.DONE, row_count=count,
+                                                       finished_at=timezone.now())
+
         filename = f"{kind}-{timezone.localdate():%Y%m%d}.{fmt}"
         if fmt == "csv":
-            def done(count):
-                ExportLog.objects.filter(pk=log.pk).update(row_count=count)
             response = StreamingHttpResponse(csv_stream(queryset, columns, ctx, done),
                                              content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         handle, count = xlsx_file(queryset, columns, ctx, export.title)
-        ExportLog.objects.filter(pk=log.pk).update(row_count=count)
+        done(count)
         return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+class ExportLogListView(RegistryPermissionMixin, NoStoreMixin, ListView):
+    """/ekspor/saya/: the user's own exports; a large one shows "sedang disiapkan", then its download."""
+
+    permission_required = "registry.export_data"
+    template_name = "registry/exports/mine.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return ExportLog.objects.filter(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["now"] = timezone.now()
+        context["preparing"] = any(log.status == ExportLog.Status.PREPARING for log in context["object_list"])
+        context["export_file_hours"] = settings.EXPORT_FILE_HOURS
+        for log in context["object_list"]:
+            log.title = EXPORTS[log.kind].title if log.kind in EXPORTS else _("Rekap untuk kementerian")
+        return context
+
+
+class ExportLogDownloadView(RegistryPermissionMixin, NoStoreMixin, View):
+    """The file of one's own prepared export, from the export storage; anyone else's is not found."""
+
+    permission_required = "registry.export_data"
+
+    def get(self, request, pk):
+        log = get_object_or_404(ExportLog.objects.filter(user=request.user), pk=pk)
+        export = EXPORTS.get(log.kind)
+        # The rights the export needed are checked again: they may have been taken away since.
+        if export and export.personal and not request.user.has_perm("registry.export_personal_data"):
+            raise PermissionDenied
+        if log.full_nik and not request.user.has_perm("registry.reveal_nik"):
+            raise PermissionDenied
+        if not log.downloadable():
+            messages.error(request, _("Berkas ekspor ini tidak tersedia lagi (kedaluwarsa atau belum selesai). "
+                                      "Ekspor ulang dari daftarnya."))
+            return HttpResponseRedirect(reverse("registry:exportlog_list"))
+        try:
+            handle = export_storage().open(log.file.name, "rb")
+        except OSError:
+            logger.error("Export %s: its file is missing from the export storage", log.pk)
+            messages.error(request, _("Berkas ekspor tidak ditemukan di penyimpanan. Ekspor ulang dari daftarnya."))
+            return HttpResponseRedirect(reverse("registry:exportlog_list"))
+        content_type = XLSX if log.file_format == "xlsx" else "text/csv; charset=utf-8"
+        return FileResponse(handle, as_attachment=True, filename=log.filename, content_type=content_type)
 
 
 class RecapView(RegistryPermissionMixin, TemplateView):
@@ -66,7 +143,7 @@ class RecapView(RegistryPermissionMixin, TemplateView):
         rows, total = ministry_recap(user=request.user, year=year)
         if request.GET.get("format") == "xlsx":
             ExportLog.objects.create(user=request.user, kind="rekap", file_format="xlsx", query=f"tahun={year}",
-                                     row_count=len(rows))
+                                     row_count=len(rows), finished_at=timezone.now())
             return FileResponse(recap_workbook(rows, total, year), as_attachment=True,
                                 filename=f"rekap-koperasi-kutim-{year}.xlsx", content_type=XLSX)
         return self.render_to_response(self.get_context_data(

@@ -51,3 +51,14 @@ def discard(request, token, pending=None):
     request.session[SESSION_KEY] = pending
     if _TOKEN_RE.fullmatch(token or ""):
         (_directory() / token).unlink(missing_ok=True)
+
+
+def purge_abandoned(*, max_age: float = MAX_AGE) -> int:
+    """Delete uploads kept longer than `max_age` seconds: checked and never committed (personal data)."""
+    oldest = time.time() - max_age
+    removed = 0
+    for path in _directory().iterdir():
+        if _TOKEN_RE.fullmatch(path.name) and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -409,6 +409,9 @@ SUMMARY_REFRESH_LEASE = int(os.environ.get("SUMMARY_REFRESH_LEASE", str(30 * 60)
 # /healthz: a worker that has not beaten for this many seconds is reported missing (503).
 WORKER_HEARTBEAT_SECONDS = 10
 WORKER_STALE_SECONDS = int(os.environ.get("WORKER_STALE_SECONDS", "120"))
+# A task whose worker died is run again (registry/services/recovery.py) until it has been claimed
+# this many times, then marked failed.
+TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "3"))
 HEALTHZ_REQUIRE_WORKER = env_bool("HEALTHZ_REQUIRE_WORKER", default=not TASKS_IMMEDIATE)
 
 # ---------------------------------------------------------------------------------------------
@@ -465,6 +468,8 @@ LOGGING = {
         # Server errors (django.request) and failed tasks (django_tasks) also go to ADMINS by e-mail.
         "django": {"handlers": ["mail_admins"], "level": "INFO"},
         "django_tasks": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A task given up because its worker kept dying (registry/services/recovery.py) too.
+        "registry.worker": {"handlers": ["mail_admins"], "level": "INFO"},
         # Axes logs every login attempt at INFO; keep failures, drop the noise in tests.
         "axes": {"level": "WARNING" if TESTING else "INFO"},
     },

@@ -1,8 +1,9 @@
 """python manage.py db_worker: django-tasks-db's worker, plus a heartbeat that /healthz reads.
 
-The same command and options as the backend's own (`--help`); this subclass only records, every
-WORKER_HEARTBEAT_SECONDS, that the worker process is alive (also while it runs a long task), and
-forgets workers not seen for a day.
+The same command and options as the backend's own (`--help`); this subclass records, every
+WORKER_HEARTBEAT_SECONDS, that the worker process is alive (also while it runs a long task),
+forgets workers not seen for a day, and takes over the tasks of workers that died mid-task
+(registry/services/recovery.py).
 """
 
 import logging
@@ -18,6 +19,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
 from registry.models import WorkerHeartbeat
+from registry.services.recovery import tasks_recover
 
 logger = logging.getLogger("registry.worker")
 
@@ -40,7 +42,8 @@ class Heartbeat(threading.Thread):
             )
 
     def run(self):
-        """Beat until stopped; a database error is logged and the next beat tries again."""
+        """Beat (and recover dead workers' tasks) until stopped; a database error is logged and the next
+        beat tries again."""
         purged = False
         try:
             while not self.stopped.is_set():
@@ -49,6 +52,7 @@ class Heartbeat(threading.Thread):
                         WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - timedelta(days=1)).delete()
                         purged = True
                     self.beat()
+                    tasks_recover()
                 except DatabaseError as error:
                     logger.warning("Worker heartbeat not written: %s: %s", type(error).__name__, error)
                     connection.close()

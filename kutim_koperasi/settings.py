@@ -93,6 +93,9 @@ MIDDLEWARE = [
     # page, and hold a signed-in user at the second-factor step until it is passed.
     "registry.middleware.SessionTimeoutMiddleware",
     "registry.middleware.SecondFactorMiddleware",
+    # Then a malformed query string (a year that is not a year, a NUL byte) is refused with 400
+    # before any view reads it.
+    "registry.middleware.QueryParameterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

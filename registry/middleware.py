@@ -7,11 +7,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import second_factor
+from . import query_params, second_factor
 
 STARTED_KEY = "session_started_at"
 SEEN_KEY = "session_seen_at"
@@ -90,4 +90,24 @@ class SecondFactorMiddleware:
                 if request.method in ("GET", "HEAD"):
                     step_url = f"{step_url}?{urlencode({'next': request.get_full_path()})}"
                 return redirect(step_url)
+        return self.get_response(request)
+
+
+class QueryParameterMiddleware:
+    """Refuses a malformed query string with the 400 page, naming the fields (registry/query_params.py).
+
+    Django admin keeps its own parameters: there only what no page can take is refused.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.GET:
+            admin = request.path_info.startswith("/admin/")
+            found = query_params.problems(request.GET, typed=not admin)
+            if found:
+                response = render(request, "400.html", {"problems": found}, status=400)
+                response["Cache-Control"] = "no-store"
+                return response
         return self.get_response(request)

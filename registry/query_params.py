@@ -25,6 +25,9 @@ REGION_PARAMS = frozenset({"kecamatan", "desa"})
 SEARCH_PARAMS = frozenset({"q", "nik", "lemah"})
 SEARCH_MAX = 100
 VALUE_MAX = 200  # any other value (choices, orderings, formats) is far shorter
+# Where to go after signing in or switching language: an address of ours, which the views check
+# (url_has_allowed_host_and_scheme); a long one is harmless, so only a URL's practical length.
+NEXT_MAX = 2000
 PARAMS_MAX = 40  # more names than any of our forms sends
 VALUES_MAX = 5  # repetitions of one name (no list filter takes more)
 
@@ -82,7 +85,7 @@ def _problem(name, value, typed):
     """(message, its values) for one value, or None."""
     if _CONTROL.search(value):
         return _("%(field)s berisi karakter kendali yang tidak boleh ada."), {}
-    limit = SEARCH_MAX if name in SEARCH_PARAMS else VALUE_MAX
+    limit = SEARCH_MAX if name in SEARCH_PARAMS else NEXT_MAX if name == "next" else VALUE_MAX
     if len(value) > limit:
         return _("%(field)s terlalu panjang: paling banyak %(limit)s karakter."), {"limit": limit}
     if not typed or value == "":

@@ -245,10 +245,12 @@ class DashboardFigureTests(TestCase):
 
     def test_default_year_is_the_last_full_year(self):
         self.client.force_login(self.pimpinan)
-        response = self.client.get("/dasbor/?tahun=abc")
+        response = self.client.get("/dasbor/")
         from registry.models import last_full_year
 
         self.assertEqual(response.context["year"], last_full_year())
+        # A year that is not a year is refused with a message, not replaced by another year.
+        self.assertContains(self.client.get("/dasbor/?tahun=abc"), "Tahun harus empat angka", status_code=400)
 
     def test_every_linked_figure_equals_its_list_count(self):
         """Walk every link with a count on the page and open the list: its count must be the figure's."""

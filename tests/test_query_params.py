@@ -71,6 +71,8 @@ class QueryParameterRuleTests(AccessTestCase):
     def test_other_values_capped_and_no_control_characters(self):
         self.assertEqual(self.get(urut="x" * 200).status_code, 200)  # the filter shows its own error
         self.assertRefused("terlalu panjang: paling banyak 200 karakter", urut="x" * 201)
+        self.assertEqual(self.get(next="/" + "x" * 1999).status_code, 200)  # the page after signing in
+        self.assertRefused("next terlalu panjang: paling banyak 2000 karakter", next="/" + "x" * 2000)
         self.assertRefused("karakter kendali", q="a\x00b")
         self.assertRefused("karakter kendali", status="\x1b[31m")
 

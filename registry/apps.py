@@ -11,6 +11,9 @@ class RegistryConfig(AppConfig):
         # Sign-in marks the session (clock of the session limits, second-factor step owed) for the
         # middleware: a receiver, because every way in passes through login(), /admin/ included.
         from . import middleware, second_factor
+        from .services.summary import connect_refresh_triggers
 
         user_logged_in.connect(middleware.mark_session_at_sign_in, dispatch_uid="registry_session_clock")
         user_logged_in.connect(second_factor.mark_session_at_sign_in, dispatch_uid="registry_second_factor")
+        # The dashboard's figures follow every committed change of the records they count.
+        connect_refresh_triggers()

@@ -14,12 +14,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Count, F, Q, Sum
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from .. import figures
 from ..models import (
     Assessment,
     AttentionCase,
+    BoardMember,
     Cooperative,
     Desa,
     Finding,
@@ -31,6 +33,7 @@ from ..models import (
     SummaryCell,
     SummaryRefresh,
     Training,
+    TrainingParticipant,
     User,
     YearlyReport,
     last_full_year,
@@ -296,16 +299,43 @@ def summary_refresh_request(*, requested_by: User | None = None, delay: float = 
         raise
 
 
+def _request_after_commit():
+    summary_refresh_request(delay=settings.SUMMARY_REFRESH_DELAY)
+
+
 def summary_refresh_soon(*, using=None) -> None:
     """Have the summary refreshed within seconds once the current transaction commits.
 
     Call it from any write path after a change the dashboard counts; a burst of writes within
     SUMMARY_REFRESH_DELAY seconds gives one refresh. A failure to queue is logged, never raised into
-    the request whose write already committed (the nightly rebuild is the safety net).
+    the request whose write already committed (the nightly rebuild is the safety net). Called many
+    times in one transaction (a signal per saved row), the first callback queues the refresh and
+    each of the others costs one lease query.
     """
-    transaction.on_commit(
-        lambda: summary_refresh_request(delay=settings.SUMMARY_REFRESH_DELAY), using=using, robust=True,
-    )
+    transaction.on_commit(_request_after_commit, using=using, robust=True)
+
+
+# The records the figures count. Saving or deleting one, by any path (registry forms and services,
+# the admin, shell), queues a refresh; bulk writes, which send no signals (imports and their undo,
+# preparing a year of assessments), call summary_refresh_soon() themselves.
+COUNTED_MODELS = (
+    Cooperative, StatusChange, YearlyReport, Assessment, Finding, Partnership, Training, TrainingParticipant,
+    BoardMember, Desa,
+)
+
+
+def _counted_record_changed(sender, using=None, raw=False, **kwargs):
+    if raw:
+        return  # fixtures and restored test databases: rows loaded as they were, no one's change
+    summary_refresh_soon(using=using)
+
+
+def connect_refresh_triggers():
+    """Connect the save and delete signals of the counted records (from the app's ready())."""
+    for model in COUNTED_MODELS:
+        for signal in (post_save, post_delete):
+            signal.connect(_counted_record_changed, sender=model,
+                           dispatch_uid=f"summary-refresh-{model._meta.model_name}-{signal is post_save}")
 
 
 def summary_refresh_queued(*, requested_by_id: int | None = None, can_defer: bool = True) -> SummaryRefresh | None:

@@ -15,7 +15,7 @@ from . import figures
 from .dashboard import Links, dashboard_sections
 from .models import MAX_YEAR, MIN_YEAR, Cooperative, last_full_year
 from .selectors import dashboard as dashboard_selectors
-from .services.versioning import EditConflict, save_versioned
+from .services.versioning import EditConflict, remember_loaded, save_versioned
 
 
 class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -59,12 +59,16 @@ class CooperativeInAreaMixin:
 class VersionedEditMixin:
     """Saves an UpdateView's VersionedModelForm only over the version it was opened at.
 
-    On a conflict the form comes back with the user's own input, the other person's changes in
-    `conflict`, and the new version in its hidden field: saving again, after reading those
-    changes, is a deliberate overwrite.
+    On a conflict the form comes back with the user's own changes, the other person's changes in
+    `conflict` and already in the fields the user had left alone, and the new version in its
+    hidden field: saving again writes only what differs from the record as it is now, that is the
+    user's changes (and, on a field both changed, deliberately the user's value).
     """
 
     success_message = _("Perubahan tersimpan.")
+
+    def get_object(self, queryset=None):
+        return remember_loaded(super().get_object(queryset))
 
     def form_valid(self, form):
         instance = form.save(commit=False)
@@ -75,8 +79,7 @@ class VersionedEditMixin:
                 reason=form.cleaned_data.get("change_reason", ""),
             )
         except EditConflict as conflict:
-            form.data = form.data.copy()
-            form.data[form.add_prefix("version")] = conflict.current.version
+            form.take_theirs(conflict)
             form.add_error(
                 None,
                 _(

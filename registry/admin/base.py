@@ -1,7 +1,15 @@
-"""What every registry admin shares: history read-only, registry records for whole-district users only."""
+"""What every registry admin shares: history read-only, registry records for whole-district users only,
+and the versioned records' change forms saved through the same write path as the registry's forms."""
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+
+from ..services.versioning import EditConflict, lock_at_version, remember_loaded, save_versioned
 
 
 def field_label(model, name):
@@ -51,14 +59,81 @@ class RecordAdmin(HistoryAdmin):
         return self._whole_district(request) and super().has_delete_permission(request, obj)
 
 
-class VersionedRecordAdmin(RecordAdmin):
-    """Records with optimistic locking: an admin save bumps `version` like any edit does.
+class VersionCheckedForm(forms.ModelForm):
+    """A change form that saves only over the version it was opened at (a hidden field).
 
-    A registry form opened before the admin's save then reports a conflict instead of silently
-    overwriting the admin's change.
+    The check runs in `clean()` under the row lock: the admin validates and saves in one
+    transaction, so the row stays locked until `save_model` has written it.
     """
 
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 1
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        version = cleaned.get("version")
+        if version is None:
+            raise ValidationError(_("Formulir ini tidak membawa versi data: buka lagi halamannya."))
+        try:
+            lock_at_version(type(self.instance), self.instance.pk, version)
+        except EditConflict as conflict:
+            fields = ", ".join(str(change.label) for change in conflict.changes) or _("beberapa isian")
+            raise ValidationError(
+                _("Tidak disimpan: %(who)s mengubah data ini pada %(when)s (%(fields)s) setelah Anda membukanya. "
+                  "Buka lagi halaman ini untuk melihat data terbaru, lalu ulangi perubahan Anda.")
+                % {
+                    "who": (conflict.changed_by.get_full_name() or conflict.changed_by.get_username())
+                    if conflict.changed_by else _("pengguna lain"),
+                    "when": date_format(localtime(conflict.changed_at), "d/m/Y H:i") if conflict.changed_at else "-",
+                    "fields": fields,
+                },
+                code="edit_conflict",
+            ) from None
+        return cleaned
+
+
+class VersionedRecordAdmin(RecordAdmin):
+    """Records with optimistic locking, saved through `save_versioned` like every registry form.
+
+    The change form carries the version it was opened at (hidden) and refuses a save when someone
+    saved since, with who, when and what; a save writes only the fields that differ from the stored
+    row and moves the version on, so a registry form opened before reports a conflict instead of
+    silently overwriting the admin's change. The version is never shown as an editable field.
+    """
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        return None if obj is None else remember_loaded(obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, VersionCheckedForm):
+            return form
+        return type(form.__name__, (VersionCheckedForm, form), {})
+
+    def get_exclude(self, request, obj=None):
+        # The model's `version` is not editable; the form's hidden field of that name stands in.
+        return ["version", *(super().get_exclude(request, obj) or [])]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name != "version"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        # The hidden field has to be rendered: add it to the first fieldset (a hidden row).
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        obj._history_user = request.user
+        save_versioned(instance=obj, expected_version=form.cleaned_data["version"])

@@ -2,11 +2,12 @@
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cooperative, StatusChange
-from ..services.cooperatives import cooperative_change_status
+from ..services.cooperatives import check_status_step, cooperative_change_status
 from .base import RecordAdmin, VersionedRecordAdmin
 
 
@@ -50,9 +51,8 @@ class CooperativeAdmin(VersionedRecordAdmin):
     search_fields = ["name", "nomor_induk", "legal_entity_number"]
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is None:
-            return self.readonly_fields
-        return [*self.readonly_fields, "status", "status_since"]
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "status", "status_since"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -74,13 +74,10 @@ class StatusChangeForm(forms.ModelForm):
         cooperative, to_status = cleaned.get("cooperative"), cleaned.get("to_status")
         if self.instance.pk is None and cooperative and to_status:
             # The service checks the same under a row lock; here the officer gets a form error.
-            if to_status == cooperative.status:
-                self.add_error("to_status", _("Koperasi sudah berstatus ini."))
-            elif not cooperative.can_change_status_to(to_status):
-                self.add_error("to_status", _("Status %(from)s tidak bisa langsung menjadi %(to)s.") % {
-                    "from": cooperative.get_status_display(),
-                    "to": Cooperative.Status(to_status).label,
-                })
+            try:
+                check_status_step(cooperative, to_status=to_status, changed_on=cleaned.get("changed_on"))
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

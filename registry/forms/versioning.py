@@ -1,6 +1,7 @@
 """The form half of "no lost edits": every edit form carries the version it was opened at."""
 
 from django import forms
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +23,30 @@ class VersionedModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 1
+
+    def take_theirs(self, conflict) -> None:
+        """After an edit conflict: make the form a save of this user's changes over the record as it is now.
+
+        Every field this user left as it was when they opened the form takes the value saved since
+        (so "save again" writes only what they changed, never their stale copy of the rest); a field
+        both changed keeps this user's input. The hidden version becomes the current one. Compared
+        with the record at the version the form was opened at (`conflict.opened`); without it, every
+        field keeps the user's input. Sets `conflict.merged` and `conflict.both` (the labels of the
+        fields both changed) for the page.
+        """
+        data = self.data.copy()
+        data[self.add_prefix("version")] = conflict.current.version
+        both = []
+        if conflict.opened is not None:
+            theirs, before = model_to_dict(conflict.current), model_to_dict(conflict.opened)
+            for name, field in self.fields.items():
+                if field.disabled or name not in theirs or name not in before or theirs[name] == before[name]:
+                    continue
+                if field.has_changed(before[name], self[name].data):
+                    both.append(str(field.label or name))
+                    continue
+                value = theirs[name]
+                data.setlist(self.add_prefix(name), list(value) if isinstance(value, list | tuple) else
+                             ["" if value is None else value])
+        self.data = data
+        conflict.merged, conflict.both = conflict.opened is not None, both

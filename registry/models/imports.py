@@ -46,6 +46,9 @@ class ImportBatch(models.Model):
     rows_unchanged = models.PositiveIntegerField(_("tetap"), default=0)
     rows_skipped = models.PositiveIntegerField(_("dilewati karena salah"), default=0)
     skipped_rows = models.JSONField(_("baris yang dilewati"), default=list, blank=True)
+    # Rows whose record someone else changed after it was read for this import: not written.
+    rows_conflicted = models.PositiveIntegerField(_("tidak disimpan karena diubah orang lain"), default=0)
+    conflicted_rows = models.JSONField(_("baris yang bentrok"), default=list, blank=True)
     undone_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dibatalkan oleh"), on_delete=models.PROTECT, null=True,

@@ -35,18 +35,7 @@ def cooperative_change_status(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Alasan perubahan status wajib diisi.")})
-    if to_status == locked.status:
-        raise ValidationError({"to_status": _("Koperasi sudah berstatus ini.")})
-    if not locked.can_change_status_to(to_status):
-        raise ValidationError(
-            {
-                "to_status": _("Status %(from)s tidak bisa langsung menjadi %(to)s.")
-                % {
-                    "from": locked.get_status_display(),
-                    "to": Cooperative.Status(to_status).label,
-                }
-            }
-        )
+    check_status_step(locked, to_status=to_status, changed_on=changed_on)
     change = StatusChange.objects.create(
         cooperative=locked,
         changed_on=changed_on,
@@ -59,7 +48,36 @@ def cooperative_change_status(
     locked.status_since = changed_on
     locked.version += 1
     locked._change_reason = reason
-    locked.save()
+    if user is not None:
+        locked._history_user = user  # outside a request (commands, tests) the middleware records no one
+    locked.save(update_fields=["status", "status_since", "version", "updated_at"])
     cooperative.refresh_from_db()
     summary_refresh_soon()
     return change
+
+
+def check_status_step(cooperative: Cooperative, *, to_status: str, changed_on: datetime.date | None) -> None:
+    """Whether `cooperative` (as read) may take the step to `to_status` on `changed_on`; ValidationError if not.
+
+    The service checks it under the row lock; forms call it too, to show the officer a form error.
+    """
+    if to_status == cooperative.status:
+        raise ValidationError({"to_status": _("Koperasi sudah berstatus ini.")})
+    if not cooperative.can_change_status_to(to_status):
+        raise ValidationError(
+            {
+                "to_status": _("Status %(from)s tidak bisa langsung menjadi %(to)s.")
+                % {
+                    "from": cooperative.get_status_display(),
+                    "to": Cooperative.Status(to_status).label,
+                }
+            }
+        )
+    latest = StatusChange.objects.filter(cooperative=cooperative).order_by("-changed_on", "-id").first()
+    if changed_on is not None and latest is not None and changed_on < latest.changed_on:
+        # The status is the last step's: a step dated before it would not be the last, and the
+        # history would end on a status the cooperative no longer has.
+        raise ValidationError({
+            "changed_on": _("Tanggal berlaku tidak boleh sebelum langkah status terakhir (%(date)s).")
+            % {"date": latest.changed_on.strftime("%d/%m/%Y")}
+        })

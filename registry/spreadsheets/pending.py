@@ -2,6 +2,7 @@
 the user's session. A path or token the client sends is only honoured when its session holds it.
 """
 
+import json
 import re
 import secrets
 import tempfile
@@ -45,12 +46,26 @@ def load(request, token):
     return info, path.read_bytes()
 
 
+def store_plan(token, plan):
+    """Keep what the preview promised (imports.preview_plan) beside the upload, for the commit to check."""
+    (_directory() / f"{token}.plan").write_text(json.dumps(plan))
+
+
+def load_plan(request, token):
+    """The preview's plan of a pending upload of this session, or None (then the commit checks only its own reads)."""
+    if not request.session.get(SESSION_KEY, {}).get(token) or not _TOKEN_RE.fullmatch(token or ""):
+        return None
+    path = _directory() / f"{token}.plan"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 def discard(request, token, pending=None):
     pending = pending if pending is not None else request.session.get(SESSION_KEY, {})
     pending.pop(token, None)
     request.session[SESSION_KEY] = pending
     if _TOKEN_RE.fullmatch(token or ""):
         (_directory() / token).unlink(missing_ok=True)
+        (_directory() / f"{token}.plan").unlink(missing_ok=True)
 
 
 def purge_abandoned(*, max_age: float = MAX_AGE) -> int:
@@ -58,7 +73,8 @@ def purge_abandoned(*, max_age: float = MAX_AGE) -> int:
     oldest = time.time() - max_age
     removed = 0
     for path in _directory().iterdir():
-        if _TOKEN_RE.fullmatch(path.name) and path.stat().st_mtime < oldest:
+        # The upload and the preview's plan beside it (`<token>.plan`).
+        if _TOKEN_RE.fullmatch(path.name.removesuffix(".plan")) and path.stat().st_mtime < oldest:
             path.unlink(missing_ok=True)
             removed += 1
     return removed

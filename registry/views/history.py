@@ -11,6 +11,7 @@ from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
 from ..models import BoardMember, Cooperative, Member, YearlyReport
 from ..selectors.cooperatives import display_value
 from ..services.history import history_revert, revertable_fields
+from ..services.versioning import EditConflict
 
 HISTORY_KINDS = {"koperasi": Cooperative, "pengurus": BoardMember, "laporan": YearlyReport, "anggota": Member}
 
@@ -36,19 +37,30 @@ class HistoryRevertView(RegistryPermissionMixin, CooperativeInAreaMixin, Templat
     def get_context_data(self, **kwargs):
         model, record, instance = self.get_record()
         rows = []
-        for name, old in revertable_fields(record).items():
+        fields = revertable_fields(record)
+        status_step = model is Cooperative and fields.get("status", instance.status) != instance.status
+        for name, old in fields.items():
             model_field = model._meta.get_field(name)
             rows.append({
                 "label": model_field.verbose_name,
                 "back": display_value(model_field, old),
                 "now": display_value(model_field, getattr(instance, model_field.attname)),
             })
-        return super().get_context_data(record=record, instance=instance, rows=rows, **kwargs)
+        return super().get_context_data(record=record, instance=instance, rows=rows, status_step=status_step,
+                                        **kwargs)
 
     def post(self, request, *args, **kwargs):
         model, record, instance = self.get_record()
         try:
-            history_revert(record=record, instance=instance, user=request.user)
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None  # a confirmation page from before the version was carried: the record as it is now
+        try:
+            history_revert(record=record, instance=instance, user=request.user, expected_version=version)
+        except EditConflict:
+            messages.error(request, _("Data ini sudah diubah orang lain setelah halaman konfirmasi dibuka: "
+                                      "periksa lagi nilai yang akan dikembalikan."))
+            return redirect(request.path)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

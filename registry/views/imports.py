@@ -13,7 +13,14 @@ from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import Cooperative, ImportBatch, ImportKind
 from ..spreadsheets import pending
 from ..spreadsheets.import_sheets import errors_workbook, template_workbook
-from ..spreadsheets.imports import ImportRejected, UndoRefused, import_batch_undo, import_commit, import_dry_run
+from ..spreadsheets.imports import (
+    ImportRejected,
+    UndoRefused,
+    import_batch_undo,
+    import_commit,
+    import_dry_run,
+    preview_plan,
+)
 from ..spreadsheets.kinds import SPECS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,7 +50,8 @@ class ImportBatchCreateView(RegistryPermissionMixin, NoStoreMixin, FormView):
         token = pending.store(self.request, data=data, file_name=upload.name, kind=kind,
                               cooperative_id=cooperative.pk if cooperative else None)
         result = import_dry_run(kind=kind, data=data, file_name=upload.name, user=self.request.user,
-                                cooperative=cooperative)
+                                cooperative=cooperative, collect=True)
+        pending.store_plan(token, preview_plan(result))
         return self.response_class(self.request, "registry/imports/preview.html", {
             "result": result, "token": token, "kind_label": ImportKind(kind).label, "cooperative": cooperative,
         })
@@ -65,6 +73,7 @@ class ImportBatchCommitView(RegistryPermissionMixin, NoStoreMixin, View):
             batch = import_commit(
                 kind=info["kind"], data=data, file_name=info["name"], user=request.user,
                 cooperative=_cooperative(request, info), skip_errors=request.POST.get("lewati") == "1",
+                previewed=pending.load_plan(request, token),
             )
         except ImportRejected as rejected:
             messages.error(request, rejected.message)
@@ -73,6 +82,9 @@ class ImportBatchCommitView(RegistryPermissionMixin, NoStoreMixin, View):
         messages.success(request, _("Impor tersimpan: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap.")
                          % {"created": batch.rows_created, "updated": batch.rows_updated,
                             "unchanged": batch.rows_unchanged})
+        if batch.rows_conflicted:
+            messages.warning(request, _("%(count)s baris tidak disimpan karena datanya diubah orang lain setelah "
+                                        "pratinjau: lihat daftarnya di bawah.") % {"count": batch.rows_conflicted})
         return HttpResponseRedirect(reverse("registry:importbatch_detail", args=[batch.pk]))
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
-from registry.admin.assessments import RubricVersionAdmin, rubric_copy_to_year
+from registry.admin.assessments import RubricVersionAdmin
 from registry.models import (
     Assessment,
     BoardMember,
@@ -22,6 +22,7 @@ from registry.models import (
     YearlyReport,
 )
 from registry.services import assessments as services
+from registry.services.rubrics import rubric_copy
 from tests.access import LIMITED, PIMPINAN, make_limited_petugas
 from tests.builders import (
     MUARA_WAHAU,
@@ -481,7 +482,7 @@ class RubricAdminTests(TestCase):
 
     def test_assessment_keeps_its_rubric_version(self):
         old = assessment_for(make_cooperative(), year=YEAR)
-        copy = rubric_copy_to_year(rubric=RubricVersion.objects.get(year=2020), year=YEAR)
+        copy = rubric_copy(rubric=RubricVersion.objects.get(year=2020), year=YEAR)
         k1 = RubricIndicator.objects.get(condition__rubric=copy, code="K1")
         RubricIndicator.objects.filter(pk=k1.pk).update(weight=10, text="Badan hukum (bobot baru)")
         new = assessment_for(make_cooperative(), year=YEAR)

@@ -1,50 +1,82 @@
 """Django admin for the assessment rubric (versions, conditions, indicators) and assessments."""
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
+from ..services.rubrics import rubric_copy
 
 
-@transaction.atomic
-def rubric_copy_to_year(*, rubric: RubricVersion, year: int) -> RubricVersion:
-    """A new rubric version for `year`: a copy of `rubric` with its conditions and indicators."""
-    copy = RubricVersion.objects.create(
-        year=year, name=f"{rubric.name.split(' — ')[0]} — {year}",
-        notes=_("Disalin dari versi %(year)s.") % {"year": rubric.year},
-    )
-    for condition in rubric.conditions.prefetch_related("indicators"):
-        new_condition = RubricCondition.objects.create(
-            rubric=copy, code=condition.code, weight=condition.weight, order=condition.order
-        )
-        for indicator in condition.indicators.all():
-            indicator.pk = None
-            indicator.id = None
-            indicator._state.adding = True
-            indicator.condition = new_condition
-            indicator.save()
-    return copy
+class FrozenRubricMixin:
+    """Rows of a frozen rubric version (used by a submitted or verified assessment) are read-only here.
+
+    The models refuse such a change whatever writes it; the admin says so before anyone types.
+    """
+
+    @staticmethod
+    def frozen(rubric):
+        if rubric is None:
+            return False
+        if not hasattr(rubric, "_frozen"):
+            rubric._frozen = rubric.is_frozen()
+        return rubric._frozen
 
 
-class RubricConditionInline(admin.TabularInline):
+class RubricConditionInline(FrozenRubricMixin, admin.TabularInline):
     model = RubricCondition
     extra = 0
     fields = ["code", "weight", "order"]
 
+    def has_add_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self.frozen(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(RubricVersion)
-class RubricVersionAdmin(SimpleHistoryAdmin):
-    list_display = ["year", "name", "created_at"]
+class RubricVersionAdmin(FrozenRubricMixin, SimpleHistoryAdmin):
+    list_display = ["year", "revision", "name", "frozen_status", "created_at"]
     inlines = [RubricConditionInline]
-    actions = ["copy_to_next_year"]
+    actions = ["copy_to_new_version", "copy_to_next_year"]
+    readonly_fields = ["frozen_status"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.frozen(obj):
+            fields += ["year", "revision"]
+        return fields
+
+    @admin.display(description=_("dipakai"))
+    def frozen_status(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        used = obj.assessments.filter(status__in=Assessment.FROZEN_STATUSES).count()
+        if not used:
+            return _("Belum dipakai penilaian yang diajukan atau diverifikasi: masih bisa diubah.")
+        return _("Terkunci: dipakai %(n)s penilaian yang diajukan atau diverifikasi. Ubah lewat aksi \"Salin ke "
+                 "versi baru\".") % {"n": used}
+
+    @admin.action(description=_("Salin ke versi baru (tahun yang sama)"), permissions=["add"])
+    def copy_to_new_version(self, request, queryset):
+        for rubric in queryset:
+            copy = rubric_copy(rubric=rubric)
+            self.message_user(
+                request, _("Versi \"%(name)s\" dibuat dari versi \"%(source)s\": ubah bobot dan indikatornya "
+                           "di sini. Penilaian baru tahun %(year)s memakai versi ini; penilaian yang sudah ada tetap "
+                           "memakai versinya.")
+                % {"name": copy.name, "source": rubric.name, "year": copy.year}, messages.SUCCESS,
+            )
 
     @admin.action(description=_("Salin ke tahun berikutnya (versi baru)"), permissions=["add"])
     def copy_to_next_year(self, request, queryset):
         for rubric in queryset:
             year = (RubricVersion.objects.order_by("-year").values_list("year", flat=True).first() or rubric.year) + 1
-            copy = rubric_copy_to_year(rubric=rubric, year=year)
+            copy = rubric_copy(rubric=rubric, year=year)
             self.message_user(
                 request, _("Versi %(year)s dibuat dari versi %(source)s: ubah bobot dan indikatornya di sini.")
                 % {"year": copy.year, "source": rubric.year}, messages.SUCCESS,
@@ -52,7 +84,7 @@ class RubricVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RubricIndicator)
-class RubricIndicatorAdmin(SimpleHistoryAdmin):
+class RubricIndicatorAdmin(FrozenRubricMixin, SimpleHistoryAdmin):
     list_display = ["code", "text", "condition", "weight", "method", "source", "helper"]
     list_filter = ["condition__rubric", "condition__code", "method", "helper"]
     list_select_related = ["condition__rubric"]
@@ -63,6 +95,24 @@ class RubricIndicatorAdmin(SimpleHistoryAdmin):
         (_("Uraian nilai"), {"fields": ["level_1", "level_2", "level_3", "level_4"]}),
         (_("Rekomendasi"), {"fields": ["recommendation", "helper"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and self.frozen(obj.condition.rubric):
+            fields += list(RubricIndicator.FROZEN_FIELDS)
+        return fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.frozen(obj.condition.rubric):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "condition":
+            # A new indicator (or a moved one) only into a version that is not frozen.
+            frozen = RubricVersion.objects.filter(assessments__status__in=Assessment.FROZEN_STATUSES)
+            kwargs["queryset"] = RubricCondition.objects.exclude(rubric__in=frozen).select_related("rubric")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class IndicatorScoreInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from .assessments import (
     KutimLabel,
     Predicate,
     RubricCondition,
+    RubricFrozen,
     RubricIndicator,
     RubricVersion,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "KutimLabel",
     "Predicate",
     "RubricCondition",
+    "RubricFrozen",
     "RubricIndicator",
     "RubricVersion",
     "BoardMember",

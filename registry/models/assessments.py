@@ -60,11 +60,56 @@ class Helper(models.TextChoices):
 # ---------------------------------------------------------------------------------------------
 
 
+class RubricFrozen(ValidationError):
+    """A change to a rubric version that submitted or verified assessments were scored with."""
+
+
+def frozen_message(rubric):
+    return _(
+        "Versi rubrik \"%(name)s\" sudah dipakai penilaian yang diajukan atau diverifikasi: bobot, rentang, "
+        "uraian nilai dan indikatornya tidak bisa diubah lagi, agar nilai lama tetap sesuai rubriknya. Pakai "
+        "aksi \"Salin ke versi baru\" lalu ubah salinannya."
+    ) % {"name": rubric.name}
+
+
+def _refuse_if_frozen(instance, rubric, fields, *, stored_rubric=None):
+    """Refuse adding, or changing `fields` of, a row of a frozen rubric version.
+
+    Called by clean() (the admin's message beside the form) and by save() and delete(): a rubric
+    row is written from the admin, the shell, data migrations and the copy service, and the freeze
+    must hold on every one of them, not only on forms.
+    """
+    if instance.pk is None:
+        if rubric is not None and rubric.is_frozen():
+            raise RubricFrozen(frozen_message(rubric))
+        return
+    stored = type(instance).objects.filter(pk=instance.pk).values(*fields).first()
+    if stored is None:
+        return
+    field_names = {f: type(instance)._meta.get_field(f).attname for f in fields}
+    changed = [f for f in fields if stored[f] != getattr(instance, field_names[f])]
+    if not changed:
+        return
+    for version in {rubric, stored_rubric} - {None}:
+        if version.is_frozen():
+            raise RubricFrozen(frozen_message(version))
+
+
 class RubricVersion(models.Model):
-    """The rubric used for the assessments of one year; copy last year's to make the next one."""
+    """The rubric used for the assessments of one year; copy last year's to make the next one.
+
+    A year may have several revisions: once a submitted or verified assessment uses a version it
+    is frozen (`is_frozen`), and a change is made on a copy, the next revision of the same year,
+    which new assessments of that year then use. Old assessments keep the version they were
+    scored with.
+    """
 
     year = models.PositiveSmallIntegerField(
-        _("tahun penilaian"), unique=True, validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+        _("tahun penilaian"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
+    )
+    revision = models.PositiveSmallIntegerField(
+        _("revisi"), default=1, validators=[MinValueValidator(1)],
+        help_text=_("Revisi ke berapa untuk tahun ini; penilaian baru memakai revisi terakhir."),
     )
     name = models.CharField(_("nama"), max_length=200)
     notes = models.TextField(_("catatan"), blank=True)
@@ -72,17 +117,39 @@ class RubricVersion(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-year"]
+        ordering = ["-year", "-revision"]
         verbose_name = _("versi rubrik penilaian")
         verbose_name_plural = pgettext_lazy("jamak", "versi rubrik penilaian")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "revision"], name="rubricversion_one_per_year_and_revision",
+                violation_error_message=_("Revisi ini sudah ada untuk tahun ini."),
+            ),
+        ]
+
+    # Which year a version serves; its name and notes stay editable.
+    FROZEN_FIELDS = ("year",)
 
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            _refuse_if_frozen(self, self, self.FROZEN_FIELDS)
+        super().save(*args, **kwargs)
+
     @classmethod
     def for_year(cls, year):
-        """The version in force for a year: that year's, or else the latest earlier one."""
-        return cls.objects.filter(year__lte=year).order_by("-year").first()
+        """The version in force for a year: that year's latest revision, or else the latest earlier one."""
+        return cls.objects.filter(year__lte=year).order_by("-year", "-revision").first()
+
+    def is_frozen(self):
+        """Whether a submitted or verified assessment was scored with this version (one query)."""
+        return self.pk is not None and self.assessments.filter(status__in=Assessment.FROZEN_STATUSES).exists()
+
+    def clean(self):
+        super().clean()
+        _refuse_if_frozen(self, self if self.pk else None, self.FROZEN_FIELDS)
 
 
 class RubricCondition(models.Model):
@@ -113,8 +180,30 @@ class RubricCondition(models.Model):
             ),
         ]
 
+    # What scores depend on; changing any of them in a frozen version is refused.
+    FROZEN_FIELDS = ("rubric", "code", "weight")
+
     def __str__(self):
         return f"{self.rubric.year} {self.get_code_display()}"
+
+    def save(self, *args, **kwargs):
+        _refuse_if_frozen(self, self.rubric, self.FROZEN_FIELDS, stored_rubric=self._stored_rubric())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.rubric.is_frozen():
+            raise RubricFrozen(frozen_message(self.rubric))
+        return super().delete(*args, **kwargs)
+
+    def _stored_rubric(self):
+        if self.pk is None:
+            return None
+        return RubricVersion.objects.filter(conditions=self.pk).first()
+
+    def clean(self):
+        super().clean()
+        if self.rubric_id is not None:
+            _refuse_if_frozen(self, self.rubric, self.FROZEN_FIELDS, stored_rubric=self._stored_rubric())
 
 
 class RubricIndicator(models.Model):
@@ -185,8 +274,37 @@ class RubricIndicator(models.Model):
             ),
         ]
 
+    # What a score means and how it is computed; the recommendation, the helper and the order may
+    # still be edited on a frozen version (they guide the next steps, they do not change a score).
+    FROZEN_FIELDS = (
+        "condition", "code", "text", "weight", "method", "source", "bands", "checklist_items",
+        "level_1", "level_2", "level_3", "level_4",
+    )
+
     def __str__(self):
         return f"{self.code} {self.text}"
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        rubric, _stored = self._rubrics()
+        if rubric is not None and rubric.is_frozen():
+            raise RubricFrozen(frozen_message(rubric))
+        return super().delete(*args, **kwargs)
+
+    def _rubrics(self):
+        """The version the indicator is in now (by its condition) and the version stored for it."""
+        rubric = self.condition.rubric if self.condition_id else None
+        stored = None
+        if self.pk is not None:
+            stored = RubricVersion.objects.filter(conditions__indicators=self.pk).first()
+        return rubric, stored
+
+    def _refuse_if_frozen(self):
+        rubric, stored = self._rubrics()
+        _refuse_if_frozen(self, rubric, self.FROZEN_FIELDS, stored_rubric=stored)
 
     @property
     def level_descriptions(self):
@@ -201,6 +319,8 @@ class RubricIndicator(models.Model):
 
     def clean(self):
         super().clean()
+        if self.condition_id is not None:
+            self._refuse_if_frozen()
         if self.method == self.Method.RATIO:
             try:
                 bands = self.parsed_bands()
@@ -230,6 +350,9 @@ class Assessment(models.Model):
         DRAFT = "draf", _("Draf")
         SUBMITTED = "diajukan", _("Diajukan")
         VERIFIED = "diverifikasi", _("Diverifikasi")
+
+    # Scored for good with its rubric version: such an assessment freezes the version.
+    FROZEN_STATUSES = (Status.SUBMITTED, Status.VERIFIED)
 
     cooperative = models.ForeignKey(
         Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="assessments"

@@ -53,13 +53,18 @@ def outcome_of(indicators: list[RubricIndicator], levels: dict[int, int | None])
     )
 
 
-def apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> None:
-    """Copy the scores, predicate, weakest condition and Kutim's RAT label onto the assessment."""
+def apply_scores(assessment: Assessment, outcome: scoring.Outcome) -> None:
+    """Copy the condition and overall scores, the predicate and the weakest condition onto the assessment."""
     for code, name in Assessment.SCORE_FIELDS.items():
         setattr(assessment, name, outcome.conditions.get(code))
     assessment.overall_score = outcome.overall
     assessment.predicate = outcome.predicate or ""
     assessment.weakest_condition = outcome.weakest or ""
+
+
+def apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> None:
+    """The scores (apply_scores) and Kutim's RAT label from the records."""
+    apply_scores(assessment, outcome)
     assessment.kutim_label = assessment_inputs.kutim_label(records) or ""
 
 
@@ -165,8 +170,14 @@ def assessment_submit(*, assessment: Assessment, user: User | None = None) -> As
     """Draft -> submitted, once every indicator has a level."""
     locked = _step(assessment, allowed_from={Assessment.Status.DRAFT}, to_status=Assessment.Status.SUBMITTED,
                    reason=_("Diajukan untuk verifikasi"), user=user)
-    if locked.scores.filter(level__isnull=True).exists() or not locked.predicate:
+    # Scored again with the rubric version as it stands now: submitting freezes it, so the stored
+    # scores and the weights shown beside them agree from here on.
+    indicators = rubric_indicators(locked.rubric)
+    levels = dict(locked.scores.values_list("indicator_id", "level"))
+    outcome = outcome_of(indicators, levels)
+    if not outcome.complete:
         raise ValidationError(_("Semua indikator harus dinilai sebelum diajukan."))
+    apply_scores(locked, outcome)
     locked.submitted_at = timezone.now()
     locked.save()
     return locked

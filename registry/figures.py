@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 
-from .models import Assessment, BoardMember, Cooperative, TrainingParticipant, YearlyReport
+from .models import Assessment, BoardMember, Cooperative, RubricIndicator, TrainingParticipant, YearlyReport
 
 # A RAT counts as reported on time when the Dinas received the report within this many days.
 RAT_REPORT_DAYS = 31
@@ -172,6 +172,37 @@ def status_at_year_end(year, current, changes):
 def existed_at_year_end(year, legal_entity_date):
     """Whether a cooperative existed at the end of `year`: founded by then (unknown date: yes)."""
     return legal_entity_date is None or legal_entity_date.year <= year
+
+
+# Recommendations follow indicators scored 1 or 2 (domain brief, section 4).
+WEAK_LEVEL = 2
+# Indicators judged by the assessor from what they saw, rather than computed from the records.
+JUDGED_METHODS = (RubricIndicator.Method.MANUAL, RubricIndicator.Method.CHECKLIST)
+
+
+def recommended_q(prefix=""):
+    """An indicator score that earns its recommendation: scored 1 or 2, with data behind the level.
+
+    A manual or checklist indicator is judged by the assessor from what they saw; a computed one
+    (ratio, derived) only when the records gave a level (`computed_level`). A level typed where
+    the registry holds no data ("anggota berkurang" without any yearly report) recommends nothing.
+    """
+    return Q(**{f"{prefix}level__lte": WEAK_LEVEL}) & (
+        Q(**{f"{prefix}indicator__method__in": JUDGED_METHODS}) | Q(**{f"{prefix}computed_level__isnull": False})
+    )
+
+
+def is_recommended(score):
+    """Whether one indicator score earns its recommendation (as recommended_q counts)."""
+    return (
+        score.level is not None and score.level <= WEAK_LEVEL
+        and (score.indicator.method in JUDGED_METHODS or score.computed_level is not None)
+    )
+
+
+def final_assessment_q(prefix=""):
+    """An assessment submitted or verified: what district recommendations are drawn from (drafts are not)."""
+    return Q(**{f"{prefix}status__in": Assessment.FROZEN_STATUSES})
 
 
 STATUS_FIELDS = {status.value: f"status_{status.value}" for status in Cooperative.Status}

@@ -118,7 +118,10 @@ class ConditionResult:
 class Outcome:
     """Scores of an assessment. Condition scores and the overall score 0-100, two decimals.
 
-    A condition without any scored indicator has no score; the overall score needs all of them.
+    Only what is fully scored gets a score: a condition with an unscored indicator has none, and
+    the overall score and predicate need every indicator. A score over part of the indicators
+    would read as a result ("nilai akhir 100" with one indicator of twenty scored); `unscored`
+    says how many are missing instead.
     """
 
     conditions: dict[str, Decimal | None]
@@ -126,6 +129,7 @@ class Outcome:
     predicate: str | None
     complete: bool
     weakest: str | None
+    unscored: int = 0
 
 
 def _round(value: Fraction) -> Decimal:
@@ -144,7 +148,9 @@ def _exact_condition(condition: ConditionResult) -> Fraction | None:
 
 
 def condition_score(condition: ConditionResult) -> Decimal | None:
-    """sum(level x weight) / sum(4 x weight) x 100 over the scored indicators."""
+    """sum(level x weight) / sum(4 x weight) x 100; None while an indicator is unscored (as in score())."""
+    if any(i.level is None for i in condition.indicators):
+        return None
     exact = _exact_condition(condition)
     return None if exact is None else _round(exact)
 
@@ -160,14 +166,19 @@ def predicate(overall: Decimal | None) -> str | None:
 
 
 def score(conditions: list[ConditionResult]) -> Outcome:
-    """Condition scores, the overall score (weighted mean of the conditions) and the predicate."""
-    exact = {c.code: _exact_condition(c) for c in conditions}
+    """Condition scores, the overall score (weighted mean of the conditions) and the predicate.
+
+    Each only when everything it is made of is scored (Outcome).
+    """
+    unscored = sum(1 for c in conditions for i in c.indicators if i.level is None)
+    exact = {
+        c.code: (_exact_condition(c) if all(i.level is not None for i in c.indicators) else None)
+        for c in conditions
+    }
     rounded = {code: (None if value is None else _round(value)) for code, value in exact.items()}
-    complete = all(i.level is not None for c in conditions for i in c.indicators) and all(
-        value is not None for value in exact.values()
-    )
+    complete = unscored == 0 and all(value is not None for value in exact.values())
     overall = None
-    if conditions and all(value is not None for value in exact.values()):
+    if conditions and complete:
         total_weight = sum(Fraction(str(c.weight)) for c in conditions)
         if total_weight <= 0:
             raise RubricError("condition weights add up to zero")
@@ -183,6 +194,7 @@ def score(conditions: list[ConditionResult]) -> Outcome:
         predicate=predicate(overall) if complete else None,
         complete=complete,
         weakest=weakest,
+        unscored=unscored,
     )
 
 

@@ -426,7 +426,7 @@ class RecommendationTests(TestCase):
         cls.cooperative = make_cooperative(name="Koperasi Sawit Maju")
         cls.other = make_cooperative(name="Koperasi Tani Jaya", kecamatan=MUARA_WAHAU)
         for cooperative in (cls.cooperative, cls.other):
-            assessment_for(cooperative, dict(ALL_FOURS, K1=1, O1=2, R4=3))
+            services.assessment_submit(assessment=assessment_for(cooperative, dict(ALL_FOURS, K1=1, O1=2, R4=3)))
 
     def test_cooperative_page_lists_weak_indicators_with_helpers(self):
         self.client.force_login(self.pimpinan)
@@ -444,7 +444,7 @@ class RecommendationTests(TestCase):
         helpers = {g["helper"]: g for g in response.context["by_helper"]}
         self.assertTrue({"notaris", "koperasi_lain"} <= set(helpers))  # K1, O1 (and computed ones without records)
         self.assertEqual(helpers["koperasi_lain"]["count"], 2)
-        self.assertContains(response, f'href="/penilaian/?tahun={YEAR}&amp;lemah=K1"')
+        self.assertContains(response, f'href="/penilaian/?tahun={YEAR}&amp;lemah=K1&amp;status=diajukan_diverifikasi"')
         response = self.client.get(f"/rekomendasi/?tahun={YEAR}&kecamatan={MUARA_WAHAU}")
         by_action = {a.code: [name for _, name, _ in a.cooperatives] for a in response.context["by_action"]}
         self.assertEqual(by_action["K1"], ["Koperasi Tani Jaya"])
@@ -453,15 +453,20 @@ class RecommendationTests(TestCase):
         from registry.selectors.assessments import NAMES_SHOWN
 
         for n in range(NAMES_SHOWN + 1):
-            assessment_for(make_cooperative(name=f"Koperasi Tambahan {n:02}"), dict(ALL_FOURS, K1=1))
+            services.assessment_submit(
+                assessment=assessment_for(make_cooperative(name=f"Koperasi Tambahan {n:02}"), dict(ALL_FOURS, K1=1))
+            )
+        assessment_for(make_cooperative(name="Koperasi Draf"), dict(ALL_FOURS, K1=1))  # a draft: not counted
         self.client.force_login(self.pimpinan)
         response = self.client.get(f"/rekomendasi/?tahun={YEAR}")
         k1 = next(a for a in response.context["by_action"] if a.code == "K1")
         self.assertEqual((k1.count, len(k1.cooperatives), k1.more), (NAMES_SHOWN + 3, NAMES_SHOWN, 3))
         self.assertContains(response, "dan 3 koperasi lain: lihat semua")
-        # The link's list: the cooperatives with K1 scored 1 or 2 that year.
-        listed = self.client.get(f"/penilaian/?tahun={YEAR}&lemah=K1").context["paginator"].count
-        self.assertEqual(listed, NAMES_SHOWN + 3)
+        # The link's list: the submitted or verified assessments with K1 scored 1 or 2 that year.
+        listed = self.client.get(f"/penilaian/?tahun={YEAR}&lemah=K1&status=diajukan_diverifikasi")
+        self.assertEqual(listed.context["paginator"].count, NAMES_SHOWN + 3)
+        self.assertEqual(self.client.get(f"/penilaian/?tahun={YEAR}&lemah=K1").context["paginator"].count,
+                         NAMES_SHOWN + 4)
         self.assertEqual(self.client.get(f"/penilaian/?tahun={YEAR}&lemah=R4").context["paginator"].count, 0)
 
 

@@ -95,8 +95,8 @@ def test_condition_score_by_hand():
     assert scoring.condition_score(kelembagaan) == D("72.73")
     assert scoring.condition_score(condition("x", [(1, 4), (1, 4)])) == D("100.00")
     assert scoring.condition_score(condition("x", [(1, 1), (5, 1)])) == D("25.00")
-    # Unscored indicators leave both sums: only (2 x 3) / (2 x 4) counts.
-    assert scoring.condition_score(condition("x", [(2, 3), (3, None)])) == D("75.00")
+    # A condition with an unscored indicator has no score yet (not one over the scored part).
+    assert scoring.condition_score(condition("x", [(2, 3), (3, None)])) is None
     assert scoring.condition_score(condition("x", [(2, None)])) is None
 
 
@@ -124,15 +124,21 @@ def test_condition_weights_in_overall_score():
     assert scoring.score(conditions).overall == D("87.50")
 
 
-def test_incomplete_assessment_has_no_predicate():
+def test_incomplete_assessment_has_no_final_score_nor_predicate():
     outcome = scoring.score([condition("a", [(1, 4), (1, None)]), condition("b", [(1, 4)])])
-    assert outcome.conditions == {"a": D("100.00"), "b": D("100.00")}
-    assert outcome.overall == D("100.00")
+    # "a" has one unscored indicator: no score for it, none overall, one indicator missing.
+    assert outcome.conditions == {"a": None, "b": D("100.00")}
+    assert outcome.overall is None
     assert not outcome.complete
     assert outcome.predicate is None
-    outcome = scoring.score([condition("a", [(1, None)]), condition("b", [(1, 1)])])
+    assert outcome.unscored == 1
+    outcome = scoring.score([condition("a", [(1, None), (2, None)]), condition("b", [(1, 1)])])
     assert outcome.overall is None
+    assert outcome.unscored == 2
     assert outcome.weakest == "b"
+    # The last indicator scored: everything appears at once.
+    outcome = scoring.score([condition("a", [(1, 4), (1, 2)]), condition("b", [(1, 4)])])
+    assert (outcome.overall, outcome.unscored, outcome.complete) == (D("87.50"), 0, True)
 
 
 @pytest.mark.parametrize(

@@ -130,3 +130,115 @@ class ActiveAndRatTests(TestCase):
         self.assertEqual(headline["rat"], recap.rat_held)
         self.assertEqual(headline["anggota"], recap.members_total)
         self.assertEqual((headline["aktif"], headline["rat"], headline["anggota"]), (2, 2, 12))
+
+
+def _levels(**changes):
+    """Every indicator of the default rubric at 4, with `changes` (None: not scored)."""
+    from tests.builders import rubric_indicators
+
+    return {code: changes.get(code, 4) for code in rubric_indicators()}
+
+
+def _record(cooperative, levels, *, year=2024):
+    from registry.services import assessments as services
+    from tests.builders import rubric_indicators
+
+    return services.assessment_record(
+        cooperative=cooperative, year=year, expected_version=None, today=datetime.date(2025, 11, 1),
+        entries={i.pk: services.Entry(level=levels.get(code), checklist_met=i.checklist_items,
+                                      override_reason="Dinilai di lapangan.")
+                 for code, i in rubric_indicators().items()},
+    )
+
+
+class RecommendationsFromDataTests(TestCase):
+    """Recommendations come only from indicators scored with data, and district ones only from
+    submitted and verified assessments."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from registry.services import assessments as services
+
+        cls.pimpinan = make_user("Pimpinan")
+        # No yearly report at all: K6 (membership growth) has no data, whatever level is typed.
+        cls.cooperative = make_cooperative(name="Koperasi Tanpa Laporan")
+        cls.assessment = services.assessment_submit(assessment=_record(cls.cooperative, _levels(K1=1, K6=1)))
+        cls.draft = _record(make_cooperative(name="Koperasi Masih Draf"), _levels(K1=1))
+
+    def test_cooperative_page(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get(f"/koperasi/{self.cooperative.pk}/penilaian/2024/rekomendasi/")
+        self.assertEqual([s.indicator.code for s in response.context["weak"]], ["K1"])
+        self.assertEqual([s.indicator.code for s in response.context["without_data"]], ["K6"])
+        self.assertContains(response, "tanpa data di registri")
+
+    def test_district_page(self):
+        self.client.force_login(self.pimpinan)
+        response = self.client.get("/rekomendasi/?tahun=2024")
+        by_action = {a.code: [name for _, name, _ in a.cooperatives] for a in response.context["by_action"]}
+        self.assertEqual(by_action, {"K1": ["Koperasi Tanpa Laporan"]})
+        self.assertContains(response, "Hanya dari penilaian yang sudah diajukan atau diverifikasi")
+        # The count links to a list that counts the same.
+        listed = self.client.get("/penilaian/?tahun=2024&lemah=K1&status=diajukan_diverifikasi")
+        self.assertEqual(listed.context["paginator"].count, 1)
+        self.assertEqual(self.client.get("/penilaian/?tahun=2024&lemah=K6").context["paginator"].count, 0)
+
+
+class IncompleteAssessmentTests(TestCase):
+    """An incomplete assessment says how many indicators are missing and shows no final score or predicate."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.pimpinan = make_user("Pimpinan")
+        cls.cooperative = make_cooperative(name="Koperasi Belum Lengkap")
+        cls.assessment = _record(cls.cooperative, _levels(K1=None, R4=None))
+
+    def test_stored_without_final_score(self):
+        a = self.assessment
+        self.assertEqual((a.unscored, a.overall_score, a.predicate), (2, None, ""))
+        self.assertIsNone(a.score_kelembagaan)  # K1 missing
+        self.assertIsNone(a.score_reputasi)  # R4 missing
+        self.assertIsNotNone(a.score_keuangan)
+        self.assertFalse(a.is_complete)
+
+    def test_pages_say_what_is_missing(self):
+        self.client.force_login(self.pimpinan)
+        pk = self.cooperative.pk
+        for url in [f"/koperasi/{pk}/penilaian/2024/", "/penilaian/?tahun=2024", f"/koperasi/{pk}/",
+                    f"/koperasi/{pk}/penilaian/2024/rekomendasi/"]:
+            with self.subTest(url=url):
+                self.assertContains(self.client.get(url), "belum lengkap: 2 indikator belum dinilai")
+
+    def test_complete_once_every_indicator_is_scored(self):
+        from registry.services import assessments as services
+        from tests.builders import rubric_indicators
+
+        completed = services.assessment_record(
+            cooperative=self.cooperative, year=2024, expected_version=self.assessment.version,
+            today=datetime.date(2025, 11, 1),
+            entries={i.pk: services.Entry(level=4, checklist_met=i.checklist_items, override_reason="Lapangan.")
+                     for i in rubric_indicators().values()},
+        )
+        self.assertEqual((completed.unscored, completed.predicate), (0, "sehat"))
+        self.assertIsNotNone(completed.overall_score)
+        self.client.force_login(self.pimpinan)
+        self.assertNotContains(self.client.get("/penilaian/?tahun=2024"), "belum lengkap")
+
+    def test_migration_clears_scores_stored_over_part_of_the_indicators(self):
+        """Migration 0015: an assessment stored before, with a final score over the scored indicators only."""
+        import importlib
+
+        from django.apps import apps
+
+        from registry.models import Assessment
+
+        Assessment.objects.filter(pk=self.assessment.pk).update(
+            unscored=0, overall_score="95.00", score_kelembagaan="90.00", score_reputasi="99.00",
+            weakest_condition="kelembagaan",
+        )
+        migration = importlib.import_module("registry.migrations.0015_assessment_unscored")
+        migration.incomplete_without_scores(apps, None)
+        a = Assessment.objects.get(pk=self.assessment.pk)
+        self.assertEqual((a.unscored, a.overall_score, a.score_kelembagaan, a.score_reputasi), (2, None, None, None))
+        self.assertEqual(a.weakest_condition, "keuangan")  # the lowest of the complete ones (all 100: the first)
+        self.assertIsNotNone(a.score_keuangan)

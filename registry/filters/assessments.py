@@ -8,6 +8,9 @@ from .. import figures
 from ..models import Assessment, Condition, IndicatorScore, KutimLabel, Predicate
 from .cooperatives import kecamatan_choices
 
+# ?status= value of the assessments district recommendations are drawn from.
+FINAL = "diajukan_diverifikasi"
+
 
 def year_choices():
     years = Assessment.objects.order_by("-year").values_list("year", flat=True).distinct()
@@ -31,7 +34,8 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("kondisi terlemah"), field_name="weakest_condition", choices=Condition.choices, empty_label=_("semua")
     )
     status = django_filters.ChoiceFilter(
-        label=_("status"), field_name="status", choices=Assessment.Status.choices, empty_label=_("semua")
+        label=_("status"), choices=[*Assessment.Status.choices, (FINAL, _("Diajukan atau diverifikasi"))],
+        method="filter_status", empty_label=_("semua"),
     )
     # The lists behind the dashboard's figures (registry/figures.py).
     label = django_filters.ChoiceFilter(
@@ -41,15 +45,22 @@ class AssessmentFilter(django_filters.FilterSet):
         label=_("suatu kondisi turun tajam"), choices=[("true", _("Ya"))], method="filter_big_drop",
         empty_label=_("semua"),
     )
-    # The cooperatives behind a recommendation (/rekomendasi/): an indicator code scored 1 or 2.
+    # The cooperatives behind a recommendation (/rekomendasi/): an indicator code scored 1 or 2 with
+    # data behind it (figures.recommended_q).
     lemah = django_filters.CharFilter(label=_("indikator bernilai 1-2 (kode)"), method="filter_weak")
 
     class Meta:
         model = Assessment
         fields = []
 
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(figures.final_assessment_q()) if value == FINAL else queryset.filter(status=value)
+
     def filter_weak(self, queryset, name, value):
-        weak = IndicatorScore.objects.filter(assessment=OuterRef("pk"), indicator__code=value.strip(), level__lte=2)
+        weak = IndicatorScore.objects.filter(figures.recommended_q(), assessment=OuterRef("pk"),
+                                             indicator__code=value.strip())
         return queryset.filter(Exists(weak))
 
     def filter_big_drop(self, queryset, name, value):

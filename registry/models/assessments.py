@@ -369,6 +369,9 @@ class Assessment(models.Model):
     score_operasional = models.DecimalField(_("nilai operasional usaha"), max_digits=5, decimal_places=2, null=True)
     score_reputasi = models.DecimalField(_("nilai reputasi"), max_digits=5, decimal_places=2, null=True)
     overall_score = models.DecimalField(_("nilai akhir"), max_digits=5, decimal_places=2, null=True)
+    # Indicators of the rubric version without a level. While any is missing there is no overall
+    # score nor predicate (scoring.Outcome), and pages say "belum lengkap" with this number.
+    unscored = models.PositiveSmallIntegerField(_("indikator belum dinilai"), default=0)
     predicate = models.CharField(_("predikat"), max_length=30, choices=Predicate.choices, blank=True, db_index=True)
     weakest_condition = models.CharField(_("kondisi terlemah"), max_length=20, choices=Condition.choices, blank=True)
     kutim_label = models.CharField(_("label RAT Kutim"), max_length=20, choices=KutimLabel.choices, blank=True)
@@ -430,6 +433,10 @@ class Assessment(models.Model):
     @property
     def is_locked(self):
         return self.status == self.Status.VERIFIED
+
+    @property
+    def is_complete(self):
+        return self.unscored == 0 and self.overall_score is not None
 
     def condition_scores(self):
         """{condition code: score} in rubric order of the four conditions."""

@@ -112,12 +112,19 @@ def year_on_year(assessment):
 
 
 def weak_scores(assessment):
-    """The indicators of an assessment scored 1 or 2, with their recommendation (one query)."""
-    return list(
-        assessment.scores.filter(level__lte=2)
+    """The indicators of an assessment scored 1 or 2, with their recommendation (one query).
+
+    Returns (recommended, without_data): those scored with data behind them
+    (figures.recommended_q), and computed ones scored low where the records held no data, which
+    recommend nothing: the page names them so that the data can be completed.
+    """
+    weak = list(
+        assessment.scores.filter(level__lte=figures.WEAK_LEVEL)
         .select_related("indicator__condition")
         .order_by("indicator__condition__order", "indicator__order")
     )
+    recommended = [score for score in weak if figures.is_recommended(score)]
+    return recommended, [score for score in weak if not figures.is_recommended(score)]
 
 
 # Names shown under each action; the rest are one click away in the filtered assessment list.
@@ -143,9 +150,13 @@ class Action:
 def district_recommendations(*, user, year, kecamatan_codes=None):
     """Recommendations of a year in the user's area, grouped by action and by helping party.
 
-    One query over the weak indicator scores (plain values: a district has tens of thousands).
+    Only from submitted and verified assessments (a draft may still change) and only from
+    indicators scored with data (figures.recommended_q). One query over the weak indicator scores
+    (plain values: a district has tens of thousands).
     """
-    scores = IndicatorScore.objects.for_user(user).filter(assessment__year=year, level__lte=2)
+    scores = IndicatorScore.objects.for_user(user).filter(
+        figures.recommended_q(), figures.final_assessment_q("assessment__"), assessment__year=year,
+    )
     if kecamatan_codes:
         scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
     rows = scores.order_by(

@@ -60,6 +60,7 @@ def apply_scores(assessment: Assessment, outcome: scoring.Outcome) -> None:
     assessment.overall_score = outcome.overall
     assessment.predicate = outcome.predicate or ""
     assessment.weakest_condition = outcome.weakest or ""
+    assessment.unscored = outcome.unscored
 
 
 def apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> None:

@@ -154,6 +154,7 @@ EXPORTS = {
                        (_("Nilai keuangan usaha"), attr("score_keuangan")),
                        (_("Nilai operasional usaha"), attr("score_operasional")),
                        (_("Nilai reputasi"), attr("score_reputasi")), (_("Nilai akhir"), attr("overall_score")),
+                       (_("Indikator belum dinilai"), attr("unscored")),
                        (_("Predikat"), attr("get_predicate_display")),
                        (_("Label RAT Kutim"), attr("get_kutim_label_display")),
                    ]),

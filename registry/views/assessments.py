@@ -12,7 +12,7 @@ from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from .. import figures
-from ..filters.assessments import AssessmentFilter
+from ..filters.assessments import FINAL, AssessmentFilter
 from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
 from ..models import MAX_YEAR, MIN_YEAR, Assessment, Kecamatan, last_full_year
@@ -175,7 +175,8 @@ class AssessmentRecommendationView(RegistryPermissionMixin, AssessmentYearMixin,
             Assessment.objects.select_related("rubric"), cooperative=self.get_cooperative(), year=self.year
         )
         kwargs.update(year=self.year, assessment=assessment)
-        kwargs.update(weak=selectors.weak_scores(assessment), printed_on=timezone.localdate())
+        weak, without_data = selectors.weak_scores(assessment)
+        kwargs.update(weak=weak, without_data=without_data, printed_on=timezone.localdate())
         return super().get_context_data(**kwargs)
 
 
@@ -193,7 +194,8 @@ class RecommendationListView(RegistryPermissionMixin, TemplateView):
         options = Kecamatan.objects.for_user(self.request.user).order_by("name")
         kecamatan = [k.code for k in options if k.code == self.request.GET.get("kecamatan")]
         return super().get_context_data(
-            year=year, kecamatan_options=options, kecamatan=self.request.GET.get("kecamatan", ""),
+            year=year, kecamatan_options=options, kecamatan=kecamatan[0] if kecamatan else "",
+            final_status=FINAL,
             **selectors.district_recommendations(user=self.request.user, year=year, kecamatan_codes=kecamatan),
             **kwargs,
         )

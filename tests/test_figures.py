@@ -225,7 +225,7 @@ class IncompleteAssessmentTests(TestCase):
         self.assertNotContains(self.client.get("/penilaian/?tahun=2024"), "belum lengkap")
 
     def test_migration_clears_scores_stored_over_part_of_the_indicators(self):
-        """Migration 0015: an assessment stored before, with a final score over the scored indicators only."""
+        """Migration 0017: an assessment stored before, with a final score over the scored indicators only."""
         import importlib
 
         from django.apps import apps
@@ -236,7 +236,7 @@ class IncompleteAssessmentTests(TestCase):
             unscored=0, overall_score="95.00", score_kelembagaan="90.00", score_reputasi="99.00",
             weakest_condition="kelembagaan",
         )
-        migration = importlib.import_module("registry.migrations.0015_assessment_unscored")
+        migration = importlib.import_module("registry.migrations.0017_assessment_unscored")
         migration.incomplete_without_scores(apps, None)
         a = Assessment.objects.get(pk=self.assessment.pk)
         self.assertEqual((a.unscored, a.overall_score, a.score_kelembagaan, a.score_reputasi), (2, None, None, None))

@@ -59,7 +59,7 @@ def incomplete_without_scores(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0014_rubric_revisions'),
+        ('registry', '0016_rubric_revisions'),
     ]
 
     operations = [

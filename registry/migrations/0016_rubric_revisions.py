@@ -16,7 +16,7 @@ YEAR = models.PositiveSmallIntegerField(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0013_leases_and_worker_heartbeats'),
+        ('registry', '0015_import_conflicts'),
     ]
 
     operations = [

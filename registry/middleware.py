@@ -7,8 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import query_params, second_factor
@@ -111,3 +113,20 @@ class QueryParameterMiddleware:
                 response["Cache-Control"] = "no-store"
                 return response
         return self.get_response(request)
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Indonesian unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, so an office computer
+    set up in English would show the registry in English to staff who never asked for it; the
+    interface speaks Indonesian first. Only the choice made with the switch (the language cookie,
+    kept for a year) changes it.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()

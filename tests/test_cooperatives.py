@@ -1,6 +1,7 @@
 """Cooperatives: the list and its filters, the profile, the forms, the status lifecycle, the board and reports."""
 
 import datetime
+import re
 from unittest import mock
 
 from django.test import TestCase
@@ -119,6 +120,17 @@ class CooperativeListFilterTests(TestCase):
                                                 "KSP Usaha Bersama"])  # aktif, dibubarkan, tidak_aktif
         Cooperative.objects.filter(pk=self.usaha.pk).update(updated_at=timezone.now() + datetime.timedelta(days=1))
         self.assertEqual(order("urut=-diperbarui")[0], "KSP Usaha Bersama")
+
+    def test_the_sorted_column_says_so_to_screen_readers(self):
+        def sorted_headers(query):
+            html = self.get(query).content.decode()
+            found = re.findall(r'<th scope="col" aria-sort="(\w+)"><a[^>]*>([^<]+)', html)
+            return [(order, label.strip()) for order, label in found]
+
+        self.assertEqual(sorted_headers(""), [("ascending", "Nama")])  # the default order
+        self.assertEqual(sorted_headers("urut=-nama"), [("descending", "Nama")])
+        self.assertEqual(sorted_headers("urut=status"), [("ascending", "Status")])
+        self.assertEqual(sorted_headers("urut=-diperbarui"), [("descending", "Diperbarui")])
 
     def test_page(self):
         for n in range(30):

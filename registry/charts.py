@@ -35,11 +35,13 @@ TILE_POSITIONS = {
 CLASSES = 5  # colour steps of the tile map
 
 
-def _open(width, height, title, desc, css):
+def _open(width, height, title, desc, css, role="img"):
+    """The chart's <svg>: a picture (role img) or, when it holds links, a labelled group of them
+    (an img may not contain anything interactive, and its links would be lost to screen readers)."""
     ident = zlib.crc32(f"{title}|{desc}".encode())
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css}" viewBox="0 0 {width} {height}" '
-        f'role="img" aria-labelledby="t{ident} d{ident}">'
+        f'role="{role}" aria-labelledby="t{ident} d{ident}">'
         f'<title id="t{ident}">{escape(title)}</title><desc id="d{ident}">{escape(desc)}</desc>'
     )
 
@@ -158,7 +160,7 @@ def tile_map(*, title, desc, tiles, tile=92):
     values = [value for _, _, value, _, _ in tiles if value is not None]
     low, high = min(values, default=0), max(values, default=0)
     columns, rows = 6, 4
-    parts = [_open(columns * tile, rows * tile, title, desc, "chart-tiles")]
+    parts = [_open(columns * tile, rows * tile, title, desc, "chart-tiles", role="group")]
     for code, name, value, text, href in tiles:
         column, row = TILE_POSITIONS.get(code, (0, 0))
         x, y = column * tile, row * tile

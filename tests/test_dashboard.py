@@ -19,6 +19,7 @@ import xml.etree.ElementTree as ElementTree
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -425,8 +426,10 @@ class DashboardAreaTests(TestCase):
 
 @pytest.mark.django_db
 def test_dashboard_in_english(client):
+    """English when chosen with the switch (the browser's Accept-Language alone is not followed)."""
     client.force_login(make_user("Pimpinan"))
-    response = client.get("/dasbor/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/dasbor/", HTTP_ACCEPT_LANGUAGE="id")
     assert response.status_code == 200
     assert response.wsgi_request.LANGUAGE_CODE == "en"
     assert '<html lang="en">' in response.content.decode()

@@ -197,7 +197,7 @@ def request_with_database(url, timeout=2):
                DJANGO_SETTINGS_MODULE="kutim_koperasi.settings",
                DJANGO_TESTING="1")  # static files from the source folders: no collectstatic manifest here
     result = subprocess.run([sys.executable, "-c", REQUEST_PAGE], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60)
+                            timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
 
@@ -212,19 +212,22 @@ def test_a_database_that_accepts_but_never_answers_gives_the_503_page_within_sec
             conn.close()
     status, seconds, body = out["/koperasi/"]
     assert status == 503 and "Layanan sedang tidak tersedia" in body
-    assert 1.5 < seconds < 6, seconds  # the connect timeout (2 s), not gunicorn's 120 s
+    # The connect timeout (2 s), not gunicorn's 120 s. The upper bound is loose on purpose: these are
+    # not speed checks (benchmarks/ are), and a loaded CI machine must not fail them.
+    assert 1.5 < seconds < 30, seconds
     status, seconds, body = out["/healthz"]
     assert status == 503 and json.loads(body)["database"] == {"ok": False, "error": "OperationalError"}
-    assert seconds < 6
+    assert seconds < 30
     logged = [line for line in stderr.splitlines() if "/koperasi/" in line]
     assert len(logged) == 1 and "Service Unavailable: /koperasi/" in logged[0], stderr
 
 
 def test_a_database_that_refuses_gives_the_503_page_at_once():
-    out, _ = request_with_database(f"postgres://kutim@127.0.0.1:{_free_port()}/kutim")
+    # A connect timeout of 60 s: a refused connection must not wait for it (loose bound, loaded CI).
+    out, _ = request_with_database(f"postgres://kutim@127.0.0.1:{_free_port()}/kutim", timeout=60)
     status, seconds, body = out["/koperasi/"]
     assert status == 503 and "Layanan sedang tidak tersedia" in body
-    assert seconds < 2
+    assert seconds < 30, seconds
 
 
 def test_postgresql_gets_connect_and_statement_timeouts_and_persistent_checked_connections():

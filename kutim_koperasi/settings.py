@@ -344,6 +344,11 @@ if EXPORT_STORAGE_BACKEND == "django.core.files.storage.FileSystemStorage":
 # An export of more rows than this is prepared by the task worker and downloaded from "Ekspor saya";
 # a smaller one is answered at once. Files are kept EXPORT_FILE_HOURS, then purged.
 EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
+# An import file larger than this (bytes) is checked and committed by the task worker with a progress
+# page; a smaller one in the request. Uploads wait for their commit in the database (encrypted) for
+# IMPORT_PENDING_HOURS, then the purge deletes them.
+IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", str(256 * 1024)))
+IMPORT_PENDING_HOURS = int(os.environ.get("IMPORT_PENDING_HOURS", "6"))
 EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
 
 STORAGES = {

@@ -33,3 +33,30 @@ def build_export(export_id: int):
         export_fail(export_id=export_id, message=FAILED_SERVER)
         raise
     return {"export": log.pk, "status": log.status, "rows": log.row_count}
+
+
+@task()
+def check_import(pending_id: str):
+    """Check (dry run) a large uploaded file for its preview (registry/services/import_jobs.py)."""
+    from .services.import_jobs import FAILED_SERVER, pending_check, pending_fail
+
+    try:
+        pending = pending_check(pending_id=pending_id)
+    except Exception:
+        pending_fail(pending_id=pending_id, message=FAILED_SERVER)
+        raise
+    return {"pending": pending_id, "status": pending.status if pending else None}
+
+
+@task()
+def commit_import(pending_id: str):
+    """Commit a large checked file in one transaction (registry/services/import_jobs.py)."""
+    from .services.import_jobs import FAILED_SERVER, pending_commit, pending_fail
+
+    try:
+        pending = pending_commit(pending_id=pending_id)
+    except Exception:
+        pending_fail(pending_id=pending_id, message=FAILED_SERVER)
+        raise
+    return {"pending": pending_id, "status": pending.status if pending else None,
+            "batch": pending.batch_id if pending else None}

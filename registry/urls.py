@@ -99,6 +99,7 @@ urlpatterns = [
          name="trainingparticipant_update"),
     # Imports and list exports
     path("impor/", imports.ImportBatchCreateView.as_view(), name="importbatch_create"),
+    path("impor/berkas/<uuid:pk>/", imports.PendingImportDetailView.as_view(), name="pendingimport_detail"),
     path("impor/simpan/", imports.ImportBatchCommitView.as_view(), name="importbatch_commit"),
     path("impor/kesalahan/<str:token>.xlsx", imports.ImportBatchErrorsView.as_view(), name="importbatch_errors"),
     path("impor/templat/<slug:kind>.xlsx", imports.ImportTemplateView.as_view(), name="importbatch_template"),

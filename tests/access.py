@@ -15,8 +15,9 @@ from django.db import transaction
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from registry.models import Assessment, ExportLog, ImportBatch, RubricVersion
+from registry.models import Assessment, ExportLog, ImportBatch, PendingImport, RubricVersion
 from registry.models.imports import export_storage
+from registry.services.import_jobs import seal
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
@@ -295,8 +296,11 @@ MATRIX = {
     "registry:finding_update": form(EDIT, of_cooperative(pk="finding"), outside=OUTSIDE_EDIT),
     # Imports: a batch holds no area; the limited Petugas sees only the batches they made
     "registry:importbatch_create": form(EDIT),
-    # Without a checked file in the session the commit sends back to the upload page.
+    # Without a checked file of one's own the commit sends back to the upload page.
     "registry:importbatch_commit": post(EDIT),
+    # A large file's check or commit under way: its uploader's own (here the Petugas's); anyone else
+    # who may import gets 404.
+    "registry:pendingimport_detail": [Ask({**not_found(EDIT), PETUGAS: 200}, lambda r: {"pk": r.pending})],
     # A token that is not this session's: not found.
     "registry:importbatch_errors": [Ask(not_found(EDIT), lambda r: {"token": "tidak-ada"})],
     "registry:importbatch_template": [
@@ -334,7 +338,13 @@ def make_export_file(user, kind="koperasi", content=b"\xef\xbb\xbfNama;Kecamatan
     return log
 
 
-def make_area_records(kecamatan, *, training, batch, export):
+def make_pending_import(user, data=b"NIK;Nama\r\n"):
+    """An upload of `user` waiting for the worker's check (its progress page)."""
+    return PendingImport.objects.create(user=user, kind="anggota", file_name="anggota.csv", size=len(data),
+                                        data=seal(data), rows_total=1)
+
+
+def make_area_records(kecamatan, *, training, batch, export, pending):
     """The records the matrix names, for a cooperative in `kecamatan` (the shared ones passed in)."""
     record = make_cooperative(kecamatan=kecamatan, jenis="produsen")
     board = make_board_member(record, "ketua")
@@ -358,6 +368,7 @@ def make_area_records(kecamatan, *, training, batch, export):
         training=training.pk,
         batch=batch.pk,
         export=export.pk,
+        pending=pending.pk,
     )
 
 
@@ -365,8 +376,9 @@ def make_matrix_records(users):
     """Records inside the limited Petugas's area (Sangatta Utara) and outside it (Muara Wahau)."""
     training = make_training()
     batch = ImportBatch.objects.create(kind="anggota", file_name="a.csv", user=users[PETUGAS])
-    export = make_export_file(users[PETUGAS])
+    export, pending = make_export_file(users[PETUGAS]), make_pending_import(users[PETUGAS])
+    shared = {"training": training, "batch": batch, "export": export, "pending": pending}
     return {
-        "inside": make_area_records(SANGATTA_UTARA, training=training, batch=batch, export=export),
-        "outside": make_area_records(MUARA_WAHAU, training=training, batch=batch, export=export),
+        "inside": make_area_records(SANGATTA_UTARA, **shared),
+        "outside": make_area_records(MUARA_WAHAU, **shared),
     }

@@ -1,11 +1,6 @@
 """`python manage.py purge` (the hourly timer): abandoned uploads, expired exports, old task rows, expired
 sessions, exports that never finished; each part on its own."""
 
-import os
-import shutil
-import tempfile
-import time
-import uuid
 from datetime import timedelta
 from io import StringIO
 from unittest.mock import patch
@@ -17,11 +12,10 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from registry.models import ExportLog
+from registry.models import ExportLog, PendingImport
 from registry.models.imports import export_storage
 from registry.services import purge as purge_service
-from registry.spreadsheets import pending
-from tests.access import make_export_file
+from tests.access import make_export_file, make_pending_import
 from tests.builders import make_user
 
 
@@ -34,24 +28,18 @@ def task_row(status, finished_days_ago):
 
 
 class PurgeTests(TestCase):
-    def setUp(self):
-        uploads = tempfile.mkdtemp(prefix="kutim-test-uploads-")
-        self.addCleanup(shutil.rmtree, uploads, ignore_errors=True)
-        settings = self.settings(IMPORT_UPLOAD_DIR=uploads)
-        settings.enable()
-        self.addCleanup(settings.disable)
-
-    def upload(self, age_seconds):
-        token = "x" * 8 + uuid.uuid4().hex[:24]
-        path = pending._directory() / token
-        path.write_bytes(b"NIK;Nama\n6408014512800001;Siti\n")
-        then = time.time() - age_seconds
-        os.utime(path, (then, then))
-        return token
+    def upload(self, user, hours_ago, status="siap"):
+        pending = make_pending_import(user, b"NIK;Nama\n6408014512800001;Siti\n")
+        PendingImport.objects.filter(pk=pending.pk).update(
+            status=status, updated_at=timezone.now() - timedelta(hours=hours_ago))
+        return pending.pk
 
     def test_every_part_removes_only_what_is_past_its_time(self):
-        old_upload, fresh_upload = self.upload(7 * 3600), self.upload(60)
         user = make_user("Petugas")
+        self.upload(user, 7)  # checked, never committed
+        self.upload(user, 8, status="tersimpan")
+        self.upload(user, 25, status="disimpan")  # its task never ran
+        kept_uploads = {self.upload(user, 1), self.upload(user, 7, status="disimpan")}
         expired, kept = make_export_file(user), make_export_file(user)
         ExportLog.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
         stuck = ExportLog.objects.create(user=user, kind="anggota", file_format="csv", status="disiapkan",
@@ -69,10 +57,9 @@ class PurgeTests(TestCase):
         call_command("purge", stdout=out)
         self.assertEqual(
             out.getvalue().strip(),
-            "uploads=1 exports={'expired': 1, 'orphans': 0} unfinished_exports=1 task_results=2 sessions=1",
+            "uploads=3 exports={'expired': 1, 'orphans': 0} unfinished_exports=1 task_results=2 sessions=1",
         )
-        self.assertEqual(sorted(p.name for p in pending._directory().iterdir()), [fresh_upload])
-        self.assertNotEqual(old_upload, fresh_upload)
+        self.assertEqual(set(PendingImport.objects.values_list("pk", flat=True)), kept_uploads)
         self.assertEqual(export_storage().listdir("")[1], [kept.file.name])
         self.assertEqual(ExportLog.objects.get(pk=expired.pk).file.name, "")
         stuck.refresh_from_db()

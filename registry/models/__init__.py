@@ -16,7 +16,7 @@ from .assessments import (
 from .audit import NikReveal
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
-from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind
+from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImport
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
@@ -64,6 +64,7 @@ __all__ = [
     "Training",
     "TrainingParticipant",
     "ExportLog",
+    "PendingImport",
     "ImportBatch",
     "ImportedRow",
     "ImportKind",

@@ -1,5 +1,7 @@
 """Spreadsheet imports (a batch with the rows it created or changed, so it can be undone) and exports."""
 
+import uuid
+
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
@@ -108,6 +110,63 @@ class ImportedRow(models.Model):
 
     def __str__(self):
         return f"{self.batch_id}:{self.row_number} {self.action}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its check (dry run) and its commit, and the state of the work on it.
+
+    Kept in the database, not on one server's disk, so any web server and any task worker can reach
+    it: a file checked through one server can be committed through another. The file and the check's
+    result hold names and NIKs in clear, so both are stored encrypted (the NIK keys, Fernet) and
+    wiped once committed; the purge deletes what is left after IMPORT_PENDING_HOURS. Its id (random)
+    is the only thing a URL carries; only the user who uploaded it may see or commit it.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "diperiksa", _("Sedang diperiksa")
+        CHECKED = "siap", _("Sudah diperiksa")
+        COMMITTING = "disimpan", _("Sedang disimpan")
+        COMMITTED = "tersimpan", _("Tersimpan")
+        FAILED = "gagal", _("Gagal")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("jenis data"), max_length=10, choices=ImportKind.choices)
+    cooperative = models.ForeignKey("registry.Cooperative", verbose_name=_("koperasi"), on_delete=models.CASCADE,
+                                    null=True, blank=True, related_name="+")
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    size = models.PositiveIntegerField(_("ukuran berkas"))
+    data = models.BinaryField(_("isi berkas (terenkripsi)"), editable=False)
+    result = models.BinaryField(_("hasil pemeriksaan (terenkripsi)"), null=True, editable=False)
+    # What the preview promised per row (imports.preview_plan: action, record id, version): the commit
+    # writes no row whose record changed since. Ids and versions only, no personal data.
+    plan = models.JSONField(_("rencana pratinjau"), null=True, blank=True, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    skip_errors = models.BooleanField(_("lewati baris salah"), default=False)
+    rows_total = models.PositiveIntegerField(_("perkiraan jumlah baris"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("baris selesai"), default=0)
+    error = models.TextField(_("kesalahan"), blank=True)
+    batch = models.OneToOneField(ImportBatch, verbose_name=_("impor"), on_delete=models.SET_NULL, null=True,
+                                 blank=True, related_name="+")
+    created_at = models.DateTimeField(_("diunggah"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(_("diperbarui"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("berkas impor tertunda")
+        verbose_name_plural = pgettext_lazy("jamak", "berkas impor tertunda")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self):
+        """Rows done of the estimated total, 0-100, or None when the total is not known."""
+        if not self.rows_total:
+            return None
+        return min(100, round(100 * self.rows_done / self.rows_total))
 
 
 def export_storage():

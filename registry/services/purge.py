@@ -15,8 +15,8 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from ..models import ExportLog
-from ..spreadsheets import pending
 from .exports import export_purge
+from .import_jobs import pending_purge
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def fail_unfinished_exports(now):
 
 
 PARTS = {
-    "uploads": lambda now: pending.purge_abandoned(),
+    "uploads": lambda now: pending_purge(now=now),
     "exports": lambda now: export_purge(now=now),
     "unfinished_exports": fail_unfinished_exports,
     "task_results": purge_task_results,

@@ -72,10 +72,21 @@ def _export_lost(result, giving_up):
         export_fail(export_id=result.args_kwargs["kwargs"]["export_id"], message=FAILED_WORKER_LOST)
 
 
+def _import_lost(result, giving_up):
+    """A check or commit killed midway wrote nothing (the commit's transaction rolled back): run again
+    it starts over; given up, the upload is marked failed for its user."""
+    if giving_up:
+        from .import_jobs import FAILED_WORKER_LOST, pending_fail
+
+        pending_fail(pending_id=result.args_kwargs["kwargs"]["pending_id"], message=FAILED_WORKER_LOST)
+
+
 # What else a lost task leaves behind, per task; called before it runs again (or is given up).
 ON_LOST = {
     "registry.tasks.refresh_summary": _summary_lost,
     "registry.tasks.build_export": _export_lost,
+    "registry.tasks.check_import": _import_lost,
+    "registry.tasks.commit_import": _import_lost,
 }
 
 

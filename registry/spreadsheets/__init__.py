@@ -4,10 +4,10 @@ reading.py         open an upload by its bytes (XLSX streamed, CSV sniffed) as r
 columns.py         header names and cell values as people type them; formula-safe cells
 kinds.py           one spec per kind of import (columns, natural key, fields), also the export columns
 imports.py         the import service: dry run, commit in one transaction, undo a batch
-pending.py         an upload kept between the dry run and the commit
 import_sheets.py   the template of each kind and the upload with its errors marked
 list_exports.py    the lists as XLSX/CSV with their filters, and the ministry recap workbook
 dashboard_export.py the dashboard's tables as one workbook
 
+An upload waiting for its commit is a PendingImport row (services/import_jobs.py).
 The pages are in views/imports.py, views/list_exports.py and views/dashboard.py.
 """

@@ -31,6 +31,8 @@ ERRORS_SHOWN_PER_COLUMN = 20
 WARNINGS_SHOWN = 100
 # Rows of the preview: the first rows that change something, and (apart) the rows to look at.
 PREVIEW_ROWS = 20
+# How often a check reports its progress (rows).
+PROGRESS_ROWS = 250
 
 
 @dataclass
@@ -178,8 +180,13 @@ class ImportRejected(Exception):
         self.result = result
 
 
-def import_dry_run(*, kind: str, data: bytes, file_name: str, user, cooperative=None, collect: bool = False) -> DryRun:
-    """Check every row of an uploaded file without writing anything."""
+def import_dry_run(*, kind: str, data: bytes, file_name: str, user, cooperative=None, collect: bool = False,
+                   progress=None) -> DryRun:
+    """Check every row of an uploaded file without writing anything.
+
+    `progress(rows)`, when given, is called every PROGRESS_ROWS rows checked (the task worker's
+    progress page).
+    """
     spec = SPECS[kind]
     result = DryRun(kind=kind, file_name=file_name)
     try:
@@ -208,6 +215,8 @@ def import_dry_run(*, kind: str, data: bytes, file_name: str, user, cooperative=
             ctx.row, ctx.notes = row_number, []
             _check_row(spec, ctx, result, mapping, labels, row_number, cells, state, collect,
                        accented=sheet.encoding == "cp1252")
+            if progress is not None and result.rows % PROGRESS_ROWS == 0:
+                progress(result.rows)
     except FileError as error:
         result.file_error = str(error)
     if not result.file_error and result.rows == 0:
@@ -440,7 +449,7 @@ def _conflict(planned, locked, previewed):
 
 
 def import_commit(*, kind: str, data: bytes, file_name: str, user, cooperative=None, skip_errors: bool = False,
-                  previewed: dict | None = None):
+                  previewed: dict | None = None, progress=None, before_commit=None):
     """Write the file's rows in one transaction and record the batch; refuse a file with errors.
 
     With `skip_errors` (the user confirmed it) the rows in error are left out and listed in the batch.
@@ -451,12 +460,15 @@ def import_commit(*, kind: str, data: bytes, file_name: str, user, cooperative=N
     written but listed in the batch as a conflict. A changed record gets only the values that
     differ from it as it is now (columns absent from the file are never touched), and its version
     moves on from the current one.
+
+    `progress` is passed to the check; `before_commit(batch)` runs last inside the transaction (the
+    pending upload is consumed there, so a file is never committed twice).
     """
     spec = SPECS[kind]
     try:
         with transaction.atomic():
             result = import_dry_run(kind=kind, data=data, file_name=file_name, user=user, cooperative=cooperative,
-                                    collect=True)
+                                    collect=True, progress=progress)
             if result.file_error:
                 raise ImportRejected(result.file_error, result)
             if result.errors and (not skip_errors or result._header_errors()):
@@ -500,6 +512,8 @@ def import_commit(*, kind: str, data: bytes, file_name: str, user, cooperative=N
             )
             if plan:
                 summary_refresh_soon()
+            if before_commit is not None:
+                before_commit(batch)
     except IntegrityError as error:
         raise ImportRejected(_("Basis data menolak isi berkas (%(error)s): tidak ada yang disimpan.")
                              % {"error": str(error)[:200]}) from None

@@ -1,39 +1,47 @@
 """Imports: upload and dry run, commit, the errors and templates as XLSX, the batches and their undo."""
 
+import uuid
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from ..forms.imports import ImportUploadForm
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
-from ..models import Cooperative, ImportBatch, ImportKind
-from ..spreadsheets import pending
+from ..models import ImportBatch, ImportKind, PendingImport
+from ..services.import_jobs import pending_commit_request, pending_data, pending_result, pending_upload
 from ..spreadsheets.import_sheets import errors_workbook, template_workbook
-from ..spreadsheets.imports import (
-    ImportRejected,
-    UndoRefused,
-    import_batch_undo,
-    import_commit,
-    import_dry_run,
-    preview_plan,
-)
+from ..spreadsheets.imports import UndoRefused, import_batch_undo
 from ..spreadsheets.kinds import SPECS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _cooperative(request, info):
-    if not info.get("cooperative"):
+def _own_pending(request, token):
+    """The user's own upload by its token, or None: anyone else's is as good as absent."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
         return None
-    return get_object_or_404(Cooperative.objects.for_user(request.user), pk=info["cooperative"])
+    return PendingImport.objects.filter(user=request.user, pk=token).select_related("cooperative").first()
+
+
+def _preview(request, pending):
+    return TemplateResponse(request, "registry/imports/preview.html", {
+        "result": pending_result(pending), "token": pending.pk, "pending": pending,
+        "kind_label": ImportKind(pending.kind).label, "cooperative": pending.cooperative,
+    })
 
 
 class ImportBatchCreateView(RegistryPermissionMixin, NoStoreMixin, FormView):
-    """/impor/: choose the kind, upload; every row is checked and the preview shows what would happen."""
+    """/impor/: choose the kind, upload; every row is checked and the preview shows what would happen.
+
+    A large file is checked by the task worker: the user goes to its progress page.
+    """
 
     permission_required = "registry.add_importbatch"
     form_class = ImportUploadForm
@@ -44,16 +52,33 @@ class ImportBatchCreateView(RegistryPermissionMixin, NoStoreMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def form_valid(self, form):
-        upload, cooperative = form.cleaned_data["file"], form.cleaned_data["cooperative"]
-        data = upload.read()
-        kind = form.cleaned_data["kind"]
-        token = pending.store(self.request, data=data, file_name=upload.name, kind=kind,
-                              cooperative_id=cooperative.pk if cooperative else None)
-        result = import_dry_run(kind=kind, data=data, file_name=upload.name, user=self.request.user,
-                                cooperative=cooperative, collect=True)
-        pending.store_plan(token, preview_plan(result))
-        return self.response_class(self.request, "registry/imports/preview.html", {
-            "result": result, "token": token, "kind_label": ImportKind(kind).label, "cooperative": cooperative,
+        upload = form.cleaned_data["file"]
+        pending = pending_upload(user=self.request.user, kind=form.cleaned_data["kind"],
+                                 cooperative=form.cleaned_data["cooperative"], file_name=upload.name,
+                                 data=upload.read())
+        if pending.status == PendingImport.Status.CHECKED:
+            return _preview(self.request, pending)
+        return HttpResponseRedirect(reverse("registry:pendingimport_detail", args=[pending.pk]))
+
+
+class PendingImportDetailView(RegistryPermissionMixin, NoStoreMixin, View):
+    """/impor/berkas/<token>/: a large file's check or commit under way (rows done, percentage; the page
+    reloads itself), then its preview, or where its commit went. The uploader's own only."""
+
+    permission_required = "registry.add_importbatch"
+
+    def get(self, request, pk):
+        pending = _own_pending(request, pk)
+        if pending is None:
+            raise Http404
+        if pending.status == PendingImport.Status.COMMITTED:
+            return HttpResponseRedirect(reverse("registry:importbatch_detail", args=[pending.batch_id]))
+        if pending.status == PendingImport.Status.CHECKED:
+            if pending.error:
+                messages.error(request, _(pending.error))
+            return _preview(request, pending)
+        return TemplateResponse(request, "registry/imports/progress.html", {
+            "pending": pending, "kind_label": ImportKind(pending.kind).label,
         })
 
 
@@ -63,29 +88,26 @@ class ImportBatchCommitView(RegistryPermissionMixin, NoStoreMixin, View):
     permission_required = "registry.add_importbatch"
 
     def post(self, request):
-        token = request.POST.get("token", "")
-        loaded = pending.load(request, token)
-        if loaded is None:
+        pending = _own_pending(request, request.POST.get("token", ""))
+        if pending is None or pending.status not in (PendingImport.Status.CHECKED, PendingImport.Status.COMMITTING,
+                                                     PendingImport.Status.COMMITTED):
             messages.error(request, _("Berkas yang diperiksa tidak ditemukan lagi: unggah ulang."))
             return HttpResponseRedirect(reverse("registry:importbatch_create"))
-        info, data = loaded
-        try:
-            batch = import_commit(
-                kind=info["kind"], data=data, file_name=info["name"], user=request.user,
-                cooperative=_cooperative(request, info), skip_errors=request.POST.get("lewati") == "1",
-                previewed=pending.load_plan(request, token),
-            )
-        except ImportRejected as rejected:
-            messages.error(request, rejected.message)
+        if pending.status == PendingImport.Status.CHECKED:
+            pending = pending_commit_request(pending=pending, skip_errors=request.POST.get("lewati") == "1")
+        if pending.status == PendingImport.Status.COMMITTED:
+            batch = pending.batch
+            messages.success(request, _("Impor tersimpan: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap.")
+                             % {"created": batch.rows_created, "updated": batch.rows_updated,
+                                "unchanged": batch.rows_unchanged})
+            if batch.rows_conflicted:
+                messages.warning(request, _("%(count)s baris tidak disimpan karena datanya diubah orang lain setelah "
+                                            "pratinjau: lihat daftarnya di bawah.") % {"count": batch.rows_conflicted})
+            return HttpResponseRedirect(reverse("registry:importbatch_detail", args=[batch.pk]))
+        if pending.status == PendingImport.Status.FAILED:
+            messages.error(request, _(pending.error))
             return HttpResponseRedirect(reverse("registry:importbatch_create"))
-        pending.discard(request, token)
-        messages.success(request, _("Impor tersimpan: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap.")
-                         % {"created": batch.rows_created, "updated": batch.rows_updated,
-                            "unchanged": batch.rows_unchanged})
-        if batch.rows_conflicted:
-            messages.warning(request, _("%(count)s baris tidak disimpan karena datanya diubah orang lain setelah "
-                                        "pratinjau: lihat daftarnya di bawah.") % {"count": batch.rows_conflicted})
-        return HttpResponseRedirect(reverse("registry:importbatch_detail", args=[batch.pk]))
+        return HttpResponseRedirect(reverse("registry:pendingimport_detail", args=[pending.pk]))
 
 
 class ImportBatchErrorsView(RegistryPermissionMixin, NoStoreMixin, View):
@@ -94,17 +116,13 @@ class ImportBatchErrorsView(RegistryPermissionMixin, NoStoreMixin, View):
     permission_required = "registry.add_importbatch"
 
     def get(self, request, token):
-        loaded = pending.load(request, token)
-        if loaded is None:
+        pending = _own_pending(request, token)
+        result = pending_result(pending) if pending is not None else None
+        if result is None or result.file_error:
             raise Http404
-        info, data = loaded
-        result = import_dry_run(kind=info["kind"], data=data, file_name=info["name"], user=request.user,
-                                cooperative=_cooperative(request, info))
-        if result.file_error:
-            raise Http404
-        name = info["name"].rsplit(".", 1)[0] + "-kesalahan.xlsx"
-        return FileResponse(errors_workbook(data, info["name"], result), as_attachment=True, filename=name,
-                            content_type=XLSX)
+        name = pending.file_name.rsplit(".", 1)[0] + "-kesalahan.xlsx"
+        return FileResponse(errors_workbook(pending_data(pending), pending.file_name, result), as_attachment=True,
+                            filename=name, content_type=XLSX)
 
 
 class ImportTemplateView(RegistryPermissionMixin, View):

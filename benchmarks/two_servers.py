@@ -95,8 +95,8 @@ class Cluster:
         subprocess.run([PYTHON, "manage.py", *args], cwd=PROJECT, env=self.machine_env("release"), check=True,
                        stdout=subprocess.DEVNULL)
 
-    def start_web(self, name, port):
-        env = {**self.machine_env(name), "BIND": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2"}
+    def start_web(self, name, port, workers=2):
+        env = {**self.machine_env(name), "BIND": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": str(workers)}
         self.processes[name] = subprocess.Popen(
             # No control socket: both instances would share gunicorn's default path on this one machine.
             [GUNICORN, "--config", "kutim_koperasi/gunicorn.conf.py", "--no-control-socket",
@@ -318,11 +318,12 @@ def check_killed_worker(cluster, browser):
            f"{last[0]}, {last[1]:,} rows (members {members:,}), task {task[0]} by {task[1]}")
 
 
-def query(cluster, statement):
+def query(cluster, statement, commit=False):
     config = dj_database_url.parse(cluster.env["DATABASE_URL"])
     with psycopg.connect(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"],
-                         password=config["PASSWORD"] or None, dbname=config["NAME"]) as conn:
-        return conn.execute(statement).fetchall()
+                         password=config["PASSWORD"] or None, dbname=config["NAME"], autocommit=commit) as conn:
+        cursor = conn.execute(statement)
+        return cursor.fetchall() if cursor.description else None
 
 
 def count_rows(table, cluster, where="TRUE"):

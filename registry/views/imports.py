@@ -22,12 +22,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _own_pending(request, token):
-    """The user's own upload by its token, or None: anyone else's is as good as absent."""
+    """The user's own upload by its token, or None: anyone else's is as good as absent.
+
+    The file and its check (up to 10 MB) are read only by the views that use them, not by every
+    reload of the progress page.
+    """
     try:
         token = uuid.UUID(str(token))
     except ValueError:
         return None
-    return PendingImport.objects.filter(user=request.user, pk=token).select_related("cooperative").first()
+    return (PendingImport.objects.filter(user=request.user, pk=token).select_related("cooperative")
+            .defer("data", "result").first())
 
 
 def _preview(request, pending):

@@ -213,8 +213,9 @@ class KilledWorkerTests(TransactionTestCase):
             worker.wait(timeout=10)
             marker.unlink(missing_ok=True)
 
-        # Killed halfway: the task is still marked running, and nothing of the export shows.
-        task = DBTaskResult.objects.get()
+        # Killed halfway: the task is still marked running, and nothing of the export shows. (The new
+        # cooperatives queued a summary refresh too.)
+        task = DBTaskResult.objects.get(task_path="registry.tasks.build_export")
         log.refresh_from_db()
         self.assertEqual((task.status, task.worker_ids), (TaskResultStatus.RUNNING, ["to-be-killed"]))
         self.assertEqual((log.status, log.row_count, log.file.name), ("disiapkan", None, ""))

@@ -14,7 +14,7 @@ shows up as a failure. Then, through HTTP only (one cookie jar, as behind one lo
 5. the worker killed (SIGKILL) in the middle of an export and another started: the export finishes
    whole, with nothing half-written before.
 
-Prints PASS or FAIL per check with its figures, and exits non-zero when one failed. The database
+Prints PASS or FAIL per check with its figures, and exits non-zero when one failed (a step of .ci/run). The database
 (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kutim_bench_two) is created, migrated and
 seeded with the demo district when missing. Runs in about two minutes on the shared 2-core machine.
 """
@@ -367,7 +367,7 @@ def main():
             print(f"Kept {base}")
         else:
             shutil.rmtree(base, ignore_errors=True)
-    print(f"{results.count(True)} passed, {results.count(False)} failed")
+    print(f"Two servers: {results.count(True)} of {len(results)} checks passed")
     sys.exit(0 if all(results) else 1)
 
 

@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0015_import_conflicts"),
+        ("registry", "0017_assessment_unscored"),
     ]
 
     operations = [

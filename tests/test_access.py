@@ -4,6 +4,8 @@ from django.contrib.auth.models import Group, Permission
 from django.test import TestCase
 from django.urls import URLResolver, get_resolver, reverse
 
+from registry.models import ExportLog
+from registry.models.imports import export_storage
 from tests.access import (
     ADMIN_DINAS,
     ANONYMOUS,
@@ -39,6 +41,9 @@ class UrlMatrixTests(AccessTestCase):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.records = make_matrix_records(cls.users)
+        # The prepared export's file is outside the database: removed with the class.
+        export_file = ExportLog.objects.get(pk=cls.records["inside"].export).file.name
+        cls.addClassCleanup(export_storage().delete, export_file)
 
     def test_every_url_name_has_a_row(self):
         names = set(url_names())

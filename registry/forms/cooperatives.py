@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cooperative
+from .inputs import use_typed_inputs
 from .regions import check_desa_in_kecamatan, setup_desa_fields
 from .versioning import VersionedModelForm
 
@@ -60,6 +61,7 @@ class CooperativeStatusForm(forms.Form):
         allowed = Cooperative.STATUS_TRANSITIONS.get(cooperative.status, set())
         self.fields["to_status"].choices = [(s.value, s.label) for s in Cooperative.Status if s in allowed]
         self.fields["changed_on"].initial = timezone.localdate()
+        use_typed_inputs(self)
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import BoardMember, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
 from ..widgets import QuickSelect
 from .cooperatives import DATE
+from .inputs import RupiahField
 from .versioning import VersionedModelForm
 
 
@@ -28,6 +29,7 @@ class PartnershipForm(VersionedModelForm):
             "start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3}),
             "cooperative": QuickSelect, "partner_cooperative": QuickSelect, "outside_party": QuickSelect,
         }
+        field_classes = {"value": RupiahField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,6 +42,8 @@ class PartnershipForm(VersionedModelForm):
         self.fields["partner_cooperative"].queryset = cooperatives
         self.fields["partner_cooperative"].help_text = _("Isi salah satu: koperasi mitra atau pihak luar.")
         self.fields["outside_party"].queryset = OutsideParty.objects.order_by("name")
+        # The database's check refuses a negative value; said here, the message sits beside the field.
+        self.fields["value"].min_value = 0
 
 
 class TrainingForm(VersionedModelForm):

@@ -5,7 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import YearlyReport
 from .cooperatives import DATE
+from .inputs import RupiahField
 from .versioning import VersionedModelForm
+
+MONEY_FIELDS = ["modal_sendiri", "modal_luar", "total_assets", "business_volume", "revenue", "expenses", "shu", "cash"]
 
 
 class YearlyReportForm(VersionedModelForm):
@@ -15,6 +18,7 @@ class YearlyReportForm(VersionedModelForm):
         model = YearlyReport
         exclude = ["cooperative", "version"]
         widgets = {"rat_date": DATE, "rat_reported_on": DATE}
+        field_classes = {name: RupiahField for name in MONEY_FIELDS}
 
     def __init__(self, *args, cooperative, **kwargs):
         super().__init__(*args, **kwargs)

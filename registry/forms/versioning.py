@@ -4,6 +4,8 @@ from django import forms
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
+from .inputs import use_typed_inputs
+
 
 class VersionedModelForm(forms.ModelForm):
     """A ModelForm with a hidden `version` field and an optional reason for the change.
@@ -23,6 +25,7 @@ class VersionedModelForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version if self.instance.pk else 1
+        use_typed_inputs(self)
 
     def take_theirs(self, conflict) -> None:
         """After an edit conflict: make the form a save of this user's changes over the record as it is now.

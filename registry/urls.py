@@ -37,6 +37,7 @@ urlpatterns = [
     # Staff workspace: cooperatives, their board, reports and history
     path("koperasi/", cooperatives.CooperativeListView.as_view(), name="cooperative_list"),
     path("koperasi/tambah/", cooperatives.CooperativeCreateView.as_view(), name="cooperative_create"),
+    path("koperasi/saran/", cooperatives.CooperativeSuggestView.as_view(), name="cooperative_suggest"),
     path("koperasi/<int:pk>/", cooperatives.CooperativeDetailView.as_view(), name="cooperative_detail"),
     path("koperasi/<int:pk>/ubah/", cooperatives.CooperativeUpdateView.as_view(), name="cooperative_update"),
     path("koperasi/<int:cooperative_pk>/status/", cooperatives.CooperativeStatusView.as_view(),

@@ -223,6 +223,8 @@ MATRIX = {
     "registry:summary_refresh": post(ADMIN_ONLY),
     # Cooperatives, their board, reports and history
     "registry:cooperative_list": [Ask(READ)],
+    # Suggestions as one types: the area rule limits what is suggested (tests/test_cooperative_choice.py)
+    "registry:cooperative_suggest": [Ask(READ), Ask(READ, query=lambda r: "q=Koperasi")],
     "registry:cooperative_create": form(EDIT),
     "registry:cooperative_detail": [Ask(READ, cooperative, outside=OUTSIDE_READ)],
     "registry:cooperative_update": form(EDIT, cooperative, outside=OUTSIDE_EDIT),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cooperative, StatusChange
+from ..selectors.cooperatives import cooperative_search_q
 from ..services.cooperatives import check_status_step, cooperative_change_status
 from .base import RecordAdmin, VersionedRecordAdmin
 
@@ -49,6 +50,15 @@ class CooperativeAdmin(VersionedRecordAdmin):
     ]
     list_select_related = ["desa__kecamatan"]
     search_fields = ["name", "nomor_induk", "legal_entity_number"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # The admin's search and the autocomplete of every cooperative foreign key also find a
+        # cooperative by its desa or kecamatan, region aliases included, as the staff pages do.
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        condition = cooperative_search_q(search_term)
+        if condition is not None:
+            results = results | queryset.filter(condition)
+        return results, may_have_duplicates
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

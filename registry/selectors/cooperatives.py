@@ -1,6 +1,8 @@
 """Reads for the staff workspace: the cooperative list and everything a profile shows."""
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -9,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..figures import board_is_complete, missing_board_roles
-from ..models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
+from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport, last_full_year
 
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
 HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "created_at", "updated_at"}
@@ -213,3 +215,54 @@ def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, toda
             listed_members=counts["active"], today=today,
         ),
     }
+
+
+SUGGESTION_LIMIT = 20
+
+
+def region_words(words):
+    """Each search word with the region spelling it stands for (Sengata -> Sangatta), from RegionAlias."""
+    aliases = {
+        alias.lower(): canonical
+        for alias, canonical in RegionAlias.objects.filter(
+            functools.reduce(operator.or_, (Q(alias__iexact=word) for word in words))
+        ).values_list("alias", "canonical")
+    } if words else {}
+    return [(word, aliases.get(word.lower())) for word in words]
+
+
+def cooperative_search_q(text):
+    """Every word of `text` in the name, the start of the Nomor Induk, the desa or the kecamatan.
+
+    A region alias (Sengata, Kongbeng) also matches the region it names: one query reads the
+    aliases among the words. None for a text without words.
+    """
+    words = [word for word in text.split() if word][:8]
+    if not words:
+        return None
+    condition = Q()
+    for word, canonical in region_words(words):
+        spellings = [word] if canonical is None else [word, canonical]
+        condition &= Q(name__icontains=word) | Q(nomor_induk__startswith=word) | functools.reduce(
+            operator.or_,
+            (Q(desa__name__icontains=s) | Q(desa__kecamatan__name__icontains=s) for s in spellings),
+        )
+    return condition
+
+
+def cooperative_suggestions(*, queryset, text, limit=SUGGESTION_LIMIT):
+    """At most `limit` cooperatives of `queryset` (the user's area) matching `text` (cooperative_search_q).
+
+    Ordered by name, so the query stops at the limit. Two queries: the aliases among the words, the
+    cooperatives with their desa and kecamatan.
+    """
+    condition = cooperative_search_q(text)
+    if condition is None:
+        return []
+    return list(queryset.filter(condition).select_related("desa__kecamatan").order_by("name", "pk")[:limit])
+
+
+def suggestion_label(cooperative):
+    """What a suggestion shows, so that two cooperatives of the same name are told apart."""
+    parts = [cooperative.nomor_induk or _("tanpa Nomor Induk"), cooperative.desa.name, cooperative.desa.kecamatan.name]
+    return " · ".join(parts)

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
 from django_filters.views import FilterView
 
 from ..filters.active import active_filters
 from ..filters.cooperatives import CooperativeFilter
+from ..forms.cooperative_choice import written
 from ..forms.cooperatives import CooperativeForm, CooperativeStatusForm
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Cooperative, last_full_year
@@ -168,3 +170,22 @@ class CooperativeStatusView(RegistryPermissionMixin, CooperativeInAreaMixin, For
         messages.success(self.request, _("Status koperasi diubah menjadi %(status)s.")
                          % {"status": cooperative.get_status_display()})
         return redirect("registry:cooperative_detail", cooperative.pk)
+
+
+class CooperativeSuggestView(RegistryPermissionMixin, View):
+    """Suggestions for a cooperative field as one types (JSON): at most 20, in the user's area."""
+
+    permission_required = "registry.view_cooperative"
+
+    def get(self, request, *args, **kwargs):
+        cooperatives = selectors.cooperative_suggestions(
+            queryset=Cooperative.objects.for_user(request.user), text=request.GET.get("q", "")
+        )
+        results = [
+            {"id": c.pk, "value": written(c), "name": c.name, "nomor_induk": c.nomor_induk or "",
+             "desa": c.desa.name, "kecamatan": c.desa.kecamatan.name, "label": selectors.suggestion_label(c)}
+            for c in cooperatives
+        ]
+        response = JsonResponse({"results": results})
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -115,6 +115,7 @@ class CooperativeFieldTests(TestCase):
     def test_shows_a_chosen_record_as_written(self):
         self.assertEqual(self.field().prepare_value(self.one.pk), written(self.one))
         self.assertEqual(self.field().prepare_value("sawit"), "sawit")
+        self.assertEqual(self.field().prepare_value(str(self.outside.pk)), str(self.outside.pk))
 
 
 class PartnershipFormChoiceTests(TestCase):

@@ -80,7 +80,8 @@ class CooperativeField(forms.Field):
             return written(value)
         pk = written_pk(value) if value not in self.empty_values else None
         if pk is not None and str(value).strip() == str(pk):
-            cooperative = self.queryset.model._default_manager.filter(pk=pk).only("pk", "name").first()
+            # From the queryset: a cooperative outside the user's area is not named, even by its id.
+            cooperative = self.queryset.filter(pk=pk).first()
             return written(cooperative) if cooperative else value
         return value
 

@@ -463,3 +463,26 @@ class EditConflictCarriesTheOpenedVersionTests(TestCase):
         with self.assertRaises(EditConflict) as info:
             save_versioned(instance=stale, expected_version=1)
         self.assertEqual((info.exception.opened.phone, info.exception.current.phone), ("0811", "0812"))
+
+
+class AssessmentsWrittenOnlyOnTheirPagesTests(TestCase):
+    def test_the_admin_shows_an_assessment_but_cannot_change_it(self):
+        from tests.test_assessments import assessment_for
+
+        assessment = assessment_for(make_cooperative())
+        self.client.force_login(make_user("Admin Dinas", is_staff=True))
+        url = reverse("admin:registry_assessment_change", args=[assessment.pk])
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, 'name="_save"')
+        self.assertEqual(self.client.post(url, {"status": "draf", "notes": "diubah"}).status_code, 403)
+        assessment.refresh_from_db()
+        self.assertEqual((assessment.version, assessment.notes), (1, ""))
+
+    def test_preparing_a_year_brings_the_figures_up_to_date(self):
+        from registry.services.assessments import assessment_prepare_year
+
+        make_cooperative()
+        with self.captureOnCommitCallbacks() as callbacks:
+            prepared = assessment_prepare_year(user=make_user("Petugas"), year=2024)
+        self.assertEqual((prepared.created, len(callbacks) > 0), (1, True))

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import assessment_inputs, scoring
 from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, RubricVersion, User
+from .summary import summary_refresh_soon
 from .versioning import save_versioned
 
 
@@ -266,4 +267,6 @@ def assessment_prepare_year(*, user: User, year: int, today: datetime.date | Non
             for score in scores:
                 score.assessment = assessment
         bulk_create_with_history([s for scores in rows for s in scores], IndicatorScore, default_user=user)
+    if todo:
+        summary_refresh_soon()  # bulk writes send no signals
     return PreparedYear(created=len(todo), skipped=len(done))

@@ -13,17 +13,34 @@ from unittest import mock
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.models import BoardMember, Cooperative, ImportBatch, StatusChange, SummaryCell, YearlyReport
+from registry.models import (
+    BoardMember,
+    Cooperative,
+    ImportBatch,
+    StatusChange,
+    SummaryCell,
+    SummaryRefresh,
+    YearlyReport,
+)
 from registry.services.cooperatives import cooperative_change_status
 from registry.services.summary import summary_refresh
 from registry.services.versioning import EditConflict, remember_loaded, save_versioned
 from registry.spreadsheets import imports as import_module
 from registry.spreadsheets.imports import UndoRefused, import_batch_undo, import_commit, import_dry_run
-from tests.builders import SANGATTA_UTARA, make_board_member, make_cooperative, make_report, make_user
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_UTARA,
+    first_desa,
+    make_board_member,
+    make_cooperative,
+    make_report,
+    make_user,
+)
 from tests.test_imports import csv_bytes
 
 COOPERATIVE_HEADERS = ["Nama koperasi", "Nomor Induk Koperasi", "Jenis", "Kelompok", "Sektor usaha", "Desa/kelurahan",
@@ -135,6 +152,18 @@ class SaveAgainAfterConflictTests(TestCase):
         self.assertEqual((again["phone"], again["address"]), ("0813", "Jl. Sari"))
         self.client.post(self.url, again)
         self.assertEqual(stored(self.cooperative, "phone", "address"), ("0813", "Jl. Sari"))
+
+    def test_a_desa_moved_by_them_brings_its_kecamatan_along(self):
+        stale = self.opened_by(self.second)
+        first = self.opened_by(self.first)
+        elsewhere = first_desa(MUARA_WAHAU)
+        self.client.post(self.url, {**first, "desa": elsewhere.code, "kecamatan": MUARA_WAHAU})
+        self.client.force_login(self.second)
+        response = self.client.post(self.url, {**stale, "phone": "0813"})
+        again = rendered(response.context["form"])
+        self.assertEqual((again["desa"], again["kecamatan"]), (elsewhere.code, MUARA_WAHAU))
+        self.assertEqual(self.client.post(self.url, again).status_code, 302)
+        self.assertEqual(stored(self.cooperative, "desa_id", "phone"), (elsewhere.code, "0813"))
 
     def test_a_checkbox_left_alone_takes_their_value(self):
         stale = self.opened_by(self.second)
@@ -438,6 +467,14 @@ class FiguresFollowEveryWriteTests(TestCase):
             term.delete()
         self.assertTrue(callbacks)
 
+    def test_a_transaction_saving_many_counted_rows_refreshes_once(self):
+        before = SummaryRefresh.objects.count()
+        with self.captureOnCommitCallbacks(execute=True) as callbacks, transaction.atomic():
+            for role in (BoardMember.Role.CHAIR, BoardMember.Role.SECRETARY, BoardMember.Role.TREASURER):
+                make_board_member(self.cooperative, role)
+        self.assertEqual(len(callbacks), 3)
+        self.assertEqual(SummaryRefresh.objects.count(), before + 1)  # tasks run in the request here
+
     def test_fixture_loading_queues_nothing(self):
         from registry.services.summary import _counted_record_changed
 
@@ -463,3 +500,53 @@ class EditConflictCarriesTheOpenedVersionTests(TestCase):
         with self.assertRaises(EditConflict) as info:
             save_versioned(instance=stale, expected_version=1)
         self.assertEqual((info.exception.opened.phone, info.exception.current.phone), ("0811", "0812"))
+
+
+class AssessmentsWrittenOnlyOnTheirPagesTests(TestCase):
+    def test_the_admin_shows_an_assessment_but_cannot_change_it(self):
+        from tests.test_assessments import assessment_for
+
+        assessment = assessment_for(make_cooperative())
+        self.client.force_login(make_user("Admin Dinas", is_staff=True))
+        url = reverse("admin:registry_assessment_change", args=[assessment.pk])
+        page = self.client.get(url)
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, 'name="_save"')
+        self.assertEqual(self.client.post(url, {"status": "draf", "notes": "diubah"}).status_code, 403)
+        assessment.refresh_from_db()
+        self.assertEqual((assessment.version, assessment.notes), (1, ""))
+
+    def test_preparing_a_year_brings_the_figures_up_to_date(self):
+        from registry.services.assessments import assessment_prepare_year
+
+        make_cooperative()
+        with self.captureOnCommitCallbacks() as callbacks:
+            prepared = assessment_prepare_year(user=make_user("Petugas"), year=2024)
+        self.assertEqual((prepared.created, len(callbacks) > 0), (1, True))
+
+    def test_a_verifier_verifies_only_the_scores_they_read(self):
+        from registry.services import assessments as services
+        from tests.test_assessments import ALL_FOURS, YEAR, assessment_for
+
+        cooperative = make_cooperative()
+        assessment = services.assessment_submit(assessment=assessment_for(cooperative))
+        self.client.force_login(make_user("Verifikator"))
+        page = self.client.get(reverse("registry:assessment_entry", args=[cooperative.pk, YEAR]))
+        self.assertContains(page, f'name="version" value="{assessment.version}"')
+        # The assessor changes a level after the verifier opened the page.
+        assessment_for_levels = {**ALL_FOURS, "K1": 3}
+        services.assessment_record(
+            cooperative=cooperative, year=YEAR, expected_version=assessment.version, reason="Koreksi K1",
+            entries={e.indicator_id: services.Entry(level=assessment_for_levels.get(e.indicator.code),
+                                                    checklist_met=e.indicator.checklist_items,
+                                                    override_reason="Dinilai di lapangan.")
+                     for e in assessment.scores.select_related("indicator")},
+        )
+        url = reverse("registry:assessment_verify", args=[cooperative.pk, YEAR])
+        response = self.client.post(url, {"version": assessment.version}, follow=True)
+        self.assertContains(response, "sudah diubah orang lain setelah halaman dibuka")
+        assessment.refresh_from_db()
+        self.assertEqual(assessment.status, "diajukan")
+        self.client.post(url, {"version": assessment.version})
+        assessment.refresh_from_db()
+        self.assertEqual(assessment.status, "diverifikasi")

@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
 from ..services.rubrics import rubric_copy
+from .base import RecordAdmin
 
 
 class FrozenRubricMixin:
@@ -119,12 +120,26 @@ class IndicatorScoreInline(admin.TabularInline):
     model = IndicatorScore
     extra = 0
     fields = ["indicator", "computed_level", "level", "override_reason", "notes", "evidence"]
-    readonly_fields = ["indicator", "computed_level"]
+    readonly_fields = fields
     can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SimpleHistoryAdmin):
+class AssessmentAdmin(RecordAdmin):
+    """Assessments, read here: they are written on the registry's pages.
+
+    The entry page recomputes the scores and predicate from the levels and refuses a verified
+    (locked) assessment; submit, verify, return and reopen are services that keep their reasons.
+    A save here would bypass all of that (a level changed beside a score computed without it, a
+    verified assessment edited), so this admin only shows them, with their history.
+    """
+
     list_display = ["cooperative", "year", "status", "overall_score", "predicate", "kutim_label"]
     list_filter = ["year", "status", "predicate", "weakest_condition", "cooperative__desa__kecamatan"]
     list_select_related = ["cooperative"]
@@ -135,3 +150,12 @@ class AssessmentAdmin(SimpleHistoryAdmin):
         "weakest_condition", "kutim_label", "version", "submitted_at", "verified_at", "verified_by",
     ]
     inlines = [IndicatorScoreInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -39,7 +39,7 @@ class VersionedModelForm(forms.ModelForm):
         """
         data = self.data.copy()
         data[self.add_prefix("version")] = conflict.current.version
-        both = []
+        both, taken = [], []
         if conflict.opened is not None:
             theirs, before = model_to_dict(conflict.current), model_to_dict(conflict.opened)
             for name, field in self.fields.items():
@@ -51,5 +51,9 @@ class VersionedModelForm(forms.ModelForm):
                 value = theirs[name]
                 data.setlist(self.add_prefix(name), list(value) if isinstance(value, list | tuple) else
                              ["" if value is None else value])
+                taken.append(name)
+        if "desa" in taken and "kecamatan" in self.fields and hasattr(self, "kecamatan_of_desa"):
+            # The kecamatan select only narrows the desa choices (forms/regions.py): it follows their desa.
+            data[self.add_prefix("kecamatan")] = self.kecamatan_of_desa.get(data[self.add_prefix("desa")], "")
         self.data = data
         conflict.merged, conflict.both = conflict.opened is not None, both

@@ -11,7 +11,8 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import assessment_inputs, scoring
 from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, RubricVersion, User
-from .versioning import save_versioned
+from .summary import summary_refresh_soon
+from .versioning import lock_at_version, save_versioned
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,13 @@ def assessment_record(
     return assessment
 
 
-def _step(assessment: Assessment, *, allowed_from, to_status, reason, user) -> Assessment:
-    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+def _step(assessment: Assessment, *, allowed_from, to_status, reason, user, expected_version=None) -> Assessment:
+    """The assessment locked for a workflow step. With `expected_version` (the page's), an
+    assessment saved since raises EditConflict: a verifier verifies the scores they read."""
+    if expected_version is None:
+        locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    else:
+        locked = lock_at_version(Assessment, assessment.pk, expected_version)
     if locked.status not in allowed_from:
         raise ValidationError(
             _("Penilaian berstatus %(status)s tidak bisa diubah menjadi %(to)s.")
@@ -167,10 +173,12 @@ def _step(assessment: Assessment, *, allowed_from, to_status, reason, user) -> A
 
 
 @transaction.atomic
-def assessment_submit(*, assessment: Assessment, user: User | None = None) -> Assessment:
+def assessment_submit(
+    *, assessment: Assessment, user: User | None = None, expected_version: int | None = None
+) -> Assessment:
     """Draft -> submitted, once every indicator has a level."""
     locked = _step(assessment, allowed_from={Assessment.Status.DRAFT}, to_status=Assessment.Status.SUBMITTED,
-                   reason=_("Diajukan untuk verifikasi"), user=user)
+                   reason=_("Diajukan untuk verifikasi"), user=user, expected_version=expected_version)
     # Scored again with the rubric version as it stands now: submitting freezes it, so the stored
     # scores and the weights shown beside them agree from here on.
     indicators = rubric_indicators(locked.rubric)
@@ -185,37 +193,45 @@ def assessment_submit(*, assessment: Assessment, user: User | None = None) -> As
 
 
 @transaction.atomic
-def assessment_verify(*, assessment: Assessment, user: User | None = None, note: str = "") -> Assessment:
+def assessment_verify(
+    *, assessment: Assessment, user: User | None = None, note: str = "", expected_version: int | None = None
+) -> Assessment:
     """Submitted -> verified: the assessment is locked."""
     reason = _("Diverifikasi") + (f": {note.strip()}" if note.strip() else "")
     locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.VERIFIED,
-                   reason=reason, user=user)
+                   reason=reason, user=user, expected_version=expected_version)
     locked.verified_by, locked.verified_at = user, timezone.now()
     locked.save()
     return locked
 
 
 @transaction.atomic
-def assessment_return(*, assessment: Assessment, reason: str, user: User | None = None) -> Assessment:
+def assessment_return(
+    *, assessment: Assessment, reason: str, user: User | None = None, expected_version: int | None = None
+) -> Assessment:
     """Submitted -> draft: the verifier sends it back to the assessor with a reason."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Alasan wajib diisi.")})
     locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.DRAFT,
-                   reason=_("Dikembalikan: %(reason)s") % {"reason": reason}, user=user)
+                   reason=_("Dikembalikan: %(reason)s") % {"reason": reason}, user=user,
+                   expected_version=expected_version)
     locked.submitted_at = None
     locked.save()
     return locked
 
 
 @transaction.atomic
-def assessment_reopen(*, assessment: Assessment, reason: str, user: User | None = None) -> Assessment:
+def assessment_reopen(
+    *, assessment: Assessment, reason: str, user: User | None = None, expected_version: int | None = None
+) -> Assessment:
     """Verified -> draft, by an Admin Dinas, with a reason kept in the history."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Alasan membuka kembali wajib diisi.")})
     locked = _step(assessment, allowed_from={Assessment.Status.VERIFIED}, to_status=Assessment.Status.DRAFT,
-                   reason=_("Dibuka kembali: %(reason)s") % {"reason": reason}, user=user)
+                   reason=_("Dibuka kembali: %(reason)s") % {"reason": reason}, user=user,
+                   expected_version=expected_version)
     locked.verified_by, locked.verified_at, locked.submitted_at = None, None, None
     locked.save()
     return locked
@@ -266,4 +282,6 @@ def assessment_prepare_year(*, user: User, year: int, today: datetime.date | Non
             for score in scores:
                 score.assessment = assessment
         bulk_create_with_history([s for scores in rows for s in scores], IndicatorScore, default_user=user)
+    if todo:
+        summary_refresh_soon()  # bulk writes send no signals
     return PreparedYear(created=len(todo), skipped=len(done))

@@ -120,9 +120,16 @@ class AssessmentStepView(RegistryPermissionMixin, AssessmentYearMixin, FormView)
         assessment = get_object_or_404(Assessment.objects.all(), cooperative=self.get_cooperative(), year=self.year)
         form = self.get_form()
         try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = None  # a page from before the version was carried: the step checks the status only
+        try:
             if form is not None and not form.is_valid():
                 raise ValidationError(_("Alasan wajib diisi."))
-            self.step(assessment, form.cleaned_data["reason"] if form is not None else "")
+            self.step(assessment, form.cleaned_data["reason"] if form is not None else "", version)
+        except EditConflict:
+            messages.error(request, _("Penilaian ini sudah diubah orang lain setelah halaman dibuka: periksa nilainya "
+                                      "lagi, lalu ulangi."))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -134,16 +141,18 @@ class AssessmentSubmitView(AssessmentStepView):
     permission_required = "registry.change_assessment"
     success_message = _("Penilaian diajukan untuk verifikasi.")
 
-    def step(self, assessment, reason):
-        services.assessment_submit(assessment=assessment, user=self.request.user)
+    def step(self, assessment, reason, version):
+        services.assessment_submit(assessment=assessment, user=self.request.user,
+                                   expected_version=version)
 
 
 class AssessmentVerifyView(AssessmentStepView):
     permission_required = "registry.verify_assessment"
     success_message = _("Penilaian diverifikasi dan dikunci.")
 
-    def step(self, assessment, reason):
-        services.assessment_verify(assessment=assessment, user=self.request.user)
+    def step(self, assessment, reason, version):
+        services.assessment_verify(assessment=assessment, user=self.request.user,
+                                   expected_version=version)
 
 
 class AssessmentReturnView(AssessmentStepView):
@@ -151,8 +160,9 @@ class AssessmentReturnView(AssessmentStepView):
     needs_reason = True
     success_message = _("Penilaian dikembalikan ke penilai.")
 
-    def step(self, assessment, reason):
-        services.assessment_return(assessment=assessment, reason=reason, user=self.request.user)
+    def step(self, assessment, reason, version):
+        services.assessment_return(assessment=assessment, reason=reason, user=self.request.user,
+                                   expected_version=version)
 
 
 class AssessmentReopenView(AssessmentStepView):
@@ -160,8 +170,9 @@ class AssessmentReopenView(AssessmentStepView):
     needs_reason = True
     success_message = _("Penilaian dibuka kembali.")
 
-    def step(self, assessment, reason):
-        services.assessment_reopen(assessment=assessment, reason=reason, user=self.request.user)
+    def step(self, assessment, reason, version):
+        services.assessment_reopen(assessment=assessment, reason=reason, user=self.request.user,
+                                   expected_version=version)
 
 
 class AssessmentRecommendationView(RegistryPermissionMixin, AssessmentYearMixin, TemplateView):

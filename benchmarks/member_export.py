@@ -1,4 +1,4 @@
-"""Benchmark the masked member export (CSV and XLSX) through its view: rows per second and memory.
+"""Benchmark the masked member export (CSV and XLSX) as the task worker writes it: rows/s and memory.
 
     createdb -h 127.0.0.1 -U postgres kutim_pdp_bench
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kutim_pdp_bench DJANGO_DEBUG=1 \
@@ -7,11 +7,11 @@
         .venv/bin/python benchmarks/member_export.py [--limit 100000] [--xlsx] [--runs 3]
 
 The database must hold a demo seeded at scale (the members are what is exported). The export runs
-as the demo `petugas` (whole district, no full NIK) through `ListExportView` itself; the streamed
-CSV is read chunk by chunk and thrown away, as a client would. `--limit N` exports the members of
-the first cooperatives up to about N rows (a `koperasi__lte` cut is not a filter of the list, so it
-narrows the queryset directly), to compare memory at two sizes: flat memory means the same peak
-RSS whatever the row count.
+as the demo `petugas` (whole district, no full NIK) through what the task worker runs for an
+export above EXPORT_INLINE_MAX_ROWS (`registry/services/exports.py`): the list's rows, its columns,
+`write_csv` / `write_xlsx` into a temporary file. `--limit N` exports the members of the first
+cooperatives up to about N rows (a cut on the cooperative's id, applied to the queryset directly),
+to compare memory at two sizes: flat memory means the same peak RSS whatever the row count.
 
 Printed per run: rows, seconds, rows per second (and per CPU second of this process, which a
 busy machine does not inflate; PostgreSQL's own work is in another process), and the process's RSS
@@ -21,6 +21,7 @@ before and at its peak (VmHWM, reset before each run where the kernel allows it)
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -37,12 +38,10 @@ from django.conf import settings  # noqa: E402
 django.setup()
 settings.DEBUG = False  # no query log kept per statement, as in production
 
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.test import RequestFactory  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 
 from registry.models import Member, User  # noqa: E402
 from registry.spreadsheets import list_exports  # noqa: E402
-from registry.views.list_exports import ListExportView  # noqa: E402
 
 
 def rss_kib(field):
@@ -62,30 +61,24 @@ def reset_peak():
 
 def run(fmt, limit):
     user = User.objects.get(username="petugas")
-    request = RequestFactory().get(f"/ekspor/anggota/{fmt}/")
-    request.user = user
-    request.session = SessionStore()
-    original = list_exports.EXPORTS["anggota"].queryset
+    export = list_exports.EXPORTS["anggota"]
+    queryset = export.rows(user, QueryDict(""))
     if limit:
         ids = Member.objects.order_by("cooperative_id").values_list("cooperative_id", flat=True)
-        last = ids[limit - 1] if ids.count() >= limit else None
-        if last is not None:
-            list_exports.EXPORTS["anggota"].queryset = lambda u: original(u).filter(cooperative_id__lte=last)
+        if ids.count() >= limit:
+            queryset = queryset.filter(cooperative_id__lte=ids[limit - 1])
+    ctx = list_exports.export_context(user, full_nik=False)
+    columns = export.columns(ctx)
     peak_reset = reset_peak()
     before = rss_kib("VmRSS")
     started, cpu_started = time.perf_counter(), time.process_time()
-    try:
-        response = ListExportView.as_view()(request, kind="anggota", fmt=fmt)
-        size = 0
-        chunks = response.streaming_content if response.streaming else [response.content]
-        for chunk in chunks:
-            size += len(chunk)
-    finally:
-        list_exports.EXPORTS["anggota"].queryset = original
+    with tempfile.TemporaryFile() as handle:
+        if fmt == "csv":
+            rows = list_exports.write_csv(handle, queryset, columns, ctx)
+        else:
+            rows = list_exports.write_xlsx(handle, queryset, columns, ctx, export.title)
+        size = handle.tell()
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    from registry.models import ExportLog
-
-    rows = ExportLog.objects.filter(user=user).order_by("-id").values_list("row_count", flat=True).first()
     return {"rows": rows, "seconds": seconds, "cpu": cpu, "bytes": size, "rss_before_mib": before / 1024,
             "rss_peak_mib": rss_kib("VmHWM") / 1024, "peak_reset": peak_reset}
 

@@ -52,7 +52,7 @@ class MemberFilter(django_filters.FilterSet):
         """Exact search through the keyed hash kept in the session; none when there is no search."""
         if not value:
             return queryset
-        search = self.request.session.get(NIK_SEARCH_SESSION_KEY) if self.request is not None else None
+        search = (getattr(self.request, "session", None) or {}).get(NIK_SEARCH_SESSION_KEY)
         if not search:
             return queryset.none()
         return queryset.filter(nik_hash=search["hash"])

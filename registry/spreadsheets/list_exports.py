@@ -142,13 +142,15 @@ class ListExport:
     personal: bool = False  # member-level personal data: never for Pimpinan
     filter_model: str = ""  # rows of another model than the filterset's (board, reports: by cooperative)
 
-    def rows(self, user, params):
+    def rows(self, user, params, session=None):
         """The rows `user` exports with the list's query string `params` (a QueryDict).
 
         The same in the request and in the task worker, which has no request: the filters read the
-        user's area from a stand-in carrying the user alone.
+        user's area from a stand-in carrying the user alone. The session (the request's only) holds
+        the last NIK search (`?hasil_nik=1`); without it that filter selects nothing, never more.
+        A NIK search finds a handful of rows, so its export is always answered in the request.
         """
-        request = SimpleNamespace(user=user, GET=params)
+        request = SimpleNamespace(user=user, GET=params, session=session or {})
         if self.filter_model:
             cooperatives = self.filterset(params, queryset=cooperative_list(user=user), request=request).qs
             queryset = self.queryset(user).filter(cooperative__in=cooperatives.order_by().values("pk"))

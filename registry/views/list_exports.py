@@ -63,7 +63,7 @@ class ListExportView(RegistryPermissionMixin, NoStoreMixin, View):
         if full_nik and not request.user.has_perm("registry.reveal_nik"):
             raise PermissionDenied
         query = logged_query(request)
-        queryset = export.rows(request.user, request.GET)
+        queryset = export.rows(request.user, request.GET, request.session)
         if export_is_large(queryset):
             log = export_request(user=request.user, kind=kind, file_format=fmt, query=query, full_nik=full_nik)
             if log.status == ExportLog.Status.PREPARING:

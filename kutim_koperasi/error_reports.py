@@ -6,6 +6,8 @@ hold a whole record; error reports carry the traceback and the path, never those
 
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
+from registry.nik import redact_niks
+
 
 class PersonalDataReporterFilter(SafeExceptionReporterFilter):
     """Every POST value, every local variable and the query string hidden (debug off, as Django's filter)."""
@@ -41,11 +43,16 @@ class PersonalDataExceptionReporter(ExceptionReporter):
         if self.request is not None and self.filter.is_active(self.request):
             data["request_GET_items"] = [(name, self.filter.cleansed_substitute) for name in self.request.GET]
             data["request_insecure_uri"] = data.get("request_insecure_uri", "").split("?", 1)[0]
+            data["exception_value"] = redact_niks(data.get("exception_value"))
         return data
 
 
 def sentry_before_send(event, hint):
     """Strip what the SDK could still carry about the request: query string, body, cookies."""
+    for exception in (event.get("exception") or {}).get("values") or []:
+        exception["value"] = redact_niks(exception.get("value"))
+    if isinstance(event.get("message"), str):
+        event["message"] = redact_niks(event["message"])
     request = event.get("request")
     if request:
         for key in ("query_string", "data", "cookies"):

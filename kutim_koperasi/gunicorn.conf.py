@@ -15,16 +15,20 @@ graceful_timeout = 30
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or os.environ.get("DJANGO_TRUSTED_PROXIES") or "127.0.0.1"
 
 # One line per request in the application's own format (kutim_koperasi/logs.py). The path is
-# logged without its query string and without the referrer: both can hold a searched name or NIK.
+# logged without its query string and without the referrer: both can hold a searched name or NIK;
+# a 16-digit number left in a path or a message is written as [NIK] (logs.RedactNik).
 accesslog = "-"
 access_log_format = '%({x-forwarded-for}i)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(a)s"'
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_nik": {"()": "kutim_koperasi.logs.RedactNik"}},
     "formatters": {"line": {"()": "kutim_koperasi.logs.OneLineFormatter"}},
     "handlers": {
-        "error": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr"},
-        "access": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"},
+        "error": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stderr",
+                  "filters": ["redact_nik"]},
+        "access": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout",
+                   "filters": ["redact_nik"]},
     },
     "root": {"level": "INFO", "handlers": ["error"]},
     "loggers": {

@@ -3,6 +3,8 @@
 import logging
 from datetime import datetime
 
+from registry.nik import redact_niks
+
 LINE = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 
@@ -20,7 +22,23 @@ class OneLineFormatter(logging.Formatter):
         return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
 
     def format(self, record):
-        return super().format(record).replace("\r\n", "\n").replace("\n", "\\n")
+        # The last line of defence: whatever reached the line, a 16-digit number leaves as [NIK].
+        return redact_niks(super().format(record).replace("\r\n", "\n").replace("\n", "\\n"))
+
+
+class RedactNik(logging.Filter):
+    """Any 16-digit number (a NIK, also typed in groups) in a log message becomes `[NIK]`.
+
+    On every handler of the application and of gunicorn (settings.LOGGING, gunicorn.conf.py), so
+    that e-mails to ADMINS get the redacted message too, whatever the formatter.
+    """
+
+    def filter(self, record):
+        message = record.getMessage()
+        redacted = redact_niks(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
+        return True
 
 
 class NotServiceUnavailable(logging.Filter):

@@ -294,6 +294,24 @@ if not NIK_ENCRYPTION_KEYS or not NIK_HASH_KEY:
     NIK_ENCRYPTION_KEYS = NIK_ENCRYPTION_KEYS or [_derived_key("nik-encryption")]
     NIK_HASH_KEY = NIK_HASH_KEY or _derived_key("nik-hash")
 
+
+def env_count(name, default, *, minimum=0):
+    """A whole number from the environment, refused with a message rather than read wrongly."""
+    value = os.environ.get(name, "").strip() or str(default)
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum} (got {value!r}).")
+    return int(value)
+
+
+# Per user, within any 24 hours: full NIKs revealed, NIK searches, exports with the full NIK column.
+# Reaching a limit answers 429 with a message; Admin Dinas reads the logs behind each count.
+NIK_REVEAL_DAILY_LIMIT = env_count("NIK_REVEAL_DAILY_LIMIT", 50, minimum=1)
+NIK_SEARCH_DAILY_LIMIT = env_count("NIK_SEARCH_DAILY_LIMIT", 100, minimum=1)
+FULL_NIK_EXPORT_DAILY_LIMIT = env_count("FULL_NIK_EXPORT_DAILY_LIMIT", 3, minimum=1)
+# Years after leaving (left_on) after which a member's personal data is erased by
+# `python manage.py purge_personal_data` (docs/personal-data.md, Retention).
+PERSONAL_DATA_RETENTION_YEARS = env_count("PERSONAL_DATA_RETENTION_YEARS", 5, minimum=1)
+
 # ---------------------------------------------------------------------------------------------
 # Language, time, formats
 # ---------------------------------------------------------------------------------------------
@@ -467,13 +485,15 @@ LOGGING = {
     "filters": {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
         "not_service_unavailable": {"()": "kutim_koperasi.logs.NotServiceUnavailable"},
+        # No NIK in any log line or e-mail: a 16-digit number becomes [NIK] (docs/personal-data.md).
+        "redact_nik": {"()": "kutim_koperasi.logs.RedactNik"},
     },
     "formatters": {"line": {"()": "kutim_koperasi.logs.OneLineFormatter"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "line"},
+        "console": {"class": "logging.StreamHandler", "formatter": "line", "filters": ["redact_nik"]},
         "mail_admins": {
             "class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
-            "filters": ["require_debug_false", "not_service_unavailable"],
+            "filters": ["require_debug_false", "not_service_unavailable", "redact_nik"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},

@@ -69,15 +69,40 @@ def hash_nik(nik):
     return hmac.new(settings.NIK_HASH_KEY.encode(), nik.encode("ascii"), hashlib.sha256).hexdigest()
 
 
+def last4(nik):
+    """What a mask shows, stored beside the ciphertext so that no mask ever needs a decryption."""
+    return nik[-4:] if nik else ""
+
+
+def mask_nik(last_digits):
+    """`************0001`: the last four digits, everywhere and for everyone.
+
+    Never more: the six middle digits are the birth date (day + 40 for women) and the first six
+    the region, both readable from a profile (birth date, sex, desa), so a mask that kept either
+    could be undone without a logged reveal.
+    """
+    if not last_digits:
+        return ""
+    return "*" * 12 + last_digits[-4:]
+
+
 def mask_nik_short(nik):
-    """`************0001`: lists show only the serial."""
-    if not nik:
-        return ""
-    return "*" * 12 + nik[-4:]
+    """The mask of a full NIK (imports, tests); stored records use `mask_nik(member.nik_last4)`."""
+    return mask_nik(last4(nik))
 
 
-def mask_nik_profile(nik):
-    """`640801******0001`: a profile shows the region and the serial, never the birth date."""
-    if not nik:
-        return ""
-    return nik[:6] + "*" * 6 + nik[-4:]
+# Sixteen digits, also typed in groups (`6408 0412 0390 0001`, `6408.0412...`): what a log line,
+# a stored filter or an error report must never hold. Longer runs of digits are left alone.
+_NIK_LIKE_RE = re.compile(r"(?<![0-9])[0-9](?:[ .\-]?[0-9]){15}(?![0-9])")
+REDACTED = "[NIK]"
+
+
+def redact_niks(text):
+    """`text` with every 16-digit number (grouped or not) replaced by `[NIK]`."""
+    if not text or not isinstance(text, str):
+        return text
+    return _NIK_LIKE_RE.sub(REDACTED, text)
+
+
+def contains_nik(text):
+    return bool(text) and isinstance(text, str) and _NIK_LIKE_RE.search(text) is not None

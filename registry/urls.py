@@ -58,6 +58,7 @@ urlpatterns = [
          history.HistoryRevertView.as_view(), name="history_revert"),
     # Members across cooperatives
     path("anggota/", members.MemberListView.as_view(), name="member_list"),
+    path("anggota/cari-nik/", members.MemberNikSearchView.as_view(), name="member_nik_search"),
     path("anggota/ganda/", members.MemberDuplicateListView.as_view(), name="member_duplicates"),
     path("anggota/log-nik/", members.NikRevealListView.as_view(), name="nikreveal_list"),
     path("anggota/<int:pk>/", members.MemberDetailView.as_view(), name="member_detail"),

@@ -244,6 +244,11 @@ MATRIX = {
     ],
     # Members
     "registry:member_list": [Ask(READ)],
+    # The search by full NIK: a form (GET), its POST with the NIK in the body (tests/test_personal_data.py)
+    # Who may reveal is sent on to the list narrowed to it; the others read where the NIK is listed.
+    "registry:member_nik_search": [*form(READ), Ask(
+        {**READ, ADMIN_DINAS: 302, PETUGAS: 302, LIMITED: 302}, method="post", data={"nik": "6408041203900001"},
+    )],
     "registry:member_duplicates": [Ask(READ)],
     "registry:nikreveal_list": [Ask(ADMIN_ONLY)],
     "registry:member_detail": [Ask(READ, lambda r: {"pk": r.member}, outside=OUTSIDE_READ)],

@@ -57,11 +57,25 @@ class MemberListFilterTests(TestCase):
         self.assertEqual(names(self.get("aktif=false")), ["Siti"])
         self.assertEqual(len(names(self.get("aktif=true"))), 3)
 
-    def test_nik_exact_through_the_hash(self):
-        self.assertEqual(names(self.get(f"nik={NIK_A}")), ["Ahmad", "Ahmad W"])
-        self.assertEqual(names(self.get("nik=6408.0412.0390.0001")), ["Ahmad", "Ahmad W"])
-        self.assertEqual(names(self.get("nik=0001")), [])  # never a partial match
-        self.assertEqual(names(self.get("nik=64080412039000x1")), [])
+    def test_hasil_nik_narrows_to_the_sessions_search(self):
+        self.client.force_login(self.petugas)
+        response = self.client.post("/anggota/cari-nik/", {"nik": "6408.0412.0390.0001"})
+        self.assertRedirects(response, "/anggota/?hasil_nik=1")
+        page = self.get("hasil_nik=1")
+        self.assertEqual(names(page), ["Ahmad", "Ahmad W"])
+        self.assertContains(page, "Hasil pencarian NIK ************0001")
+        self.assertNotContains(page, NIK_A)
+
+    def test_hasil_nik_without_a_search_finds_nothing_never_everything(self):
+        self.assertEqual(names(self.get("hasil_nik=1")), [])
+
+    def test_a_nik_in_the_address_is_sent_to_the_post_search(self):
+        self.client.force_login(self.petugas)
+        for query in (f"nik={NIK_A}", f"q={NIK_A}", "q=6408+0412+0390+0001"):
+            with self.subTest(query=query):
+                response = self.client.get(f"/anggota/?{query}")
+                self.assertRedirects(response, "/anggota/cari-nik/")
+        self.assertEqual(names(self.get("q=0001")), [])  # four digits are no NIK: a name search
 
     def test_q_name(self):
         self.assertEqual(names(self.get("q=siti")), ["Siti"])
@@ -88,7 +102,8 @@ class MemberNikPropertyTests(HypothesisTestCase):
         member = make_member(make_cooperative(), nik=nik)
         typed = separator.join([nik[:6], nik[6:12], nik[12:]])
         self.client.force_login(make_user("Petugas"))
-        found = list(self.client.get("/anggota/", {"nik": typed}).context["object_list"])
+        self.client.post("/anggota/cari-nik/", {"nik": typed})
+        found = list(self.client.get("/anggota/", {"hasil_nik": "1"}).context["object_list"])
         self.assertEqual(found, [member])
 
 
@@ -120,7 +135,8 @@ class NikRevealTests(TestCase):
     def test_reveal_is_logged_and_not_cached(self):
         self.client.force_login(self.petugas)
         page = self.client.get(f"/anggota/{self.member.pk}/")
-        self.assertContains(page, "640804******0001")
+        self.assertContains(page, "************0001")
+        self.assertNotContains(page, "640804")
         self.assertNotContains(page, NIK_A)
         response = self.client.post(f"/anggota/{self.member.pk}/buka-nik/", REMOTE_ADDR="10.1.2.3")
         self.assertContains(response, NIK_A)
@@ -200,7 +216,8 @@ class MemberFormTests(TestCase):
         self.client.force_login(self.petugas)
         form_page = self.client.get(f"/anggota/{member.pk}/ubah/")
         self.assertNotContains(form_page, NIK_A)
-        self.assertContains(form_page, "640804******0001")
+        self.assertNotContains(form_page, "640804")
+        self.assertContains(form_page, "************0001")
         response = self.client.post(f"/anggota/{member.pk}/ubah/", {"name": "Budi S", "sex": "L", "version": 1})
         self.assertEqual(response.status_code, 302)
         member.refresh_from_db()
@@ -243,7 +260,7 @@ class MemberPagesQueryCountTests(TestCase):
             response = self.client.get("/anggota/ganda/")
         self.assertEqual(len(response.context["people"]), 22)
         # 1-5 as above, 6 bounded count, 7 one page of reveals with user, member and cooperative,
-        # 8 user's groups (header role).
-        with self.assertNumQueries(8):
+        # 8 the latest NIK searches with their user, 9 user's groups (header role).
+        with self.assertNumQueries(9):
             response = self.client.get("/anggota/log-nik/")
         self.assertEqual(len(response.context["object_list"]), 22)

@@ -167,8 +167,9 @@ class MemberTests(TestCase):
 
     def test_masked(self):
         member = make_member(self.cooperative, nik=NIK)
-        self.assertEqual(member.nik_masked, "************0001")
-        self.assertEqual(member.nik_profile_masked, "640801******0001")
+        self.assertEqual((member.nik_masked, member.nik_last4), ("************0001", "0001"))
+        member.nik = None
+        self.assertEqual((member.nik_masked, member.nik_last4), ("", ""))
 
     def test_nik_unique_within_cooperative(self):
         make_member(self.cooperative, nik=NIK)

@@ -107,11 +107,19 @@ def test_outside_kutim_is_only_a_flag():
     assert not nik_codec.nik_outside_kutim(VALID)
 
 
-def test_masks():
+def test_masks_show_four_digits_never_the_region_or_the_birth_date():
     assert nik_codec.mask_nik_short(VALID) == "************0001"
-    assert nik_codec.mask_nik_profile(VALID) == "640801******0001"
+    assert nik_codec.mask_nik(nik_codec.last4(VALID)) == "************0001"
     assert nik_codec.mask_nik_short(None) == ""
-    assert nik_codec.mask_nik_profile("") == ""
+    assert nik_codec.mask_nik("") == ""
+
+
+@given(ascii_digits)
+def test_redaction_catches_any_nik_however_grouped(value):
+    for typed in (value, " ".join([value[:4], value[4:8], value[8:12], value[12:]]), f"{value[:6]}.{value[6:]}"):
+        redacted = nik_codec.redact_niks(f"cari {typed}; selesai")
+        assert redacted == "cari [NIK]; selesai"
+        assert nik_codec.contains_nik(typed)
 
 
 @given(ascii_digits)

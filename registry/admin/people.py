@@ -1,11 +1,16 @@
 """Django admin for board terms and members (the NIK masked, searched through its keyed hash)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from .. import masks
 from .. import nik as nik_codec
-from ..models import BoardMember, Member
+from ..models import BoardMember, Member, NikSearch
+from ..security import client_ip
+from ..services.limits import LimitReached, enforce_daily_limit
 from .base import VersionedRecordAdmin
 
 
@@ -37,6 +42,12 @@ class BoardMemberAdmin(VersionedRecordAdmin):
     @admin.display(description=_("sedang menjabat"), boolean=True)
     def current(self, obj):
         return obj.is_current()
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if masks.sees_personal_data(request.user):
+            return fields
+        return [field for field in fields if field != "phone"]
 
 
 _UNIQUE_NIK = next(c for c in Member._meta.constraints if c.name == "member_unique_nik_in_cooperative")
@@ -102,14 +113,16 @@ class MemberAdminForm(forms.ModelForm):
 class MemberAdmin(VersionedRecordAdmin):
     """Members, whose NIK is personal data (UU 27/2022): masked in lists and forms.
 
-    A full 16-digit NIK typed into the search box finds the member through the keyed hash; the
-    stored NIK is never decrypted for searching. History diffs leave out the ciphertext and the
-    hash (simple-history skips non-editable fields), so each version shows its NIK masked instead.
+    A full 16-digit NIK typed into the search box finds the member through the keyed hash, for a
+    user with `reveal_nik` only, logged and limited like the registry's search; the stored NIK is
+    never decrypted for searching. History diffs leave out the ciphertext and the hash
+    (simple-history skips non-editable fields), so each version shows its NIK masked instead.
+    Without `reveal_nik` the birth date shows as its year.
     """
 
     form = MemberAdminForm
     history_list_display = ["nik"]
-    readonly_fields = ["nik_recorded", "version"]
+    readonly_fields = ["nik_recorded", "version", "birth_year"]
     autocomplete_fields = ["cooperative", "desa"]
     list_display = ["name", "nik_short", "cooperative", "member_number", "sex", "joined_on", "left_on"]
     list_filter = ["has_nik", "sex", "left_on", "cooperative__desa__kecamatan"]
@@ -118,10 +131,11 @@ class MemberAdmin(VersionedRecordAdmin):
 
     def get_fieldsets(self, request, obj=None):
         nik_fields = ["has_nik", "nik"] if obj is None else ["nik_recorded", "has_nik", "nik"]
+        birth = "birth_date" if masks.sees_personal_data(request.user) else "birth_year"
         return [
             (None, {"fields": ["cooperative", "name", "member_number"]}),
             (_("NIK"), {"fields": nik_fields}),
-            (_("Data pribadi"), {"fields": ["sex", "birth_date", "desa"]}),
+            (_("Data pribadi"), {"fields": ["sex", birth, "desa"]}),
             (_("Keanggotaan"), {"fields": ["joined_on", "left_on"]}),
             (_("Catatan sistem"), {"fields": ["version"]}),
         ]
@@ -129,8 +143,19 @@ class MemberAdmin(VersionedRecordAdmin):
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         nik = nik_codec.normalise_nik(search_term)
-        if nik_codec.NIK_RE.fullmatch(nik):
-            results |= queryset.filter(nik_hash=nik_codec.hash_nik(nik))
+        if nik_codec.NIK_RE.fullmatch(nik) and masks.sees_personal_data(request.user):
+            found = queryset.filter(nik_hash=nik_codec.hash_nik(nik))
+            try:
+                with transaction.atomic():
+                    enforce_daily_limit(user=request.user, recent=NikSearch.objects.filter(user=request.user),
+                                        time_field="searched_at", limit=settings.NIK_SEARCH_DAILY_LIMIT,
+                                        what=_("mencari NIK"))
+                    NikSearch.objects.create(user=request.user, ip_address=client_ip(request),
+                                             nik_hash=nik_codec.hash_nik(nik), found=found.count())
+            except LimitReached as error:
+                self.message_user(request, error.message, messages.ERROR)
+            else:
+                results |= found
         return results, may_have_duplicates
 
     def save_model(self, request, obj, form, change):
@@ -150,11 +175,15 @@ class MemberAdmin(VersionedRecordAdmin):
         return obj.nik_masked or None
 
     def nik(self, record):
-        """The NIK of one historical version, masked as on a profile."""
+        """The NIK of one historical version, masked."""
         return self.nik_recorded(record.instance)
 
     @admin.display(description=_("NIK tercatat"))
     def nik_recorded(self, obj):
         if not obj.has_nik:
             return _("tidak punya NIK")
-        return obj.nik_profile_masked or None
+        return obj.nik_masked or None
+
+    @admin.display(description=_("tahun lahir"))
+    def birth_year(self, obj):
+        return obj.birth_year or "–"

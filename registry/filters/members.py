@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import nik as nik_codec
 from ..models import Member, Sex
 from ..widgets import QuickSelect
 from .cooperatives import YES_NO, kecamatan_choices
@@ -17,13 +16,21 @@ def active_q(today=None):
     return Q(left_on__isnull=True) | Q(left_on__gt=today)
 
 
+# The last NIK search of a user with `reveal_nik` (registry.views.members.MemberNikSearchView):
+# its keyed hash and mask, kept in the session so that the result pages and exports without the
+# NIK ever being in a URL.
+NIK_SEARCH_SESSION_KEY = "nik_search"
+
+
 class MemberFilter(django_filters.FilterSet):
-    """?koperasi=<id>&kecamatan=<code>&jenis_kelamin=L|P&aktif=true|false&nik=<16 digits>&q=<name>."""
+    """?koperasi=<id>&kecamatan=<code>&jenis_kelamin=L|P&aktif=true|false&q=<name>&hasil_nik=1.
+
+    No NIK in the query string: `hasil_nik=1` narrows to the session's last NIK search.
+    """
 
     q = django_filters.CharFilter(label=_("nama"), field_name="name", lookup_expr="icontains")
-    nik = django_filters.CharFilter(
-        label=_("NIK lengkap"), method="filter_nik",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    hasil_nik = django_filters.BooleanFilter(
+        label=_("hasil pencarian NIK"), method="filter_nik_search", widget=forms.HiddenInput,
     )
     koperasi = django_filters.NumberFilter(label=_("koperasi (nomor)"), field_name="cooperative")
     kecamatan = django_filters.ModelChoiceFilter(
@@ -41,14 +48,14 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = []
 
-    def filter_nik(self, queryset, name, value):
-        """Exact search through the keyed hash: the NIK itself is never compared or stored plain."""
-        value = nik_codec.normalise_nik(value)
+    def filter_nik_search(self, queryset, name, value):
+        """Exact search through the keyed hash kept in the session; none when there is no search."""
         if not value:
             return queryset
-        if not nik_codec.NIK_RE.fullmatch(value):
+        search = (getattr(self.request, "session", None) or {}).get(NIK_SEARCH_SESSION_KEY)
+        if not search:
             return queryset.none()
-        return queryset.filter(nik_hash=nik_codec.hash_nik(value))
+        return queryset.filter(nik_hash=search["hash"])
 
     def filter_active(self, queryset, name, value):
         if not value:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .. import masks
 from .. import nik as nik_codec
 from ..models import BoardMember, Member
 from .cooperatives import DATE
@@ -11,12 +12,20 @@ from .versioning import VersionedModelForm
 
 
 class BoardMemberForm(VersionedModelForm):
-    """Add or edit a term on the board, the supervisors or the management."""
+    """Add or edit a term on the board, the supervisors or the management.
+
+    The phone number is personal data: someone without `reveal_nik` neither sees nor changes it.
+    """
 
     class Meta:
         model = BoardMember
         fields = ["name", "role", "sex", "phone", "term_start", "term_end", "ended_on"]
         widgets = {"term_start": DATE, "term_end": DATE, "ended_on": DATE}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and not masks.sees_personal_data(user):
+            del self.fields["phone"]
 
 
 class BoardMemberEndForm(VersionedModelForm):
@@ -36,7 +45,8 @@ class MemberForm(VersionedModelForm):
     """Add or edit a member. The NIK is typed in full, checked, then stored encrypted and hashed.
 
     Editing never shows the stored NIK (that would be a reveal): the field stays empty and only a
-    new number typed there replaces it.
+    new number typed there replaces it. Someone without `reveal_nik` gets no birth date field:
+    the form would show the full date.
     """
 
     nik = forms.CharField(
@@ -56,8 +66,10 @@ class MemberForm(VersionedModelForm):
         self.warnings = []
         if self.instance.pk and self.instance.has_nik:
             self.fields["nik"].help_text = _("Tersimpan: %(masked)s. Isi hanya untuk mengganti NIK.") % {
-                "masked": self.instance.nik_profile_masked
+                "masked": self.instance.nik_masked
             }
+        if not masks.sees_personal_data(user):
+            del self.fields["birth_date"]
         setup_desa_fields(self, user, required=False)
 
     def clean_nik(self):
@@ -94,3 +106,26 @@ class MemberEndForm(VersionedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["left_on"].required = True
+
+
+class NoEchoTextInput(forms.TextInput):
+    """A text box that never writes the typed value back into the page (a NIK after an error)."""
+
+    def format_value(self, value):
+        return None
+
+
+class NikSearchForm(forms.Form):
+    """A full NIK to look up, sent in a POST body: never in a URL, a log line or the browser history."""
+
+    nik = forms.CharField(
+        label=_("NIK lengkap"), max_length=40,
+        help_text=_("16 angka. Dicocokkan persis (melalui hash), tidak pernah sebagian; setiap pencarian dicatat."),
+        widget=NoEchoTextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_nik(self):
+        value = nik_codec.normalise_nik(self.cleaned_data["nik"])
+        if not nik_codec.NIK_RE.fullmatch(value):
+            raise forms.ValidationError(_("Tulis NIK lengkap: tepat 16 angka (0-9)."))
+        return value

@@ -13,7 +13,7 @@ from .assessments import (
     RubricIndicator,
     RubricVersion,
 )
-from .audit import NikReveal
+from .audit import NikReveal, NikSearch
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
 from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImport
@@ -44,6 +44,7 @@ __all__ = [
     "Kecamatan",
     "Member",
     "NikReveal",
+    "NikSearch",
     "MAX_YEAR",
     "MIN_YEAR",
     "RegionAlias",

@@ -1,4 +1,5 @@
-"""Audit records of access to personal data (UU 27/2022): who saw whose full NIK, and when."""
+"""Audit records of access to personal data (UU 27/2022): who saw whose full NIK, who looked a NIK
+up, and when."""
 
 from django.conf import settings
 from django.db import models
@@ -32,3 +33,30 @@ class NikReveal(models.Model):
 
     def __str__(self):
         return f"{self.user} -> {self.member} ({self.revealed_at:%d/%m/%Y %H:%M})"
+
+
+class NikSearch(models.Model):
+    """One search by full NIK: who, when, from where, how many memberships it found.
+
+    The NIK itself is never stored; its keyed hash is, so an auditor can answer "who looked up
+    this person" by hashing the NIK in question (erasure clears it with the member's data).
+    Searches count against a daily limit: for a role without `reveal_nik` a search is the only
+    way to test a guessed NIK.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    searched_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    nik_hash = models.CharField(_("hash NIK"), max_length=64, null=True, blank=True, db_index=True)
+    found = models.PositiveIntegerField(_("keanggotaan ditemukan"), default=0)
+
+    class Meta:
+        ordering = ["-searched_at", "-id"]
+        verbose_name = _("pencarian NIK")
+        verbose_name_plural = _("log pencarian NIK")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.user} ({self.searched_at:%d/%m/%Y %H:%M})"

@@ -112,6 +112,8 @@ class Member(models.Model):
     has_nik = models.BooleanField(_("punya NIK tercatat"), default=True)
     nik_encrypted = models.TextField(_("NIK (terenkripsi)"), blank=True, editable=False)
     nik_hash = models.CharField(_("hash NIK"), max_length=64, null=True, blank=True, editable=False, db_index=True)
+    # The four digits a mask shows, kept apart so that lists and exports never decrypt to mask.
+    nik_last4 = models.CharField(_("4 angka terakhir NIK"), max_length=4, blank=True, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     desa = models.ForeignKey(
@@ -138,8 +140,8 @@ class Member(models.Model):
                 violation_error_message=_("NIK ini sudah terdaftar sebagai anggota koperasi ini."),
             ),
             models.CheckConstraint(
-                condition=(Q(has_nik=True) & Q(nik_hash__isnull=False) & ~Q(nik_encrypted=""))
-                | (Q(has_nik=False) & Q(nik_hash__isnull=True) & Q(nik_encrypted="")),
+                condition=(Q(has_nik=True) & Q(nik_hash__isnull=False) & ~Q(nik_encrypted="") & ~Q(nik_last4=""))
+                | (Q(has_nik=False) & Q(nik_hash__isnull=True) & Q(nik_encrypted="") & Q(nik_last4="")),
                 name="member_nik_recorded_or_explicitly_absent",
             ),
             models.CheckConstraint(
@@ -167,18 +169,22 @@ class Member(models.Model):
             self.has_nik = True
             self.nik_encrypted = nik_codec.encrypt_nik(value)
             self.nik_hash = nik_codec.hash_nik(value)
+            self.nik_last4 = nik_codec.last4(value)
         else:
             self.has_nik = False
             self.nik_encrypted = ""
             self.nik_hash = None
+            self.nik_last4 = ""
 
     @property
     def nik_masked(self):
-        return nik_codec.mask_nik_short(self.nik)
+        """`************0001`, from the stored last four digits: no decryption."""
+        return nik_codec.mask_nik(self.nik_last4)
 
     @property
-    def nik_profile_masked(self):
-        return nik_codec.mask_nik_profile(self.nik)
+    def birth_year(self):
+        """`"1980"`: what a role without `reveal_nik` sees of the birth date (text: never `1.980`)."""
+        return str(self.birth_date.year) if self.birth_date else ""
 
     @property
     def is_active(self):

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import masks
 from ..figures import board_is_complete, missing_board_roles
 from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport, last_full_year
 
@@ -84,7 +85,7 @@ def yearly_rows(reports):
     return [YearRow(report, by_year.get(report.year - 1)) for report in sorted(reports, key=lambda r: -r.year)]
 
 
-def _diff(model, new, old):
+def _diff(model, new, old, *, full_personal):
     if old is None:
         return []
     delta = new.diff_against(old, excluded_fields=HIDDEN_HISTORY_FIELDS & {f.name for f in model._meta.fields})
@@ -92,8 +93,12 @@ def _diff(model, new, old):
     for change in delta.changes:
         model_field = model._meta.get_field(change.field)
         label = str(model_field.verbose_name)
+        old_value = masks.shown(model, change.field, change.old, full=full_personal)
+        new_value = masks.shown(model, change.field, change.new, full=full_personal)
+        if old_value == new_value:
+            continue  # a birth date corrected within the same year: nothing the viewer may see changed
         changes.append({"field": change.field, "label": label,
-                        "old": display_value(model_field, change.old), "new": display_value(model_field, change.new)})
+                        "old": display_value(model_field, old_value), "new": display_value(model_field, new_value)})
     return changes
 
 
@@ -109,11 +114,12 @@ def display_value(model_field, value):
     return str(value)
 
 
-def history_entries(*, cooperative, limit=50):
+def history_entries(*, cooperative, limit=50, full_personal=False):
     """The latest changes to the cooperative, its board terms, yearly reports and members, newest first.
 
     One query per model (history rows with their user); differences are computed in Python
-    between consecutive history rows of the same record.
+    between consecutive history rows of the same record. Without `full_personal` (the viewer's
+    `reveal_nik`) personal fields show as `masks` says: a birth year, the end of a phone number.
     """
     sources = [
         ("koperasi", Cooperative, Cooperative.history.filter(id=cooperative.pk)),
@@ -132,7 +138,7 @@ def history_entries(*, cooperative, limit=50):
             old = previous.get(record.id)
             previous[record.id] = record
             entries.append(HistoryEntry(kind=kind, record=record, subject=_subject(kind, record),
-                                        changes=_diff(model, record, old)))
+                                        changes=_diff(model, record, old, full_personal=full_personal)))
     entries.sort(key=lambda e: (e.record.history_date, e.record.history_id), reverse=True)
     return entries[:limit]
 
@@ -182,7 +188,7 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
     return DataQuality(completeness=completeness, missing=missing, issues=issues)
 
 
-def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, today=None):
+def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, today=None, full_personal=False):
     """Everything the profile shows besides the cooperative itself, in a fixed number of queries.
 
     Queries: status steps with their user; board terms; yearly reports; member counts (listed and
@@ -209,7 +215,7 @@ def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, toda
         "years": yearly_rows(reports),
         "member_counts": counts,
         "member_page": member_page,
-        "history": history_entries(cooperative=cooperative),
+        "history": history_entries(cooperative=cooperative, full_personal=full_personal),
         "quality": data_quality(
             cooperative=cooperative, reports=reports, current_roles=current_roles,
             listed_members=counts["active"], today=today,

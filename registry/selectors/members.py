@@ -2,7 +2,7 @@
 
 from django.db.models import Count
 
-from ..models import Member, NikReveal
+from ..models import Member, NikReveal, NikSearch
 
 
 def member_list(*, user):
@@ -34,3 +34,8 @@ def members_by_hash(*, user, hashes):
 def nik_reveals(*, user):
     """The reveal log in the user's area, newest first, with who and whose."""
     return NikReveal.objects.for_user(user).select_related("user", "member__cooperative")
+
+
+def nik_searches(*, limit=50):
+    """The latest searches by full NIK, with who: never the NIK, only how many memberships it found."""
+    return list(NikSearch.objects.select_related("user")[:limit])

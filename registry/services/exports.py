@@ -82,7 +82,8 @@ def export_build(*, export_id: int) -> ExportLog:
         return ExportLog.objects.get(pk=export_id)
     export = EXPORTS[log.kind]
     queryset = export.rows(log.user, QueryDict(log.query)).using(settings.REPLICA_DATABASE)
-    columns, ctx = export.columns(), export_context(log.user, full_nik=log.full_nik)
+    ctx = export_context(log.user, full_nik=log.full_nik)
+    columns = export.columns(ctx)
     storage = export_storage()
     with tempfile.TemporaryFile() as handle:
         if log.file_format == "csv":

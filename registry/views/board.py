@@ -10,11 +10,19 @@ from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedE
 from ..models import BoardMember
 
 
+class BoardFormMixin:
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.form_class is BoardMemberForm:
+            kwargs["user"] = self.request.user
+        return kwargs
+
+
 def board_url(cooperative_pk):
     return reverse("registry:cooperative_detail", args=[cooperative_pk]) + "#pengurus"
 
 
-class BoardMemberCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, CreateView):
+class BoardMemberCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, BoardFormMixin, CreateView):
     permission_required = "registry.add_boardmember"
     form_class = BoardMemberForm
     template_name = "registry/cooperatives/child_form.html"
@@ -31,7 +39,9 @@ class BoardMemberCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, Cre
         return board_url(self.object.cooperative_id)
 
 
-class BoardMemberUpdateView(RegistryPermissionMixin, CooperativeInAreaMixin, VersionedEditMixin, UpdateView):
+class BoardMemberUpdateView(
+    RegistryPermissionMixin, CooperativeInAreaMixin, BoardFormMixin, VersionedEditMixin, UpdateView
+):
     permission_required = "registry.change_boardmember"
     form_class = BoardMemberForm
     template_name = "registry/cooperatives/child_form.html"

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
 from django_filters.views import FilterView
 
+from .. import masks
 from ..filters.active import active_filters
 from ..filters.cooperatives import CooperativeFilter
 from ..forms.cooperative_choice import written
@@ -79,7 +80,8 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.cooperative_profile(
-            cooperative=self.object, member_page=self.request.GET.get("anggota", 1)
+            cooperative=self.object, member_page=self.request.GET.get("anggota", 1),
+            full_personal=masks.sees_personal_data(self.request.user),
         ))
         context["back_url"] = list_url(self.request)
         if self.request.user.has_perm("registry.view_assessment"):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from .. import masks
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
 from ..models import BoardMember, Cooperative, Member, YearlyReport
 from ..selectors.cooperatives import display_value
@@ -39,12 +40,14 @@ class HistoryRevertView(RegistryPermissionMixin, CooperativeInAreaMixin, Templat
         rows = []
         fields = revertable_fields(record)
         status_step = model is Cooperative and fields.get("status", instance.status) != instance.status
+        full = masks.sees_personal_data(self.request.user)
         for name, old in fields.items():
             model_field = model._meta.get_field(name)
+            now = getattr(instance, model_field.attname)
             rows.append({
                 "label": model_field.verbose_name,
-                "back": display_value(model_field, old),
-                "now": display_value(model_field, getattr(instance, model_field.attname)),
+                "back": display_value(model_field, masks.shown(model, name, old, full=full)),
+                "now": display_value(model_field, masks.shown(model, name, now, full=full)),
             })
         return super().get_context_data(record=record, instance=instance, rows=rows, status_step=status_step,
                                         **kwargs)

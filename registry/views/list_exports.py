@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from .. import nik as nik_codec
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import MAX_YEAR, MIN_YEAR, ExportLog, last_full_year
 from ..models.imports import export_storage
@@ -36,6 +37,16 @@ FULL_NIK_PARAM = "nik_lengkap"
 NOT_FILTERS = {FULL_NIK_PARAM, "page", "format"}
 
 
+def logged_query(request):
+    """The export's filters as the log keeps them: no page or format, never a NIK."""
+    query = request.GET.copy()
+    for key in NOT_FILTERS:
+        query.pop(key, None)
+    for key in query:
+        query.setlist(key, [nik_codec.redact_niks(value) for value in query.getlist(key)])
+    return query.urlencode()
+
+
 class ListExportView(RegistryPermissionMixin, NoStoreMixin, View):
     """/ekspor/<list>/<xlsx|csv>/?<the list's filters>[&nik_lengkap=1]."""
 
@@ -51,20 +62,18 @@ class ListExportView(RegistryPermissionMixin, NoStoreMixin, View):
         full_nik = kind == "anggota" and request.GET.get(FULL_NIK_PARAM) == "1"
         if full_nik and not request.user.has_perm("registry.reveal_nik"):
             raise PermissionDenied
-        query = request.GET.copy()
-        for key in NOT_FILTERS:
-            query.pop(key, None)
-        queryset = export.rows(request.user, request.GET)
+        query = logged_query(request)
+        queryset = export.rows(request.user, request.GET, request.session)
         if export_is_large(queryset):
-            log = export_request(user=request.user, kind=kind, file_format=fmt, query=query.urlencode(),
-                                 full_nik=full_nik)
+            log = export_request(user=request.user, kind=kind, file_format=fmt, query=query, full_nik=full_nik)
             if log.status == ExportLog.Status.PREPARING:
                 messages.info(request, _("Ekspor sedang disiapkan. Tautan unduhnya muncul di halaman ini setelah "
                                          "selesai; halaman ini boleh ditinggalkan."))
             return HttpResponseRedirect(reverse("registry:exportlog_list"))
-        log = ExportLog.objects.create(user=request.user, kind=kind, file_format=fmt, query=query.urlencode(),
+        log = ExportLog.objects.create(user=request.user, kind=kind, file_format=fmt, query=query,
                                        full_nik=full_nik, status=ExportLog.Status.PREPARING)
-        columns, ctx = export.columns(), export_context(request.user, full_nik=full_nik)
+        ctx = export_context(request.user, full_nik=full_nik)
+        columns = export.columns(ctx)
 
         def done(count):
             ExportLog.objects.filter(pk=log.pk).update(status=ExportLog.Status.DONE, row_count=count,

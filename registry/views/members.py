@@ -1,22 +1,27 @@
 """Members: the list across cooperatives, one member, the logged NIK reveal, add/edit/end."""
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.generic import CreateView, DetailView, ListView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 from django_filters.views import FilterView
 
+from .. import masks
+from .. import nik as nik_codec
 from ..filters.active import active_filters
-from ..filters.members import MemberFilter
-from ..forms.people import MemberEndForm, MemberForm
+from ..filters.members import NIK_SEARCH_SESSION_KEY, MemberFilter
+from ..forms.people import MemberEndForm, MemberForm, NikSearchForm
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Member
 from ..paginators import BoundedCountPaginator
 from ..security import client_ip
 from ..selectors import members as selectors
-from ..services.members import member_reveal_nik
+from ..services.limits import LimitReached
+from ..services.members import member_reveal_nik, member_search_nik
+from .limits import limit_reached
 
 
 class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
@@ -27,6 +32,15 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
     template_name = "registry/members/list.html"
     paginate_by = 50
     paginator_class = BoundedCountPaginator
+
+    def get(self, request, *args, **kwargs):
+        # A NIK in the address (an old bookmark, a number typed into the name box) is already in the
+        # browser history: send it to the POST search and never echo it into links or exports.
+        if "nik" in request.GET or nik_codec.contains_nik(request.GET.get("q", "")):
+            messages.warning(request, _("NIK dicari lewat formulir Cari NIK, tidak lewat alamat halaman: "
+                                        "alamat tersimpan di riwayat peramban dan di log."))
+            return HttpResponseRedirect(reverse("registry:member_nik_search"))
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return selectors.member_list(user=self.request.user)
@@ -41,7 +55,36 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
         return active_filters(self.filterset, self.request)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(active_filters=self.active, **kwargs)
+        nik_search = self.request.session.get(NIK_SEARCH_SESSION_KEY) if self.request.GET.get("hasil_nik") else None
+        return super().get_context_data(active_filters=self.active, nik_search=nik_search,
+                                        nik_search_form=NikSearchForm(), **kwargs)
+
+
+class MemberNikSearchView(RegistryPermissionMixin, NoStoreMixin, FormView):
+    """Search by full NIK, in a POST body only, logged and limited per day.
+
+    With `reveal_nik` the result is the member list narrowed to that NIK (kept in the session, so
+    the pages and the export carry no NIK); without it only the cooperatives where the NIK is
+    listed, with the masked NIK: a confirmation that can be logged, not a profile.
+    """
+
+    permission_required = "registry.view_member"
+    form_class = NikSearchForm
+    template_name = "registry/members/nik_search.html"
+
+    def form_valid(self, form):
+        try:
+            result = member_search_nik(nik=form.cleaned_data["nik"], user=self.request.user,
+                                       ip_address=client_ip(self.request))
+        except LimitReached as error:
+            return limit_reached(self.request, error)
+        if masks.sees_personal_data(self.request.user):
+            self.request.session[NIK_SEARCH_SESSION_KEY] = {"hash": result.nik_hash, "masked": result.masked}
+            return HttpResponseRedirect(reverse("registry:member_list") + "?hasil_nik=1")
+        cooperatives = list({m.cooperative_id: m.cooperative for m in result.memberships}.values())
+        return self.render_to_response(self.get_context_data(
+            form=self.form_class(), searched=True, masked=result.masked, cooperatives=cooperatives,
+        ))
 
 
 class MemberDuplicateListView(RegistryPermissionMixin, NoStoreMixin, ListView):
@@ -85,8 +128,13 @@ class MemberRevealView(RegistryPermissionMixin, NoStoreMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
-        revealed = member_reveal_nik(member=self.object, user=request.user, ip_address=client_ip(request))
-        return self.render_to_response(self.get_context_data(revealed_nik=revealed))
+        try:
+            revealed = member_reveal_nik(member=self.object, user=request.user, ip_address=client_ip(request))
+        except LimitReached as error:
+            return limit_reached(request, error)
+        return self.render_to_response(self.get_context_data(
+            revealed_nik=revealed, nik_unreadable=self.object.has_nik and revealed is None,
+        ))
 
 
 class NikRevealListView(RegistryPermissionMixin, NoStoreMixin, ListView):
@@ -99,6 +147,9 @@ class NikRevealListView(RegistryPermissionMixin, NoStoreMixin, ListView):
 
     def get_queryset(self):
         return selectors.nik_reveals(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(searches=selectors.nik_searches(), **kwargs)
 
 
 def member_success_url(member):

@@ -9,10 +9,12 @@ is in figures.py.
     sections = dashboard_sections(d, Links(kecamatan_code))
 """
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import charts, figures, scoring
@@ -22,7 +24,7 @@ from .selectors.dashboard import CONDITION_SCORES
 
 # The measures the tile map can colour by: (value of a kecamatan row, how it is written).
 MEASURES = {
-    "aktif": (lambda row: row.now.active_share, "persen"),
+    "aktif": (lambda row: row.state.active_share, "persen"),
     "rat": (lambda row: row.year.rat_share, "persen"),
     "nilai": (lambda row: row.year.overall, "skor"),
     "anggota": (lambda row: row.year.members, "angka"),
@@ -68,6 +70,7 @@ class Figure:
     note: str = ""
     detail: str = ""
     examples: tuple = ()  # (url, name) of a few cooperatives behind the figure
+    as_of: str = ""  # the date of the figure: "per 31/12/2023", "tahun buku 2023"
 
     @property
     def text(self):
@@ -97,7 +100,7 @@ class Figure:
         return {
             "key": self.key, "label": self.label, "value": _plain(self.value), "previous": _plain(self.previous),
             "change": _plain(self.change), "list_url": self.href or None, "list_count": self.count,
-            "explanation": self.note,
+            "explanation": self.note, "as_of": self.as_of,
         }
 
 
@@ -160,27 +163,64 @@ def _share(value):
     return fmt(value, "persen")
 
 
+def refresh_date(d):
+    """The day of the last refresh: the date of the figures that have no history (certificates, boards)."""
+    return timezone.localtime(d.refreshed_at).date() if d.refreshed_at else None
+
+
+def state_date(d):
+    """The day the state figures (cooperatives, statuses) describe: 31 December of a past year, else the refresh."""
+    return datetime.date(d.year, 12, 31) if d.past else refresh_date(d)
+
+
+def per(day):
+    """A figure's date as the cards write it: "per 31/12/2023"."""
+    return _("per %(day)s") % {"day": day.strftime("%d/%m/%Y")} if day else ""
+
+
+def state_params(d, **params):
+    """The query of a list of the state figures: on a past year's view, as on its 31 December."""
+    return {"akhir_tahun": d.year, **params} if d.past else params
+
+
+def book_year(d):
+    return _("tahun buku %(year)s") % {"year": d.year}
+
+
 def headline_figures(d, links):
     """The figures at the top: cooperatives, active, members, RAT, certificates, Merah Putih, scores."""
     y, now, cur, prev = d.year, d.now, d.current, d.previous
+    # Cooperatives and their status: today's on the latest year's view, 31 December's on a past year's.
+    state, before = d.state, d.state_before
+    when, year_when = per(state_date(d)), book_year(d)
 
-    def year_end(name):
-        """A state figure on 31 December of the year, or missing when the summary has no such year."""
-        return None if cur.empty else cur[name]
+    def state_value(totals, name):
+        """A state figure, or missing when the summary has no such year (a year before its first)."""
+        return None if totals.empty else totals[name]
 
+    before_year = y - 1 if d.past else y
+    if d.past:
+        registered_note = _("Koperasi yang sudah berdiri pada 31/12/%(year)s (menurut tanggal berdirinya), apa pun "
+                            "statusnya pada hari itu menurut riwayat status. Perubahan: dibanding akhir tahun "
+                            "%(before)s.") % {"year": y, "before": before_year}
+        active_note = _("Koperasi berstatus Aktif pada 31/12/%(year)s menurut riwayat status; perubahan dibanding "
+                        "akhir tahun %(before)s.") % {"year": y, "before": before_year}
+    else:
+        registered_note = _("Semua koperasi di wilayah ini saat penghitungan, apa pun statusnya. Perubahan: "
+                            "dibanding jumlah pada akhir tahun %(year)s menurut riwayat status.") % {"year": y}
+        active_note = _("Koperasi berstatus Aktif saat penghitungan; perubahan dibanding akhir tahun %(year)s.") % {
+            "year": y}
     headline = [
-        Figure("koperasi", _("koperasi terdaftar"), now["cooperatives"], previous=year_end("cooperatives"),
-               href=links.cooperatives(), count=now["cooperatives"],
-               detail=_("sejak 31/12/%(year)s") % {"year": y},
-               note=_("Semua koperasi di wilayah ini saat penghitungan, apa pun statusnya. Perubahan: dibanding "
-                      "jumlah pada akhir tahun %(year)s menurut riwayat status.") % {"year": y}),
-        Figure("aktif", _("koperasi aktif"), now["status_aktif"], previous=year_end("status_aktif"),
-               href=links.cooperatives(status="aktif"), count=now["status_aktif"],
-               detail=_("%(share)s dari semua") % {"share": _share(now.active_share)},
-               note=_("Koperasi berstatus Aktif saat penghitungan; perubahan dibanding akhir tahun %(year)s.")
-               % {"year": y}),
+        Figure("koperasi", _("koperasi terdaftar"), state_value(state, "cooperatives"),
+               previous=state_value(before, "cooperatives"),
+               href=links.cooperatives(**state_params(d)), count=state["cooperatives"], as_of=when,
+               detail=_("dibanding 31/12/%(year)s") % {"year": before_year}, note=registered_note),
+        Figure("aktif", _("koperasi aktif"), state_value(state, "status_aktif"),
+               previous=state_value(before, "status_aktif"),
+               href=links.cooperatives(**state_params(d, status="aktif")), count=state["status_aktif"], as_of=when,
+               detail=_("%(share)s dari semua") % {"share": _share(state.active_share)}, note=active_note),
         Figure("anggota", _("anggota (laporan %(year)s)") % {"year": y}, cur.members, previous=prev.members,
-               href=links.cooperatives(laporan_tahun=y), count=cur["reported"],
+               as_of=year_when, href=links.cooperatives(laporan_tahun=y), count=cur["reported"],
                detail=_("L %(male)s · P %(female)s · dari %(n)s laporan") % {
                    "male": angka(cur["members_male"]), "female": angka(cur["members_female"]),
                    "n": angka(cur["reported"])},
@@ -188,35 +228,37 @@ def headline_figures(d, links):
                       "Tautan membuka koperasi yang menyampaikan laporan itu. Tahun tanpa laporan ditampilkan "
                       "kosong, bukan nol.") % {"year": y}),
         Figure("rat", _("RAT diadakan (tahun buku %(year)s)") % {"year": y}, _reported(cur, "rat_held"),
-               previous=_reported(prev, "rat_held"), href=links.cooperatives(rat_tahun=y), count=cur["rat_held"],
+               previous=_reported(prev, "rat_held"), as_of=year_when, href=links.cooperatives(rat_tahun=y),
+               count=cur["rat_held"],
                detail=_("%(share)s dari koperasi yang belum bubar") % {"share": _share(cur.rat_share)},
                note=_("Laporan tahunan %(year)s dengan tanggal RAT, dibagi koperasi yang belum dibubarkan pada "
                       "akhir tahun itu.") % {"year": y}),
         Figure("rat_tepat", _("RAT dilaporkan tepat waktu"), _reported(cur, "rat_reported_on_time"),
                previous=_reported(prev, "rat_reported_on_time"),
-               href=links.cooperatives(rat_dilaporkan_tahun=y), count=cur["rat_reported_on_time"],
+               as_of=year_when, href=links.cooperatives(rat_dilaporkan_tahun=y), count=cur["rat_reported_on_time"],
                detail=_("%(share)s dari RAT yang diadakan") % {"share": _share(cur.rat_on_time_share)},
                note=_("RAT tahun buku %(year)s yang dilaporkan ke Dinas paling lambat %(days)s hari setelah "
                       "diadakan.") % {"year": y, "days": figures.RAT_REPORT_DAYS}),
-        Figure("sertifikat", _("sertifikat NIK berlaku"), now["certificate_valid"],
+        # Without a history of their own, these are always today's figures, and say so.
+        Figure("sertifikat", _("sertifikat NIK berlaku"), now["certificate_valid"], as_of=per(refresh_date(d)),
                href=links.cooperatives(status_nik="sudah"), count=now["certificate_valid"],
                detail=_("%(share)s dari semua") % {"share": _share(now.share("certificate_valid", "cooperatives"))},
                note=_("Koperasi berstatus sertifikat Sudah Bersertifikat saat penghitungan.")),
         Figure("merah_putih", _("desa/kelurahan dengan Koperasi Merah Putih"), d.desa_merah_putih,
-               href=links.cooperatives(merah_putih="true"), count=now["merah_putih"],
+               as_of=per(refresh_date(d)), href=links.cooperatives(merah_putih="true"), count=now["merah_putih"],
                detail=_("dari %(desa)s desa/kelurahan · %(n)s koperasi") % {
                    "desa": angka(d.desa), "n": angka(now["merah_putih"])},
                note=_("Desa/kelurahan yang punya sedikitnya satu Koperasi Desa/Kelurahan Merah Putih. Tautan "
                       "membuka koperasi Merah Putih (satu desa bisa punya lebih dari satu).")),
         Figure("nilai", _("nilai akhir rata-rata %(year)s") % {"year": y}, cur.overall, kind="skor",
-               previous=prev.overall, href=links.assessments(tahun=y), count=cur["assessed"],
+               previous=prev.overall, as_of=year_when, href=links.assessments(tahun=y), count=cur["assessed"],
                detail=_("dari %(n)s penilaian") % {"n": angka(cur["assessed"])},
                note=_("Rata-rata nilai akhir (0-100) penilaian tahun %(year)s yang sudah punya nilai akhir, "
                       "apa pun status alurnya.") % {"year": y}),
     ]
     if d.active_partnerships is not None:
         headline.append(Figure(
-            "kemitraan", _("kemitraan aktif"), d.active_partnerships,
+            "kemitraan", _("kemitraan aktif"), d.active_partnerships, as_of=per(timezone.localdate()),
             href=links.partnerships(status="aktif"), count=d.active_partnerships,
             note=_("Kemitraan berstatus Aktif dengan koperasi di wilayah ini di salah satu pihak, dihitung saat "
                    "halaman dibuka (kemitraan antar dua kecamatan dihitung sekali)."),
@@ -224,7 +266,8 @@ def headline_figures(d, links):
     if d.has_trainings:
         headline.append(Figure(
             "pengurus_dilatih", _("koperasi aktif dengan pengurus terlatih"), now["board_trained"],
-            href=links.cooperatives(status="aktif", pengurus_dilatih="true"), count=now["board_trained"],
+            as_of=per(refresh_date(d)), href=links.cooperatives(status="aktif", pengurus_dilatih="true"),
+            count=now["board_trained"],
             detail=_("%(share)s dari koperasi aktif") % {
                 "share": _share(figures.trained_board_share(now["board_trained"], now["status_aktif"]))},
             note=_("Koperasi aktif yang sedikitnya satu pengurus/pengawasnya (bukan staf) hadir dalam pelatihan "
@@ -235,12 +278,12 @@ def headline_figures(d, links):
 
 
 def status_figures(d, links):
-    """Cooperatives per status now, against the end of the year."""
-    now, cur = d.now, d.current
+    """Cooperatives per status now (or on 31 December of a past year), against the end of the (previous) year."""
+    state, before, when = d.state, d.state_before, per(state_date(d))
     return [
-        Figure(status.value, status.label, now[f"status_{status.value}"],
-               previous=None if cur.empty else cur[f"status_{status.value}"],
-               href=links.cooperatives(status=status.value), count=now[f"status_{status.value}"])
+        Figure(status.value, status.label, None if state.empty else state[f"status_{status.value}"],
+               previous=None if before.empty else before[f"status_{status.value}"], as_of=when,
+               href=links.cooperatives(**state_params(d, status=status.value)), count=state[f"status_{status.value}"])
         for status in Cooperative.Status
     ]
 
@@ -297,19 +340,23 @@ def attention_figures(d, links):
         Figure("tanpa_rat", _("koperasi aktif tanpa RAT tahun %(a)s dan %(b)s") % {"a": y - 1, "b": y},
                None if cur.empty else cur["active_without_rat"],
                previous=None if prev.empty else prev["active_without_rat"],
-               href=links.cooperatives(status="aktif", tanpa_rat_2_tahun=y), count=cur["active_without_rat"],
-               note=_("Koperasi berstatus Aktif tanpa laporan dengan tanggal RAT untuk kedua tahun buku itu.")),
+               href=links.cooperatives(akhir_tahun=y, status="aktif", tanpa_rat_2_tahun=y),
+               count=cur["active_without_rat"], as_of=per(datetime.date(y, 12, 31)),
+               note=_("Koperasi berstatus Aktif pada 31/12/%(year)s (menurut riwayat status), sudah berdiri pada "
+                      "tahun %(before)s, tanpa laporan dengan tanggal RAT untuk kedua tahun buku itu.")
+               % {"year": y, "before": y - 1}),
         Figure("dpk", _("predikat Dalam Pengawasan Khusus %(year)s") % {"year": y},
                _assessed(cur, "predicate_dalam_pengawasan_khusus"),
                previous=_assessed(prev, "predicate_dalam_pengawasan_khusus"),
                href=links.assessments(tahun=y, predikat=Predicate.DALAM_PENGAWASAN_KHUSUS),
                count=cur["predicate_dalam_pengawasan_khusus"],
                note=_("Nilai akhir di bawah %(score)s.") % {"score": lowest}),
-        Figure("pengurus", _("pengurus tidak lengkap"), now["board_incomplete"],
+        Figure("pengurus", _("pengurus tidak lengkap"), now["board_incomplete"], as_of=per(refresh_date(d)),
                href=links.cooperatives(pengurus_lengkap="false"), count=now["board_incomplete"],
                note=_("Tanpa masa jabatan berjalan untuk ketua, sekretaris, bendahara atau sedikitnya satu pengawas "
                       "(semua status).")),
         Figure("sertifikat_expired", _("sertifikat NIK kedaluwarsa"), now["certificate_expired"],
+               as_of=per(refresh_date(d)),
                href=links.cooperatives(status_nik="expired"), count=now["certificate_expired"],
                note=_("Status sertifikat Sertifikat Expired saat penghitungan.")),
         Figure("turun_tajam", _("suatu kondisi turun %(points)s poin atau lebih") % {"points": figures.BIG_DROP},
@@ -322,6 +369,7 @@ def attention_figures(d, links):
     if d.has_findings:
         attention.append(Figure(
             "temuan", _("temuan pengawasan lewat batas tindak lanjut"), now["findings_overdue"],
+            as_of=per(refresh_date(d)),
             href=links.findings(lewat_batas="true"), count=now["findings_overdue"],
             note=_("Temuan yang belum selesai ditindaklanjuti dan sudah lewat batas waktunya pada hari "
                    "penghitungan (jumlah temuan, bukan koperasi)."),
@@ -359,10 +407,12 @@ def kecamatan_rows(d, links):
         code = row.code
         rows.append({
             "row": row,
-            "cooperatives": Figure("koperasi", row.name, row.now["cooperatives"],
-                                   href=links.cooperatives(kecamatan=code), count=row.now["cooperatives"]),
-            "active": Figure("aktif", row.name, row.now["status_aktif"],
-                             href=links.cooperatives(kecamatan=code, status="aktif"), count=row.now["status_aktif"]),
+            "cooperatives": Figure("koperasi", row.name, row.state["cooperatives"],
+                                   href=links.cooperatives(kecamatan=code, **state_params(d)),
+                                   count=row.state["cooperatives"]),
+            "active": Figure("aktif", row.name, row.state["status_aktif"],
+                             href=links.cooperatives(kecamatan=code, **state_params(d, status="aktif")),
+                             count=row.state["status_aktif"]),
             "members": Figure("anggota", row.name, row.year.members,
                               href=links.cooperatives(kecamatan=code, laporan_tahun=y), count=row.year["reported"]),
             "rat": Figure("rat", row.name, row.year.rat_share, kind="persen",
@@ -375,23 +425,25 @@ def kecamatan_rows(d, links):
 
 
 def dimension_rows(d, links):
-    """Cooperatives by jenis, kelompok and sector: now, active now, members in the year."""
+    """Cooperatives by jenis, kelompok and sector: all and active (now, or at a past year's end), the year's members."""
     params = {"jenis": "jenis", "kelompok": "kelompok", "sektor": "sektor"}
     tables = {}
     for dimension, rows in d.by_dimension.items():
         tables[dimension] = [
             {
                 "label": label,
-                "cooperatives": Figure(key, label, now["cooperatives"],
-                                       href=links.cooperatives(**{params[dimension]: key}), count=now["cooperatives"]),
-                "active": Figure(key, label, now["status_aktif"],
-                                 href=links.cooperatives(status="aktif", **{params[dimension]: key}),
-                                 count=now["status_aktif"]),
+                "cooperatives": Figure(key, label, state["cooperatives"],
+                                       href=links.cooperatives(**state_params(d, **{params[dimension]: key})),
+                                       count=state["cooperatives"]),
+                "active": Figure(key, label, state["status_aktif"],
+                                 href=links.cooperatives(**state_params(d, status="aktif", **{params[dimension]: key})),
+                                 count=state["status_aktif"]),
                 "members": Figure(key, label, year.members,
                                   href=links.cooperatives(laporan_tahun=d.year, **{params[dimension]: key}),
                                   count=year["reported"]),
             }
             for key, label, now, year in rows
+            for state in [year if d.past else now]
         ]
     return tables
 
@@ -434,7 +486,8 @@ def dashboard_charts(d, sections, measure):
             desc=_("Setiap petak satu kecamatan, warna lebih gelap berarti nilai lebih tinggi. Angkanya ada di "
                    "tabel per kecamatan."), tiles=tiles),
         "status": charts.bar_chart(
-            title=_("Koperasi menurut status"), desc=_("Jumlah koperasi per status saat penghitungan."),
+            title=_("Koperasi menurut status"), desc=_("Jumlah koperasi per status %(when)s.") % {
+                "when": per(state_date(d))},
             items=[(f.label, f.value, angka(f.value)) for f in sections["statuses"]]),
         "predicates": charts.stacked_bars(
             title=_("Sebaran predikat per kecamatan, %(year)s") % {"year": y},
@@ -488,11 +541,12 @@ def api_body(d, sections):
         "tahun": d.year,
         "kecamatan": [{"kode": code, "nama": name} for code, name in d.kecamatan],
         "dihitung_pada": d.refreshed_at.isoformat() if d.refreshed_at else None,
+        "keadaan_per": state_date(d).isoformat() if state_date(d) else None,
         **{key: [figure.as_dict() for figure in section] for key, section in sections.items()},
         "per_kecamatan": [
             {
-                "kode": row.code, "nama": row.name, "koperasi": row.now["cooperatives"],
-                "aktif": row.now["status_aktif"], "anggota": row.year.members, "porsi_rat": row.year.rat_share,
+                "kode": row.code, "nama": row.name, "koperasi": row.state["cooperatives"],
+                "aktif": row.state["status_aktif"], "anggota": row.year.members, "porsi_rat": row.year.rat_share,
                 "nilai_kondisi": {code: _plain(v) for code, v in row.year.condition_averages().items()},
                 "nilai_akhir": _plain(row.year.overall),
                 "predikat": {code: count for code, _label, count in row.year.predicate_counts()},

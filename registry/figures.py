@@ -13,6 +13,7 @@ import functools
 import operator
 
 from django.db.models import (
+    CharField,
     Count,
     DurationField,
     Exists,
@@ -22,11 +23,20 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.db.models.lookups import LessThanOrEqual
 
-from .models import Assessment, BoardMember, Cooperative, RubricIndicator, TrainingParticipant, YearlyReport
+from .models import (
+    Assessment,
+    BoardMember,
+    Cooperative,
+    RubricIndicator,
+    StatusChange,
+    TrainingParticipant,
+    YearlyReport,
+)
 
 # A RAT counts as reported on time when the Dinas received the report within this many days.
 RAT_REPORT_DAYS = 31
@@ -56,12 +66,50 @@ def rat_reported_on_time_q():
     )
 
 
+def year_end(year):
+    """31 December of `year`: the day a year's state figures describe."""
+    return datetime.date(year, 12, 31)
+
+
+def founded_by_q(year):
+    """A cooperative founded by the end of `year`: from that year on it is counted in a year's figures."""
+    return Q(founded_on__lte=year_end(year))
+
+
+def status_at_year_end(year):
+    """A cooperative's status on 31 December of `year`, from its dated status steps (an SQL expression).
+
+    The last step on or before that day gives it (a step dated 31 December counts for that year);
+    before its first step the cooperative had that step's earlier status; without any step, its
+    current status.
+    """
+    steps = StatusChange.objects.filter(cooperative=OuterRef("pk"))
+    last = steps.filter(changed_on__lte=year_end(year)).order_by("-changed_on", "-id").values("to_status")[:1]
+    first_after = steps.filter(changed_on__gt=year_end(year)).order_by("changed_on", "id").values("from_status")[:1]
+    return Coalesce(
+        Subquery(last), NullIf(Subquery(first_after), Value("")), F("status"), output_field=CharField()
+    )
+
+
 def without_rat_q(year):
-    """A cooperative that held no RAT for book year `year` nor the year before."""
+    """A cooperative that existed in book years `year - 1` and `year` and held no RAT for either.
+
+    One founded in `year` could not have held a RAT for the year before: it is not counted.
+    """
     held = YearlyReport.objects.filter(
         cooperative=OuterRef("pk"), year__in=[year - 1, year], rat_date__isnull=False
     )
-    return ~Exists(held)
+    return founded_by_q(year - 1) & ~Exists(held)
+
+
+def active_without_rat(queryset, year):
+    """The cooperatives of `queryset` active on 31 December of `year` without a RAT for it or the year before.
+
+    The dashboard's figure; its list is /koperasi/?akhir_tahun=Y&status=aktif&tanpa_rat_2_tahun=Y.
+    """
+    return queryset.alias(year_status=status_at_year_end(year)).filter(
+        year_status=Cooperative.Status.ACTIVE
+    ).filter(without_rat_q(year))
 
 
 def two_years_before(day):
@@ -149,29 +197,6 @@ def big_drop_q():
     for name in Assessment.SCORE_FIELDS.values():
         drops |= Q(**{f"{name}__lte": Subquery(previous.values(name)[:1]) - BIG_DROP})
     return drops
-
-
-def status_at_year_end(year, current, changes):
-    """A cooperative's status on 31 December of `year` from its dated status changes (oldest first).
-
-    The last change on or before that day gives it; before the first change the cooperative had
-    that change's earlier status; without any change, its current status.
-    """
-    end = datetime.date(year, 12, 31)
-    status = None
-    for changed_on, from_status, to_status in changes:
-        if changed_on <= end:
-            status = to_status
-        elif status is None:
-            return from_status or to_status
-        else:
-            break
-    return status or current
-
-
-def existed_at_year_end(year, legal_entity_date):
-    """Whether a cooperative existed at the end of `year`: founded by then (unknown date: yes)."""
-    return legal_entity_date is None or legal_entity_date.year <= year
 
 
 # Recommendations follow indicators scored 1 or 2 (domain brief, section 4).

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import figures
 from .dashboard import Links, dashboard_sections
-from .models import MAX_YEAR, MIN_YEAR, Cooperative, last_full_year
+from .models import MIN_YEAR, Cooperative, last_full_year
 from .selectors import dashboard as dashboard_selectors
 from .services.versioning import EditConflict, remember_loaded, save_versioned
 
@@ -112,7 +112,8 @@ class DashboardMixin:
             year = int(self.request.GET.get("tahun", ""))
         except ValueError:
             return last_full_year()
-        return year if MIN_YEAR < year <= MAX_YEAR else last_full_year()
+        # A book year that has not ended has no figures yet: the last full year instead.
+        return year if MIN_YEAR < year <= last_full_year() else last_full_year()
 
     def get_database(self):
         """The database alias the figures are read from: the primary for the pages (a page after a
@@ -135,7 +136,7 @@ class DashboardMixin:
         chosen = [(c, n) for c, n in self.area if c == self.kecamatan_code] if self.kecamatan_code else self.area
         return dashboard_selectors.dashboard(
             user=self.request.user, year=self.year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR,
-            chosen=bool(self.kecamatan_code), using=self.get_database(),
+            chosen=bool(self.kecamatan_code), latest_year=last_full_year(), using=self.get_database(),
         )
 
     @cached_property

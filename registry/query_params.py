@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 # The book years the registry holds (the model's own bounds): four ASCII digits, so that "²०२४"
 # or full-width digits, which Python's int() accepts, never pass.
 YEAR_MIN, YEAR_MAX = 1945, 2100
-YEAR_PARAMS = frozenset({"tahun", "rat_tahun", "laporan_tahun", "rat_dilaporkan_tahun", "year"})
+YEAR_PARAMS = frozenset({
+    "tahun", "rat_tahun", "laporan_tahun", "rat_dilaporkan_tahun", "tanpa_rat_2_tahun", "akhir_tahun", "year",
+})
 # Record numbers and page numbers: ASCII digits, no sign, at most 18 (a bigint).
 ID_PARAMS = frozenset({"koperasi", "anggota", "page"})
 # Region codes as Kemendagri writes them: 64.08, 64.08.01, 64.08.01.2001.

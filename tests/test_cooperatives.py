@@ -385,7 +385,7 @@ class CooperativeFormTests(TestCase):
         self.assertContains(profile, "Salah ketik nama")
 
     def test_second_editor_is_refused_and_keeps_their_input(self):
-        cooperative = make_cooperative(name="Koperasi Rebutan", phone="0811")
+        cooperative = make_cooperative(name="Koperasi Rebutan", phone="0811", legal_entity_date=None)
         other = make_user("Petugas", username="sari")
         url = f"/koperasi/{cooperative.pk}/ubah/"
         self.client.force_login(other)

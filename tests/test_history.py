@@ -13,7 +13,7 @@ class HistoryAndRevertTests(TestCase):
         cls.petugas = make_user("Petugas", first_name="Rahmat")
 
     def setUp(self):
-        self.cooperative = make_cooperative(name="Koperasi Asli", phone="0811")
+        self.cooperative = make_cooperative(name="Koperasi Asli", phone="0811", legal_entity_date=None)
 
     def edit(self, user, version, **fields):
         cooperative = Cooperative.objects.get(pk=self.cooperative.pk)

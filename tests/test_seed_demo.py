@@ -20,14 +20,21 @@ from django.utils import timezone
 from registry.demo import district, profiles
 from registry.figures import board_is_complete
 from registry.models import (
+    Assessment,
     BoardMember,
     Cooperative,
+    Finding,
+    IndicatorScore,
     Member,
+    Partnership,
     StatusChange,
+    Training,
+    TrainingParticipant,
     User,
     YearlyReport,
     last_full_year,
 )
+from registry.models.time_rules import future_error, open_year_error
 from registry.nik import KUTIM_PREFIX, validate_nik
 
 from .builders import SANGATTA_SELATAN, SANGATTA_UTARA, make_cooperative
@@ -249,6 +256,54 @@ class DefaultDistrictTests(TestCase):
         self.assertEqual(history.count(), 1150)
         self.assertEqual(set(history.values_list("history_change_reason", flat=True)), {profiles.CHANGE_REASON})
 
+    def test_every_seeded_record_has_its_history_row(self):
+        """So a conflict page can show what changed since the demo, on any record an officer edits."""
+        models = [Cooperative, StatusChange, YearlyReport, BoardMember, Member, Assessment, IndicatorScore,
+                  Partnership, Training, TrainingParticipant, Finding]
+        for model in models:
+            with self.subTest(model=model.__name__):
+                ids = set(model.objects.values_list("pk", flat=True))
+                self.assertTrue(ids)
+                self.assertEqual(set(model.history.values_list("id", flat=True)), ids)
+
+    def test_no_two_cooperatives_share_a_name_in_one_desa(self):
+        twice = Cooperative.objects.values("desa", "name").annotate(n=Count("id")).filter(n__gt=1)
+        self.assertFalse(twice.exists(), list(twice[:5]))
+        self.assertTrue(Cooperative.objects.filter(name__endswith=" II").exists())  # a drawn name taken: numbered
+
+    def test_demo_obeys_the_time_rules(self):
+        """Nothing dated before its cooperative's founding, after its dissolution or in the future."""
+        today = timezone.localdate()
+        problems = []
+        for report in YearlyReport.objects.select_related("cooperative"):
+            problems += [(report, m) for m in (report.cooperative.life_error_in_year(report.year),
+                                               open_year_error(report.year), future_error(report.rat_date),
+                                               future_error(report.rat_reported_on)) if m]
+        for assessment in Assessment.objects.select_related("cooperative"):
+            if assessment.year_error():
+                problems.append((assessment, assessment.year_error()))
+        for step in StatusChange.objects.select_related("cooperative"):
+            if StatusChange.date_error(step.cooperative, step.changed_on):
+                problems.append((step, StatusChange.date_error(step.cooperative, step.changed_on)))
+        for partnership in Partnership.objects.select_related("cooperative", "partner_cooperative"):
+            problems += [(partnership, m) for m in partnership.period_errors().values()]
+            if partnership.start_date and partnership.end_date and partnership.end_date <= partnership.start_date:
+                problems.append((partnership, "ends on or before its first day"))
+        for participant in TrainingParticipant.objects.select_related("training", "cooperative"):
+            if participant.time_error():
+                problems.append((participant, participant.time_error()))
+        for finding in Finding.objects.select_related("cooperative"):
+            problems += [(finding, m) for m in (finding.cooperative.life_error_on(finding.found_on),
+                                                future_error(finding.found_on)) if m]
+        for term in BoardMember.objects.select_related("cooperative"):
+            if term.cooperative.founding_error_on(term.term_start) or term.term_start > today:
+                problems.append((term, "term outside the life"))
+        for member in Member.objects.select_related("cooperative").exclude(joined_on=None):
+            if member.cooperative.founding_error_on(member.joined_on) or member.joined_on > today:
+                problems.append((member, "joined outside the life"))
+        self.assertEqual(problems, [])
+        self.assertTrue(Partnership.objects.filter(status__in=["selesai", "dihentikan"]).exists())
+
     def test_demo_accounts(self):
         expected = {
             "admin": "Admin Dinas", "petugas": "Petugas", "petugas_sangatta": "Petugas",
@@ -273,9 +328,19 @@ class DefaultDistrictTests(TestCase):
 @pytest.mark.django_db
 def test_rows_pass_model_validation():
     seed(cooperatives=SMALL)
-    for model in (Cooperative, YearlyReport, BoardMember, Member, StatusChange):
+    for model in (Cooperative, YearlyReport, BoardMember, Member, StatusChange, Assessment, Partnership, Training,
+                  TrainingParticipant, Finding):
         for row in model.objects.all():
             row.full_clean()
+
+
+@pytest.mark.django_db
+def test_a_name_taken_in_a_desa_is_numbered_in_index_order():
+    taken = make_cooperative(kecamatan=SANGATTA_UTARA, name="Koperasi Sawit Jaya")
+    drawn = [Cooperative(name="Koperasi Sawit Jaya", desa=taken.desa), Cooperative(name="Koperasi Sawit Jaya",
+             desa=taken.desa), Cooperative(name="Koperasi Sawit Jaya", desa_id=SANGATTA_SELATAN + ".1002")]
+    district._distinct_names_per_desa(drawn)
+    assert [c.name for c in drawn] == ["Koperasi Sawit Jaya II", "Koperasi Sawit Jaya III", "Koperasi Sawit Jaya"]
 
 
 @pytest.mark.django_db

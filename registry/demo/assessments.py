@@ -47,7 +47,8 @@ def _level(base_rng, year_rng, mean):
 
 
 def seed_assessments(*, years=None, seed=DEFAULT_SEED, today=None, chunk_size=CHUNK_SIZE) -> SeededAssessments:
-    """Assessments of every cooperative that is not dissolved for each of `years` (default: the last three)."""
+    """Assessments of every cooperative that is not dissolved for each of `years` (default: the last three)
+    that it lived in: none for a year before its founding."""
     today = today or timezone.localdate()
     last = last_full_year(today)
     years = years or [last - 2, last - 1, last]
@@ -57,8 +58,9 @@ def seed_assessments(*, years=None, seed=DEFAULT_SEED, today=None, chunk_size=CH
         rubric = rubric_for_year(year)
         indicators = rubric_indicators(rubric)
         done = set(Assessment.objects.filter(year=year).values_list("cooperative_id", flat=True))
-        todo = [c for c in cooperatives if c.pk not in done]
-        skipped += len(cooperatives) - len(todo)
+        alive = [c for c in cooperatives if c.life_error_in_year(year) is None]
+        todo = [c for c in alive if c.pk not in done]
+        skipped += len(alive) - len(todo)
         for start in range(0, len(todo), chunk_size):
             with transaction.atomic():
                 created += _write(todo[start:start + chunk_size], year, rubric, indicators, seed, today, last)
@@ -100,8 +102,9 @@ def _write(cooperatives, year, rubric, indicators, seed, today, last):
     for assessment, scores in zip(assessments, all_scores, strict=True):
         for score in scores:
             score.assessment = assessment
-    # Indicator scores without history rows: the demo needs the assessment's history only.
-    IndicatorScore.objects.bulk_create([s for scores in all_scores for s in scores], batch_size=2000)
+    # With their history rows too: every seeded record has a version a later edit can be compared with.
+    bulk_create_with_history([s for scores in all_scores for s in scores], IndicatorScore, batch_size=2000,
+                             default_change_reason=CHANGE_REASON)
     return len(assessments)
 
 

@@ -233,6 +233,8 @@ class CooperativeDraws:
             ods_grade=self._ods_grade(rng, nomor_induk, active),
             legal_entity_number=legal_entity_number(index, founded),
             legal_entity_date=founded,
+            founded_on=founded,
+            founded_on_source=Cooperative.FoundedSource.LEGAL_ENTITY,
             amendment_number=amendment_number,
             amendment_date=amendment_date,
             jenis=kind.jenis,

@@ -72,10 +72,13 @@ def seed_district(*, cooperatives, members_per_cooperative=None, seed=DEFAULT_SE
     Each chunk is written in one transaction with bulk inserts, so a run can stop and resume and
     memory stays bounded at any size; `progress(done, created)` is called after each.
 
-    History: the default district gives every cooperative its creation row (change reason
-    "Data demo"), so the admin's history pages have a start. Scale mode (`members_per_cooperative`
-    given) and all other models skip history: bulk_create writes none, and the members' history
-    would only copy their encrypted NIKs once more.
+    History: the default district gives every record it writes its creation row (change reason
+    "Data demo"), so history pages have a start and a conflict page can show what changed since.
+    Scale mode (`members_per_cooperative` given, for benchmarks) writes none: millions of history
+    rows would only double the time and copy the encrypted NIKs once more.
+
+    Names: two cooperatives in one desa never share a name; a drawn name already taken there gets
+    the next number ("... II"), decided in index order, so a larger district extends a smaller one.
     """
     generator = DistrictGenerator(
         seed=seed, until_year=until_year, today=today,
@@ -90,13 +93,38 @@ def seed_district(*, cooperatives, members_per_cooperative=None, seed=DEFAULT_SE
         skipped += len(indexes) - len(missing)
         if missing:
             with transaction.atomic():
-                _write_chunk(generator, [generator.cooperative(i) for i in missing], members_per_cooperative,
-                             with_history, created)
+                plans = [generator.cooperative(i) for i in missing]
+                _distinct_names_per_desa([plan.cooperative for plan in plans])
+                _write_chunk(generator, plans, members_per_cooperative, with_history, created)
             if progress:
                 progress(indexes.stop, created)
         # Under DEBUG Django keeps every query's SQL: bounded per chunk, not per run.
         reset_queries()
     return SeedResult(created=created, skipped=skipped)
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _numbered(name, number):
+    return f"{name} {ROMAN[number - 1] if number <= len(ROMAN) else number}"
+
+
+def _distinct_names_per_desa(cooperatives):
+    """Number the second and later cooperatives of one name in one desa (the earlier ones keep theirs).
+
+    The cooperatives are new (unsaved) and in index order; the names already in the database
+    count as taken, so a resumed or extended run numbers the same way as one run.
+    """
+    desa = {c.desa_id for c in cooperatives}
+    taken = set(Cooperative.objects.filter(desa__in=desa).values_list("desa_id", "name"))
+    for cooperative in cooperatives:
+        name, number = cooperative.name, 1
+        while (cooperative.desa_id, name) in taken:
+            number += 1
+            name = _numbered(cooperative.name, number)
+        cooperative.name = name
+        taken.add((cooperative.desa_id, name))
 
 
 def _write_chunk(generator, plans, members_per_cooperative, with_history, created):
@@ -119,5 +147,8 @@ def _write_chunk(generator, plans, members_per_cooperative, with_history, create
         rows[BoardMember] += generator.board(plan)
         rows[Member] += generator.members(plan, generator.member_count(plan, members_per_cooperative))
     for model, objects in rows.items():
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
+        if with_history:
+            bulk_create_with_history(objects, model, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON)
+        else:
+            model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
         created[model._meta.model_name] += len(objects)

@@ -92,6 +92,18 @@ def _date_in(rng, year, last):
     return min(day, last)
 
 
+def _day_between(rng, first, last):
+    """A day from `first` to `last`, both included (None when the span is empty)."""
+    if last < first:
+        return None
+    return first + datetime.timedelta(days=rng.randrange((last - first).days + 1))
+
+
+# A recorded partnership ran at least a month; one that ended ran at least this long.
+SHORTEST_RUN = datetime.timedelta(days=30)
+FIRST_PARTNERSHIP_YEAR = 2012
+
+
 def _neighbours():
     names = {k.name: k.code for k in Kecamatan.objects.all()}
     created = 0
@@ -129,12 +141,17 @@ def _partnerships(rng, cooperatives, parties, today):
         draw = rng.random()
         for share, kind, party_kind, (low, high) in kinds:
             if draw < share and (cooperative.palm_oil or kind == Partnership.Kind.FINANCING):
-                start = _date_in(rng, rng.randrange(2012, today.year + 1), today)
+                # Started within the cooperative's life, and long enough ago to have run a while.
+                first = max(cooperative.founded_on, datetime.date(FIRST_PARTNERSHIP_YEAR, 1, 1))
+                start = _day_between(rng, first, today - SHORTEST_RUN)
+                if start is None:
+                    break
                 status = Partnership.Status.ACTIVE
                 end = None
                 if cooperative.status != Cooperative.Status.ACTIVE or rng.random() < 0.12:
+                    # Ended after a run of a month to seven years, by today: never on its first day.
                     status = rng.choice([Partnership.Status.FINISHED, Partnership.Status.STOPPED])
-                    end = min(start + datetime.timedelta(days=rng.randrange(365, 2500)), today)
+                    end = _day_between(rng, start + SHORTEST_RUN, min(start + datetime.timedelta(days=2500), today))
                 rows.append(Partnership(
                     cooperative=cooperative, outside_party=rng.choice(parties[party_kind]), kind=kind, status=status,
                     start_date=start, end_date=end, value=rng.randrange(low, high, 1_000_000),
@@ -151,10 +168,14 @@ def _partnerships(rng, cooperatives, parties, today):
         for _ in range(min(4, len(members) // 12)):
             a, b = rng.sample(members, 2)
             status = rng.choice([Partnership.Status.ACTIVE, Partnership.Status.ACTIVE, Partnership.Status.PROPOSED])
+            # Agreed within the last two years, once both cooperatives existed.
+            first = max(a.founded_on, b.founded_on, datetime.date(today.year - 2, 1, 1))
+            start = None if status == Partnership.Status.PROPOSED else _day_between(rng, first, today - SHORTEST_RUN)
+            if start is None and status != Partnership.Status.PROPOSED:
+                continue
             rows.append(Partnership(
                 cooperative=a, partner_cooperative=b, kind=Partnership.Kind.BETWEEN_COOPERATIVES, status=status,
-                start_date=None if status == Partnership.Status.PROPOSED else _date_in(rng, today.year - 2, today),
-                notes="Usaha bersama angkutan dan pemasaran TBS.",
+                start_date=start, notes="Usaha bersama angkutan dan pemasaran TBS.",
             ))
     return rows
 
@@ -178,7 +199,11 @@ def _trainings(rng, today):
 
 def _participants(rng, trainings, cooperatives):
     active = [c for c in cooperatives if c.status == Cooperative.Status.ACTIVE]
-    chosen = {t.pk: rng.sample(active, min(len(active), rng.randrange(6, 12))) for t in trainings}
+    chosen = {}
+    for training in trainings:
+        # Only cooperatives that existed when the training ended can have sent someone.
+        founded = [c for c in active if c.founded_on <= training.end_date]
+        chosen[training.pk] = rng.sample(founded, min(len(founded), rng.randrange(6, 12)))
     ids = {c.pk for picked in chosen.values() for c in picked}
     board = {}
     for member in BoardMember.objects.filter(cooperative_id__in=ids).exclude(role=BoardMember.Role.MANAGER):
@@ -205,7 +230,8 @@ def _findings(rng, cooperatives, today):
     pool = [c for c in cooperatives if c.status != Cooperative.Status.DISSOLVED]
     for cooperative in rng.sample(pool, min(len(pool), 130)):
         kind, description, recommendation = rng.choice(FINDINGS)
-        found = _date_in(rng, rng.randrange(2023, today.year + 1), today)
+        # Found while the cooperative existed: never before its founding.
+        found = max(_date_in(rng, rng.randrange(2023, today.year + 1), today), cooperative.founded_on)
         due = found + datetime.timedelta(days=rng.choice([30, 60, 90]))
         draw = rng.random()
         status, done_on = Finding.FollowUp.OPEN, None

@@ -65,7 +65,14 @@ class CooperativeFilter(django_filters.FilterSet):
         label=_("kelompok"), choices=Cooperative.Kelompok.choices, empty_label=_("semua"), widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
-        label=_("status"), choices=Cooperative.Status.choices, empty_label=_("semua"), widget=QuickSelect
+        label=_("status"), choices=Cooperative.Status.choices, method="filter_status", empty_label=_("semua"),
+        widget=QuickSelect,
+    )
+    # The state on 31 December of a past year (a dashboard figure of that year): only cooperatives
+    # founded by then, and `status` is their status on that day by the status history.
+    akhir_tahun = django_filters.NumberFilter(
+        label=_("keadaan per 31 Desember tahun"), method="filter_year_end",
+        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     status_nik = django_filters.ChoiceFilter(
         label=_("status sertifikat NIK"), field_name="certificate_status",
@@ -117,6 +124,25 @@ class CooperativeFilter(django_filters.FilterSet):
     class Meta:
         model = Cooperative
         fields = []
+
+    def _year_end(self):
+        """The year of ?akhir_tahun= when it is valid, else None."""
+        value = self.form.cleaned_data.get("akhir_tahun")
+        return None if value is None else int(value)
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        year = self._year_end()
+        if year is None:
+            return queryset.filter(status=value)
+        return queryset.alias(year_status=figures.status_at_year_end(year)).filter(year_status=value)
+
+    def filter_year_end(self, queryset, name, value):
+        if value is None:
+            return queryset
+        year = int(value)
+        return queryset.filter(figures.founded_by_q(year)).annotate(year_end_status=figures.status_at_year_end(year))
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(search_q(value)) if search_words(value) else queryset

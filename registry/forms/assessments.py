@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import RubricIndicator
+from ..figures import FIRST_TREND_YEAR
+from ..models import RubricIndicator, last_full_year
 from ..services.assessments import Entry
 
 
@@ -103,7 +104,12 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PrepareYearForm(forms.Form):
-    """The year to prepare draft assessments for."""
+def closed_years():
+    """The book years that may be prepared: closed ones, newest first, back to the first trend year."""
+    return [(year, str(year)) for year in range(last_full_year(), FIRST_TREND_YEAR - 1, -1)]
 
-    year = forms.IntegerField(label=_("tahun buku"), min_value=2000, max_value=2100)
+
+class PrepareYearForm(forms.Form):
+    """The year to prepare draft assessments for: a closed book year only."""
+
+    year = forms.TypedChoiceField(label=_("tahun buku"), coerce=int, choices=closed_years)

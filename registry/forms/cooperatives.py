@@ -60,7 +60,15 @@ class CooperativeStatusForm(forms.Form):
         self.fields["version"].initial = cooperative.version
         allowed = Cooperative.STATUS_TRANSITIONS.get(cooperative.status, set())
         self.fields["to_status"].choices = [(s.value, s.label) for s in Cooperative.Status if s in allowed]
-        self.fields["changed_on"].initial = timezone.localdate()
+        today = timezone.localdate()
+        self.fields["changed_on"].initial = today
+        # The browser's date picker offers the allowed days; the service checks them again.
+        self.fields["changed_on"].widget = forms.DateInput(
+            attrs={"type": "date", "min": cooperative.founded_on.isoformat(), "max": today.isoformat()},
+            format="%Y-%m-%d",
+        )
+        self.fields["changed_on"].help_text = _("Tidak sebelum koperasi berdiri (%(founded)s) dan tidak setelah "
+                                                "hari ini.") % {"founded": cooperative.founded_on.strftime("%d/%m/%Y")}
         use_typed_inputs(self)
 
     def clean_reason(self):

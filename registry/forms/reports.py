@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import YearlyReport
+from ..models import YearlyReport, last_full_year
 from .cooperatives import DATE
 from .inputs import RupiahField
 from .versioning import VersionedModelForm
@@ -24,6 +24,8 @@ class YearlyReportForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.cooperative = cooperative
         self.instance.cooperative = cooperative
+        # Closed book years within the cooperative's life; the model refuses others with the reason.
+        self.fields["year"].widget.attrs.update(min=cooperative.founded_on.year, max=last_full_year())
 
     def clean_year(self):
         year = self.cleaned_data["year"]

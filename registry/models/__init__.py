@@ -20,8 +20,9 @@ from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImp
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
-from .reports import MAX_YEAR, MIN_YEAR, YearlyReport, last_full_year
+from .reports import MAX_YEAR, MIN_YEAR, YearlyReport
 from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
+from .time_rules import last_full_year
 from .trainings import Training, TrainingParticipant
 
 __all__ = [

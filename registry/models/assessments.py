@@ -17,6 +17,7 @@ from .. import scoring
 from .areas import area_queryset
 from .cooperatives import Cooperative
 from .reports import MAX_YEAR, MIN_YEAR
+from .time_rules import open_year_error
 
 LEVEL_VALIDATORS = [MinValueValidator(scoring.MIN_LEVEL), MaxValueValidator(scoring.MAX_LEVEL)]
 
@@ -342,6 +343,8 @@ class RubricIndicator(models.Model):
 class Assessment(models.Model):
     """A cooperative's assessment for one year, scored with one rubric version.
 
+    Only for a closed book year within the cooperative's life (`year_error`).
+
     Scores are stored (recomputed by the service on every save) so lists can filter and sort by
     them; the indicator scores below are the source of truth.
     """
@@ -429,6 +432,19 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.cooperative} {self.year}"
+
+    def clean(self):
+        super().clean()
+        message = self.year_error()
+        if message:
+            raise ValidationError({"year": message})
+
+    def year_error(self):
+        """The message refusing this assessment's year (not closed, or outside the cooperative's life), or None."""
+        message = open_year_error(self.year)
+        if message is None and self.cooperative_id:
+            message = self.cooperative.life_error_in_year(self.year)
+        return message
 
     @property
     def is_locked(self):

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import Desa, area_queryset
+from .time_rules import day_text, future_error
 
 # ---------------------------------------------------------------------------------------------
 # Cooperatives
@@ -24,10 +26,23 @@ class CooperativeStatus(models.TextChoices):
     DISSOLVED = "dibubarkan", _("Dibubarkan")
 
 
+class FoundedSource(models.TextChoices):
+    """Where a cooperative's founding date comes from."""
+
+    LEGAL_ENTITY = "badan_hukum", _("tanggal badan hukum")
+    REGISTERED = "terdaftar", _("tanggal didaftarkan di sistem")
+
+
 class Cooperative(models.Model):
-    """A cooperative (koperasi) registered in Kutai Timur. Never deleted: its status changes."""
+    """A cooperative (koperasi) registered in Kutai Timur. Never deleted: its status changes.
+
+    Its life runs from `founded_on` to its dissolution (`dissolved_on`): yearly reports,
+    assessments, partnerships, training attendance and status steps outside it are refused, and
+    the dashboard counts a cooperative in a year only from its founding year on.
+    """
 
     Status = CooperativeStatus
+    FoundedSource = FoundedSource
 
     # The lifecycle of domain.md: forward one step at a time, and back to aktif from any stage.
     STATUS_TRANSITIONS = {
@@ -142,6 +157,16 @@ class Cooperative(models.Model):
     field_verified_on = models.DateField(_("diverifikasi di lapangan"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     status_since = models.DateField(_("status sejak"), null=True, blank=True)
+    # Kept in step with the legal entity date by clean() (set_founded_on); a database check
+    # refuses a write path that changes one without the other.
+    founded_on = models.DateField(
+        _("berdiri sejak"), default=timezone.localdate, editable=False, db_index=True,
+        help_text=_("Tanggal badan hukum; bila belum diisi, tanggal koperasi didaftarkan di sistem."),
+    )
+    founded_on_source = models.CharField(
+        _("sumber tanggal berdiri"), max_length=12, choices=FoundedSource.choices, default=FoundedSource.REGISTERED,
+        editable=False,
+    )
     # Optimistic locking: every edit form carries the version it started from.
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -174,6 +199,12 @@ class Cooperative(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=CooperativeStatus.values), name="cooperative_status_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(founded_on_source=FoundedSource.LEGAL_ENTITY, founded_on=F("legal_entity_date"))
+                | Q(founded_on_source=FoundedSource.REGISTERED, legal_entity_date__isnull=True),
+                name="cooperative_founded_on_follows_legal_entity_date",
+                violation_error_message=_("Tanggal berdiri harus sama dengan tanggal badan hukum bila ada."),
+            ),
         ]
         indexes = [models.Index(fields=["desa", "status"], name="cooperative_desa_status")]
 
@@ -184,10 +215,109 @@ class Cooperative(models.Model):
         super().clean()
         if self.nomor_induk == "":
             self.nomor_induk = None
+        errors = {}
         if self.certificate_status == self.CertificateStatus.VALID and not self.certificate_expiry:
-            raise ValidationError(
-                {"certificate_expiry": _("Sertifikat yang berlaku harus punya tanggal berlaku sampai.")}
-            )
+            errors["certificate_expiry"] = _("Sertifikat yang berlaku harus punya tanggal berlaku sampai.")
+        for name in ("legal_entity_date", "amendment_date", "field_verified_on"):
+            message = future_error(getattr(self, name))
+            if message:
+                errors[name] = message
+        if self.amendment_date and self.legal_entity_date and self.amendment_date < self.legal_entity_date:
+            errors["amendment_date"] = _("Perubahan anggaran dasar tidak bisa sebelum tanggal badan hukum.")
+        if errors:
+            raise ValidationError(errors)
+        self.set_founded_on()
+        message = self.records_before_founding()
+        if message:
+            raise ValidationError({"legal_entity_date": message})
+
+    def set_founded_on(self):
+        """The founding date from the legal entity date, else the day the cooperative was registered here."""
+        if self.legal_entity_date:
+            self.founded_on, self.founded_on_source = self.legal_entity_date, FoundedSource.LEGAL_ENTITY
+        else:
+            registered = timezone.localdate(self.created_at) if self.created_at else timezone.localdate()
+            self.founded_on, self.founded_on_source = registered, FoundedSource.REGISTERED
+
+    def records_before_founding(self):
+        """A message naming the earliest record that a (moved) founding date would leave before the life, or None.
+
+        Asked only when the founding date moves later than the stored one: four small queries.
+        """
+        if self.pk is None:
+            return None
+        stored = Cooperative.objects.filter(pk=self.pk).values_list("founded_on", flat=True).first()
+        if stored is None or self.founded_on <= stored:
+            return None
+        founded = self.founded_on
+        checks = [
+            (self.yearly_reports.filter(year__lt=founded.year).order_by("year").values_list("year", flat=True),
+             gettext("laporan tahunan %(value)s")),
+            (self.assessments.filter(year__lt=founded.year).order_by("year").values_list("year", flat=True),
+             gettext("penilaian tahun %(value)s")),
+            (self.status_changes.filter(changed_on__lt=founded).order_by("changed_on")
+             .values_list("changed_on", flat=True), gettext("perubahan status %(value)s")),
+            (self.partnerships.filter(start_date__lt=founded).order_by("start_date")
+             .values_list("start_date", flat=True), gettext("kemitraan mulai %(value)s")),
+        ]
+        for rows, text in checks:
+            first = rows.first()
+            if first is not None:
+                value = day_text(first) if hasattr(first, "strftime") else first
+                return gettext("Tanggal berdiri %(founded)s jatuh setelah %(record)s yang sudah tercatat: periksa "
+                               "tanggalnya.") % {"founded": day_text(founded), "record": text % {"value": value}}
+        return None
+
+    @property
+    def dissolved_on(self):
+        """The day the cooperative was dissolved (its life ends), or None while it is not dissolved."""
+        return self.status_since if self.status == self.Status.DISSOLVED else None
+
+    def _founded_text(self):
+        return gettext("%(day)s, menurut %(source)s") % {
+            "day": day_text(self.founded_on), "source": self.get_founded_on_source_display(),
+        }
+
+    def _registered_hint(self):
+        if self.founded_on_source == FoundedSource.REGISTERED:
+            return " " + gettext("Bila koperasi berdiri lebih awal, isi dulu tanggal badan hukumnya.")
+        return ""
+
+    def founding_error_on(self, day):
+        """The message refusing an event on `day` before the cooperative was founded, or None."""
+        if day is None or self.founded_on is None or day >= self.founded_on:
+            return None
+        return gettext("Tanggal %(day)s sebelum %(name)s berdiri (%(founded)s).") % {
+            "day": day_text(day), "name": self.name, "founded": self._founded_text(),
+        } + self._registered_hint()
+
+    def dissolution_error_on(self, day):
+        """The message refusing an event on `day` after the cooperative was dissolved, or None."""
+        dissolved = self.dissolved_on
+        if day is None or dissolved is None or day <= dissolved:
+            return None
+        return gettext("Tanggal %(day)s setelah %(name)s dibubarkan (%(dissolved)s).") % {
+            "day": day_text(day), "name": self.name, "dissolved": day_text(dissolved),
+        }
+
+    def life_error_on(self, day):
+        """The message refusing an event on `day` outside the cooperative's life, or None."""
+        return self.founding_error_on(day) or self.dissolution_error_on(day)
+
+    def life_error_in_year(self, year):
+        """The message refusing book year `year` outside the cooperative's life (founding to dissolution), or None."""
+        if year is None or self.founded_on is None:
+            return None
+        if year < self.founded_on.year:
+            return gettext("Tahun buku %(year)s sebelum %(name)s berdiri (%(founded)s).") % {
+                "year": year, "name": self.name, "founded": self._founded_text(),
+            } + self._registered_hint()
+        dissolved = self.dissolved_on
+        if dissolved and year > dissolved.year:
+            return gettext("Tahun buku %(year)s setelah %(name)s dibubarkan (%(dissolved)s).") % {
+                "year": year, "name": self.name, "dissolved": day_text(dissolved),
+            }
+        return None
 
     @property
     def kecamatan(self):
@@ -231,3 +361,12 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.cooperative}: {self.get_from_status_display()} -> {self.get_to_status_display()}"
+
+    @staticmethod
+    def date_error(cooperative, changed_on, *, today=None):
+        """The message refusing a new step of `cooperative` dated `changed_on` (future, before the founding), or None.
+
+        The lifecycle and the order of the steps are checked with it by services.cooperatives.check_status_step.
+        """
+        # Only the founding bounds a step: after a dissolution the lifecycle allows only "back to aktif".
+        return future_error(changed_on, today=today) or cooperative.founding_error_on(changed_on)

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
 from .cooperatives import Cooperative
+from .time_rules import future_error
 
 
 class FindingQuerySet(area_queryset("cooperative__desa__kecamatan")):
@@ -95,6 +96,17 @@ class Finding(models.Model):
             raise ValidationError({"followed_up_on": _("Tindak lanjut selesai harus bertanggal.")})
         if self.followed_up_on and self.found_on and self.followed_up_on < self.found_on:
             raise ValidationError({"followed_up_on": _("Tanggal tindak lanjut harus setelah tanggal temuan.")})
+        errors = {}
+        for name in ("found_on", "followed_up_on"):
+            message = future_error(getattr(self, name))
+            if message:
+                errors[name] = message
+        if "found_on" not in errors and self.found_on and self.cooperative_id:
+            message = self.cooperative.life_error_on(self.found_on)
+            if message:
+                errors["found_on"] = message
+        if errors:
+            raise ValidationError(errors)
 
     def is_overdue(self, on=None):
         on = on or timezone.localdate()

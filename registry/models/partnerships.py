@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from .areas import AreaQuerySet, Kecamatan
 from .cooperatives import Cooperative
+from .time_rules import future_error
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -201,3 +202,33 @@ class Partnership(models.Model):
             raise ValidationError({"end_date": _("Tanggal berakhir harus setelah tanggal mulai.")})
         if self.status == self.Status.ACTIVE and not self.start_date:
             raise ValidationError({"start_date": _("Kemitraan aktif harus punya tanggal mulai.")})
+        errors = self.period_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def period_errors(self):
+        """The period's time rules: an agreed partnership started by today, a finished one ended by today,
+        and both within the life of each cooperative in it. {field: message}."""
+        errors = {}
+        if self.status != self.Status.PROPOSED:  # a proposal may name a planned start
+            message = future_error(self.start_date)
+            if message:
+                errors["start_date"] = message
+        if self.status in (self.Status.FINISHED, self.Status.STOPPED):
+            message = future_error(self.end_date)
+            if message:
+                errors["end_date"] = message
+        sides = [self.cooperative if self.cooperative_id else None,
+                 self.partner_cooperative if self.partner_cooperative_id else None]
+        for side in filter(None, sides):
+            # It starts within the cooperative's life. (Its end may be recorded after a dissolution:
+            # that is the record catching up, not an event after it.)
+            if self.start_date:
+                message = side.life_error_on(self.start_date)
+                if message:
+                    errors.setdefault("start_date", message)
+            else:
+                message = side.founding_error_on(self.end_date)
+                if message:
+                    errors.setdefault("end_date", message)
+        return errors

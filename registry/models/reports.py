@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
 from .cooperatives import Cooperative
+from .time_rules import future_error, open_year_error
 
 MIN_YEAR = 1945  # the first Indonesian cooperatives; nothing in the registry is older
 MAX_YEAR = 2100
@@ -21,7 +21,11 @@ MAX_YEAR = 2100
 
 
 class YearlyReport(models.Model):
-    """A cooperative's figures for one book year (keragaan), with its RAT."""
+    """A cooperative's figures for one book year (keragaan), with its RAT.
+
+    Only for a closed book year within the cooperative's life; the RAT and its report are dated
+    when they happened, never in the future.
+    """
 
     class FinancialReport(models.TextChoices):
         NONE = "tidak_ada", _("Tidak ada")
@@ -91,6 +95,17 @@ class YearlyReport(models.Model):
     def clean(self):
         super().clean()
         errors = {}
+        year_error = open_year_error(self.year)
+        if year_error is None and self.cooperative_id:
+            year_error = self.cooperative.life_error_in_year(self.year)
+        if year_error:
+            errors["year"] = year_error
+        for name in ("rat_date", "rat_reported_on"):
+            message = future_error(getattr(self, name))
+            if message:
+                errors[name] = message
+        if errors:
+            raise ValidationError(errors)
         if self.rat_date and self.year and self.rat_date.year < self.year:
             errors["rat_date"] = _("RAT untuk tahun buku %(year)s tidak bisa diadakan sebelum tahun itu.") % {
                 "year": self.year
@@ -132,8 +147,3 @@ class YearlyReport(models.Model):
     def efficiency(self):
         """Expenses / revenue: lower is better."""
         return self.expenses / self.revenue if self.revenue else None
-
-
-def last_full_year(today=None):
-    """The most recent book year that has ended."""
-    return (today or timezone.localdate()).year - 1

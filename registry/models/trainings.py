@@ -3,14 +3,15 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
 from .cooperatives import Cooperative
 from .partnerships import ReferenceQuerySet
 from .people import BoardMember
+from .time_rules import future_error
 
 
 class TrainingQuerySet(ReferenceQuerySet):
@@ -72,6 +73,18 @@ class Training(models.Model):
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Tanggal selesai harus sama dengan atau setelah tanggal mulai.")})
+        if self.pk and self.start_date and self.end_date:
+            # New dates must keep the recorded participants within the rules of TrainingParticipant.
+            if self.participants.filter(attended=True).exists():
+                message = future_error(self.start_date)
+                if message:
+                    raise ValidationError({"start_date": gettext(
+                        "Pelatihan ini sudah punya peserta yang hadir. %(reason)s") % {"reason": message}})
+            late = self.participants.filter(cooperative__founded_on__gt=self.end_date).select_related("cooperative")
+            participant = late.first()
+            if participant:
+                raise ValidationError({"end_date": gettext("Peserta %(name)s: %(reason)s") % {
+                    "name": participant.name, "reason": participant.cooperative.founding_error_on(self.end_date)}})
 
 
 class TrainingParticipant(models.Model):
@@ -118,3 +131,19 @@ class TrainingParticipant(models.Model):
         super().clean()
         if self.board_member_id and self.cooperative_id and self.board_member.cooperative_id != self.cooperative_id:
             raise ValidationError({"board_member": _("Pengurus ini bukan dari koperasi yang dipilih.")})
+        message = self.time_error()
+        if message:
+            raise ValidationError(message)
+
+    def time_error(self):
+        """Attendance is recorded once the training started, and only for a cooperative alive during it."""
+        if not (self.training_id and self.cooperative_id):
+            return None
+        training = self.training
+        if self.attended:
+            message = future_error(training.start_date)
+            if message:
+                return gettext("Kehadiran dicatat setelah pelatihan dimulai. %(reason)s") % {"reason": message}
+        # The training's days meet the cooperative's life: it ended after the founding, began before a dissolution.
+        return (self.cooperative.founding_error_on(training.end_date)
+                or self.cooperative.dissolution_error_on(training.start_date))

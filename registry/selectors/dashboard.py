@@ -129,6 +129,12 @@ class KecamatanRow:
     previous: Totals = field(default_factory=Totals)
     desa: int = 0
     desa_merah_putih: int = 0
+    past: bool = False
+
+    @property
+    def state(self):
+        """Cooperatives and their status as the view shows them: now, or on 31 December of a past year."""
+        return self.year if self.past else self.now
 
 
 @dataclass
@@ -149,6 +155,23 @@ class Dashboard:
     active_partnerships: int | None = None  # None: no partnership recorded at all
     has_trainings: bool = False
     has_findings: bool = False
+    # A past book year: its cooperatives and statuses are shown as on 31 December of that year, not now.
+    past: bool = False
+
+    @property
+    def state(self):
+        """Cooperatives and their status as shown: now (the latest year), or on 31 December of a past year."""
+        return self.current if self.past else self.now
+
+    @property
+    def state_before(self):
+        """What `state` is compared with: the end of the selected year, or of the year before it."""
+        return self.previous if self.past else self.current
+
+    @property
+    def state_year(self):
+        """The year whose 31 December the state figures describe, or None when they are today's."""
+        return self.year if self.past else None
 
     def condition_rows(self):
         """Per kecamatan, the average of each condition and overall in the selected year."""
@@ -163,7 +186,7 @@ def kecamatan_in_area(*, user, using=DEFAULT_DB_ALIAS):
     return list(Kecamatan.objects.using(using).for_user(user).order_by("code").values_list("code", "name"))
 
 
-def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, using=DEFAULT_DB_ALIAS):
+def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_year=None, using=DEFAULT_DB_ALIAS):
     """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
 
     Five or six queries: the totals per year and classification, the rows per kecamatan, the trend
@@ -171,13 +194,15 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, using=DE
     last refresh; and, when partnerships are recorded, the
     active ones counted live as their list counts them (a partnership may join two kecamatan, so
     per-kecamatan sums would count it twice). `kecamatan` is [(code, name)] already limited to the
-    user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it. `using`: the
-    database alias read (the API reads the read replica, settings.REPLICA_DATABASE).
+    user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it. A `year` before
+    `latest_year` (the last full year) is a past year: its state figures are those of its 31 December.
+    `using`: the database alias read (the API reads the read replica, settings.REPLICA_DATABASE).
     """
+    past = latest_year is not None and year < latest_year
     codes = [code for code, _ in kecamatan]
     years = [CURRENT, year, year - 1]
     grouped, by_year = {}, {}
-    rows = {code: KecamatanRow(code, name) for code, name in kecamatan}
+    rows = {code: KecamatanRow(code, name, past=past) for code, name in kecamatan}
     attribute = {CURRENT: "now", year: "year", year - 1: "previous"}
     if codes:
         with connections[using].cursor() as cursor:
@@ -246,5 +271,6 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, using=DE
         active_partnerships=active_partnerships,
         has_trainings=bool(refresh.get("trainings")),
         has_findings=bool(refresh.get("findings")),
+        past=past,
     )
 

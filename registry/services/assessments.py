@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import assessment_inputs, scoring
 from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, RubricVersion, User
+from ..models.time_rules import open_year_error
 from .summary import summary_refresh_soon
 from .versioning import lock_at_version, save_versioned
 
@@ -110,6 +111,9 @@ def assessment_record(
         raise ValidationError(_("Penilaian tahun ini sudah dibuat orang lain: buka lagi halamannya."))
     if assessment.is_locked:
         raise ValidationError(_("Penilaian yang sudah diverifikasi terkunci."))
+    message = assessment.year_error()
+    if message:
+        raise ValidationError(message)
     indicators = rubric_indicators(assessment.rubric)
     records = assessment_inputs.records_for([cooperative], year=year, today=today)[cooperative.pk]
     existing = {} if assessment.pk is None else {s.indicator_id: s for s in assessment.scores.all()}
@@ -247,13 +251,21 @@ class PreparedYear:
 def assessment_prepare_year(*, user: User, year: int, today: datetime.date | None = None) -> PreparedYear:
     """Draft assessments for every active cooperative in the user's area, computed indicators filled in.
 
+    Only for a closed book year, and only for cooperatives founded by its end.
+
     Cooperatives that already have an assessment for the year are skipped. A fixed number of
     queries per batch of 500 cooperatives, whatever the district's size.
     """
     today = today or timezone.localdate()
+    message = open_year_error(year, today=today)
+    if message:
+        raise ValidationError(message)
     rubric = rubric_for_year(year)
     indicators = rubric_indicators(rubric)
-    active = Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE).order_by("pk")
+    # Active now and founded by the end of the year: a cooperative founded later has no such book year.
+    active = Cooperative.objects.for_user(user).filter(
+        status=Cooperative.Status.ACTIVE, founded_on__lte=datetime.date(year, 12, 31)
+    ).order_by("pk")
     done = set(Assessment.objects.filter(year=year, cooperative__in=active).values_list("cooperative_id", flat=True))
     todo = [c for c in active if c.pk not in done]
     reason = _("Disiapkan untuk tahun %(year)s") % {"year": year}

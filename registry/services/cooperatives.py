@@ -26,7 +26,9 @@ def cooperative_change_status(
     The row is locked so two officers changing the same status at once cannot both record a step
     from the same starting status. With `expected_version` (the status form's), a cooperative
     saved since raises EditConflict, as every versioned edit does; without it (the admin's status
-    step), the lifecycle check under the lock is the only guard.
+    step), the lifecycle check under the lock is the only guard. The date must lie between the
+    cooperative's founding (or its last step) and today: a step dated in the future is refused,
+    never applied early.
     """
     if expected_version is None:
         locked = Cooperative.objects.select_for_update().get(pk=cooperative.pk)
@@ -73,6 +75,11 @@ def check_status_step(cooperative: Cooperative, *, to_status: str, changed_on: d
                 }
             }
         )
+    if changed_on is not None:
+        # Dated when it happened: not in the future (never applied early), not before the founding.
+        message = StatusChange.date_error(cooperative, changed_on)
+        if message:
+            raise ValidationError({"changed_on": message})
     latest = StatusChange.objects.filter(cooperative=cooperative).order_by("-changed_on", "-id").first()
     if changed_on is not None and latest is not None and changed_on < latest.changed_on:
         # The status is the last step's: a step dated before it would not be the last, and the

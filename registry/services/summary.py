@@ -89,24 +89,22 @@ def _current_state(cells, today, db):
 
 
 def _year_end_status(cells, years, db):
-    """Cooperatives and their status at the end of each book year, from the status history."""
-    changes = defaultdict(list)
-    for cooperative_id, *change in StatusChange.objects.using(db).order_by("changed_on", "id").values_list(
-        "cooperative_id", "changed_on", "from_status", "to_status"
-    ):
-        changes[cooperative_id].append(change)
-    cooperatives = Cooperative.objects.using(db).values_list(
-        "id", "desa__kecamatan", "jenis", "kelompok", "sector", "status", "legal_entity_date"
-    )
-    for cooperative_id, kec, jenis, kelompok, sector, status, founded in cooperatives.iterator(chunk_size=5000):
-        history = changes.get(cooperative_id, ())
-        for year in years:
-            if not figures.existed_at_year_end(year, founded):
-                continue
-            cell = cells[(year, kec, jenis, kelompok, sector)]
-            cell["cooperatives"] = cell.get("cooperatives", 0) + 1
-            field = figures.STATUS_FIELDS[figures.status_at_year_end(year, status, history)]
-            cell[field] = cell.get(field, 0) + 1
+    """Cooperatives founded by the end of each book year, by their status on 31 December (status history).
+
+    The same conditions as the list behind the figures (?akhir_tahun=Y&status=...).
+    """
+    for year in years:
+        rows = (
+            Cooperative.objects.using(db).filter(figures.founded_by_q(year))
+            .values(**_dims(), year_status=figures.status_at_year_end(year))
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            cell = cells[(year, *(row[dim] for dim in DIMS))]
+            cell["cooperatives"] = cell.get("cooperatives", 0) + row["n"]
+            field = figures.STATUS_FIELDS[row["year_status"]]
+            cell[field] = cell.get(field, 0) + row["n"]
 
 
 def _reports(cells, db):
@@ -127,8 +125,7 @@ def _reports(cells, db):
 def _without_rat(cells, years, db):
     for year in years:
         rows = (
-            Cooperative.objects.using(db).filter(figures.active_q())
-            .filter(figures.without_rat_q(year))
+            figures.active_without_rat(Cooperative.objects.using(db), year)
             .values(**_dims())
             .annotate(active_without_rat=Count("id"))
             .order_by()
@@ -178,8 +175,7 @@ def _attention(years, today, db):
     _pick(cases, CURRENT, Reason.FINDINGS, overdue_cooperatives)
     assessments = Assessment.objects.using(db).values_list("cooperative", "cooperative__desa__kecamatan")
     for year in years:
-        _pick(cases, year, Reason.WITHOUT_RAT, cooperatives.filter(figures.active_q()).filter(
-            figures.without_rat_q(year)).values_list(*pairs))
+        _pick(cases, year, Reason.WITHOUT_RAT, figures.active_without_rat(cooperatives, year).values_list(*pairs))
         _pick(cases, year, Reason.DPK, assessments.filter(
             year=year, predicate=Predicate.DALAM_PENGAWASAN_KHUSUS).order_by("overall_score", "id"))
         _pick(cases, year, Reason.BIG_DROP, assessments.filter(year=year).filter(figures.big_drop_q()).order_by(

@@ -20,14 +20,14 @@ def dashboard_workbook(d, links):
     sections, trends, dimensions = dashboard_sections(d, links), trend_rows(d), dimension_rows(d, links)
     workbook = Workbook(write_only=True)
     value_header = [_("Angka"), _("Nilai"), _("Tahun sebelumnya / akhir tahun"), _("Perubahan"),
-                    _("Baris di daftar"), _("Cara menghitung")]
+                    _("Baris di daftar"), _("Tanggal angka"), _("Cara menghitung")]
     for key, title in [
         ("headline", _("Angka utama")), ("statuses", _("Status")), ("members", _("Anggota")),
         ("conditions", _("Nilai kondisi")), ("predicates", _("Predikat")), ("labels", _("Label RAT Kutim")),
         ("attention", _("Perlu perhatian")),
     ]:
         _sheet(workbook, str(title), value_header, [
-            (str(f.label), f.value, f.previous, f.change, f.count, str(f.note)) for f in sections[key]
+            (str(f.label), f.value, f.previous, f.change, f.count, str(f.as_of), str(f.note)) for f in sections[key]
         ])
     _sheet(workbook, _("Per kecamatan"), [
         _("Kode"), _("Kecamatan"), _("Koperasi"), _("Aktif"), _("Anggota"), _("Porsi RAT"),
@@ -35,8 +35,8 @@ def dashboard_workbook(d, links):
                                                                         "reputasi")],
         _("Nilai akhir"), _("Sehat"), _("Cukup Sehat"), _("Dalam Pengawasan"), _("Dalam Pengawasan Khusus"),
     ], [
-        (row.code, row.name, row.now["cooperatives"], row.now["status_aktif"], row.year.members, row.year.rat_share,
-         *row.year.condition_averages().values(), row.year.overall,
+        (row.code, row.name, row.state["cooperatives"], row.state["status_aktif"], row.year.members,
+         row.year.rat_share, *row.year.condition_averages().values(), row.year.overall,
          *[count for _code, _label, count in row.year.predicate_counts()])
         for row in d.per_kecamatan
     ])

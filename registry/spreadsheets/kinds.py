@@ -217,6 +217,13 @@ class Context:
     def cooperative_name(self, cooperative_id):
         return self.cooperative_index()[2][cooperative_id]["name"]
 
+    def parent_cooperative(self, cooperative_id):
+        """The cooperative of a child row, read once per import."""
+        parents = self.cache.setdefault("parents", {})
+        if cooperative_id not in parents:
+            parents[cooperative_id] = Cooperative.objects.get(pk=cooperative_id)
+        return parents[cooperative_id]
+
     def find_parent(self, values):
         """The cooperative a member/board/report row belongs to: its id, by the key columns or the form.
 
@@ -442,7 +449,7 @@ class CooperativeSpec(Spec):
         "name", "nomor_induk", "legal_entity_number", "legal_entity_date", "amendment_number", "amendment_date",
         "certificate_status", "certificate_expiry", "ods_grade", "jenis", "bentuk", "membership_area", "kelompok",
         "sector", "palm_oil", "pattern", "address", "desa_id", "postcode", "latitude", "longitude", "phone", "email",
-        "merah_putih", "field_verified_on", "status",
+        "merah_putih", "field_verified_on", "status", "founded_on", "founded_on_source",
     ]
 
     def index(self, ctx):
@@ -560,7 +567,8 @@ class ChildSpec(Spec):
         return self.existing(values["cooperative_id"], ctx).get(self.key(values, ctx))
 
     def build(self, instance, values, ctx):
-        instance.cooperative_id = values["cooperative_id"]
+        # The cooperative itself, read once per import: the model's time rules check its life.
+        instance.cooperative = ctx.parent_cooperative(values["cooperative_id"])
         super().build(instance, values, ctx)
 
 

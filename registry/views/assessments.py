@@ -35,7 +35,7 @@ class AssessmentListView(RegistryPermissionMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["rows"] = [(a, selectors.year_on_year(a)) for a in context["object_list"]]
-        context["prepare_form"] = PrepareYearForm(initial={"year": last_full_year()})
+        context["prepare_form"] = PrepareYearForm()
         context["big_drop"] = figures.BIG_DROP
         return context
 
@@ -78,9 +78,11 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView
         assessment = self.entry["assessment"]
         history = assessment.history.select_related("history_user").order_by("-history_id")[:20] if assessment else []
         locked = assessment is not None and assessment.is_locked
-        editable = self.request.user.has_perm("registry.change_assessment") and not locked
+        # A year not closed or outside the cooperative's life can be read but not entered.
+        year_refused = (assessment or Assessment(cooperative=self.get_cooperative(), year=self.year)).year_error()
+        editable = self.request.user.has_perm("registry.change_assessment") and not locked and not year_refused
         return super().get_context_data(
-            year=self.year, editable=editable, history=history,
+            year=self.year, editable=editable, history=history, year_refused=year_refused,
             reason_form=ReasonForm(), **self.entry, **kwargs,
         )
 

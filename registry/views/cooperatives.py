@@ -87,9 +87,10 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
         if self.request.user.has_perm("registry.view_assessment"):
             assessments = assessment_selectors.cooperative_assessments(cooperative=self.object)
             context["assessments"] = assessments
-            # Offer the last book year when it has no assessment yet.
+            # Offer the last book year when it has no assessment yet and the cooperative lived in it.
             year = last_full_year()
-            context["assessment_next_year"] = None if any(a.year == year for a in assessments) else year
+            done = any(a.year == year for a in assessments)
+            context["assessment_next_year"] = None if done or self.object.life_error_in_year(year) else year
         if self.request.user.has_perm("registry.view_partnership"):
             # Partnerships, trainings and findings: three queries.
             context["partnership_sections"] = partnership_selectors.profile_sections(

@@ -36,7 +36,7 @@ SOURCE = dict(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registry", "0017_assessment_unscored"),
+        ("registry", "0019_nik_masks_and_searches"),
     ]
 
     operations = [

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import figures, scoring
 from .formats import angka, persen, rupiah
@@ -172,7 +173,8 @@ def rat_held(records):
         on_time = report.rat_date <= rat_deadline(records.year)
         return Suggestion(
             4 if on_time else 3,
-            _("RAT %(date)s, %(days)s hari setelah tahun buku %(year)s: %(verdict)s -> %(level)s") % {
+            ngettext("RAT %(date)s, %(days)s hari setelah tahun buku %(year)s: %(verdict)s -> %(level)s",
+                     "RAT %(date)s, %(days)s hari setelah tahun buku %(year)s: %(verdict)s -> %(level)s", days) % {
                 "date": _date(report.rat_date), "days": angka(days), "year": records.year,
                 "verdict": _("tepat waktu") if on_time else _("terlambat (batas %(deadline)s)") % {
                     "deadline": _date(rat_deadline(records.year))},
@@ -204,7 +206,9 @@ def rat_reported(records):
         return Suggestion(1, _("RAT %(date)s belum dilaporkan ke Dinas -> 1") % {"date": _date(report.rat_date)})
     days = (report.rat_reported_on - report.rat_date).days
     level = 4 if days <= 31 else 3 if days <= 90 else 2
-    return Suggestion(level, _("RAT %(date)s dilaporkan %(reported)s, %(days)s hari kemudian -> %(level)s") % {
+    return Suggestion(level, ngettext("RAT %(date)s dilaporkan %(reported)s, %(days)s hari kemudian -> %(level)s",
+                                      "RAT %(date)s dilaporkan %(reported)s, %(days)s hari kemudian -> %(level)s",
+                                      days) % {
         "date": _date(report.rat_date), "reported": _date(report.rat_reported_on), "days": angka(days),
         "level": level,
     })
@@ -315,7 +319,11 @@ def partnerships(records):
     ]
     proposed = [p for p in records.partnerships if p.status == Partnership.Status.PROPOSED]
     level = 4 if len(active) >= 2 else 3 if active else 2 if proposed else 1
-    return Suggestion(level, _("%(active)s kemitraan berjalan pada %(year)s, %(proposed)s diusulkan -> %(level)s") % {
+    return Suggestion(level, ngettext("%(active)s kemitraan berjalan pada %(year)s, "
+                                      "%(proposed)s diusulkan -> %(level)s",
+                                      "%(active)s kemitraan berjalan pada %(year)s, "
+                                      "%(proposed)s diusulkan -> %(level)s",
+                                      len(active)) % {
         "active": len(active), "year": records.year, "proposed": len(proposed), "level": level})
 
 
@@ -338,7 +346,11 @@ def findings(records):
         level = 2
     else:
         level = 1
-    return Suggestion(level, _("%(done)s dari %(due)s temuan ditindaklanjuti (%(on_time)s tepat waktu) -> %(level)s")
+    return Suggestion(level, ngettext("%(done)s dari %(due)s temuan ditindaklanjuti "
+                                      "(%(on_time)s tepat waktu) -> %(level)s",
+                                      "%(done)s dari %(due)s temuan ditindaklanjuti "
+                                      "(%(on_time)s tepat waktu) -> %(level)s",
+                                      len(due))
                       % {"done": len(done), "due": len(due), "on_time": len(on_time), "level": level})
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import charts, figures, scoring
 from .formats import MISSING, angka, persen, rupiah
@@ -221,7 +222,8 @@ def headline_figures(d, links):
                detail=_("%(share)s dari semua") % {"share": _share(state.active_share)}, note=active_note),
         Figure("anggota", _("anggota (laporan %(year)s)") % {"year": y}, cur.members, previous=prev.members,
                as_of=year_when, href=links.cooperatives(laporan_tahun=y), count=cur["reported"],
-               detail=_("L %(male)s · P %(female)s · dari %(n)s laporan") % {
+               detail=ngettext("L %(male)s · P %(female)s · dari %(n)s laporan",
+                               "L %(male)s · P %(female)s · dari %(n)s laporan", cur["reported"]) % {
                    "male": angka(cur["members_male"]), "female": angka(cur["members_female"]),
                    "n": angka(cur["reported"])},
                note=_("Jumlah anggota laki-laki dan perempuan dalam laporan tahunan (keragaan) tahun buku %(year)s. "
@@ -246,13 +248,15 @@ def headline_figures(d, links):
                note=_("Koperasi berstatus sertifikat Sudah Bersertifikat saat penghitungan.")),
         Figure("merah_putih", _("desa/kelurahan dengan Koperasi Merah Putih"), d.desa_merah_putih,
                as_of=per(refresh_date(d)), href=links.cooperatives(merah_putih="true"), count=now["merah_putih"],
-               detail=_("dari %(desa)s desa/kelurahan · %(n)s koperasi") % {
+               detail=ngettext("dari %(desa)s desa/kelurahan · %(n)s koperasi",
+                               "dari %(desa)s desa/kelurahan · %(n)s koperasi", now["merah_putih"]) % {
                    "desa": angka(d.desa), "n": angka(now["merah_putih"])},
                note=_("Desa/kelurahan yang punya sedikitnya satu Koperasi Desa/Kelurahan Merah Putih. Tautan "
                       "membuka koperasi Merah Putih (satu desa bisa punya lebih dari satu).")),
         Figure("nilai", _("nilai akhir rata-rata %(year)s") % {"year": y}, cur.overall, kind="skor",
                previous=prev.overall, as_of=year_when, href=links.assessments(tahun=y), count=cur["assessed"],
-               detail=_("dari %(n)s penilaian") % {"n": angka(cur["assessed"])},
+               detail=ngettext("dari %(n)s penilaian", "dari %(n)s penilaian", cur["assessed"]) % {
+                   "n": angka(cur["assessed"])},
                note=_("Rata-rata nilai akhir (0-100) penilaian tahun %(year)s yang sudah punya nilai akhir, "
                       "apa pun status alurnya.") % {"year": y}),
     ]

@@ -72,3 +72,48 @@ def test_every_source_string_is_translated_and_none_is_fuzzy(tmp_path):
         missing)
     assert not fuzzy_ids, "fuzzy entries in the English catalogue (check, then remove '#, fuzzy'):\n" + "\n".join(
         fuzzy_ids)
+
+
+class PluralTests(TestCase):
+    """Counts go through ngettext: English says "1 row" and "2 rows"; Indonesian has one form."""
+
+    def test_english_counts_agree_with_their_number(self):
+        from django.utils import translation
+        from django.utils.translation import ngettext
+
+        with translation.override("en"):
+            one = ngettext("Buka daftar (%(n)s baris)", "Buka daftar (%(n)s baris)", 1) % {"n": 1}
+            many = ngettext("Buka daftar (%(n)s baris)", "Buka daftar (%(n)s baris)", 57) % {"n": 57}
+            participant = ngettext("%(n)s peserta dari %(name)s tercatat.", "%(n)s peserta dari %(name)s tercatat.",
+                                   1) % {"n": 1, "name": "KSU"}
+        self.assertEqual(one, "Open the list (1 row)")
+        self.assertEqual(many, "Open the list (57 rows)")
+        self.assertEqual(participant, "1 participant from KSU recorded.")
+        with translation.override("id"):
+            self.assertEqual(ngettext("Buka daftar (%(n)s baris)", "Buka daftar (%(n)s baris)", 1) % {"n": 1},
+                             "Buka daftar (1 baris)")
+
+    def test_the_catalogue_has_both_forms_for_every_plural(self):
+        catalogue = (PROJECT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
+        entries = [block for block in catalogue.split("\n\n") if "msgid_plural" in block]
+        self.assertGreater(len(entries), 10)
+        for block in entries:
+            self.assertIn("msgstr[0]", block)
+            self.assertIn("msgstr[1]", block)
+            self.assertNotRegex(block.rstrip(), r'msgstr\[[01]\] ""$', block)
+            self.assertNotRegex(block, r'msgstr\[0\] ""\nmsgstr', block)
+
+
+class ExportLinksTests(TestCase):
+    def test_a_role_that_may_not_export_members_sees_no_dangling_separator(self):
+        from tests.access import PETUGAS, PIMPINAN
+
+        for role, can_export in ((PIMPINAN, False), (PETUGAS, True)):
+            with self.subTest(role=role):
+                self.client.force_login(make_user(role, username=f"export-{role}".replace(" ", "-").lower()))
+                html = self.client.get("/anggota/").content.decode()
+                start = html.index('class="export-links"')
+                paragraph = html[start:html.index("</p>", start)]
+                self.assertIn("Ekspor saya", paragraph)
+                self.assertEqual("Ekspor daftar ini" in paragraph, can_export)
+                self.assertNotRegex(paragraph, r"·\s*(<a[^>]*>\s*Ekspor saya)" if not can_export else r"·\s*·")

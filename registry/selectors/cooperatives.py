@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .. import masks
 from ..figures import board_is_complete, missing_board_roles
@@ -183,7 +184,9 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
     if not rat_years:
         issues.append(_("Belum ada RAT yang tercatat."))
     elif last_year - max(rat_years) >= NO_RAT_WARNING_YEARS:
-        issues.append(_("Tidak ada RAT selama %(n)s tahun (terakhir tahun buku %(year)s).")
+        issues.append(ngettext("Tidak ada RAT selama %(n)s tahun (terakhir tahun buku %(year)s).",
+                               "Tidak ada RAT selama %(n)s tahun (terakhir tahun buku %(year)s).",
+                               last_year - max(rat_years))
                       % {"n": last_year - max(rat_years), "year": max(rat_years)})
     return DataQuality(completeness=completeness, missing=missing, issues=issues)
 

@@ -2,7 +2,7 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -18,5 +18,7 @@ def figure_link(figure):
         return figure.text
     return format_html(
         '<a href="{}" data-count="{}" title="{}">{}</a>',
-        figure.href, figure.count, _("Buka daftar (%(n)s baris)") % {"n": figure.count}, figure.text,
+        figure.href, figure.count,
+        ngettext("Buka daftar (%(n)s baris)", "Buka daftar (%(n)s baris)", figure.count) % {"n": figure.count},
+        figure.text,
     )

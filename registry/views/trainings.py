@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -107,7 +108,8 @@ class TrainingParticipantAddView(RegistryPermissionMixin, CooperativeInAreaMixin
             board_members=list(form.cleaned_data["board_members"]), staff=form.cleaned_data["staff"],
             attended=form.cleaned_data["attended"],
         )
-        messages.success(self.request, _("%(n)s peserta dari %(name)s tercatat.")
+        messages.success(self.request, ngettext("%(n)s peserta dari %(name)s tercatat.",
+                                                 "%(n)s peserta dari %(name)s tercatat.", len(added))
                          % {"n": len(added), "name": cooperative.name})
         return redirect("registry:training_detail", self.training.pk)
 

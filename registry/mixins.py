@@ -93,6 +93,20 @@ class VersionedEditMixin:
         return HttpResponseRedirect(self.get_success_url())
 
 
+class SaveWarningsMixin:
+    """After a successful save, the data-quality warnings about the saved record (`save_warnings`):
+    shown as messages, never a refusal."""
+
+    def save_warnings(self, instance):
+        return []
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        for warning in self.save_warnings(self.object):
+            messages.warning(self.request, warning)
+        return response
+
+
 class NoStoreMixin:
     """Pages that show personal data (names, NIK) are never kept in a browser or proxy cache."""
 

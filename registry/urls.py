@@ -8,6 +8,7 @@ from .views import (
     board,
     cooperatives,
     dashboard,
+    data_quality,
     findings,
     history,
     imports,
@@ -57,6 +58,7 @@ urlpatterns = [
     path("koperasi/<int:cooperative_pk>/riwayat/<slug:kind>/<int:history_id>/kembalikan/",
          history.HistoryRevertView.as_view(), name="history_revert"),
     # Members across cooperatives
+    path("mutu-data/", data_quality.DataQualityView.as_view(), name="data_quality"),
     path("anggota/", members.MemberListView.as_view(), name="member_list"),
     path("anggota/cari-nik/", members.MemberNikSearchView.as_view(), name="member_nik_search"),
     path("anggota/ganda/", members.MemberDuplicateListView.as_view(), name="member_duplicates"),

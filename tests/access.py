@@ -250,6 +250,7 @@ MATRIX = {
         {**READ, ADMIN_DINAS: 302, PETUGAS: 302, LIMITED: 302}, method="post", data={"nik": "6408041203900001"},
     )],
     "registry:member_duplicates": [Ask(READ)],
+    "registry:data_quality": [Ask(ADMIN_ONLY)],
     "registry:nikreveal_list": [Ask(ADMIN_ONLY)],
     "registry:member_detail": [Ask(READ, lambda r: {"pk": r.member}, outside=OUTSIDE_READ)],
     # The reveal answers with the page of the full NIK (200), logged.

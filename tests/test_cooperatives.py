@@ -306,10 +306,11 @@ class CooperativeProfileTests(TestCase):
         make_report(self.cooperative, last_full_year(), members_male=1)
         # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 cooperative with desa
         # and kecamatan, 7 status steps with their user, 8 board terms, 9 yearly reports, 10 member counts
-        # (listed, active), 11 one page of members, 12-15 history of cooperative, board, reports, members
-        # (each with its user), 16 assessments with their rubric, 17-19 partnerships, training
-        # participations and findings, 20 user's groups (header role).
-        with self.assertNumQueries(20):
+        # (listed, active, NIKs disagreeing with the birth date), 11 one page of members, 12 cooperatives of
+        # the same name in the desa, 13-16 history of cooperative, board, reports, members (each with its
+        # user), 17 assessments with their rubric, 18-20 partnerships, training participations and
+        # findings, 21 user's groups (header role).
+        with self.assertNumQueries(21):
             response = self.client.get(url)
         self.assertEqual(len(response.context["member_page"].object_list), 20)
 

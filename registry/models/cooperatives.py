@@ -184,6 +184,7 @@ class Cooperative(models.Model):
             ("export_data", _("Dapat mengekspor data")),
             ("change_status", _("Dapat mengubah status koperasi")),
             ("revert_change", _("Dapat mengembalikan satu perubahan dari riwayat")),
+            ("view_data_quality", _("Dapat melihat daftar mutu data kabupaten")),
         ]
         constraints = [
             models.UniqueConstraint(

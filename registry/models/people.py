@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from .. import data_quality
 from .. import nik as nik_codec
 from .areas import Desa, area_queryset
 from .cooperatives import Cooperative
@@ -114,6 +115,10 @@ class Member(models.Model):
     nik_hash = models.CharField(_("hash NIK"), max_length=64, null=True, blank=True, editable=False, db_index=True)
     # The four digits a mask shows, kept apart so that lists and exports never decrypt to mask.
     nik_last4 = models.CharField(_("4 angka terakhir NIK"), max_length=4, blank=True, editable=False)
+    # Whether digits 7-12 of the NIK agree with the birth date and sex entered (None: nothing to
+    # compare). Kept beside the record because the NIK is encrypted: the data-quality list must not
+    # decrypt a district's NIKs to find the few that disagree.
+    nik_birth_agrees = models.BooleanField(_("bagian lahir NIK cocok"), null=True, blank=True, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     desa = models.ForeignKey(
@@ -170,11 +175,13 @@ class Member(models.Model):
             self.nik_encrypted = nik_codec.encrypt_nik(value)
             self.nik_hash = nik_codec.hash_nik(value)
             self.nik_last4 = nik_codec.last4(value)
+            self.nik_birth_agrees = data_quality.nik_birth_agrees(value, self.birth_date, self.sex)
         else:
             self.has_nik = False
             self.nik_encrypted = ""
             self.nik_hash = None
             self.nik_last4 = ""
+            self.nik_birth_agrees = None
 
     @property
     def nik_masked(self):
@@ -190,7 +197,18 @@ class Member(models.Model):
     def is_active(self):
         return self.left_on is None or self.left_on > timezone.localdate()
 
+    def refresh_nik_check(self):
+        """Compare the NIK with the birth date and sex as they now stand (after either changed)."""
+        if not self.has_nik:
+            self.nik_birth_agrees = None
+            return
+        # An import row holds its new NIK in clear until it is written (encryption is the slow part).
+        nik = getattr(self, "_pending_nik", None) or self.nik
+        self.nik_birth_agrees = data_quality.nik_birth_agrees(nik, self.birth_date, self.sex)
+
     def clean(self):
         super().clean()
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": _("Tanggal keluar harus setelah tanggal masuk.")})
+        # Every write path validates the model (forms, the import), so the check follows every edit.
+        self.refresh_nik_check()

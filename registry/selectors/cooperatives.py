@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import data_quality as quality_rules
 from .. import masks
 from ..figures import board_is_complete, missing_board_roles
 from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport, last_full_year
@@ -154,8 +155,10 @@ def _subject(kind, record):
     return _("Anggota %(name)s") % {"name": record.name}
 
 
-def data_quality(*, cooperative, reports, current_roles, listed_members, today=None):
-    """Completeness of the record and the problems the office looks for, without further queries."""
+def data_quality(*, cooperative, reports, current_roles, listed_members, today=None, current_board=(),
+                 same_name=(), nik_disagreeing=0):
+    """Completeness of the record and the problems the office looks for (rules in `data_quality`),
+    from what the profile already read: no further queries."""
     today = today or timezone.localdate()
     missing = [
         str(Cooperative._meta.get_field(name).verbose_name)
@@ -165,7 +168,7 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
     completeness = 1 - len(missing) / len(COMPLETENESS_FIELDS)
     issues = []
     latest = max(reports, key=lambda r: r.year) if reports else None
-    if latest is not None and latest.members_total != listed_members:
+    if latest is not None and quality_rules.members_far_apart(latest.members_total, listed_members):
         issues.append(
             _("Anggota dilaporkan %(reported)s (tahun %(year)s), tercatat di daftar %(listed)s.")
             % {"reported": latest.members_total, "year": latest.year, "listed": listed_members}
@@ -174,6 +177,16 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
         missing_roles = [str(BoardMember.Role(role).label) for role in missing_board_roles(current_roles)]
         issues.append(_("Pengurus tidak lengkap: belum ada %(roles)s yang menjabat.")
                       % {"roles": ", ".join(missing_roles)})
+    for warning in (quality_rules.sitting_chairs_warning(quality_rules.sitting_chairs(current_board)),
+                    quality_rules.same_name_warning(list(same_name))):
+        if warning:
+            issues.append(warning)
+    if nik_disagreeing:
+        issues.append(ngettext(
+            "%(n)s anggota dengan NIK yang bagian tanggal lahirnya tidak cocok dengan tanggal lahir atau jenis "
+            "kelamin yang diisi.",
+            "%(n)s anggota dengan NIK yang bagian tanggal lahirnya tidak cocok dengan tanggal lahir atau jenis "
+            "kelamin yang diisi.", nik_disagreeing) % {"n": nik_disagreeing})
     expired = cooperative.certificate_status == Cooperative.CertificateStatus.EXPIRED or (
         cooperative.certificate_expiry is not None and cooperative.certificate_expiry < today
     )
@@ -194,8 +207,9 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
 def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, today=None, full_personal=False):
     """Everything the profile shows besides the cooperative itself, in a fixed number of queries.
 
-    Queries: status steps with their user; board terms; yearly reports; member counts (listed and
-    active, one aggregate); one page of members; the history (one per model).
+    Queries: status steps with their user; board terms; yearly reports; member counts (listed,
+    active and NIKs disagreeing with the birth date, one aggregate); one page of members; other
+    cooperatives of the same name in the desa; the history (one per model).
     """
     today = today or timezone.localdate()
     status_changes = list(cooperative.status_changes.select_related("changed_by"))
@@ -204,7 +218,8 @@ def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, toda
     current_roles = {term.role for term in current_board}
     reports = list(cooperative.yearly_reports.all())
     counts = cooperative.members.aggregate(
-        listed=Count("id"), active=Count("id", filter=Q(left_on__isnull=True) | Q(left_on__gt=today))
+        listed=Count("id"), active=Count("id", filter=Q(left_on__isnull=True) | Q(left_on__gt=today)),
+        nik_disagreeing=Count("id", filter=Q(nik_birth_agrees=False)),
     )
     members = cooperative.members.order_by("name", "id")
     paginator = Paginator(members, members_per_page)
@@ -221,7 +236,8 @@ def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, toda
         "history": history_entries(cooperative=cooperative, full_personal=full_personal),
         "quality": data_quality(
             cooperative=cooperative, reports=reports, current_roles=current_roles,
-            listed_members=counts["active"], today=today,
+            listed_members=counts["active"], today=today, current_board=current_board,
+            same_name=quality_rules.same_name_in_desa(cooperative), nik_disagreeing=counts["nik_disagreeing"],
         ),
     }
 

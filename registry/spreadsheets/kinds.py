@@ -591,8 +591,8 @@ class MemberSpec(ChildSpec):
         Column("left_on", gettext_lazy("Tanggal keluar"), date(), ("tgl keluar",)),
     ]
     required_headers = ("name",)
-    fields = ["name", "has_nik", "nik_hash", "nik_encrypted", "nik_last4", "sex", "birth_date", "desa_id",
-              "member_number", "joined_on", "left_on"]
+    fields = ["name", "has_nik", "nik_hash", "nik_encrypted", "nik_last4", "nik_birth_agrees", "sex", "birth_date",
+              "desa_id", "member_number", "joined_on", "left_on"]
     compare_fields = ["name", "nik_hash", "sex", "birth_date", "desa_id", "member_number", "joined_on", "left_on"]
 
     def prepare(self, values, ctx):

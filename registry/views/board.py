@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
+from .. import data_quality
 from ..forms.people import BoardMemberEndForm, BoardMemberForm
-from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, SaveWarningsMixin, VersionedEditMixin
 from ..models import BoardMember
 
 
@@ -22,7 +23,9 @@ def board_url(cooperative_pk):
     return reverse("registry:cooperative_detail", args=[cooperative_pk]) + "#pengurus"
 
 
-class BoardMemberCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, BoardFormMixin, CreateView):
+class BoardMemberCreateView(
+    RegistryPermissionMixin, CooperativeInAreaMixin, SaveWarningsMixin, BoardFormMixin, CreateView
+):
     permission_required = "registry.add_boardmember"
     form_class = BoardMemberForm
     template_name = "registry/cooperatives/child_form.html"
@@ -35,12 +38,15 @@ class BoardMemberCreateView(RegistryPermissionMixin, CooperativeInAreaMixin, Boa
         messages.success(self.request, _("Pengurus tercatat."))
         return response
 
+    def save_warnings(self, instance):
+        return data_quality.board_save_warnings(instance.cooperative)
+
     def get_success_url(self):
         return board_url(self.object.cooperative_id)
 
 
 class BoardMemberUpdateView(
-    RegistryPermissionMixin, CooperativeInAreaMixin, BoardFormMixin, VersionedEditMixin, UpdateView
+    RegistryPermissionMixin, CooperativeInAreaMixin, SaveWarningsMixin, BoardFormMixin, VersionedEditMixin, UpdateView
 ):
     permission_required = "registry.change_boardmember"
     form_class = BoardMemberForm
@@ -49,6 +55,9 @@ class BoardMemberUpdateView(
 
     def get_queryset(self):
         return BoardMember.objects.for_user(self.request.user).filter(cooperative=self.kwargs["cooperative_pk"])
+
+    def save_warnings(self, instance):
+        return data_quality.board_save_warnings(instance.cooperative)
 
     def get_success_url(self):
         return board_url(self.object.cooperative_id)

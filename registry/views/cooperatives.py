@@ -9,12 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
 from django_filters.views import FilterView
 
-from .. import masks
+from .. import data_quality, masks
 from ..filters.active import active_filters
 from ..filters.cooperatives import CooperativeFilter
 from ..forms.cooperative_choice import written
 from ..forms.cooperatives import CooperativeForm, CooperativeStatusForm
-from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import (
+    CooperativeInAreaMixin,
+    NoStoreMixin,
+    RegistryPermissionMixin,
+    SaveWarningsMixin,
+    VersionedEditMixin,
+)
 from ..models import Cooperative, last_full_year
 from ..paginators import BoundedCountPaginator
 from ..selectors import assessments as assessment_selectors
@@ -99,10 +105,13 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
         return context
 
 
-class CooperativeCreateView(RegistryPermissionMixin, CreateView):
+class CooperativeCreateView(RegistryPermissionMixin, SaveWarningsMixin, CreateView):
     permission_required = "registry.add_cooperative"
     form_class = CooperativeForm
     template_name = "registry/cooperatives/form.html"
+
+    def save_warnings(self, instance):
+        return data_quality.cooperative_save_warnings(instance)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -121,13 +130,16 @@ class CooperativeCreateView(RegistryPermissionMixin, CreateView):
         return super().get_context_data(back_url=list_url(self.request), **kwargs)
 
 
-class CooperativeUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView):
+class CooperativeUpdateView(RegistryPermissionMixin, SaveWarningsMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_cooperative"
     form_class = CooperativeForm
     template_name = "registry/cooperatives/form.html"
 
     def get_queryset(self):
         return Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+
+    def save_warnings(self, instance):
+        return data_quality.cooperative_save_warnings(instance)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
 from django_filters.views import FilterView
 
-from .. import masks
+from .. import data_quality, masks
 from .. import nik as nik_codec
 from ..filters.active import active_filters
 from ..filters.members import NIK_SEARCH_SESSION_KEY, MemberFilter
@@ -157,10 +157,15 @@ def member_success_url(member):
 
 
 class MemberWarningsMixin:
+    """The form's own warnings (an NIK from outside Kutai Timur) and, once saved, the data-quality ones."""
+
     def form_valid(self, form):
         for warning in form.warnings:
             messages.warning(self.request, warning)
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        for warning in data_quality.member_save_warnings(self.object):
+            messages.warning(self.request, warning)
+        return response
 
 
 class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, MemberWarningsMixin, CreateView):

@@ -17,7 +17,8 @@ from ..figures import board_is_complete, missing_board_roles
 from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport, last_full_year
 
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
-HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "created_at", "updated_at"}
+# nik_birth_agrees is derived from fields whose own changes are listed (the NIK, the birth date, the sex).
+HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "nik_birth_agrees", "created_at", "updated_at"}
 NO_RAT_WARNING_YEARS = 2
 HISTORY_WINDOW = 200  # history rows read per model for a profile
 

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # Then a malformed query string (a year that is not a year, a NUL byte) is refused with 400
     # before any view reads it.
     "registry.middleware.QueryParameterMiddleware",
+    # Pages of signed-in users are never kept in a browser or proxy cache (they show personal data).
+    "registry.middleware.NoStoreForSignedInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

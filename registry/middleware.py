@@ -11,6 +11,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import query_params, second_factor
@@ -113,6 +114,27 @@ class QueryParameterMiddleware:
                 response["Cache-Control"] = "no-store"
                 return response
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in user is `Cache-Control: private, no-store`.
+
+    Nearly every page behind the login names people (board members, members, who changed what)
+    or shows a cooperative's finances, and a page forgotten by a per-view mixin would stay in a
+    shared computer's browser cache or a proxy. Marking them all costs nothing: these pages are
+    built per user anyway. Static files are served by whitenoise before this runs, and keep
+    their long cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):

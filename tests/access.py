@@ -117,7 +117,8 @@ class AccessTestCase(TestCase):
 
         Each request runs in its own client and its own rolled-back transaction, so one person's
         successful POST changes nothing for the next. An anonymous 302 must lead to the login
-        page `to_login` (None: a page that sends everyone elsewhere).
+        page `to_login` (None: a page that sends everyone elsewhere). Whatever a signed-in person
+        gets is never kept in a cache (`no-store`): so walking the matrix checks every page for it.
         """
         for who, status in expected.items():
             with self.subTest(method=method, path=path, who=who):
@@ -128,6 +129,9 @@ class AccessTestCase(TestCase):
                     response = getattr(client, method)(path, data or {})
                     transaction.set_rollback(True)
                 self.assertEqual(response.status_code, status)
+                if who is not ANONYMOUS:
+                    self.assertIn("no-store", response.get("Cache-Control", ""), path)
+                    self.assertIn("private", response.get("Cache-Control", ""), path)
                 if who is ANONYMOUS and status == 302 and to_login:
                     self.assertTrue(response["Location"].startswith(to_login), response["Location"])
 
@@ -288,7 +292,12 @@ MATRIX = {
     "registry:training_create": form(EDIT),
     "registry:training_coverage": [Ask(READ)],
     "registry:training_detail": [Ask(READ, lambda r: {"pk": r.training})],
-    "registry:training_update": form(EDIT, lambda r: {"pk": r.training}),
+    # Changing a training: one held in the kecamatan of the records' side, and the district-wide one
+    # that only whole-district staff change (Training.editable_by)
+    "registry:training_update": [
+        *form(EDIT, lambda r: {"pk": r.local_training}, outside=OUTSIDE_EDIT),
+        *form({**EDIT, LIMITED: 404}, lambda r: {"pk": r.training}),
+    ],
     "registry:trainingparticipant_add": [
         # Without a cooperative the page asks for one (a GET form); a POST without one is sent back to it.
         Ask(EDIT, lambda r: {"pk": r.training}),
@@ -374,6 +383,7 @@ def make_area_records(kecamatan, *, training, batch, export, pending):
         participant=make_participant(training, board).pk,
         finding=make_finding(record, found_on=datetime.date(2025, 1, 10)).pk,
         training=training.pk,
+        local_training=make_training(kecamatan_id=kecamatan).pk,
         batch=batch.pk,
         export=export.pk,
         pending=pending.pk,

@@ -103,6 +103,13 @@ class FrontDoorTests(AccessTestCase):
         self.client.force_login(staff_without_role)
         self.assertEqual(self.client.get("/dasbor/").status_code, 403)
 
+    def test_admin_pages_are_not_stored_either(self):
+        # The matrix checks every page of ours for no-store (AccessTestCase.check); the admin's too.
+        self.client.force_login(self.users[ADMIN_DINAS])
+        for path in ("/admin/", "/admin/registry/assessment/", "/admin/registry/importbatch/"):
+            with self.subTest(path=path):
+                self.assertIn("no-store", self.client.get(path)["Cache-Control"])
+
     def test_admin_site_is_for_admin_dinas_only(self):
         # Django admin sends whoever is not staff to its own login page.
         others = {who: 302 for who in [PETUGAS, PIMPINAN, VERIFIKATOR, LIMITED, NO_ROLE]}

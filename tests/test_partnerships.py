@@ -58,6 +58,32 @@ class PartnershipAreaTests(TestCase):
         self.across.refresh_from_db()
         self.assertEqual(self.across.value, 5_000_000)
 
+    def test_limited_user_cannot_move_a_partnership_wholly_outside_their_area(self):
+        self.client.force_login(self.limited)
+        # The two sides stay choices of the form: keeping the side outside and replacing the side in
+        # the area by an outside party would take the partnership out of the user's sight.
+        response = self.client.post(f"/kemitraan/{self.across.pk}/ubah/", {
+            "cooperative": self.across.cooperative_id, "partner_cooperative": "",
+            "outside_party": make_outside_party().pk, "kind": "plasma", "status": "aktif",
+            "start_date": "2024-01-01", "version": 1,
+        })
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Salah satu pihak kemitraan harus koperasi di wilayah kerja Anda")
+        self.across.refresh_from_db()
+        self.assertEqual((self.across.version, self.across.outside_party), (1, None))
+        self.assertEqual(set(Partnership.objects.for_user(self.limited)), {self.across})
+
+    def test_whole_district_user_moves_a_partnership_anywhere(self):
+        self.client.force_login(make_user("Petugas"))
+        far = Partnership.objects.get(pk=self.hidden.pk).partner_cooperative
+        response = self.client.post(f"/kemitraan/{self.across.pk}/ubah/", {
+            "cooperative": self.across.cooperative_id, "partner_cooperative": far.pk, "kind": "antar_koperasi",
+            "status": "aktif", "start_date": "2024-01-01", "version": 1,
+        })
+        self.assertEqual(response.status_code, 302)
+        self.across.refresh_from_db()
+        self.assertEqual(self.across.partner_cooperative, far)
+
     def test_form_choices_limited(self):
         self.client.force_login(self.limited)
         form = self.client.get("/kemitraan/tambah/").context["form"]

@@ -183,3 +183,71 @@ def test_staff_lines_parse_to_names_and_positions(text):
         assert name and name == name.strip() and len(name) <= 150
         assert position == position.strip() and len(position) <= 100
     assert len(people) <= len(text.splitlines())
+
+
+class TrainingChangeAreaTests(TestCase):
+    """A limited Petugas changes only the trainings held in their kecamatan (Training.editable_by)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        cls.district = make_user("Petugas")
+        cls.inside = make_training(title="Bimtek Sangatta", kecamatan_id=SANGATTA_UTARA)
+        cls.outside = make_training(title="Bimtek Wahau", kecamatan_id=MUARA_WAHAU)
+        cls.district_wide = make_training(title="Diklat Kabupaten")
+
+    def data(self, training, **changes):
+        return {"title": training.title, "kind": training.kind, "topic": training.topic,
+                "start_date": training.start_date.isoformat(), "end_date": training.end_date.isoformat(),
+                "organiser": training.organiser, "kecamatan": training.kecamatan_id or "", "version": 1, **changes}
+
+    def test_limited_petugas_changes_a_training_held_in_their_area(self):
+        self.client.force_login(self.limited)
+        response = self.client.post(f"/pelatihan/{self.inside.pk}/ubah/", self.data(self.inside, place="Balai Desa"))
+        self.assertEqual(response.status_code, 302)
+        self.inside.refresh_from_db()
+        self.assertEqual(self.inside.place, "Balai Desa")
+
+    def test_outside_or_district_wide_is_not_found_for_the_limited_petugas(self):
+        self.client.force_login(self.limited)
+        for training in (self.outside, self.district_wide):
+            with self.subTest(training=training.title):
+                self.assertEqual(self.client.get(f"/pelatihan/{training.pk}/ubah/").status_code, 404)
+                response = self.client.post(f"/pelatihan/{training.pk}/ubah/", self.data(training, place="X"))
+                self.assertEqual(response.status_code, 404)
+                training.refresh_from_db()
+                self.assertEqual(training.place, "")
+                # Still seen by all, without the change button.
+                page = self.client.get(f"/pelatihan/{training.pk}/")
+                self.assertEqual(page.status_code, 200)
+                self.assertNotContains(page, f"/pelatihan/{training.pk}/ubah/")
+
+    def test_limited_petugas_cannot_move_a_training_out_of_their_area(self):
+        self.client.force_login(self.limited)
+        for kecamatan in (MUARA_WAHAU, ""):
+            with self.subTest(kecamatan=kecamatan):
+                response = self.client.post(f"/pelatihan/{self.inside.pk}/ubah/",
+                                            self.data(self.inside, kecamatan=kecamatan))
+                self.assertEqual(response.status_code, 200)
+                self.assertTrue(response.context["form"].errors["kecamatan"])
+        self.inside.refresh_from_db()
+        self.assertEqual(self.inside.kecamatan_id, SANGATTA_UTARA)
+
+    def test_limited_petugas_records_a_training_in_their_area(self):
+        self.client.force_login(self.limited)
+        base = {"title": "Diklat RAT", "kind": "diklat", "topic": "rat", "start_date": "2025-02-02",
+                "end_date": "2025-02-03", "organiser": "Dinas", "version": 1}
+        response = self.client.post("/pelatihan/tambah/", base)
+        self.assertTrue(response.context["form"].errors["kecamatan"])
+        response = self.client.post("/pelatihan/tambah/", {**base, "kecamatan": SANGATTA_UTARA})
+        self.assertEqual(response.status_code, 302)
+        page = self.client.get(response["Location"])
+        self.assertContains(page, "Ubah pelatihan")
+
+    def test_whole_district_petugas_changes_any_and_may_leave_it_district_wide(self):
+        self.client.force_login(self.district)
+        for training in (self.outside, self.district_wide):
+            with self.subTest(training=training.title):
+                response = self.client.post(f"/pelatihan/{training.pk}/ubah/", self.data(training, place="Aula"))
+                self.assertEqual(response.status_code, 302)
+        self.assertContains(self.client.get(f"/pelatihan/{self.district_wide.pk}/"), "Tingkat kabupaten")

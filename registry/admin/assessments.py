@@ -1,10 +1,15 @@
 """Django admin for the assessment rubric (versions, conditions, indicators) and assessments."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
+from ..services import assessments as workflow
 from ..services.rubrics import rubric_copy
 from .base import RecordAdmin
 
@@ -130,14 +135,22 @@ class IndicatorScoreInline(admin.TabularInline):
         return False
 
 
+class StepReasonForm(forms.Form):
+    """The reason (or the verifier's note) a workflow step taken from the admin keeps in the history."""
+
+    reason = forms.CharField(label=_("alasan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(RecordAdmin):
     """Assessments, read here: they are written on the registry's pages.
 
-    The entry page recomputes the scores and predicate from the levels and refuses a verified
-    (locked) assessment; submit, verify, return and reopen are services that keep their reasons.
-    A save here would bypass all of that (a level changed beside a score computed without it, a
-    verified assessment edited), so this admin only shows them, with their history.
+    The entry page recomputes the scores and predicate from the levels and refuses a locked
+    assessment; submit, verify, return and reopen are services that keep their reasons. A save
+    here would bypass all of that (a level changed beside a score computed without it, a status
+    moved without a reason), so the change form only shows them, status included, with their
+    history; the workflow steps are offered as actions on the list, each calling its service
+    with the reason asked on an intermediate page.
     """
 
     list_display = ["cooperative", "year", "status", "overall_score", "predicate", "kutim_label"]
@@ -146,10 +159,12 @@ class AssessmentAdmin(RecordAdmin):
     search_fields = ["cooperative__name", "cooperative__nomor_induk"]
     autocomplete_fields = ["cooperative"]
     readonly_fields = [
-        "score_kelembagaan", "score_keuangan", "score_operasional", "score_reputasi", "overall_score", "predicate",
-        "weakest_condition", "kutim_label", "version", "submitted_at", "verified_at", "verified_by",
+        "status", "score_kelembagaan", "score_keuangan", "score_operasional", "score_reputasi", "overall_score",
+        "predicate", "weakest_condition", "kutim_label", "version", "submitted_at", "submitted_by", "verified_at",
+        "verified_by",
     ]
     inlines = [IndicatorScoreInline]
+    actions = ["submit_step", "verify_step", "return_step", "reopen_step"]
 
     def has_add_permission(self, request):
         return False
@@ -159,3 +174,71 @@ class AssessmentAdmin(RecordAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    # Who may take each step: the registry's permissions, for whole-district users (RecordAdmin).
+    def has_submit_permission(self, request):
+        return self._whole_district(request) and request.user.has_perm("registry.change_assessment")
+
+    def has_verify_permission(self, request):
+        return self._whole_district(request) and request.user.has_perm("registry.verify_assessment")
+
+    def has_reopen_permission(self, request):
+        return self._whole_district(request) and request.user.has_perm("registry.reopen_assessment")
+
+    def _take_step(self, request, queryset, step, *, title, reason_required, reason_label=None):
+        """Ask the reason on an intermediate page, then take the step on each chosen assessment
+        through its service; each refusal (a wrong status, the submitter verifying) is reported."""
+        form = StepReasonForm(request.POST if "apply" in request.POST else None)
+        if not reason_required:
+            form.fields["reason"].required = False
+        if reason_label:
+            form.fields["reason"].label = reason_label
+        if "apply" not in request.POST or not form.is_valid():
+            return TemplateResponse(request, "admin/registry/assessment/workflow_step.html", {
+                **self.admin_site.each_context(request), "title": title, "form": form,
+                "assessments": queryset.select_related("cooperative"), "opts": self.model._meta,
+                "action": request.POST.get("action"), "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            })
+        self._apply(request, queryset, lambda a: step(a, form.cleaned_data["reason"]), title=title)
+        return None
+
+    def _apply(self, request, queryset, step, *, title):
+        done = 0
+        for assessment in queryset.select_related("cooperative"):
+            try:
+                step(assessment)
+            except ValidationError as error:
+                self.message_user(request, f"{assessment}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, _("%(title)s: %(n)s penilaian.") % {"title": title, "n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Ajukan untuk verifikasi"), permissions=["submit"])
+    def submit_step(self, request, queryset):
+        # Submitting keeps its own reason in the history ("Diajukan untuk verifikasi"): nothing to ask.
+        self._apply(request, queryset, lambda a: workflow.assessment_submit(assessment=a, user=request.user),
+                    title=_("Ajukan untuk verifikasi"))
+
+    @admin.action(description=_("Verifikasi dan kunci"), permissions=["verify"])
+    def verify_step(self, request, queryset):
+        return self._take_step(
+            request, queryset, lambda a, note: workflow.assessment_verify(assessment=a, user=request.user, note=note),
+            title=_("Verifikasi dan kunci"), reason_required=False, reason_label=_("catatan verifikasi"),
+        )
+
+    @admin.action(description=_("Kembalikan ke penilai (dengan catatan)"), permissions=["verify"])
+    def return_step(self, request, queryset):
+        return self._take_step(
+            request, queryset,
+            lambda a, reason: workflow.assessment_return(assessment=a, reason=reason, user=request.user),
+            title=_("Kembalikan ke penilai"), reason_required=True,
+        )
+
+    @admin.action(description=_("Buka kembali penilaian terverifikasi (dengan alasan)"), permissions=["reopen"])
+    def reopen_step(self, request, queryset):
+        return self._take_step(
+            request, queryset,
+            lambda a, reason: workflow.assessment_reopen(assessment=a, reason=reason, user=request.user),
+            title=_("Buka kembali"), reason_required=True,
+        )

@@ -35,8 +35,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-class RecordAdmin(HistoryAdmin):
-    """Registry records (cooperatives and what belongs to them) for whole-district users only.
+class WholeDistrictOnlyMixin:
+    """Records for whole-district users only.
 
     A user limited to some kecamatan must not see records outside them. The admin's changelists,
     autocomplete and history views know nothing of areas, so rather than scope each of them, such
@@ -49,14 +49,18 @@ class RecordAdmin(HistoryAdmin):
     def has_view_permission(self, request, obj=None):
         return self._whole_district(request) and super().has_view_permission(request, obj)
 
-    def has_add_permission(self, request):
-        return self._whole_district(request) and super().has_add_permission(request)
+    def has_add_permission(self, request, *args):
+        return self._whole_district(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
         return self._whole_district(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self._whole_district(request) and super().has_delete_permission(request, obj)
+
+
+class RecordAdmin(WholeDistrictOnlyMixin, HistoryAdmin):
+    """Registry records (cooperatives and what belongs to them), with history, for whole-district users only."""
 
 
 class VersionCheckedForm(forms.ModelForm):

@@ -1,11 +1,16 @@
-"""Django admin for imports and exports: read-only records of who loaded or took out what."""
+"""Django admin for imports and exports: read-only records of who loaded or took out what.
+
+Both name cooperatives and people of some area (a batch's file and rows, an export's filters), so
+like the registry records they are shown to whole-district users only.
+"""
 
 from django.contrib import admin
 
 from ..models import ExportLog, ImportBatch
+from .base import WholeDistrictOnlyMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(WholeDistrictOnlyMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

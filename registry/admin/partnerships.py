@@ -39,8 +39,8 @@ class TrainingParticipantInline(admin.TabularInline):
 
 @admin.register(Training)
 class TrainingAdmin(VersionedRecordAdmin):
-    list_display = ["title", "kind", "topic", "start_date", "end_date", "organiser"]
-    list_filter = ["kind", "topic"]
+    list_display = ["title", "kind", "topic", "start_date", "end_date", "organiser", "kecamatan"]
+    list_filter = ["kind", "topic", "kecamatan"]
     search_fields = ["title", "organiser", "place"]
     date_hierarchy = "start_date"
     inlines = [TrainingParticipantInline]

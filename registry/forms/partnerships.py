@@ -3,7 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BoardMember, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from ..models import (
+    BoardMember,
+    Cooperative,
+    Finding,
+    Kecamatan,
+    OutsideParty,
+    Partnership,
+    Training,
+    TrainingParticipant,
+)
 from ..widgets import QuickSelect
 from .cooperative_choice import CooperativeField
 from .cooperatives import DATE
@@ -33,6 +42,7 @@ class PartnershipForm(VersionedModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         cooperatives = cooperative_choices(user)
         if self.instance.pk:
             # A partnership across the area's border stays editable: its two sides remain choices.
@@ -49,14 +59,39 @@ class PartnershipForm(VersionedModelForm):
         # The database's check refuses a negative value; said here, the message sits beside the field.
         self.fields["value"].min_value = 0
 
+    def clean(self):
+        cleaned = super().clean()
+        # The two sides of a partnership across the border stay choices, so an area-limited user
+        # could otherwise move it wholly outside their area (and out of their sight): one side stays in.
+        sides = [cleaned.get(name) for name in ("cooperative", "partner_cooperative")]
+        sides = [side for side in sides if side is not None]
+        if sides and not any(self.user.covers_kecamatan(side.desa.kecamatan_id) for side in sides):
+            raise forms.ValidationError(
+                _("Salah satu pihak kemitraan harus koperasi di wilayah kerja Anda: kemitraan ini tidak bisa "
+                  "dipindah seluruhnya ke luar wilayah Anda."),
+                code="outside_area",
+            )
+        return cleaned
+
 
 class TrainingForm(VersionedModelForm):
-    """Record or edit a training event."""
+    """Record or edit a training event, held in a kecamatan of the user's area (or district-wide)."""
 
     class Meta:
         model = Training
-        fields = ["title", "kind", "topic", "start_date", "end_date", "organiser", "place", "notes"]
+        fields = ["title", "kind", "topic", "start_date", "end_date", "organiser", "place", "kecamatan", "notes"]
         widgets = {"start_date": DATE, "end_date": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["kecamatan"]
+        field.queryset = Kecamatan.objects.for_user(user).order_by("name")
+        if not user.covers_whole_district:
+            # A training held district-wide is changed by whole-district staff only (Training.editable_by).
+            field.required = True
+            field.help_text = _("Kecamatan di wilayah kerja Anda tempat pelatihan diadakan.")
+        else:
+            field.empty_label = _("Tingkat kabupaten")
 
 
 class ParticipantsAddForm(forms.Form):

@@ -384,6 +384,11 @@ class Assessment(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    # Who submitted it may not verify it too: verifying is a second person's check.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diajukan oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("diverifikasi oleh"), on_delete=models.SET_NULL, null=True,
         blank=True, related_name="+",

@@ -7,7 +7,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .areas import area_queryset
+from .areas import Kecamatan, area_queryset
 from .cooperatives import Cooperative
 from .partnerships import ReferenceQuerySet
 from .people import BoardMember
@@ -21,9 +21,21 @@ class TrainingQuerySet(ReferenceQuerySet):
         in_area = None if codes is None else Q(participants__cooperative__desa__kecamatan__in=codes)
         return self.annotate(participant_count=Count("participants", filter=in_area))
 
+    def editable_by(self, user):
+        """The trainings a user may change: held in their area; one held district-wide (no kecamatan)
+        only by a whole-district user. Seeing a training is not changing it: every user sees all."""
+        codes = user.area_codes
+        return self if codes is None else self.filter(kecamatan__in=codes)
+
 
 class Training(models.Model):
-    """A training event. Visible to every user; its participants are limited by area."""
+    """A training event. Visible to every user; its participants are limited by area.
+
+    Its area, for changing it, is where it is held (`kecamatan`; empty for one held for the whole
+    district): an area-limited Petugas changes the trainings held in their kecamatan only. Its
+    participants' cooperatives do not decide it: a training gets its first participants after it
+    is recorded, and people from several kecamatan attend one event.
+    """
 
     class Kind(models.TextChoices):
         TRAINING = "pelatihan", _("Pelatihan")
@@ -47,6 +59,12 @@ class Training(models.Model):
     end_date = models.DateField(_("selesai"))
     organiser = models.CharField(_("penyelenggara"), max_length=200)
     place = models.CharField(_("tempat"), max_length=200, blank=True)
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan penyelenggaraan"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="trainings",
+        help_text=_("Kosongkan untuk pelatihan tingkat kabupaten. Petugas kecamatan hanya dapat mengubah pelatihan "
+                    "di kecamatannya."),
+    )
     notes = models.TextField(_("catatan"), blank=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -68,6 +86,11 @@ class Training(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.start_date:%d/%m/%Y})"
+
+    def changeable_by(self, user):
+        """The rule of TrainingQuerySet.editable_by for one training, without a query."""
+        codes = user.area_codes
+        return codes is None or self.kecamatan_id in codes
 
     def clean(self):
         super().clean()

@@ -191,7 +191,7 @@ def assessment_submit(
     if not outcome.complete:
         raise ValidationError(_("Semua indikator harus dinilai sebelum diajukan."))
     apply_scores(locked, outcome)
-    locked.submitted_at = timezone.now()
+    locked.submitted_at, locked.submitted_by = timezone.now(), user
     locked.save()
     return locked
 
@@ -200,10 +200,12 @@ def assessment_submit(
 def assessment_verify(
     *, assessment: Assessment, user: User | None = None, note: str = "", expected_version: int | None = None
 ) -> Assessment:
-    """Submitted -> verified: the assessment is locked."""
+    """Submitted -> verified: the assessment is locked. Never by the person who submitted it."""
     reason = _("Diverifikasi") + (f": {note.strip()}" if note.strip() else "")
     locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.VERIFIED,
                    reason=reason, user=user, expected_version=expected_version)
+    if user is not None and locked.submitted_by_id == user.pk:
+        raise ValidationError(_("Anda sendiri yang mengajukan penilaian ini: verifikasinya harus oleh orang lain."))
     locked.verified_by, locked.verified_at = user, timezone.now()
     locked.save()
     return locked
@@ -220,7 +222,7 @@ def assessment_return(
     locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.DRAFT,
                    reason=_("Dikembalikan: %(reason)s") % {"reason": reason}, user=user,
                    expected_version=expected_version)
-    locked.submitted_at = None
+    locked.submitted_at, locked.submitted_by = None, None
     locked.save()
     return locked
 
@@ -236,7 +238,7 @@ def assessment_reopen(
     locked = _step(assessment, allowed_from={Assessment.Status.VERIFIED}, to_status=Assessment.Status.DRAFT,
                    reason=_("Dibuka kembali: %(reason)s") % {"reason": reason}, user=user,
                    expected_version=expected_version)
-    locked.verified_by, locked.verified_at, locked.submitted_at = None, None, None
+    locked.verified_by, locked.verified_at, locked.submitted_at, locked.submitted_by = None, None, None, None
     locked.save()
     return locked
 

@@ -39,39 +39,43 @@ class TrainingDetailView(RegistryPermissionMixin, DetailView):
     template_name = "registry/trainings/detail.html"
 
     def get_queryset(self):
-        return Training.objects.for_user(self.request.user)
+        return Training.objects.for_user(self.request.user).select_related("kecamatan")
 
     def get_context_data(self, **kwargs):
         participants = selectors.training_participants(training=self.object, user=self.request.user)
         return super().get_context_data(
-            participants=participants, record_history=selectors.record_history(self.object), **kwargs
+            participants=participants, record_history=selectors.record_history(self.object),
+            changeable=self.object.changeable_by(self.request.user), **kwargs
         )
 
 
-class TrainingCreateView(RegistryPermissionMixin, CreateView):
-    permission_required = "registry.add_training"
+class TrainingFormMixin:
     form_class = TrainingForm
     template_name = "registry/trainings/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_success_url(self):
+        return reverse("registry:training_detail", args=[self.object.pk])
+
+
+class TrainingCreateView(RegistryPermissionMixin, TrainingFormMixin, CreateView):
+    permission_required = "registry.add_training"
 
     def form_valid(self, form):
         form.instance._change_reason = form.cleaned_data.get("change_reason") or _("Pelatihan dicatat")
         messages.success(self.request, _("Pelatihan tercatat. Tambahkan pesertanya."))
         return super().form_valid(form)
 
-    def get_success_url(self):
-        return reverse("registry:training_detail", args=[self.object.pk])
 
+class TrainingUpdateView(RegistryPermissionMixin, TrainingFormMixin, VersionedEditMixin, UpdateView):
+    """Change a training held in the user's area; any other is not found (Training.editable_by)."""
 
-class TrainingUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_training"
-    form_class = TrainingForm
-    template_name = "registry/trainings/form.html"
 
     def get_queryset(self):
-        return Training.objects.for_user(self.request.user)
-
-    def get_success_url(self):
-        return reverse("registry:training_detail", args=[self.object.pk])
+        return Training.objects.editable_by(self.request.user)
 
 
 class TrainingParticipantAddView(RegistryPermissionMixin, CooperativeInAreaMixin, FormView):

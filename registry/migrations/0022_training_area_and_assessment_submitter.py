@@ -16,7 +16,7 @@ TRAINING_KECAMATAN = dict(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registry", "0020_cooperative_founded_on"),
+        ("registry", "0021_member_nik_birth_check"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

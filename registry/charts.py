@@ -10,6 +10,7 @@ import zlib
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 # Schematic positions (column, row) of the kecamatan of Kutai Timur: west inland to the east coast.
 TILE_POSITIONS = {
@@ -33,6 +34,7 @@ TILE_POSITIONS = {
     "64.08.12": (3, 3),  # Sangatta Selatan
 }
 CLASSES = 5  # colour steps of the tile map
+LIGHT_TEXT_STEPS = {4, 5}  # the darkest fills carry white text
 
 
 def _open(width, height, title, desc, css, role="img"):
@@ -155,23 +157,50 @@ def colour_class(value, low, high):
     return min(CLASSES, 1 + int((value - low) / (high - low) * CLASSES))
 
 
-def tile_map(*, title, desc, tiles, tile=92):
-    """The 18 kecamatan as tiles: tiles are (code, name, value, text, href); colour by value."""
+def tile_map(*, title, desc, tiles, tile=92, format_value=str):
+    """The 18 kecamatan as tiles: tiles are (code, name, value, text, href); colour by value.
+
+    Below the tiles, a legend: the colour steps from the lowest to the highest value (written with
+    `format_value`) and the grey of a kecamatan without a figure. Text on the two darkest steps is
+    white, elsewhere dark: at least 4.5:1 on every fill (tests/test_dashboard.py checks the colours).
+    """
     values = [value for _, _, value, _, _ in tiles if value is not None]
     low, high = min(values, default=0), max(values, default=0)
     columns, rows = 6, 4
-    parts = [_open(columns * tile, rows * tile, title, desc, "chart-tiles", role="group")]
+    legend_height = 44
+    parts = [_open(columns * tile, rows * tile + legend_height, title, desc, "chart-tiles", role="group")]
     for code, name, value, text, href in tiles:
         column, row = TILE_POSITIONS.get(code, (0, 0))
         x, y = column * tile, row * tile
         step = colour_class(value, low, high)
+        ink = " tile-text-light" if step in LIGHT_TEXT_STEPS else ""
         parts.append(
             f'<a href="{escape(href)}"><rect class="tile tile-{step}" x="{x + 2}" y="{y + 2}" width="{tile - 4}" '
             f'height="{tile - 4}" rx="6"><title>{escape(name)}: {escape(text)}</title></rect>'
-            f'<text class="tile-name" x="{x + tile / 2}" y="{y + tile * 0.42:.1f}" text-anchor="middle">'
+            f'<text class="tile-name{ink}" x="{x + tile / 2}" y="{y + tile * 0.42:.1f}" text-anchor="middle">'
             f"{escape(name)}</text>"
-            f'<text class="tile-value" x="{x + tile / 2}" y="{y + tile * 0.7:.1f}" text-anchor="middle">'
+            f'<text class="tile-value{ink}" x="{x + tile / 2}" y="{y + tile * 0.7:.1f}" text-anchor="middle">'
             f"{escape(text)}</text></a>"
         )
+    parts.append(_tile_legend(y=rows * tile + 8, low=format_value(low) if values else "–",
+                              high=format_value(high) if values else "–"))
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _tile_legend(*, y, low, high, swatch=26):
+    """The tile map's key: the five steps between the lowest and the highest value, and "no figure"."""
+    parts = ['<g class="tile-legend" aria-hidden="true">']
+    parts.append(f'<text class="legend-label" x="4" y="{y + swatch * 0.7:.1f}">{escape(low)}</text>')
+    start = 4 + 8 * max(len(str(low)), 3)
+    for step in range(1, CLASSES + 1):
+        parts.append(f'<rect class="tile tile-{step}" x="{start + (step - 1) * swatch}" y="{y}" '
+                     f'width="{swatch}" height="{swatch}" rx="3"/>')
+    end = start + CLASSES * swatch + 6
+    parts.append(f'<text class="legend-label" x="{end}" y="{y + swatch * 0.7:.1f}">{escape(high)}</text>')
+    missing = end + 8 * max(len(str(high)), 3) + 24
+    parts.append(f'<rect class="tile tile-0" x="{missing}" y="{y}" width="{swatch}" height="{swatch}" rx="3"/>')
+    parts.append(f'<text class="legend-label" x="{missing + swatch + 6}" y="{y + swatch * 0.7:.1f}">'
+                 f'{escape(_("tanpa angka"))}</text>')
+    parts.append("</g>")
+    return "".join(parts)

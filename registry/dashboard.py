@@ -488,7 +488,7 @@ def dashboard_charts(d, sections, measure):
         "tiles": charts.tile_map(
             title=_("Peta petak kecamatan: %(measure)s") % {"measure": label},
             desc=_("Setiap petak satu kecamatan, warna lebih gelap berarti nilai lebih tinggi. Angkanya ada di "
-                   "tabel per kecamatan."), tiles=tiles),
+                   "tabel per kecamatan."), tiles=tiles, format_value=lambda value: fmt(value, tiles_kind)),
         "status": charts.bar_chart(
             title=_("Koperasi menurut status"), desc=_("Jumlah koperasi per status %(when)s.") % {
                 "when": per(state_date(d))},

@@ -530,3 +530,39 @@ def test_figure_change_texts():
     assert Figure("x", "x", 5, previous=7).change == -2
     assert Figure("x", "x", None, previous=7).change_text == "–"
     assert Figure("x", "x", 0.5, kind="persen", previous=0.25).change_text.startswith("+25")
+
+
+def _contrast(first, second):
+    def luminance(colour):
+        red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(first), luminance(second)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_tile_map_text_keeps_4_5_to_1_on_every_step():
+    """The tile fills in the stylesheet against the text colour each step gets (dark ink or white)."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[1] / "static" / "css" / "site.css").read_text()
+    ink = re.search(r"--ink: (#[0-9a-f]{6})", css).group(1)
+    fills = {int(step): colour for step, colour in re.findall(r"\.tile-(\d) \{ fill: (#[0-9a-f]{6}); \}", css)}
+    assert sorted(fills) == list(range(charts.CLASSES + 1))
+    for step, fill in fills.items():
+        text = "#ffffff" if step in charts.LIGHT_TEXT_STEPS else ink
+        assert _contrast(fill, text) >= 4.5, (step, fill, text, round(_contrast(fill, text), 2))
+
+
+def test_tile_map_has_a_legend_from_the_lowest_to_the_highest_value():
+    svg = str(charts.tile_map(title="t", desc="d", format_value=lambda v: f"{v} kop.",
+                              tiles=[("64.08.01", "A", 3, "3", "/a"), ("64.08.02", "B", 40, "40", "/b"),
+                                     ("64.08.03", "C", None, "–", "/c")]))
+    legend = svg[svg.index('class="tile-legend"'):]
+    assert "3 kop." in legend and "40 kop." in legend and "tanpa angka" in legend
+    assert all(f"tile-{step}" in legend for step in range(charts.CLASSES + 1))
+    # The darkest tile (B) carries white text, the lightest (A) dark text.
+    assert 'class="tile-name tile-text-light"' in svg and 'class="tile-name"' in svg
+    ElementTree.fromstring(svg)

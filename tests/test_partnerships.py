@@ -317,7 +317,7 @@ class NetworkTests(TestCase):
 
     def test_svg_with_title_description_and_table(self):
         self.client.force_login(self.user)
-        response = self.client.get("/kemitraan/jaringan/")
+        response = self.client.get("/kemitraan/jaringan/?kecamatan=")  # the whole district, chosen
         content = response.content.decode()
         self.assertIn('<svg class="network-svg"', content)
         self.assertIn('<title id="network-title">', content)
@@ -326,6 +326,47 @@ class NetworkTests(TestCase):
         self.assertNotIn("<script", content)
         self.assertNotIn("style=", content)
         self.assertContains(response, "Koperasi Sendiri")
+
+
+    def test_the_page_opens_on_the_busiest_kecamatan(self):
+        self.client.force_login(self.user)
+        response = self.client.get("/kemitraan/jaringan/")
+        self.assertEqual(response.context["kecamatan"].code, SANGATTA_UTARA)  # two partnerships, against one
+        self.assertEqual(response.content.decode().count('<line class="edge edge-'), 2)
+        self.assertContains(response, "kemitraan aktif terbanyak")
+        chosen = self.client.get(f"/kemitraan/jaringan/?kecamatan={MUARA_WAHAU}")
+        self.assertEqual(chosen.context["kecamatan"].code, MUARA_WAHAU)
+        self.assertNotContains(chosen, "kemitraan aktif terbanyak")
+
+    def test_one_cooperative_and_its_partners_wherever_they_are(self):
+        self.client.force_login(self.user)
+        response = self.client.get(f"/kemitraan/jaringan/?koperasi={self.b.pk}")
+        graph = response.context["network"]
+        self.assertEqual({n.label for n in graph.nodes}, {"Koperasi Beta", "Koperasi Alpha", "PT Kaltim Prima Sawit"})
+        self.assertEqual(len(graph.edges), 2)
+        self.assertContains(response, "Koperasi Beta dan mitranya")
+
+    def test_one_kind_of_partnership(self):
+        self.client.force_login(self.user)
+        response = self.client.get("/kemitraan/jaringan/?kecamatan=&jenis=angkutan_tbs")
+        self.assertEqual([e.kind for e in response.context["network"].edges], ["angkutan_tbs"])
+        unknown = self.client.get("/kemitraan/jaringan/?kecamatan=&jenis=bukan-jenis")
+        self.assertEqual(len(unknown.context["network"].edges), 3)
+        self.assertContains(unknown, "tidak dikenal")
+
+    def test_a_cooperative_outside_the_area_is_not_found(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        self.assertEqual(self.client.get(f"/kemitraan/jaringan/?koperasi={self.b.pk}").status_code, 404)
+        self.assertEqual(self.client.get(f"/kemitraan/jaringan/?koperasi={self.a.pk}").status_code, 200)
+        self.assertEqual(self.client.get(f"/kemitraan/jaringan/?kecamatan={MUARA_WAHAU}").status_code, 404)
+
+    def test_the_opening_page_counts_its_queries(self):
+        self.client.force_login(self.user)
+        self.client.get("/kemitraan/jaringan/")
+        # session, user, permissions (2), area, kecamatan choices, busiest kecamatan, partnerships,
+        # cooperatives without a partner, user's groups.
+        with self.assertNumQueries(10):
+            self.client.get("/kemitraan/jaringan/")
 
 
 node_keys = st.sampled_from([f"k{n}" for n in range(12)] + [f"p{n}" for n in range(4)])

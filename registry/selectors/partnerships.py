@@ -62,16 +62,38 @@ class Network:
     partnerships: list
 
 
-def partnership_network(*, user, kecamatan=None):
-    """Who partners with whom (active partnerships) in the user's area or one kecamatan of it.
+def busiest_kecamatan(*, user, choices):
+    """The kecamatan (of `choices`) with the most active partnerships: where the network page opens,
+    since the whole district's drawing is too dense to read. One query; None without partnerships."""
+    codes = [k.code for k in choices]
+    counts = dict(
+        Partnership.objects.for_user(user).filter(status=Partnership.Status.ACTIVE,
+                                                  cooperative__desa__kecamatan__in=codes)
+        .order_by().values("cooperative__desa__kecamatan").annotate(n=Count("id"))
+        .values_list("cooperative__desa__kecamatan", "n")
+    )
+    if not counts:
+        return choices[0] if choices else None
+    best = max(codes, key=lambda code: (counts.get(code, 0), -codes.index(code)))
+    return next(k for k in choices if k.code == best)
+
+
+def partnership_network(*, user, kecamatan=None, cooperative=None, kind=None):
+    """Who partners with whom (active partnerships) in the user's area, one kecamatan of it, or
+    around one cooperative (its partners wherever they are); optionally of one kind.
 
     Queries: the partnerships with both sides and the party; the active cooperatives without one.
     """
     partnerships = partnership_list(user=user).filter(status=Partnership.Status.ACTIVE)
     cooperatives = Cooperative.objects.for_user(user).filter(status=Cooperative.Status.ACTIVE)
-    if kecamatan is not None:
+    if cooperative is not None:
+        partnerships = partnerships.involving(cooperative)
+        cooperatives = cooperatives.filter(pk=cooperative.pk)
+    elif kecamatan is not None:
         partnerships = partnerships.in_kecamatan([kecamatan.code])
         cooperatives = cooperatives.filter(desa__kecamatan=kecamatan)
+    if kind:
+        partnerships = partnerships.filter(kind=kind)
     partnerships = list(partnerships.order_by("kind", "id"))
     nodes, links = {}, []
     for p in partnerships:

@@ -15,7 +15,7 @@ from ..filters.active import active_filters
 from ..filters.partnerships import PartnershipFilter
 from ..forms.partnerships import PartnershipForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
-from ..models import Cooperative, Kecamatan
+from ..models import Cooperative, Kecamatan, Partnership
 from ..selectors import partnerships as selectors
 from ..services.partnerships import partnership_propose, reason_labels
 
@@ -75,13 +75,31 @@ class PartnershipNetworkView(RegistryPermissionMixin, TemplateView):
     template_name = "registry/partnerships/network.html"
 
     def get_context_data(self, **kwargs):
-        choices = list(Kecamatan.objects.for_user(self.request.user).order_by("name"))
-        code = self.request.GET.get("kecamatan")
-        kecamatan = next((k for k in choices if k.code == code), None)
-        if code and kecamatan is None:
-            raise Http404
-        graph = selectors.partnership_network(user=self.request.user, kecamatan=kecamatan)
-        return super().get_context_data(network=graph, kecamatan=kecamatan, kecamatan_list=choices, **kwargs)
+        user, query = self.request.user, self.request.GET
+        choices = list(Kecamatan.objects.for_user(user).order_by("name"))
+        cooperative = None
+        if query.get("koperasi"):
+            # One cooperative and its partners (wherever they are); it must be in the user's area.
+            cooperative = get_object_or_404(Cooperative.objects.for_user(user).select_related("desa__kecamatan"),
+                                            pk=query["koperasi"])
+        if "kecamatan" in query:
+            code = query["kecamatan"]  # empty: the whole area, chosen explicitly
+            kecamatan = next((k for k in choices if k.code == code), None)
+            if code and kecamatan is None:
+                raise Http404
+        else:
+            # Opened without a choice: one kecamatan, the busiest, since the district's drawing is unreadable.
+            kecamatan = None if cooperative else selectors.busiest_kecamatan(user=user, choices=choices)
+        kinds = dict(Partnership.Kind.choices)
+        kind = query.get("jenis") or None
+        if kind is not None and kind not in kinds:
+            messages.error(self.request, _("Jenis kemitraan “%(kind)s” tidak dikenal: semua jenis ditampilkan.")
+                           % {"kind": kind})
+            kind = None
+        graph = selectors.partnership_network(user=user, kecamatan=kecamatan, cooperative=cooperative, kind=kind)
+        return super().get_context_data(network=graph, kecamatan=kecamatan, kecamatan_list=choices,
+                                        focus=cooperative, kind=kind, kind_label=kinds.get(kind),
+                                        kind_choices=Partnership.Kind.choices, **kwargs)
 
 
 class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeInAreaMixin, TemplateView):

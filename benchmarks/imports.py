@@ -49,7 +49,8 @@ from django.core.management import call_command  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from registry.models import Cooperative, Desa, Member, User  # noqa: E402
-from registry.spreadsheets.imports import import_batch_undo, import_commit, import_dry_run  # noqa: E402
+from registry.spreadsheets.commit import import_batch_undo, import_commit  # noqa: E402
+from registry.spreadsheets.imports import import_dry_run  # noqa: E402
 
 
 def member_file(cooperative, count):

@@ -24,14 +24,9 @@ from registry.services import versioning
 from registry.services.cooperatives import cooperative_change_status
 from registry.services.summary import summary_refresh
 from registry.services.versioning import EditConflict, remember_loaded, save_versioned
-from registry.spreadsheets import imports as import_module
-from registry.spreadsheets.imports import (
-    UndoRefused,
-    import_batch_undo,
-    import_commit,
-    import_dry_run,
-    preview_plan,
-)
+from registry.spreadsheets import commit as commit_module
+from registry.spreadsheets.commit import UndoRefused, import_batch_undo, import_commit
+from registry.spreadsheets.imports import import_dry_run, preview_plan
 from tests.builders import SANGATTA_UTARA, make_cooperative, make_user
 from tests.test_imports import csv_bytes
 from tests.test_write_path import rendered
@@ -134,7 +129,7 @@ class TwoConnectionTests(TransactionTestCase):
     def test_a_form_saved_after_the_import_read_the_row_makes_that_row_a_conflict(self):
         client, form = self.opened(self.petugas, self.form_url)
         gate = Gate()
-        with mock.patch.object(import_module, "import_dry_run", gate.wrap(import_module.import_dry_run)):
+        with mock.patch.object(commit_module, "import_dry_run", gate.wrap(commit_module.import_dry_run)):
             importer = Worker("import", self.commit)
             importer.start()
             assert gate.reached.wait(30)
@@ -154,7 +149,7 @@ class TwoConnectionTests(TransactionTestCase):
     def test_a_form_save_waits_for_the_import_holding_the_row_and_then_reports_a_conflict(self):
         client, form = self.opened(self.petugas, self.form_url)
         gate = Gate()
-        with mock.patch.object(import_module, "_lock", gate.wrap(import_module._lock)):
+        with mock.patch.object(commit_module, "_lock", gate.wrap(commit_module._lock)):
             importer = Worker("import", self.commit)
             importer.start()
             assert gate.reached.wait(30)
@@ -235,7 +230,7 @@ class TwoConnectionTests(TransactionTestCase):
         batch = self.committed_batch()
         client, form = self.opened(self.petugas, self.form_url)
         gate = Gate()
-        with mock.patch.object(import_module, "_lock", gate.wrap(import_module._lock)):
+        with mock.patch.object(commit_module, "_lock", gate.wrap(commit_module._lock)):
             undo = Worker("undo", lambda: import_batch_undo(batch=batch, user=self.admin))
             undo.start()
             assert gate.reached.wait(30)

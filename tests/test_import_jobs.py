@@ -18,7 +18,8 @@ from registry.services.import_jobs import (
     pending_commit,
 )
 from registry.services.recovery import tasks_recover
-from registry.spreadsheets.imports import DryRun, ImportRejected
+from registry.spreadsheets.commit import ImportRejected
+from registry.spreadsheets.imports import DryRun
 from tests.builders import SANGATTA_UTARA, make_cooperative, make_user
 from tests.test_imports import csv_bytes, xlsx_bytes
 from tests.test_recovery import claimed

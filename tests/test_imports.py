@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from registry.models import BoardMember, Cooperative, ImportBatch, Member, YearlyReport
 from registry.spreadsheets.columns import CellError, parse_date, parse_decimal
-from registry.spreadsheets.imports import ImportRejected, UndoRefused, import_batch_undo, import_commit, import_dry_run
+from registry.spreadsheets.commit import ImportRejected, UndoRefused, import_batch_undo, import_commit
+from registry.spreadsheets.imports import import_dry_run
 from tests.builders import MUARA_WAHAU, SANGATTA_UTARA, make_cooperative, make_member, make_user
 
 MEMBER_HEADERS = ["Nomor Induk Koperasi", "Nama", "NIK", "Jenis kelamin", "Tanggal lahir", "Desa/kelurahan",
@@ -332,7 +333,7 @@ class OtherKindsTests(ImportTestCase):
 
 @pytest.mark.parametrize("value", ["640801451280001", "٦٤٠٨٠١٤٥١٢٨٠٠٠١"])
 def test_parse_nik_rejects(value):
-    from registry.spreadsheets.kinds import parse_nik
+    from registry.spreadsheets.fields import parse_nik
 
     with pytest.raises(CellError):
         parse_nik(value, None)

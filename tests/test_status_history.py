@@ -15,7 +15,7 @@ from django.urls import reverse
 from registry.models import Cooperative, StatusChange
 from registry.services.cooperatives import cooperative_change_status
 from registry.services.versioning import save_versioned
-from registry.spreadsheets.imports import ImportRejected, import_batch_undo, import_commit
+from registry.spreadsheets.commit import ImportRejected, import_batch_undo, import_commit
 from tests.builders import SANGATTA_UTARA, first_desa, make_cooperative, make_user
 from tests.test_imports import csv_bytes
 from tests.test_write_path import rendered

@@ -30,8 +30,9 @@ from registry.models import (
 from registry.services.cooperatives import cooperative_change_status
 from registry.services.summary import summary_refresh
 from registry.services.versioning import EditConflict, remember_loaded, save_versioned
-from registry.spreadsheets import imports as import_module
-from registry.spreadsheets.imports import UndoRefused, import_batch_undo, import_commit, import_dry_run
+from registry.spreadsheets import commit as commit_module
+from registry.spreadsheets.commit import UndoRefused, import_batch_undo, import_commit
+from registry.spreadsheets.imports import import_dry_run, preview_plan
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_UTARA,
@@ -366,7 +367,7 @@ class ImportWritePathTests(TestCase):
         preview = import_dry_run(kind="koperasi", data=self.file(), file_name="koperasi.csv", user=self.petugas,
                                  collect=True)
         self.edit(latitude=Decimal("0.7"), address="Jl. Petugas")
-        batch = self.commit(self.file(), previewed=import_module.preview_plan(preview))
+        batch = self.commit(self.file(), previewed=preview_plan(preview))
         self.assertEqual((batch.rows_updated, batch.rows_conflicted), (0, 1))
         self.assertIn("setelah pratinjau", batch.conflicted_rows[0]["errors"][0])
         self.assertEqual(batch.conflicted_rows[0]["row"], 2)
@@ -379,19 +380,19 @@ class ImportWritePathTests(TestCase):
                                  user=self.petugas, collect=True)
         self.assertEqual(preview.unchanged, 1)
         self.edit(address="Jl. Petugas")
-        batch = self.commit(self.file(address="Jl. Lama"), previewed=import_module.preview_plan(preview))
+        batch = self.commit(self.file(address="Jl. Lama"), previewed=preview_plan(preview))
         self.assertEqual(batch.rows_conflicted, 1)
         self.assertEqual(stored(self.cooperative, "address"), ("Jl. Petugas",))
 
     def test_a_record_saved_between_the_commits_read_and_its_lock_is_a_conflict(self):
-        real = import_module.import_dry_run
+        real = commit_module.import_dry_run
 
         def read_then_someone_saves(**kwargs):
             result = real(**kwargs)
             self.edit(latitude=Decimal("0.9"))  # committed by another officer after the commit read the row
             return result
 
-        with mock.patch.object(import_module, "import_dry_run", read_then_someone_saves):
+        with mock.patch.object(commit_module, "import_dry_run", read_then_someone_saves):
             batch = self.commit(self.file())
         self.assertEqual((batch.rows_updated, batch.rows_conflicted), (0, 1))
         self.assertIn("sementara impor disimpan", batch.conflicted_rows[0]["errors"][0])

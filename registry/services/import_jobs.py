@@ -5,8 +5,8 @@ A file of at most IMPORT_INLINE_MAX_BYTES is checked and committed in the reques
 hundred rows that is faster for the user than a round through the queue. A larger one is queued:
 the page shows the rows done and a percentage while the worker checks or commits, and can be left
 and reopened on any server. Whichever path, the work is the same functions of
-spreadsheets/imports.py, and the upload is consumed inside the commit's transaction, so a file is
-committed once even if its task runs twice.
+spreadsheets/imports.py and commit.py, and the upload is consumed inside the commit's transaction,
+so a file is committed once even if its task runs twice.
 """
 
 import io
@@ -22,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from ..models import PendingImport
-from ..spreadsheets.imports import ImportRejected, import_commit, import_dry_run, preview_plan
+from ..spreadsheets.commit import ImportRejected, import_commit
+from ..spreadsheets.imports import import_dry_run, preview_plan
 
 logger = logging.getLogger(__name__)
 
@@ -187,7 +188,7 @@ def pending_commit_request(*, pending: PendingImport, skip_errors: bool) -> Pend
 
 
 def pending_commit(*, pending_id) -> PendingImport | None:
-    """Write a checked upload in one transaction (spreadsheets/imports.import_commit) and consume it there.
+    """Write a checked upload in one transaction (spreadsheets/commit.import_commit) and consume it there.
 
     A file that no longer passes (records changed since its check) goes back to "checked" with the
     new check and its message; nothing is written.

@@ -14,8 +14,8 @@ from ..forms.imports import ImportUploadForm
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import ImportBatch, ImportKind, PendingImport
 from ..services.import_jobs import pending_commit_request, pending_data, pending_result, pending_upload
+from ..spreadsheets.commit import UndoRefused, import_batch_undo
 from ..spreadsheets.import_sheets import errors_workbook, template_workbook
-from ..spreadsheets.imports import UndoRefused, import_batch_undo
 from ..spreadsheets.kinds import SPECS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,9 +12,13 @@ class RegistryConfig(AppConfig):
         # Sign-in marks the session (clock of the session limits, second-factor step owed) for the
         # middleware: a receiver, because every way in passes through login(), /admin/ included.
         from . import middleware, second_factor
+        from .models import BoardMember
+        from .services.board_accounts import board_member_saved
         from .services.summary import connect_refresh_triggers
 
         user_logged_in.connect(middleware.mark_session_at_sign_in, dispatch_uid="registry_session_clock")
         user_logged_in.connect(second_factor.mark_session_at_sign_in, dispatch_uid="registry_second_factor")
         # The dashboard's figures follow every committed change of the records they count.
         connect_refresh_triggers()
+        # A board term that ends ends its portal account (registry/services/board_accounts.py).
+        post_save.connect(board_member_saved, sender=BoardMember, dispatch_uid="registry_board_account_end")

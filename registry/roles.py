@@ -24,6 +24,8 @@ ROLES = {
         + ["view_dashboard", "export_data", "change_status", "reveal_nik"]
         # Imports and exports; undoing a whole import is for Admin Dinas only.
         + ["view_importbatch", "add_importbatch", "export_personal_data"]
+        # Invites a sitting board member to the cooperatives' portal.
+        + ["view_cooperativeaccount", "add_cooperativeaccount"]
     ),
     # Read dashboards, lists and profiles; export aggregates; never a full NIK.
     "Pimpinan": (
@@ -32,6 +34,8 @@ ROLES = {
     # Senior staff who verify assessments (the permission arrives with assessments); reads all.
     "Verifikator": [f"view_{model}" for model in REGISTRY_MODELS + REFERENCE_MODELS]
     + ["view_dashboard", "verify_assessment"],
+    # A cooperative's board member: the portal of their own cooperative only, no staff permission.
+    "Pengurus Koperasi": ["use_portal"],
 }
 
 

@@ -15,6 +15,7 @@ from .views import (
     list_exports,
     members,
     partnerships,
+    portal,
     reports,
     trainings,
 )
@@ -30,6 +31,9 @@ urlpatterns = [
     path("akun/dua-langkah/verifikasi/", account.SecondFactorVerifyView.as_view(), name="second_factor_verify"),
     path("akun/dua-langkah/kode-cadangan/", account.BackupCodesView.as_view(), name="backup_codes"),
     path("akun/dua-langkah/matikan/", account.SecondFactorDisableView.as_view(), name="second_factor_disable"),
+    # The cooperatives' own portal: a board member's first sign-in and their cooperative
+    path("portal/", portal.PortalHomeView.as_view(), name="portal_home"),
+    path("portal/masuk-pertama/", portal.FirstSignInView.as_view(), name="portal_first_sign_in"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
     # District dashboard: export, refresh, figures for other systems
     path("dasbor/ekspor.xlsx", dashboard.DashboardExportView.as_view(), name="dashboard_export"),
@@ -55,6 +59,7 @@ urlpatterns = [
          name="yearlyreport_update"),
     path("koperasi/<int:cooperative_pk>/anggota/tambah/", members.MemberCreateView.as_view(),
          name="member_create"),
+    path("koperasi/<int:cooperative_pk>/akun-pengurus/", portal.BoardAccountView.as_view(), name="boardaccount_create"),
     path("koperasi/<int:cooperative_pk>/riwayat/<slug:kind>/<int:history_id>/kembalikan/",
          history.HistoryRevertView.as_view(), name="history_revert"),
     # Members across cooperatives

@@ -22,6 +22,7 @@ from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
     SANGATTA_UTARA,
+    make_board_account,
     make_board_member,
     make_cooperative,
     make_finding,
@@ -44,8 +45,9 @@ VERIFIKATOR = "Verifikator"
 ROLES = [ADMIN_DINAS, PETUGAS, PIMPINAN, VERIFIKATOR]
 LIMITED = "Petugas (Sangatta)"  # a Petugas whose area is two kecamatan
 NO_ROLE = "tanpa peran"  # signed in, in no role group
+PENGURUS = "Pengurus Koperasi"  # a cooperative's board member: the portal of their own cooperative only
 ANONYMOUS = None
-EVERYONE = [ANONYMOUS, *ROLES, LIMITED, NO_ROLE]
+EVERYONE = [ANONYMOUS, *ROLES, LIMITED, NO_ROLE, PENGURUS]
 LIMITED_AREA = [SANGATTA_UTARA, SANGATTA_SELATAN]
 LOGIN_URL = "/accounts/login/"
 
@@ -60,6 +62,7 @@ def make_users():
     users = {role: make_user(role, is_staff=(role == ADMIN_DINAS)) for role in ROLES}
     users[LIMITED] = make_limited_petugas()
     users[NO_ROLE] = make_user(None)
+    users[PENGURUS] = make_board_account().user
     return users
 
 
@@ -68,9 +71,13 @@ def make_users():
 # ---------------------------------------------------------------------------------------------
 
 # Lists, profiles, the dashboard: every role, whatever its area.
-READ = {ANONYMOUS: 302, NO_ROLE: 403, **{role: 200 for role in [*ROLES, LIMITED]}}
+# A cooperative's board member holds no staff permission: every staff page is 403, as without a role.
+READ = {ANONYMOUS: 302, NO_ROLE: 403, PENGURUS: 403, **{role: 200 for role in [*ROLES, LIMITED]}}
 # Entering and changing records, imports: Admin Dinas and Petugas.
-EDIT = {ANONYMOUS: 302, NO_ROLE: 403, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200, LIMITED: 200}
+EDIT = {
+    ANONYMOUS: 302, NO_ROLE: 403, PENGURUS: 403, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200,
+    LIMITED: 200,
+}
 # Reverting a change, undoing an import, the NIK reveal log, refreshing the summary.
 ADMIN_ONLY = {ANONYMOUS: 302, ADMIN_DINAS: 200, **{who: 403 for who in EVERYONE if who not in (ANONYMOUS, ADMIN_DINAS)}}
 # Verifying an assessment or sending it back.
@@ -88,6 +95,8 @@ LOGIN_PAGE = {ANONYMOUS: 200, **{who: 302 for who in EVERYONE if who is not ANON
 # The signed-in user's own account: everyone signed in, whatever the role.
 SIGNED_IN = {ANONYMOUS: 302, **{who: 200 for who in EVERYONE if who is not ANONYMOUS}}
 EVERYONE_REDIRECTED = {who: 302 for who in EVERYONE}
+# The cooperatives' portal: a board member with a running account; everyone else signed in gets 403.
+PORTAL = {ANONYMOUS: 302, **{who: 403 for who in EVERYONE if who not in (ANONYMOUS, PENGURUS)}, PENGURUS: 200}
 
 
 def redirected(table):
@@ -209,6 +218,9 @@ MATRIX = {
         ANONYMOUS, ADMIN_DINAS)}})],
     # One's own account: password, second factor (tests/test_second_factor.py has the steps)
     "registry:account": [Ask(SIGNED_IN)],
+    # The cooperatives' portal: the board member's own cooperative; the first sign-in with the letter's code
+    "registry:portal_home": [Ask(PORTAL)],
+    "registry:portal_first_sign_in": form(LOGIN_PAGE),
     "registry:password_change": form(SIGNED_IN),
     "registry:second_factor_setup": form(SIGNED_IN),
     # Without a code owed the verification page sends on.
@@ -239,6 +251,8 @@ MATRIX = {
     "registry:yearlyreport_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
     "registry:yearlyreport_update": form(EDIT, of_cooperative(pk="report"), outside=OUTSIDE_EDIT),
     "registry:member_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    # A board member's portal account: invited by a Petugas of the area (tests/test_board_accounts.py)
+    "registry:boardaccount_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
     "registry:history_revert": [
         Ask(ADMIN_ONLY, lambda r: {"cooperative_pk": r.cooperative, "kind": "koperasi", "history_id": r.change},
             outside=ADMIN_ONLY),

@@ -139,3 +139,21 @@ def rubric_indicators():
     from registry.models import RubricIndicator
 
     return {i.code: i for i in RubricIndicator.objects.filter(condition__rubric__year=2020)}
+
+
+def make_board_account(cooperative=None, *, role="ketua", username=None, **term):
+    """A board member's running portal account (its user in the group Pengurus Koperasi), bound to
+    `cooperative` (a new one in Sangatta Utara by default) through a sitting term of `role`."""
+    from django.utils import timezone
+
+    from registry.models import CooperativeAccount
+    from registry.services.board_accounts import CODE_VALIDITY, code_hash, new_code
+
+    cooperative = cooperative or make_cooperative()
+    board_member = make_board_member(cooperative, role, **term)
+    user = make_user("Pengurus Koperasi", username=username, first_name=board_member.name)
+    now = timezone.now()
+    return CooperativeAccount.objects.create(
+        cooperative=cooperative, board_member=board_member, user=user, code_hash=code_hash(new_code()),
+        code_expires_at=now + CODE_VALIDITY, code_used_at=now,
+    )

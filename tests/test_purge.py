@@ -57,7 +57,8 @@ class PurgeTests(TestCase):
         call_command("purge", stdout=out)
         self.assertEqual(
             out.getvalue().strip(),
-            "uploads=3 exports={'expired': 1, 'orphans': 0} unfinished_exports=1 task_results=2 sessions=1",
+            "uploads=3 exports={'expired': 1, 'orphans': 0} unfinished_exports=1 task_results=2 sessions=1 "
+            "board_accounts=0",
         )
         self.assertEqual(set(PendingImport.objects.values_list("pk", flat=True)), kept_uploads)
         stored = export_storage().listdir("")[1]

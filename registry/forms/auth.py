@@ -22,8 +22,19 @@ class LoginForm(AuthenticationForm):
             "Setelah 5 kali salah, akun dikunci 15 menit."
         ),
         "inactive": _("Akun ini dinonaktifkan. Hubungi admin Dinas."),
+        "term_ended": _("Masa jabatan Anda sebagai pengurus sudah berakhir: akun ini tidak dapat dipakai lagi."),
         "username_too_long": _("Nama pengguna paling panjang %(limit)d karakter."),
     }
+
+    def confirm_login_allowed(self, user):
+        """A board member whose term has ended since the last nightly purge: the account ends now."""
+        super().confirm_login_allowed(user)
+        from ..services.board_accounts import accounts_end_with_terms
+
+        account = getattr(user, "cooperative_account", None) if hasattr(user, "cooperative_account") else None
+        if account is not None and account.ended_at is None and not account.board_member.is_current():
+            accounts_end_with_terms(board_member=account.board_member)
+            raise ValidationError(self.error_messages["term_ended"], code="inactive")
 
     def clean_username(self):
         username = self.cleaned_data["username"]

@@ -20,6 +20,7 @@ from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImp
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
+from .portal import BOARD_ROLE, CooperativeAccount
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport
 from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
 from .time_rules import last_full_year
@@ -37,7 +38,9 @@ __all__ = [
     "RubricFrozen",
     "RubricIndicator",
     "RubricVersion",
+    "BOARD_ROLE",
     "BoardMember",
+    "CooperativeAccount",
     "BoardMemberQuerySet",
     "Cooperative",
     "CooperativeStatus",

@@ -15,6 +15,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from ..models import ExportLog
+from .board_accounts import accounts_end_with_terms
 from .exports import export_purge
 from .import_jobs import pending_purge
 
@@ -56,6 +57,8 @@ PARTS = {
     "unfinished_exports": fail_unfinished_exports,
     "task_results": purge_task_results,
     "sessions": purge_sessions,
+    # Board terms end by their dates too, with no save to notice it: their portal accounts end here.
+    "board_accounts": lambda now: accounts_end_with_terms(now=now),
 }
 
 

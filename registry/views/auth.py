@@ -4,14 +4,26 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.generic import RedirectView
 
 from ..forms.auth import LoginForm
+from ..models import BOARD_ROLE
+
+
+def is_board_member(user):
+    """Whether the user signs in for a cooperative's board (the portal), not for the Dinas."""
+    return BOARD_ROLE in getattr(user, "role_names", ())
 
 
 class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        if is_board_member(self.request.user):
+            return reverse("registry:portal_home")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):
@@ -19,7 +31,10 @@ class LogoutView(auth_views.LogoutView):
 
 
 class HomeView(LoginRequiredMixin, RedirectView):
-    pattern_name = "registry:dashboard"
+    """The front door: a cooperative's board member to the portal, everyone else to the dashboard."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("registry:portal_home" if is_board_member(self.request.user) else "registry:dashboard")
 
 
 class AdminLoginView(RedirectView):

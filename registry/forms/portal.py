@@ -1,0 +1,79 @@
+"""Forms of the cooperatives' portal: the invitation of a board member, the first sign-in."""
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.translation import gettext_lazy as _
+
+from ..models import User
+from ..services.board_accounts import CodeRefused, account_for_code, eligible_board
+
+
+class BoardAccountInviteForm(forms.Form):
+    """Which sitting board member receives an account, and an e-mail for the invitation if they have one."""
+
+    board_member = forms.ModelChoiceField(label=_("pengurus"), queryset=None, empty_label=None)
+    email = forms.EmailField(
+        label=_("email"), required=False,
+        help_text=_("Opsional: bila diisi, undangan juga dikirim lewat email. Surat cetak tetap dibuat."),
+    )
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board_member"].queryset = eligible_board(cooperative).order_by("role", "name")
+        self.fields["board_member"].label_from_instance = lambda term: f"{term.name} ({term.get_role_display()})"
+
+
+class FirstSignInForm(forms.Form):
+    """The one-time code of the letter, then the username and password the board member chooses."""
+
+    code = forms.CharField(
+        label=_("kode undangan"), max_length=30, help_text=_("Tertulis pada surat undangan, misalnya ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters",
+                                      "spellcheck": "false"}),
+    )
+    username = forms.CharField(
+        label=_("nama pengguna"), max_length=150, validators=[UnicodeUsernameValidator()],
+        help_text=_("Huruf, angka dan @ . + - _ saja, tanpa spasi."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    password1 = forms.CharField(
+        label=_("kata sandi"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("ulangi kata sandi"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, now=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.now = now
+        self.account = None
+
+    def clean_code(self):
+        try:
+            self.account = account_for_code(self.cleaned_data["code"], now=self.now)
+        except CodeRefused as refused:
+            raise forms.ValidationError(refused.messages[0], code=refused.code) from None
+        return self.cleaned_data["code"]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("Nama pengguna ini sudah dipakai. Pilih yang lain."))
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Kedua kata sandi tidak sama."))
+        elif password1:
+            person = self.account.board_member.name if self.account else ""
+            first, _sep, last = person.partition(" ")
+            candidate = User(username=cleaned.get("username", ""), first_name=first, last_name=last)
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

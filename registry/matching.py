@@ -10,6 +10,11 @@ The method, as the suggestions page explains it:
 Left out: the cooperative itself, cooperatives that are not active, and existing partners
 (partnerships proposed or active). A candidate needs a reason besides nearness alone, so a
 neighbour with nothing in common is not suggested. Ties are broken by name.
+
+Outside parties (offtake, financing, FFB transport) are suggested for the needs a cooperative has
+no partner for: a party scores per cooperative it already serves (active partnership of that kind)
+that is near the target (same kecamatan 2, neighbour 1) and like it (same sector 2, else both palm
+oil 1); one far away or unlike it does not count.
 """
 
 from __future__ import annotations
@@ -114,3 +119,102 @@ def suggest(
         candidates.append(Candidate(other, reasons))
     candidates.sort(key=lambda c: (-c.score, c.profile.name, c.profile.id))
     return candidates[:limit]
+
+
+# ---------------------------------------------------------------------------------------------
+# Outside parties: offtakers, financiers and transporters that already work with similar
+# cooperatives nearby, for a cooperative that has none of that kind.
+# ---------------------------------------------------------------------------------------------
+
+# The partnership kinds a cooperative needs from outside parties, in the order the page lists them.
+OUTSIDE_NEEDS = ("offtake", "pembiayaan", "angkutan_tbs")
+OUTSIDE_POINTS = {"same_kecamatan": 2, "neighbour": 1, "sector": 2, "commodity": 1}
+OUTSIDE_LIMIT = 3  # parties suggested per need
+
+
+@dataclass(frozen=True)
+class Served:
+    """One cooperative an outside party works with (an active partnership of kind `need`)."""
+
+    party_id: int
+    party_name: str
+    need: str
+    cooperative: Profile
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a served cooperative counts: it is near (same or neighbouring kecamatan) and similar."""
+
+    cooperative: Profile
+    nearness: str  # "same_kecamatan" or "neighbour"
+    likeness: str  # "sector" or "commodity"
+
+    @property
+    def points(self):
+        return OUTSIDE_POINTS[self.nearness] + OUTSIDE_POINTS[self.likeness]
+
+
+@dataclass(frozen=True)
+class OutsideCandidate:
+    party_id: int
+    party_name: str
+    need: str
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def score(self):
+        return sum(item.points for item in self.evidence)
+
+
+def evidence_for(target: Profile, served: Profile, neighbours: frozenset) -> Evidence | None:
+    """A served cooperative speaks for its party only when it is both near the target and like it."""
+    if served.id == target.id:
+        return None
+    if served.kecamatan == target.kecamatan:
+        nearness = "same_kecamatan"
+    elif are_neighbours(target.kecamatan, served.kecamatan, neighbours):
+        nearness = "neighbour"
+    else:
+        return None
+    if served.sector == target.sector:
+        likeness = "sector"
+    elif served.palm_oil and target.palm_oil:
+        likeness = "commodity"
+    else:
+        return None
+    return Evidence(served, nearness, likeness)
+
+
+def suggest_outside_parties(
+    target: Profile,
+    served: Iterable[Served],
+    *,
+    missing: Iterable[str],
+    neighbours: Iterable[tuple[str, str]] = (),
+    limit: int = OUTSIDE_LIMIT,
+) -> dict[str, list[OutsideCandidate]]:
+    """For each kind in `missing` (of OUTSIDE_NEEDS), the parties whose partnerships of that kind
+    serve cooperatives near and like `target`, best first (points per such cooperative, ties by name)."""
+    missing = [need for need in OUTSIDE_NEEDS if need in set(missing)]
+    neighbours = frozenset(neighbours)
+    found: dict[tuple[str, int], list] = {}
+    names = {}
+    for item in served:
+        if item.need not in missing:
+            continue
+        evidence = evidence_for(target, item.cooperative, neighbours)
+        if evidence is None:
+            continue
+        key = (item.need, item.party_id)
+        names[key] = item.party_name
+        if all(e.cooperative.id != evidence.cooperative.id for e in found.setdefault(key, [])):
+            found[key].append(evidence)
+    result = {need: [] for need in missing}
+    for (need, party_id), evidence in found.items():
+        evidence.sort(key=lambda e: (-e.points, e.cooperative.name, e.cooperative.id))
+        result[need].append(OutsideCandidate(party_id, names[(need, party_id)], need, tuple(evidence)))
+    for need in result:
+        result[need].sort(key=lambda c: (-c.score, c.party_name, c.party_id))
+        result[need] = result[need][:limit]
+    return result

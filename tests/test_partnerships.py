@@ -237,9 +237,98 @@ class SuggestionTests(TestCase):
         self.client.force_login(self.petugas)
         self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
         # 1 session, 2 user, 3 area, 4-5 permissions, 6 the cooperative, 7 candidates, 8 existing partners,
-        # 9 neighbours, 10 latest assessments, 11 groups (header); no kecamatan names: whole district.
-        with self.assertNumQueries(11):
+        # 9 neighbours, 10 latest assessments, 11-13 outside parties (the cooperative's current kinds,
+        # neighbours, serving partnerships; no party to read), 14 groups (header); no kecamatan names.
+        with self.assertNumQueries(14):
             self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
+
+
+class OutsidePartySuggestionTests(TestCase):
+    """The target (palm-oil produsen, Sangatta Utara) already has an offtaker, but no financier and
+    no FFB transporter. PT Bank finances a palm-oil cooperative of the same kecamatan (2 + 2 points)
+    and one far away (not counted); PT Angkut carries FFB for a neighbouring kecamatan's trading
+    cooperative in palm oil (1 + 1) and for a non-palm cooperative next door (not like it); PT Jauh
+    finances only far away; a stopped partnership and an inactive cooperative are no evidence."""
+
+    @classmethod
+    def setUpTestData(cls):
+        palm = {"sector": "perkebunan_sawit", "palm_oil": True}
+        KecamatanNeighbour.objects.create(a_id=SANGATTA_UTARA, b_id=SANGATTA_SELATAN)
+        cls.target = make_cooperative(name="Koperasi Target", jenis="produsen", **palm)
+        make_partnership(cls.target, outside_party=make_outside_party(name="PT Pembeli", kind="pembeli"),
+                         kind="offtake")
+        cls.bank = make_outside_party(name="PT Bank", kind="bank")
+        cls.haul = make_outside_party(name="PT Angkut", kind="lainnya")
+        far_bank = make_outside_party(name="PT Jauh", kind="bank")
+        near = make_cooperative(name="Sawit Dekat", **palm)
+        far = make_cooperative(name="Sawit Jauh", kecamatan=MUARA_WAHAU, **palm)
+        trader = make_cooperative(name="Dagang Tetangga", sector="perdagangan", palm_oil=True,
+                                  kecamatan=SANGATTA_SELATAN)
+        unlike = make_cooperative(name="Jasa Dekat", sector="jasa_lain", palm_oil=False)
+        idle = make_cooperative(name="Sawit Tidak Aktif", status="tidak_aktif", **palm)
+        make_partnership(near, outside_party=cls.bank, kind="pembiayaan")
+        make_partnership(far, outside_party=cls.bank, kind="pembiayaan")
+        make_partnership(trader, outside_party=cls.haul, kind="angkutan_tbs")
+        make_partnership(unlike, outside_party=cls.haul, kind="angkutan_tbs")
+        make_partnership(far, outside_party=far_bank, kind="pembiayaan")
+        make_partnership(near, outside_party=far_bank, kind="pembiayaan", status="dihentikan")
+        make_partnership(idle, outside_party=far_bank, kind="pembiayaan")
+        cls.petugas = make_user("Petugas")
+
+    def test_each_missing_need_gets_the_parties_serving_similar_cooperatives_nearby(self):
+        found = selectors.outside_party_suggestions(cooperative=self.target, user=self.petugas)
+        self.assertEqual(list(found), ["pembiayaan", "angkutan_tbs"])  # offtake is already covered
+        summary = {need: [(party.name, c.score, [e.cooperative.name for e in c.evidence]) for party, c in rows]
+                   for need, rows in found.items()}
+        self.assertEqual(summary, {"pembiayaan": [("PT Bank", 4, ["Sawit Dekat"])],
+                                   "angkutan_tbs": [("PT Angkut", 2, ["Dagang Tetangga"])]})
+
+    def test_the_page_names_the_evidence(self):
+        self.client.force_login(self.petugas)
+        response = self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
+        self.assertContains(response, "sudah bermitra dengan Sawit Dekat (kecamatan sama, sektor usaha sama)")
+        self.assertContains(response, "PT Angkut")
+        self.assertNotContains(response, "PT Jauh")
+
+    def test_evidence_only_from_the_user_s_area(self):
+        limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
+        found = selectors.outside_party_suggestions(cooperative=self.target, user=limited)
+        self.assertEqual([p.name for p, _c in found["pembiayaan"]], ["PT Bank"])
+        self.assertEqual(found["angkutan_tbs"], [])
+
+    def test_needs_are_partnership_kinds(self):
+        self.assertLessEqual(set(matching.OUTSIDE_NEEDS), set(Partnership.Kind.values))
+
+
+@given(target=st.builds(matching.Profile, id=st.just(0), name=st.just("T"),
+                        jenis=st.just("produsen"), sector=st.sampled_from(["perkebunan_sawit", "perdagangan"]),
+                        palm_oil=st.booleans(), kecamatan=st.sampled_from(["64.08.01", "64.08.04"])),
+       served=st.lists(st.tuples(st.integers(1, 4), st.sampled_from(["offtake", "pembiayaan", "angkutan_tbs",
+                                                                      "plasma_inti"]),
+                                 st.builds(matching.Profile, id=st.integers(0, 9), name=st.sampled_from("ABC"),
+                                           jenis=st.just("produsen"),
+                                           sector=st.sampled_from(["perkebunan_sawit", "perdagangan"]),
+                                           palm_oil=st.booleans(),
+                                           kecamatan=st.sampled_from(["64.08.01", "64.08.04", "64.08.12"]))),
+                       max_size=12),
+       missing=st.sets(st.sampled_from(["offtake", "pembiayaan", "angkutan_tbs"])))
+def test_outside_suggestions_never_break_the_rules(target, served, missing):
+    neighbours = {("64.08.04", "64.08.12")}
+    items = [matching.Served(party, f"P{party}", need, profile) for party, need, profile in served]
+    found = matching.suggest_outside_parties(target, items, missing=missing, neighbours=neighbours)
+    assert set(found) == missing
+    for need, candidates in found.items():
+        assert len(candidates) <= matching.OUTSIDE_LIMIT
+        assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+        for candidate in candidates:
+            assert candidate.evidence and candidate.need == need
+            for item in candidate.evidence:
+                assert item.cooperative.id != target.id
+                assert (item.cooperative.kecamatan == target.kecamatan
+                        or matching.are_neighbours(item.cooperative.kecamatan, target.kecamatan, neighbours))
+                assert item.cooperative.sector == target.sector or (item.cooperative.palm_oil and target.palm_oil)
+                assert any(s.party_id == candidate.party_id and s.need == need and s.cooperative == item.cooperative
+                           for s in items)
 
 
 profiles = st.builds(

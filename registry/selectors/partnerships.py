@@ -12,6 +12,7 @@ from ..models import (
     Cooperative,
     Finding,
     KecamatanNeighbour,
+    OutsideParty,
     Partnership,
     Training,
     TrainingParticipant,
@@ -173,6 +174,39 @@ def partnership_suggestions(*, cooperative, user, limit=10):
     )
     by_id = {c.pk: c for c in others}
     return [(by_id[candidate.profile.id], candidate) for candidate in candidates]
+
+
+def outside_party_suggestions(*, cooperative, user):
+    """For each outside need the cooperative has no partner for (offtake, financing, FFB transport),
+    the parties already in the registry that serve similar cooperatives nearby: {need: [(party,
+    OutsideCandidate)]}. Only partnerships in the user's area count as evidence.
+
+    Queries: the cooperative's current kinds, neighbouring kecamatan, the serving partnerships with
+    their cooperative, the parties.
+    """
+    current = set(
+        Partnership.objects.filter(cooperative=cooperative, status__in=CURRENT_STATUSES,
+                                   outside_party__isnull=False).values_list("kind", flat=True)
+    )
+    missing = [need for need in matching.OUTSIDE_NEEDS if need not in current]
+    if not missing:
+        return {}
+    neighbours = set(KecamatanNeighbour.objects.values_list("a_id", "b_id"))
+    serving = (
+        Partnership.objects.for_user(user)
+        .filter(status=Partnership.Status.ACTIVE, kind__in=missing, outside_party__isnull=False,
+                cooperative__status=Cooperative.Status.ACTIVE)
+        .exclude(cooperative=cooperative).select_related("cooperative__desa")
+    )
+    rows = [(p.outside_party_id, p.kind, _profile(p.cooperative, {}))
+            for p in serving.only("kind", "outside_party_id", "cooperative__name", "cooperative__jenis",
+                                  "cooperative__sector", "cooperative__palm_oil", "cooperative__status",
+                                  "cooperative__desa__kecamatan_id")]
+    parties = OutsideParty.objects.in_bulk({party_id for party_id, _kind, _profile_ in rows})
+    served = [matching.Served(party_id, parties[party_id].name, kind, profile) for party_id, kind, profile in rows]
+    found = matching.suggest_outside_parties(_profile(cooperative, {}), served, missing=missing,
+                                             neighbours=neighbours)
+    return {need: [(parties[c.party_id], c) for c in candidates] for need, candidates in found.items()}
 
 
 def suggestion_for(*, cooperative, partner, user):

@@ -34,6 +34,14 @@ def reason_labels(candidate: Candidate) -> list[str]:
     return labels
 
 
+def evidence_labels(candidate) -> list[str]:
+    """Why an outside party is suggested: each similar cooperative nearby it already serves."""
+    return [
+        f"{item.cooperative.name} ({REASON_TEXT[item.nearness]}, {REASON_TEXT[item.likeness]})"
+        for item in candidate.evidence
+    ]
+
+
 @transaction.atomic
 def partnership_propose(*, cooperative: Cooperative, partner: Cooperative, candidate: Candidate) -> Partnership:
     """A proposed partnership between two cooperatives, from a suggestion, with its reasons as notes."""

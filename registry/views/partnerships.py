@@ -17,7 +17,7 @@ from ..forms.partnerships import PartnershipForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Cooperative, Kecamatan, Partnership
 from ..selectors import partnerships as selectors
-from ..services.partnerships import partnership_propose, reason_labels
+from ..services.partnerships import evidence_labels, partnership_propose, reason_labels
 
 
 class PartnershipListView(RegistryPermissionMixin, FilterView):
@@ -109,10 +109,18 @@ class PartnershipSuggestionView(RegistryPermissionMixin, CooperativeInAreaMixin,
     template_name = "registry/partnerships/suggestions.html"
 
     def get_context_data(self, **kwargs):
-        found = selectors.partnership_suggestions(cooperative=self.get_cooperative(), user=self.request.user)
+        cooperative, user = self.get_cooperative(), self.request.user
+        found = selectors.partnership_suggestions(cooperative=cooperative, user=user)
         rows = [(other, candidate, reason_labels(candidate)) for other, candidate in found]
+        kinds = dict(Partnership.Kind.choices)
+        outside = [
+            (need, kinds[need], [(party, candidate, evidence_labels(candidate)) for party, candidate in parties])
+            for need, parties in selectors.outside_party_suggestions(cooperative=cooperative, user=user).items()
+        ]
         return super().get_context_data(
-            suggestions=rows, points=matching.POINTS, strong=matching.STRONG, weak=matching.WEAK, **kwargs
+            suggestions=rows, points=matching.POINTS, strong=matching.STRONG, weak=matching.WEAK,
+            outside=outside, outside_points=matching.OUTSIDE_POINTS, outside_limit=matching.OUTSIDE_LIMIT,
+            **kwargs,
         )
 
 

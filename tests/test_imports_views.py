@@ -35,6 +35,24 @@ class ImportViewTests(TestCase):
         upload = SimpleUploadedFile("anggota.csv", csv_bytes(rows), content_type="text/csv")
         return self.client.post("/impor/", {"kind": kind, "file": upload, **extra})
 
+    def test_the_cooperative_of_a_file_is_typed_not_picked_from_every_name(self):
+        petugas = self.users["Petugas"]
+        self.client.force_login(petugas)
+        page = self.client.get("/impor/")
+        self.assertContains(page, "data-suggest-url")
+        self.assertNotContains(page, f'<option value="{self.coop.pk}"')
+        rows = [["Nama", "NIK", "Jenis kelamin"], ["Siti", "6408014512800001", "P"]]
+        response = self.upload(petugas, rows, cooperative=f"{self.coop.name} (#{self.coop.pk})")
+        self.assertContains(response, "Simpan semua")
+        unknown = self.upload(petugas, rows, cooperative="Koperasi Yang Tidak Ada")
+        self.assertContains(unknown, "tidak ditemukan di wilayah Anda")
+        self.assertFalse(Member.objects.exists())
+
+    def test_a_limited_petugas_cannot_name_a_cooperative_outside_the_area(self):
+        rows = [["Nama", "NIK", "Jenis kelamin"], ["Siti", "6408014512800001", "P"]]
+        response = self.upload(self.users[LIMITED], rows, cooperative=f"#{self.far.pk}")
+        self.assertContains(response, "tidak ditemukan di wilayah Anda")
+
     def test_nav_link_for_import_permission_only(self):
         self.client.force_login(self.users["Petugas"])
         self.assertContains(self.client.get("/impor/riwayat/"), 'href="/impor/"')

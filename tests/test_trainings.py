@@ -157,6 +157,29 @@ class ParticipantTests(TestCase):
         form = self.client.get(url, {"koperasi": self.cooperative.pk}).context["form"]
         self.assertEqual(list(form.fields["board_members"].queryset), [])
 
+    def test_the_cooperative_is_typed_and_resolved_in_the_area(self):
+        self.client.force_login(self.petugas)
+        url = f"/pelatihan/{self.training.pk}/peserta/tambah/"
+        page = self.client.get(url)
+        self.assertContains(page, 'name="pilih_koperasi"')
+        self.assertContains(page, "data-suggest-url")
+        self.assertNotContains(page, "<select")  # never a list of every cooperative
+        response = self.client.get(url, {"pilih_koperasi": f"{self.cooperative.name} (#{self.cooperative.pk})"})
+        self.assertRedirects(response, f"{url}?koperasi={self.cooperative.pk}", fetch_redirect_response=False)
+        by_name = self.client.get(url, {"pilih_koperasi": self.cooperative.name.upper()})
+        self.assertRedirects(by_name, f"{url}?koperasi={self.cooperative.pk}", fetch_redirect_response=False)
+        unknown = self.client.get(url, {"pilih_koperasi": "Koperasi Yang Tidak Ada"})
+        self.assertEqual(unknown.status_code, 200)
+        self.assertContains(unknown, "tidak ditemukan di wilayah Anda")
+
+    def test_a_limited_petugas_cannot_pick_outside_the_area(self):
+        outside = make_cooperative(name="Koperasi Luar Wilayah", kecamatan=MUARA_WAHAU)
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        url = f"/pelatihan/{self.training.pk}/peserta/tambah/"
+        response = self.client.get(url, {"pilih_koperasi": f"#{outside.pk}"})
+        self.assertContains(response, "tidak ditemukan di wilayah Anda")
+        self.assertEqual(self.client.get(url, {"koperasi": outside.pk}).status_code, 404)
+
     def test_nothing_chosen_is_an_error(self):
         self.client.force_login(self.petugas)
         response = self.client.post(f"/pelatihan/{self.training.pk}/peserta/tambah/", {"koperasi": self.cooperative.pk})

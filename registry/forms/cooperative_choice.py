@@ -124,3 +124,14 @@ class CooperativeField(forms.Field):
             raise forms.ValidationError(self.error_messages["similar"], code="similar",
                                         params={"text": text, "listed": self._listed(similar)})
         raise forms.ValidationError(self.error_messages["not_found"], code="not_found", params={"text": text})
+
+
+class CooperativePickForm(forms.Form):
+    """A page that first asks which cooperative (a GET form): the typed text, resolved in the user's
+    area. Named `pilih_koperasi`, since `koperasi` in an address is always a record id."""
+
+    pilih_koperasi = CooperativeField(queryset=None, label=_("Koperasi"))
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pilih_koperasi"].queryset = queryset

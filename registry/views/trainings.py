@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from .. import figures
 from ..filters.active import active_filters
 from ..filters.partnerships import TrainingFilter
+from ..forms.cooperative_choice import CooperativePickForm
 from ..forms.partnerships import ParticipantsAddForm, TrainingForm, TrainingParticipantForm, cooperative_choices
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Training, TrainingParticipant
@@ -97,7 +98,13 @@ class TrainingParticipantAddView(RegistryPermissionMixin, CooperativeInAreaMixin
 
     def get(self, request, *args, **kwargs):
         if self.get_cooperative() is None:
-            return self.render_to_response(self.get_context_data(form=None))
+            # The cooperative is typed (with suggestions where JavaScript runs) and resolved in the area.
+            pick = CooperativePickForm(request.GET if "pilih_koperasi" in request.GET else None,
+                                       queryset=cooperative_choices(request.user))
+            if pick.is_valid():
+                url = reverse("registry:trainingparticipant_add", args=[self.training.pk])
+                return redirect(f"{url}?koperasi={pick.cleaned_data['pilih_koperasi'].pk}")
+            return self.render_to_response(self.get_context_data(form=None, pick_form=pick))
         return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
@@ -118,10 +125,7 @@ class TrainingParticipantAddView(RegistryPermissionMixin, CooperativeInAreaMixin
         return redirect("registry:training_detail", self.training.pk)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            training=self.training,
-            cooperatives=cooperative_choices(self.request.user) if self.get_cooperative() is None else None, **kwargs
-        )
+        return super().get_context_data(training=self.training, **kwargs)
 
 
 class TrainingParticipantUpdateView(RegistryPermissionMixin, VersionedEditMixin, UpdateView):

@@ -15,7 +15,8 @@ REFERENCE_MODELS = ["kecamatan", "desa", "regionalias", "rubricversion", "rubric
 REFERENCE_MODELS += ["kecamatanneighbour"]  # neighbours for partnership suggestions
 
 ROLES = {
-    # Everything in the registry, plus accounts and groups in Django admin.
+    # Everything in the registry, plus accounts and groups in Django admin; the only role with
+    # `export_full_nik` (members with the full NIK; given to another user by hand, docs/personal-data.md).
     "Admin Dinas": "__all__",
     # Enter and edit records; import and export; reveal a member's NIK (each reveal is logged).
     "Petugas": (

@@ -70,6 +70,7 @@ urlpatterns = [
     path("anggota/log-nik/", members.NikRevealListView.as_view(), name="nikreveal_list"),
     path("anggota/<int:pk>/", members.MemberDetailView.as_view(), name="member_detail"),
     path("anggota/<int:pk>/buka-nik/", members.MemberRevealView.as_view(), name="member_reveal"),
+    path("anggota/<int:pk>/hapus-data-pribadi/", members.MemberEraseView.as_view(), name="member_erase"),
     path("anggota/<int:pk>/ubah/", members.MemberUpdateView.as_view(), name="member_update"),
     path("anggota/<int:pk>/keluar/", members.MemberEndView.as_view(), name="member_end"),
     # Yearly assessments, recommendations
@@ -118,6 +119,7 @@ urlpatterns = [
     path("ekspor/rekap-kementerian/", list_exports.RecapView.as_view(), name="recap"),
     path("ekspor/saya/", list_exports.ExportLogListView.as_view(), name="exportlog_list"),
     path("ekspor/saya/<int:pk>/unduh/", list_exports.ExportLogDownloadView.as_view(), name="exportlog_download"),
+    path("ekspor/anggota-nik-lengkap/", list_exports.FullNikExportView.as_view(), name="member_full_nik_export"),
     path("ekspor/<slug:kind>/<slug:fmt>/", list_exports.ListExportView.as_view(), name="list_export"),
     path("temuan/", findings.FindingListView.as_view(), name="finding_list"),
     path("koperasi/<int:cooperative_pk>/temuan/tambah/", findings.FindingCreateView.as_view(),

@@ -277,6 +277,12 @@ MATRIX = {
         Ask(EDIT, lambda r: {"pk": r.member}, method="post", outside=OUTSIDE_EDIT),
     ],
     "registry:member_update": form(EDIT, lambda r: {"pk": r.member}, outside=OUTSIDE_EDIT),
+    # Erasing a member's personal data on request: Admin Dinas (tests/test_erasure.py has what goes).
+    "registry:member_erase": [
+        *form(ADMIN_ONLY, lambda r: {"pk": r.member}, outside=ADMIN_ONLY),
+        Ask(redirected(ADMIN_ONLY), lambda r: {"pk": r.member}, method="post",
+            data={"reason": "Permintaan tertulis anggota"}, outside=redirected(ADMIN_ONLY)),
+    ],
     "registry:member_end": form(EDIT, lambda r: {"pk": r.member}, outside=OUTSIDE_EDIT),
     # Assessments and recommendations
     "registry:assessment_list": [Ask(READ)],
@@ -353,6 +359,12 @@ MATRIX = {
         *(Ask(EXPORT, export(kind)) for kind in ["koperasi", "laporan", "penilaian", "kemitraan", "pelatihan"]),
         *(Ask(PERSONAL_EXPORT, export(kind)) for kind in ["anggota", "pengurus"]),
         Ask(not_found(EXPORT), export("tidak-ada")),
+    ],
+    # Members with the full NIK column: a permission of its own (Admin Dinas), the page asks the
+    # purpose, the POST exports (tests/test_full_nik_export.py has the limit, the log, the filters).
+    "registry:member_full_nik_export": [
+        *form(ADMIN_ONLY),
+        Ask(ADMIN_ONLY, method="post", data={"purpose": "Pencocokan data bantuan sosial", "file_format": "csv"}),
     ],
 }
 

@@ -44,6 +44,7 @@ class LargeExportTests(TestCase):
     def setUpTestData(cls):
         cls.petugas = make_user("Petugas")
         cls.other = make_user("Petugas")
+        cls.admin = make_user("Admin Dinas")
         cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         cls.coop = make_cooperative(kecamatan=SANGATTA_UTARA, name="Koperasi Sawit Maju")
         for i in range(3):
@@ -112,9 +113,10 @@ class LargeExportTests(TestCase):
         self.client.get("/ekspor/koperasi/xlsx/")
         log = ExportLog.objects.get()
         self.assertEqual((log.status, log.row_count), ("selesai", 2))  # Muara Wahau left out
-        self.client.force_login(self.petugas)
-        self.client.get("/ekspor/anggota/csv/?nik_lengkap=1")
+        self.client.force_login(self.admin)
+        self.client.post("/ekspor/anggota-nik-lengkap/", {"purpose": "Pencocokan data bantuan", "file_format": "csv"})
         log = ExportLog.objects.get(full_nik=True)
+        self.assertEqual((log.purpose, log.filename[:20]), ("Pencocokan data bantuan", "anggota-NIK-LENGKAP-"))
         self.assertIn("6408014512800001", [row[4] for row in csv_rows(self.download(log))[1:]])
 
     def test_the_stored_file_is_readable_by_the_service_user_only(self):

@@ -61,6 +61,11 @@ class ExportTests(TestCase):
         self.client.force_login(user)
         return self.client.get(f"/ekspor/{kind}/{fmt}/{query}")
 
+    def full_nik(self, user, fmt, query=""):
+        self.client.force_login(user)
+        return self.client.post(f"/ekspor/anggota-nik-lengkap/{query}",
+                                {"purpose": "Uji ekspor bolak-balik", "file_format": fmt})
+
     def test_filters_and_area(self):
         rows = read_csv(self.get(self.petugas, "koperasi", "csv", "?jenis=jasa"))
         self.assertEqual(len(rows), 2)
@@ -74,10 +79,14 @@ class ExportTests(TestCase):
         niks = [row[4] for row in rows[1:]]
         self.assertIn("************0001", niks)
         self.assertFalse([nik for nik in niks if nik.isdigit()])
-        rows = read_csv(self.get(self.petugas, "anggota", "csv", "?nik_lengkap=1"))
+        # The old GET switch exports nothing: it is sent to the page that asks for the purpose.
+        response = self.get(self.petugas, "anggota", "csv", "?nik_lengkap=1&aktif=true")
+        self.assertRedirects(response, "/ekspor/anggota-nik-lengkap/?aktif=true", fetch_redirect_response=False)
+        self.assertFalse(ExportLog.objects.filter(full_nik=True).exists())
+        rows = read_csv(self.full_nik(self.admin, "csv"))
         self.assertIn("6408014512800001", [row[4] for row in rows[1:]])
         log = ExportLog.objects.filter(full_nik=True).get()
-        self.assertEqual((log.user, log.kind, log.row_count), (self.petugas, "anggota", 5))
+        self.assertEqual((log.user, log.kind, log.row_count), (self.admin, "anggota", 5))
 
     def test_logged_with_filter_and_count(self):
         read_csv(self.get(self.pimpinan, "koperasi", "csv", "?jenis=jasa"))
@@ -95,7 +104,10 @@ class ExportTests(TestCase):
         self.assertIn(-5_000_000, rows[1])
 
     def assert_round_trip(self, kind, export_kind, fmt, query=""):
-        response = self.get(self.admin, export_kind, fmt, query)
+        if export_kind == "anggota-nik-lengkap":
+            response = self.full_nik(self.admin, fmt)
+        else:
+            response = self.get(self.admin, export_kind, fmt, query)
         data = b"".join(response.streaming_content)
         result = import_dry_run(kind=kind, data=data, file_name=f"x.{fmt}", user=self.admin)
         self.assertEqual(result.errors, [])
@@ -108,7 +120,7 @@ class ExportTests(TestCase):
                 self.assert_round_trip("koperasi", "koperasi", fmt)
                 self.assert_round_trip("pengurus", "pengurus", fmt)
                 # Members round-trip with the full NIK column (masked NIKs cannot identify a member).
-                self.assert_round_trip("anggota", "anggota", fmt, "?nik_lengkap=1")
+                self.assert_round_trip("anggota", "anggota-nik-lengkap", fmt)
                 self.assert_round_trip("laporan", "laporan", fmt)
 
 

@@ -129,6 +129,12 @@ class MemberAdmin(VersionedRecordAdmin):
     list_select_related = ["cooperative"]
     search_fields = ["name", "member_number", "cooperative__name"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A deleted row would leave its history (name, birth date, NIK ciphertext) behind, and a
+        # revealed member cannot be deleted at all: members are erased instead, on the member's page
+        # ("Hapus data pribadi", registry.services.erasure), which keeps a tombstone.
+        return False
+
     def get_fieldsets(self, request, obj=None):
         nik_fields = ["has_nik", "nik"] if obj is None else ["nik_recorded", "has_nik", "nik"]
         birth = "birth_date" if masks.sees_personal_data(request.user) else "birth_year"

@@ -129,3 +129,21 @@ class NikSearchForm(forms.Form):
         if not nik_codec.NIK_RE.fullmatch(value):
             raise forms.ValidationError(_("Tulis NIK lengkap: tepat 16 angka (0-9)."))
         return value
+
+
+class MemberErasureForm(forms.Form):
+    """Why a member's personal data is erased (the request, its letter): kept in the erasure log."""
+
+    reason = forms.CharField(
+        label=_("Alasan penghapusan"), min_length=10, max_length=500,
+        help_text=_("Misalnya: permintaan tertulis anggota tanggal ..., nomor surat .... Jangan menulis NIK."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_reason(self):
+        value = " ".join(self.cleaned_data["reason"].split())
+        if nik_codec.contains_nik(value):
+            raise forms.ValidationError(_("Alasan tidak boleh memuat NIK."))
+        if len(value) < 10:
+            raise forms.ValidationError(_("Tulis alasannya, paling sedikit 10 karakter."))
+        return value

@@ -13,7 +13,7 @@ from .assessments import (
     RubricIndicator,
     RubricVersion,
 )
-from .audit import NikReveal, NikSearch
+from .audit import MemberErasure, NikReveal, NikSearch
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
 from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImport
@@ -47,6 +47,7 @@ __all__ = [
     "Desa",
     "Kecamatan",
     "Member",
+    "MemberErasure",
     "NikReveal",
     "NikSearch",
     "MAX_YEAR",

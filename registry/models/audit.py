@@ -35,6 +35,37 @@ class NikReveal(models.Model):
         return f"{self.user} -> {self.member} ({self.revealed_at:%d/%m/%Y %H:%M})"
 
 
+class MemberErasure(models.Model):
+    """One erasure of a member's personal data: who, whose (the tombstone), when, why; never the data.
+
+    `erased_by` is empty for the retention purge (`purge_personal_data`), which erases members who
+    left more than PERSONAL_DATA_RETENTION_YEARS ago.
+    """
+
+    class Source(models.TextChoices):
+        REQUEST = "permintaan", _("Atas permintaan")
+        RETENTION = "retensi", _("Masa simpan habis")
+
+    member = models.ForeignKey(Member, verbose_name=_("anggota (tanda hapus)"), on_delete=models.PROTECT,
+                               related_name="erasures")
+    erased_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    erased_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
+    source = models.CharField(_("dasar"), max_length=10, choices=Source.choices)
+    reason = models.TextField(_("alasan"))
+
+    objects = area_queryset("member__cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["-erased_at", "-id"]
+        verbose_name = _("penghapusan data pribadi")
+        verbose_name_plural = _("log penghapusan data pribadi")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"#{self.member_id} ({self.erased_at:%d/%m/%Y %H:%M})"
+
+
 class NikSearch(models.Model):
     """One search by full NIK: who, when, from where, how many memberships it found.
 

@@ -197,6 +197,8 @@ class ExportLog(models.Model):
     query = models.TextField(_("filter"), blank=True)
     row_count = models.PositiveIntegerField(_("jumlah baris"), null=True, blank=True)
     full_nik = models.BooleanField(_("NIK lengkap"), default=False)
+    # Why the full NIK column was needed, as the user stated it (required for a full-NIK export).
+    purpose = models.TextField(_("keperluan"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DONE)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
     # A random name in the export storage (no personal data); emptied when the file is purged.
@@ -210,7 +212,10 @@ class ExportLog(models.Model):
         verbose_name = _("log ekspor")
         verbose_name_plural = pgettext_lazy("jamak", "log ekspor")
         default_permissions = ("view",)
-        permissions = [("export_personal_data", _("Dapat mengekspor data pribadi anggota"))]
+        permissions = [
+            ("export_personal_data", _("Dapat mengekspor data pribadi anggota")),
+            ("export_full_nik", _("Dapat mengekspor NIK lengkap anggota (dengan keperluan, dibatasi per hari)")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="selesai") | Q(row_count__isnull=False),
@@ -229,8 +234,10 @@ class ExportLog(models.Model):
 
     @property
     def filename(self):
-        """The name the download is saved under: the list and the day, never a filter value."""
-        return f"{self.kind}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.file_format}"
+        """The name the download is saved under: the list and the day, never a filter value; a file
+        with full NIKs says so in its name, so that nobody mistakes it for the masked one."""
+        full = "-NIK-LENGKAP" if self.full_nik else ""
+        return f"{self.kind}{full}-{timezone.localtime(self.created_at):%Y%m%d-%H%M}.{self.file_format}"
 
     def downloadable(self, now=None):
         return bool(self.file) and self.expires_at is not None and self.expires_at > (now or timezone.now())

@@ -127,6 +127,9 @@ class Member(models.Model):
     member_number = models.CharField(_("nomor anggota"), max_length=30, blank=True)
     joined_on = models.DateField(_("tanggal masuk"), null=True, blank=True)
     left_on = models.DateField(_("tanggal keluar"), null=True, blank=True)
+    # Set when the member's personal data was erased (registry.services.erasure): the row stays as a
+    # tombstone so that counts, the reveal log and the erasure log keep their reference.
+    erased_at = models.DateTimeField(_("data pribadi dihapus pada"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     history = HistoricalRecords()
 
@@ -136,7 +139,10 @@ class Member(models.Model):
         ordering = ["cooperative", "name", "id"]
         verbose_name = _("anggota")
         verbose_name_plural = pgettext_lazy("jamak", "anggota")
-        permissions = [("reveal_nik", _("Dapat membuka NIK lengkap anggota"))]
+        permissions = [
+            ("reveal_nik", _("Dapat membuka NIK lengkap anggota")),
+            ("erase_member", _("Dapat menghapus data pribadi anggota (atas permintaan)")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "nik_hash"],

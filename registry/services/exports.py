@@ -18,11 +18,13 @@ from django.core.files import File
 from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import ExportLog, User
 from ..models.imports import export_storage
-from ..spreadsheets.list_exports import EXPORTS, export_context, write_csv, write_xlsx
+from ..spreadsheets.list_exports import EXPORTS, InvalidFilter, export_context, write_csv, write_xlsx
+from .limits import enforce_daily_limit
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ logger = logging.getLogger(__name__)
 FAILED_SERVER = gettext_noop("Ekspor gagal karena kesalahan di server; sudah dicatat untuk admin. Coba lagi.")
 FAILED_PERMISSION = gettext_noop("Ekspor dibatalkan: akun ini tidak lagi berhak mengekspor data ini.")
 FAILED_WORKER_LOST = gettext_noop("Ekspor gagal: pekerja tugas berhenti berulang kali saat menyiapkannya. Coba lagi.")
+FAILED_FILTER = gettext_noop("Ekspor dibatalkan: filternya tidak lagi berlaku untuk akun ini (misalnya wilayahnya "
+                             "berubah). Ekspor ulang dari daftarnya.")
 
 # A file in the export storage that no log names (its worker died between writing it and logging it)
 # is removed once it is this old.
@@ -45,18 +49,36 @@ def export_is_large(queryset) -> bool:
     return queryset.order_by()[: limit + 1].count() > limit
 
 
-def export_request(*, user: User, kind: str, file_format: str, query: str, full_nik: bool) -> ExportLog:
+def export_request(*, user: User, kind: str, file_format: str, query: str, full_nik: bool,
+                   purpose: str = "") -> ExportLog:
     """Log a large export and queue its preparation, both or neither."""
     from ..tasks import build_export
 
     with transaction.atomic():
         log = ExportLog.objects.create(
-            user=user, kind=kind, file_format=file_format, query=query, full_nik=full_nik,
+            user=user, kind=kind, file_format=file_format, query=query, full_nik=full_nik, purpose=purpose,
             status=ExportLog.Status.PREPARING,
         )
         build_export.enqueue(export_id=log.pk)
     log.refresh_from_db()  # with the immediate backend (TASKS_IMMEDIATE) it is already finished
     return log
+
+
+def full_nik_export_log(*, user: User, file_format: str, query: str, purpose: str, large: bool) -> ExportLog:
+    """Log an export of members with the full NIK column, with its stated purpose; queued when `large`.
+
+    Counts against FULL_NIK_EXPORT_DAILY_LIMIT (LimitReached past it): the log row is the counter
+    and is written in the same transaction as the check, so two requests at once cannot both pass.
+    """
+    with transaction.atomic():
+        enforce_daily_limit(user=user, recent=ExportLog.objects.filter(user=user, full_nik=True),
+                            time_field="created_at", limit=settings.FULL_NIK_EXPORT_DAILY_LIMIT,
+                            what=_("mengekspor NIK lengkap"))
+        if large:
+            return export_request(user=user, kind="anggota", file_format=file_format, query=query, full_nik=True,
+                                  purpose=purpose)
+        return ExportLog.objects.create(user=user, kind="anggota", file_format=file_format, query=query,
+                                        full_nik=True, purpose=purpose, status=ExportLog.Status.PREPARING)
 
 
 def _allowed(log):
@@ -66,7 +88,7 @@ def _allowed(log):
         return False
     if export.personal and not user.has_perm("registry.export_personal_data"):
         return False
-    return not log.full_nik or user.has_perm("registry.reveal_nik")
+    return not log.full_nik or user.has_perm("registry.export_full_nik")
 
 
 def export_build(*, export_id: int) -> ExportLog:
@@ -81,7 +103,11 @@ def export_build(*, export_id: int) -> ExportLog:
         export_fail(export_id=export_id, message=FAILED_PERMISSION)
         return ExportLog.objects.get(pk=export_id)
     export = EXPORTS[log.kind]
-    queryset = export.rows(log.user, QueryDict(log.query)).using(settings.REPLICA_DATABASE)
+    try:
+        queryset = export.rows(log.user, QueryDict(log.query)).using(settings.REPLICA_DATABASE)
+    except InvalidFilter:
+        export_fail(export_id=export_id, message=FAILED_FILTER)
+        return ExportLog.objects.get(pk=export_id)
     ctx = export_context(log.user, full_nik=log.full_nik)
     columns = export.columns(ctx)
     storage = export_storage()

@@ -130,6 +130,26 @@ def attr(path):
     return get
 
 
+class InvalidFilter(Exception):
+    """A filter value the list's form refuses: the export is refused, never widened by dropping it."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _checked(filterset):
+    """`filterset` when every value it was given is valid, else InvalidFilter naming the fields."""
+    if filterset.is_bound and not filterset.is_valid():
+        form = filterset.form
+        raise InvalidFilter([
+            _("%(field)s: %(error)s") % {"field": form.fields[name].label if name in form.fields else name,
+                                         "error": " ".join(errors)}
+            for name, errors in form.errors.items()
+        ])
+    return filterset
+
+
 @dataclass
 class ListExport:
     """One exportable list: its rows (the list's FilterSet over the user's area) and columns."""
@@ -149,15 +169,17 @@ class ListExport:
         user's area from a stand-in carrying the user alone. The session (the request's only) holds
         the last NIK search (`?hasil_nik=1`); without it that filter selects nothing, never more.
         A NIK search finds a handful of rows, so its export is always answered in the request.
+        A value the list's filter form refuses (a kecamatan outside the area, an unknown choice)
+        raises InvalidFilter: django-filter would drop it and export more than the list shows.
         """
         request = SimpleNamespace(user=user, GET=params, session=session or {})
         if self.filter_model:
-            cooperatives = self.filterset(params, queryset=cooperative_list(user=user), request=request).qs
+            cooperatives = _checked(self.filterset(params, queryset=cooperative_list(user=user), request=request)).qs
             queryset = self.queryset(user).filter(cooperative__in=cooperatives.order_by().values("pk"))
             if self.slug == "laporan" and params.get("tahun", "").isdigit():
                 queryset = queryset.filter(year=int(params["tahun"]))
         else:
-            queryset = self.filterset(params, queryset=self.queryset(user), request=request).qs
+            queryset = _checked(self.filterset(params, queryset=self.queryset(user), request=request)).qs
         return queryset
 
 

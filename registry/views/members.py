@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
@@ -13,12 +15,13 @@ from .. import data_quality, masks
 from .. import nik as nik_codec
 from ..filters.active import active_filters
 from ..filters.members import NIK_SEARCH_SESSION_KEY, MemberFilter
-from ..forms.people import MemberEndForm, MemberForm, NikSearchForm
+from ..forms.people import MemberEndForm, MemberErasureForm, MemberForm, NikSearchForm
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Member
 from ..paginators import BoundedCountPaginator
 from ..security import client_ip
 from ..selectors import members as selectors
+from ..services.erasure import AlreadyErased, erase_member
 from ..services.limits import LimitReached
 from ..services.members import member_reveal_nik, member_search_nik
 from .limits import limit_reached
@@ -197,7 +200,7 @@ class MemberUpdateView(
     extra_context = {"title": _("Ubah anggota")}
 
     def get_queryset(self):
-        return selectors.member_list(user=self.request.user)
+        return selectors.member_list(user=self.request.user).filter(erased_at__isnull=True)
 
     def get_cooperative(self):
         return self.object.cooperative
@@ -209,6 +212,38 @@ class MemberUpdateView(
         return member_success_url(self.object)
 
 
+class MemberEraseView(RegistryPermissionMixin, NoStoreMixin, FormView):
+    """Erase a member's personal data on request (Admin Dinas): a page that says what goes, asks why."""
+
+    permission_required = "registry.erase_member"
+    form_class = MemberErasureForm
+    template_name = "registry/members/erase.html"
+
+    @cached_property
+    def member(self):
+        """Looked up after the permission check: who may not erase gets 403, not a 404 that differs."""
+        queryset = selectors.member_list(user=self.request.user).filter(erased_at__isnull=True)
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        self.member  # noqa: B018 (404 before the form is shown)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(member=self.member, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            erasure = erase_member(member_id=self.member.pk, user=self.request.user,
+                                   reason=form.cleaned_data["reason"])
+        except AlreadyErased:
+            messages.info(self.request, _("Data pribadi anggota ini sudah dihapus sebelumnya."))
+        else:
+            messages.success(self.request, _("Data pribadi anggota dihapus (penghapusan #%(id)s).")
+                             % {"id": erasure.pk})
+        return HttpResponseRedirect(member_success_url(self.member))
+
+
 class MemberEndView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, VersionedEditMixin, UpdateView):
     permission_required = "registry.change_member"
     form_class = MemberEndForm
@@ -217,7 +252,7 @@ class MemberEndView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixi
     success_message = _("Tanggal keluar anggota tercatat.")
 
     def get_queryset(self):
-        return selectors.member_list(user=self.request.user)
+        return selectors.member_list(user=self.request.user).filter(erased_at__isnull=True)
 
     def get_cooperative(self):
         return self.object.cooperative

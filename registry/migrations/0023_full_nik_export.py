@@ -9,7 +9,7 @@ from registry.roles import sync_roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0021_member_nik_birth_check'),
+        ('registry', '0022_training_area_and_assessment_submitter'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from registry.roles import sync_roles
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0022_training_area_and_assessment_submitter'),
+        ('registry', '0023_board_accounts'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from registry.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0023_full_nik_export"),
+        ("registry", "0024_full_nik_export"),
     ]
 
     operations = [

@@ -116,6 +116,11 @@ class ErasureTests(TestCase):
         self.assertEqual(NikSearch.objects.exclude(nik_hash=None).count(), 0)
         self.assert_gone(member, ciphertexts)
         self.assertContains(self.client.get(f"/anggota/{member.pk}/"), "data-dihapus")
+        self.client.force_login(make_user("Admin Dinas", is_staff=True))
+        log_page = self.client.get("/admin/registry/membererasure/")
+        self.assertContains(log_page, "Permintaan tertulis anggota, surat 12/2026")
+        self.assertNotContains(log_page, NAME)
+        self.client.force_login(self.admin)
         # Nothing more to erase; a tombstone is not edited.
         self.assertEqual(self.client.get(f"/anggota/{member.pk}/hapus-data-pribadi/").status_code, 404)
         self.assertEqual(self.client.get(f"/anggota/{member.pk}/ubah/").status_code, 404)

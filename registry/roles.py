@@ -27,6 +27,8 @@ ROLES = {
         + ["view_importbatch", "add_importbatch", "export_personal_data"]
         # Invites a sitting board member to the cooperatives' portal.
         + ["view_cooperativeaccount", "add_cooperativeaccount"]
+        # Reviews what cooperatives submit through the portal (/tinjauan/).
+        + ["view_submission", "review_submission"]
     ),
     # Read dashboards, lists and profiles; export aggregates; never a full NIK.
     "Pimpinan": (

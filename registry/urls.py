@@ -17,6 +17,7 @@ from .views import (
     partnerships,
     portal,
     reports,
+    review,
     trainings,
 )
 
@@ -34,6 +35,11 @@ urlpatterns = [
     # The cooperatives' own portal: a board member's first sign-in and their cooperative
     path("portal/", portal.PortalHomeView.as_view(), name="portal_home"),
     path("portal/masuk-pertama/", portal.FirstSignInView.as_view(), name="portal_first_sign_in"),
+    path("portal/laporan/baru/", portal.SubmissionEditView.as_view(), name="portal_submission_create"),
+    path("portal/laporan/<int:pk>/", portal.SubmissionEditView.as_view(), name="portal_submission"),
+    # The Dinas's review of what cooperatives submit
+    path("tinjauan/", review.ReviewQueueView.as_view(), name="review_queue"),
+    path("tinjauan/<int:pk>/", review.ReviewDetailView.as_view(), name="review_detail"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
     # District dashboard: export, refresh, figures for other systems
     path("dasbor/ekspor.xlsx", dashboard.DashboardExportView.as_view(), name="dashboard_export"),

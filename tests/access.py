@@ -30,6 +30,7 @@ from tests.builders import (
     make_participant,
     make_partnership,
     make_report,
+    make_submission,
     make_training,
     make_user,
 )
@@ -221,6 +222,19 @@ MATRIX = {
     # The cooperatives' portal: the board member's own cooperative; the first sign-in with the letter's code
     "registry:portal_home": [Ask(PORTAL)],
     "registry:portal_first_sign_in": form(LOGIN_PAGE),
+    # What the cooperative submits: its own draft; another cooperative's submission is not found
+    "registry:portal_submission_create": form(PORTAL),
+    "registry:portal_submission": [
+        *form(PORTAL, lambda r: {"pk": r.own_submission}),
+        Ask({**PORTAL, PENGURUS: 404}, lambda r: {"pk": r.submission}, outside={**PORTAL, PENGURUS: 404}),
+    ],
+    # The Dinas's review of submissions: Petugas of the area (tests/test_submissions.py)
+    "registry:review_queue": [Ask(EDIT)],
+    "registry:review_detail": [
+        Ask(EDIT, lambda r: {"pk": r.submission}, outside=OUTSIDE_EDIT),
+        Ask(redirected(EDIT), lambda r: {"pk": r.submission}, method="post", outside=redirected(OUTSIDE_EDIT),
+            data={"action": "kembalikan", "note": "uji", "version": 1, "record_version": 0}),
+    ],
     "registry:password_change": form(SIGNED_IN),
     "registry:second_factor_setup": form(SIGNED_IN),
     # Without a code owed the verification page sends on.
@@ -387,7 +401,7 @@ def make_pending_import(user, data=b"NIK;Nama\r\n"):
                                         data=seal(data), rows_total=1)
 
 
-def make_area_records(kecamatan, *, training, batch, export, pending):
+def make_area_records(kecamatan, *, training, batch, export, pending, own_submission):
     """The records the matrix names, for a cooperative in `kecamatan` (the shared ones passed in)."""
     record = make_cooperative(kecamatan=kecamatan, jenis="produsen")
     board = make_board_member(record, "ketua")
@@ -408,6 +422,8 @@ def make_area_records(kecamatan, *, training, batch, export, pending):
         partnership=make_partnership(record).pk,
         participant=make_participant(training, board).pk,
         finding=make_finding(record, found_on=datetime.date(2025, 1, 10)).pk,
+        submission=make_submission(record, YEAR + 1, status="disampaikan").pk,
+        own_submission=own_submission.pk,
         training=training.pk,
         local_training=make_training(kecamatan_id=kecamatan).pk,
         batch=batch.pk,
@@ -421,7 +437,10 @@ def make_matrix_records(users):
     training = make_training()
     batch = ImportBatch.objects.create(kind="anggota", file_name="a.csv", user=users[PETUGAS])
     export, pending = make_export_file(users[PETUGAS]), make_pending_import(users[PETUGAS])
-    shared = {"training": training, "batch": batch, "export": export, "pending": pending}
+    # The board member's own draft: the same on both sides (their cooperative is theirs wherever it lies).
+    own_submission = make_submission(users[PENGURUS].cooperative_account.cooperative, YEAR)
+    shared = {"training": training, "batch": batch, "export": export, "pending": pending,
+              "own_submission": own_submission}
     return {
         "inside": make_area_records(SANGATTA_UTARA, **shared),
         "outside": make_area_records(MUARA_WAHAU, **shared),

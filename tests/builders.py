@@ -157,3 +157,20 @@ def make_board_account(cooperative=None, *, role="ketua", username=None, **term)
         cooperative=cooperative, board_member=board_member, user=user, code_hash=code_hash(new_code()),
         code_expires_at=now + CODE_VALIDITY, code_used_at=now,
     )
+
+
+def make_submission(cooperative, year, *, status="draf", **fields):
+    """A cooperative's submission of a yearly report (a draft by default; `status="disampaikan"` waits for review)."""
+    from django.utils import timezone
+
+    from registry.models import Submission
+
+    defaults = {
+        "members_male": 60, "members_female": 40, "employees": 3, "managers": 1, "modal_sendiri": 500_000_000,
+        "modal_luar": 250_000_000, "total_assets": 900_000_000, "business_volume": 1_250_000_000,
+        "revenue": 400_000_000, "expenses": 300_000_000, "shu": 100_000_000, "cash": 50_000_000,
+    }
+    if status != "draf":
+        defaults["submitted_at"] = timezone.now()
+    defaults.update(fields)
+    return Submission.objects.create(cooperative=cooperative, year=year, status=status, **defaults)

@@ -5,8 +5,11 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..models import User
+from ..models import User, last_full_year
+from ..models.portal import REPORT_FIELDS, SUBMITTED_COUNTS, SUBMITTED_MONEY, Submission
 from ..services.board_accounts import CodeRefused, account_for_code, eligible_board
+from .cooperatives import DATE
+from .inputs import RupiahField, use_typed_inputs
 
 
 class BoardAccountInviteForm(forms.Form):
@@ -77,3 +80,53 @@ class FirstSignInForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class SubmissionForm(forms.ModelForm):
+    """A cooperative's yearly report and RAT as its board types them on a phone.
+
+    Every figure may stay empty in a draft; sending it (services/submissions.py) asks for them
+    all. Amounts are read as written on paper (`1.250.000`), dates as 26/11/2026 or from the picker.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = Submission
+        fields = ["year", *REPORT_FIELDS, "rat_decisions"]
+        widgets = {
+            "rat_date": DATE,
+            "rat_decisions": forms.Textarea(attrs={"rows": 4}),
+            **{name: forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}) for name in SUBMITTED_COUNTS},
+            "rat_attendance": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+        }
+        field_classes = {name: RupiahField for name in SUBMITTED_MONEY}
+
+    def __init__(self, *args, cooperative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cooperative = cooperative
+        self.instance.cooperative = cooperative
+        last = last_full_year()
+        years = range(last, max(cooperative.founded_on.year, last - 9) - 1, -1)
+        self.fields["year"] = forms.TypedChoiceField(
+            label=_("tahun buku"), coerce=int, choices=[(year, str(year)) for year in years],
+            help_text=_("Tahun buku yang sudah ditutup."),
+        )
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+        for name in SUBMITTED_MONEY:
+            if name != "shu":
+                self.fields[name].min_value = 0
+        quorum = forms.NullBooleanSelect()
+        quorum.choices = [("unknown", _("belum diisi")), ("true", _("ya, kuorum")), ("false", _("tidak kuorum"))]
+        self.fields["rat_quorum"].widget = quorum
+        use_typed_inputs(self)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        taken = Submission.objects.filter(cooperative=self.cooperative, year=year).exclude(
+            status=Submission.Status.ACCEPTED).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Laporan tahun buku ini sudah ada: buka dari halaman koperasi Anda."))
+        return year

@@ -20,7 +20,7 @@ from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImp
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
-from .portal import BOARD_ROLE, CooperativeAccount
+from .portal import BOARD_ROLE, CooperativeAccount, Submission
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport
 from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
 from .time_rules import last_full_year
@@ -55,6 +55,7 @@ __all__ = [
     "RegionAlias",
     "Sex",
     "StatusChange",
+    "Submission",
     "User",
     "YearlyReport",
     "area_queryset",

@@ -74,3 +74,107 @@ class CooperativeAccount(models.Model):
 
     def code_expired(self, now=None):
         return (now or timezone.now()) >= self.code_expires_at
+
+
+# ---------------------------------------------------------------------------------------------
+# What a cooperative submits: a yearly report with its RAT, reviewed by the Dinas
+# ---------------------------------------------------------------------------------------------
+
+# The figures a submission carries into the yearly report when the Dinas accepts it.
+SUBMITTED_COUNTS = ["members_male", "members_female", "employees", "managers"]
+SUBMITTED_MONEY = [
+    "modal_sendiri", "modal_luar", "total_assets", "business_volume", "revenue", "expenses", "shu", "cash",
+]
+SUBMITTED_RAT = ["rat_date", "rat_attendance", "rat_quorum"]
+REPORT_FIELDS = SUBMITTED_COUNTS + SUBMITTED_MONEY + SUBMITTED_RAT
+
+
+class Submission(models.Model):
+    """A cooperative's yearly report and RAT for one closed book year, as its board submits it.
+
+    Nothing here changes the registry: the values become the yearly report only when a Petugas
+    accepts them (services/submissions.py), through the write path and history of staff edits.
+    A draft may be incomplete; a submitted one passes the yearly report's own checks.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draf", _("Draf")
+        SUBMITTED = "disampaikan", _("Disampaikan, menunggu tinjauan")
+        ACCEPTED = "diterima", _("Diterima")
+        RETURNED = "dikembalikan", _("Dikembalikan untuk diperbaiki")
+
+    # What the board may still change.
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    year = models.PositiveSmallIntegerField(_("tahun buku"))
+    status = models.CharField(_("keadaan"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    members_male = models.PositiveIntegerField(_("anggota laki-laki"), null=True, blank=True)
+    members_female = models.PositiveIntegerField(_("anggota perempuan"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("karyawan"), null=True, blank=True)
+    managers = models.PositiveIntegerField(_("manajer"), null=True, blank=True)
+    modal_sendiri = models.BigIntegerField(_("modal sendiri (Rp)"), null=True, blank=True)
+    modal_luar = models.BigIntegerField(_("modal luar (Rp)"), null=True, blank=True)
+    total_assets = models.BigIntegerField(_("total aset (Rp)"), null=True, blank=True)
+    business_volume = models.BigIntegerField(_("volume usaha (Rp)"), null=True, blank=True)
+    revenue = models.BigIntegerField(_("pendapatan (Rp)"), null=True, blank=True)
+    expenses = models.BigIntegerField(_("biaya (Rp)"), null=True, blank=True)
+    shu = models.BigIntegerField(_("SHU (Rp)"), null=True, blank=True, help_text=_("Boleh negatif (rugi)."))
+    cash = models.BigIntegerField(_("kas (Rp)"), null=True, blank=True)
+    rat_date = models.DateField(
+        _("tanggal RAT"), null=True, blank=True, help_text=_("Kosongkan bila RAT tidak diadakan.")
+    )
+    rat_attendance = models.PositiveIntegerField(_("hadir dalam RAT"), null=True, blank=True)
+    rat_quorum = models.BooleanField(_("RAT kuorum"), null=True, blank=True)
+    rat_decisions = models.TextField(_("keputusan RAT"), blank=True, max_length=4000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("disampaikan oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("disampaikan"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ditinjau oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("ditinjau"), null=True, blank=True)
+    review_note = models.TextField(_("catatan Dinas"), blank=True)
+    yearly_report = models.ForeignKey(
+        "registry.YearlyReport", verbose_name=_("laporan tahunan"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="submissions",
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = area_queryset("cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name = _("laporan dari koperasi")
+        verbose_name_plural = pgettext_lazy("jamak", "laporan dari koperasi")
+        permissions = [("review_submission", _("Dapat meninjau laporan dari koperasi"))]
+        constraints = [
+            # One submission under way per book year; accepted ones stay as the record of what was sent.
+            models.UniqueConstraint(
+                fields=["cooperative", "year"], condition=~Q(status="diterima"), name="submission_one_open_per_year",
+                violation_error_message=_("Laporan tahun buku ini sedang disiapkan atau ditinjau."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cooperative} {self.year}"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE
+
+    @property
+    def members_total(self):
+        return (self.members_male or 0) + (self.members_female or 0)

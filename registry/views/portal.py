@@ -9,18 +9,22 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from ..forms.portal import BoardAccountInviteForm, FirstSignInForm
+from ..forms.portal import BoardAccountInviteForm, FirstSignInForm, SubmissionForm
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
 from ..models import BoardMember, YearlyReport
-from ..models.portal import CooperativeAccount
+from ..models.portal import SUBMITTED_COUNTS, SUBMITTED_MONEY, SUBMITTED_RAT, CooperativeAccount, Submission
 from ..services.board_accounts import CODE_VALIDITY, account_first_sign_in, account_invite, accounts_end_with_terms
+from ..services.submissions import submission_save
+from ..services.versioning import EditConflict
 
 
 def running_account(user):
@@ -71,7 +75,91 @@ class PortalHomeView(PortalMixin, NoStoreMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["board"] = BoardMember.objects.filter(cooperative=self.cooperative).current().order_by("role", "name")
         context["reports"] = YearlyReport.objects.filter(cooperative=self.cooperative).order_by("-year")[:5]
+        context["submissions"] = Submission.objects.filter(cooperative=self.cooperative).order_by(
+            "-year", "-created_at")
         return context
+
+
+# The form on a phone: one short group at a time.
+FIELDSETS = [
+    (gettext_lazy("Tahun buku"), ["year"]),
+    (gettext_lazy("Anggota dan karyawan"), SUBMITTED_COUNTS),
+    (gettext_lazy("Keuangan (Rupiah)"), SUBMITTED_MONEY),
+    (gettext_lazy("Rapat Anggota Tahunan (RAT)"), [*SUBMITTED_RAT, "rat_decisions"]),
+]
+
+
+class SubmissionEditView(PortalMixin, NoStoreMixin, FormView):
+    """A yearly report with its RAT, new or a draft (or one returned by the Dinas): save as a draft
+    to finish later, or send it to the Dinas. A submission sent or accepted is shown read-only."""
+
+    template_name = "registry/portal/submission_form.html"
+    form_class = SubmissionForm
+
+    @cached_property
+    def submission(self):
+        if "pk" not in self.kwargs:
+            return None
+        submissions = Submission.objects.filter(cooperative=self.cooperative).select_related("reviewed_by")
+        try:
+            return submissions.get(pk=self.kwargs["pk"])
+        except Submission.DoesNotExist:
+            raise Http404 from None
+
+    def get(self, request, *args, **kwargs):
+        if self.submission is not None and not self.submission.is_editable:
+            return render(request, "registry/portal/submission_detail.html", self.get_context_data(form=None))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.submission is not None and not self.submission.is_editable:
+            messages.error(request, _("Laporan ini sudah dikirim dan tidak dapat diubah lagi."))
+            return redirect("registry:portal_submission", pk=self.submission.pk)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cooperative": self.cooperative, "instance": self.submission}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("submission", self.submission)
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        if form is not None:
+            context["fieldsets"] = [(title, [form[name] for name in names]) for title, names in FIELDSETS]
+        elif self.submission is not None:
+            context["rows"] = [
+                (title, [(Submission._meta.get_field(name), getattr(self.submission, name)) for name in names])
+                for title, names in FIELDSETS
+            ]
+        return context
+
+    def form_valid(self, form):
+        submit = self.request.POST.get("action") == "kirim"
+        instance = form.save(commit=False)
+        try:
+            instance = submission_save(
+                submission=instance, by=self.request.user, expected_version=form.cleaned_data.get("version"),
+                submit=submit,
+            )
+        except EditConflict:
+            form.add_error(None, _(
+                "Laporan ini sudah diubah pengurus lain setelah Anda membukanya. Buka lagi halamannya untuk melihat "
+                "isian terbaru, lalu ulangi perubahan Anda."
+            ))
+            return self.form_invalid(form)
+        except ValidationError as refused:
+            if hasattr(refused, "error_dict"):
+                for name, errors in refused.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, refused.messages)
+            return self.form_invalid(form)
+        if submit:
+            messages.success(self.request, _("Laporan tahun %(year)s dikirim ke Dinas untuk ditinjau.") % {
+                "year": instance.year})
+            return redirect("registry:portal_home")
+        messages.success(self.request, _("Draf tersimpan. Anda dapat melanjutkannya nanti."))
+        return redirect("registry:portal_submission", pk=instance.pk)
 
 
 class FirstSignInView(NoStoreMixin, FormView):

@@ -11,7 +11,7 @@ from registry.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0023_board_accounts"),
+        ("registry", "0025_member_erasure"),
     ]
 
     operations = [

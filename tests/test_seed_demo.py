@@ -28,6 +28,7 @@ from registry.models import (
     Member,
     Partnership,
     StatusChange,
+    Submission,
     Training,
     TrainingParticipant,
     User,
@@ -36,6 +37,7 @@ from registry.models import (
 )
 from registry.models.time_rules import future_error, open_year_error
 from registry.nik import KUTIM_PREFIX, validate_nik
+from registry.services.submissions import submission_errors
 
 from .builders import SANGATTA_SELATAN, SANGATTA_UTARA, make_cooperative
 
@@ -318,6 +320,19 @@ class DefaultDistrictTests(TestCase):
         self.assertTrue(admin.is_superuser and admin.is_staff)
         self.assertEqual(User.objects.get(username="petugas_sangatta").area_codes, [SANGATTA_UTARA, SANGATTA_SELATAN])
         self.assertIsNone(User.objects.get(username="petugas").area_codes)
+
+    def test_demo_board_account_and_submissions_waiting(self):
+        user = User.objects.get(username="pengurus")
+        self.assertTrue(user.check_password("koperasi-kutim"))
+        self.assertEqual(list(user.groups.values_list("name", flat=True)), ["Pengurus Koperasi"])
+        account = user.cooperative_account
+        self.assertTrue(account.board_member.is_current())
+        self.assertEqual(account.board_member.cooperative, account.cooperative)
+        waiting = Submission.objects.filter(status=Submission.Status.SUBMITTED)
+        self.assertGreaterEqual(waiting.count(), 2)
+        self.assertFalse(waiting.filter(cooperative=account.cooperative).exists())
+        for submission in waiting:  # each would pass the yearly report's checks when accepted
+            self.assertEqual(submission_errors(submission), {})
 
 
 # ---------------------------------------------------------------------------------------------

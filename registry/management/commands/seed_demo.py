@@ -11,6 +11,7 @@ from registry.demo.assessments import seed_assessments
 from registry.demo.cooperatives import MAX_COOPERATIVES
 from registry.demo.district import CHUNK_SIZE, seed_district
 from registry.demo.partnerships import seed_partnerships
+from registry.demo.portal import seed_portal
 from registry.demo.profiles import DEFAULT_SEED, DISTRICT_SIZE, FIRST_REPORT_YEAR
 from registry.models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
 from registry.services.summary import summary_refresh
@@ -93,6 +94,7 @@ class Command(BaseCommand):
         # Partnerships, kecamatan neighbours, trainings and findings: once per database,
         # before the assessments, whose trained-board, partnership and findings indicators read them.
         self.stdout.write(f"Added: {seed_partnerships(seed=options['seed'], today=today)}")
+        self.stdout.write(f"Added: {seed_portal(today=today)}")
         if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
             assessed = seed_assessments(seed=options["seed"], today=today)
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")

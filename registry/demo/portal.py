@@ -1,0 +1,87 @@
+"""The demo cooperatives' portal: the board account `pengurus` and a few reports waiting for review.
+
+Deterministic (the cooperatives are the first that qualify, by id) and idempotent: the account is
+made only when the username is free, the submissions only for cooperatives that have none.
+"""
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import BOARD_ROLE, BoardMember, Cooperative, CooperativeAccount, Submission, User, YearlyReport
+from ..models.portal import REPORT_FIELDS
+from ..services.board_accounts import CODE_VALIDITY, code_hash, new_code
+from .accounts import DEMO_PASSWORD
+
+BOARD_USERNAME = "pengurus"
+# Sangatta Utara first: `petugas_sangatta` reviews them too.
+PREFERRED_KECAMATAN = ("64.08.04", "64.08.12")
+WAITING = 3  # submissions waiting in the review queue
+
+
+def _sitting_board(today):
+    """Active cooperatives with a sitting ketua, sekretaris or bendahara, Sangatta first, by id."""
+    terms = BoardMember.objects.current(today).filter(role__in=CooperativeAccount.ELIGIBLE_ROLES)
+    cooperatives = Cooperative.objects.filter(status=Cooperative.Status.ACTIVE, board_members__in=terms).distinct()
+    preferred = list(cooperatives.filter(desa__kecamatan__in=PREFERRED_KECAMATAN).order_by("pk")[:WAITING + 1])
+    return preferred or list(cooperatives.order_by("pk")[:WAITING + 1])
+
+
+def _board_account(cooperative, today):
+    if User.objects.filter(username=BOARD_USERNAME).exists():
+        return None
+    eligible = BoardMember.objects.current(today).filter(role__in=CooperativeAccount.ELIGIBLE_ROLES)
+    term = eligible.filter(cooperative=cooperative).order_by("role", "pk").first()
+    first, _sep, last = term.name.partition(" ")
+    user = User.objects.create_user(username=BOARD_USERNAME, password=DEMO_PASSWORD, first_name=first,
+                                    last_name=last or first)
+    user.groups.add(Group.objects.get(name=BOARD_ROLE))
+    now = timezone.now()
+    account = CooperativeAccount(
+        cooperative=cooperative, board_member=term, user=user, code_hash=code_hash(new_code()),
+        code_expires_at=now + CODE_VALIDITY, code_used_at=now,
+    )
+    account._change_reason = "Data demo"
+    account.save()
+    return account
+
+
+def _submission(cooperative, year, today):
+    """A plausible report for `year`: last year's figures grown a little, a RAT held in the spring."""
+    if Submission.objects.filter(cooperative=cooperative).exists():
+        return None
+    base = YearlyReport.objects.filter(cooperative=cooperative, year__lt=year).order_by("-year").first()
+    values = {name: getattr(base, name) for name in REPORT_FIELDS} if base else {}
+    for name in ("modal_sendiri", "total_assets", "business_volume", "revenue", "expenses", "cash"):
+        values[name] = int((values.get(name) or 100_000_000) * 1.06)
+    values["shu"] = values["revenue"] - values["expenses"]
+    for name in ("members_male", "members_female", "employees", "managers", "modal_luar"):
+        values[name] = values.get(name) or 0
+    members = values["members_male"] + values["members_female"]
+    values["rat_date"] = min(datetime.date(year + 1, 3, 20), today)
+    values["rat_attendance"] = members * 3 // 4
+    values["rat_quorum"] = True
+    submitted = timezone.now() - datetime.timedelta(days=2)
+    submission = Submission(
+        cooperative=cooperative, year=year, status=Submission.Status.SUBMITTED, submitted_at=submitted,
+        rat_decisions="Laporan pertanggungjawaban pengurus diterima; SHU dibagi sesuai AD/ART.", **values,
+    )
+    submission._change_reason = "Data demo"
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def seed_portal(*, today=None):
+    """The board account `pengurus` on the first qualifying cooperative, and reports from the next ones."""
+    today = today or timezone.localdate()
+    cooperatives = _sitting_board(today)
+    if not cooperatives:
+        return "no cooperative with a sitting board: no portal demo"
+    account = _board_account(cooperatives[0], today)
+    year = today.year - 1
+    waiting = [s for s in (_submission(c, year, today) for c in cooperatives[1:]) if s]
+    return (f"portal: account {'pengurus' if account else 'already present'}, "
+            f"{len(waiting)} submissions waiting for review")

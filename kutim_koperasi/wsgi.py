@@ -8,3 +8,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kutim_koperasi.settings")
 # task worker and management commands (migrations, the nightly rebuild) run without this limit.
 os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30")
 application = get_wsgi_application()
+
+# gunicorn runs no system check: a worker with NIK keys that do not fit the database refuses to
+# start (the message names the key) rather than serve blank NIKs.
+from registry.key_check import require_valid_keys  # noqa: E402
+
+require_valid_keys()

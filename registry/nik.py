@@ -51,8 +51,18 @@ def _fernet(keys):
     return MultiFernet([Fernet(key.encode() if isinstance(key, str) else key) for key in keys])
 
 
+def fernet():
+    """The configured keys: the first encrypts, every one decrypts (rotation: rotate_nik_keys)."""
+    return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS))
+
+
+def newest_fernet():
+    """The first key alone: what a token already rotated decrypts with."""
+    return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS[:1]))
+
+
 def encrypt_nik(nik):
-    return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS)).encrypt(nik.encode("ascii")).decode("ascii")
+    return fernet().encrypt(nik.encode("ascii")).decode("ascii")
 
 
 def decrypt_nik(token):
@@ -60,7 +70,7 @@ def decrypt_nik(token):
     if not token:
         return None
     try:
-        return _fernet(tuple(settings.NIK_ENCRYPTION_KEYS)).decrypt(token.encode("ascii")).decode("ascii")
+        return fernet().decrypt(token.encode("ascii")).decode("ascii")
     except InvalidToken:
         return None
 

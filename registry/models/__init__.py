@@ -13,7 +13,7 @@ from .assessments import (
     RubricIndicator,
     RubricVersion,
 )
-from .audit import MemberErasure, NikReveal, NikSearch
+from .audit import MemberErasure, NikKeyCheck, NikReveal, NikSearch
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
 from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImport
@@ -48,6 +48,7 @@ __all__ = [
     "Kecamatan",
     "Member",
     "MemberErasure",
+    "NikKeyCheck",
     "NikReveal",
     "NikSearch",
     "MAX_YEAR",

@@ -91,3 +91,23 @@ class NikSearch(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.searched_at:%d/%m/%Y %H:%M})"
+
+
+class NikKeyCheck(models.Model):
+    """One row: a known text encrypted under NIK_ENCRYPTION_KEY and its HMAC under NIK_HASH_KEY.
+
+    Written when the database is migrated (registry.key_check), re-encrypted by `rotate_nik_keys`:
+    at start the application checks that its keys read it, and refuses to run with keys that would
+    show every NIK blank and hash every search wrong.
+    """
+
+    encrypted = models.TextField(_("nilai uji terenkripsi"))
+    hash = models.CharField(_("nilai uji hash"), max_length=64)
+    written_at = models.DateTimeField(_("ditulis"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("nilai uji kunci NIK")
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} ({self.written_at:%d/%m/%Y %H:%M})"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
+from registry.key_check import require_valid_keys
 from registry.models import WorkerHeartbeat
 from registry.services.recovery import tasks_recover
 
@@ -73,6 +74,7 @@ class Command(db_worker.Command):
     help = "Run the background task worker (django-tasks-db) and record its heartbeat for /healthz."
 
     def handle(self, *args, **options):
+        require_valid_keys()  # never prepare exports or imports with keys that read nothing
         reloader_parent = options["reload"] and not options["batch"] and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         heartbeat = None
         if not reloader_parent:  # with --reload only the child process runs tasks

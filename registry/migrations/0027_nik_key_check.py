@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0025_member_erasure"),
+        ("registry", "0026_cooperative_submissions"),
     ]
 
     operations = [

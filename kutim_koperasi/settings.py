@@ -371,9 +371,17 @@ IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", str(256 
 IMPORT_PENDING_HOURS = int(os.environ.get("IMPORT_PENDING_HOURS", "6"))
 EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
 
+# Documents cooperatives submit through the portal (RAT minutes, financial reports, photos), sealed
+# with the NIK keys; a directory readable by the service user only, shared by every web server.
+DOCUMENT_STORAGE_DIR = Path(os.environ.get("DOCUMENT_STORAGE_DIR") or MEDIA_ROOT / "dokumen")
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "exports": {"BACKEND": EXPORT_STORAGE_BACKEND, "OPTIONS": EXPORT_STORAGE_OPTIONS},
+    "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+        "location": str(DOCUMENT_STORAGE_DIR), "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700,
+    }},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -28,7 +28,7 @@ ROLES = {
         # Invites a sitting board member to the cooperatives' portal.
         + ["view_cooperativeaccount", "add_cooperativeaccount"]
         # Reviews what cooperatives submit through the portal (/tinjauan/).
-        + ["view_submission", "review_submission"]
+        + ["view_submission", "review_submission", "view_submissiondocument"]
     ),
     # Read dashboards, lists and profiles; export aggregates; never a full NIK.
     "Pimpinan": (

@@ -37,6 +37,10 @@ urlpatterns = [
     path("portal/masuk-pertama/", portal.FirstSignInView.as_view(), name="portal_first_sign_in"),
     path("portal/laporan/baru/", portal.SubmissionEditView.as_view(), name="portal_submission_create"),
     path("portal/laporan/<int:pk>/", portal.SubmissionEditView.as_view(), name="portal_submission"),
+    path("portal/laporan/<int:pk>/dokumen/", portal.DocumentUploadView.as_view(), name="portal_document_upload"),
+    path("portal/laporan/<int:pk>/dokumen/<int:document_pk>/hapus/", portal.DocumentDeleteView.as_view(),
+         name="portal_document_delete"),
+    path("dokumen/<int:pk>/", portal.DocumentDownloadView.as_view(), name="document_download"),
     # The Dinas's review of what cooperatives submit
     path("tinjauan/", review.ReviewQueueView.as_view(), name="review_queue"),
     path("tinjauan/<int:pk>/", review.ReviewDetailView.as_view(), name="review_detail"),

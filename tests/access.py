@@ -25,6 +25,7 @@ from tests.builders import (
     make_board_account,
     make_board_member,
     make_cooperative,
+    make_document,
     make_finding,
     make_member,
     make_participant,
@@ -228,6 +229,22 @@ MATRIX = {
         *form(PORTAL, lambda r: {"pk": r.own_submission}),
         Ask({**PORTAL, PENGURUS: 404}, lambda r: {"pk": r.submission}, outside={**PORTAL, PENGURUS: 404}),
     ],
+    # Documents of a submission: the board adds and removes its own while it may change; the board and
+    # the reviewers of the area download them (tests/test_submission_documents.py)
+    "registry:portal_document_upload": [
+        *post(PORTAL, lambda r: {"pk": r.own_submission}),
+        Ask({**redirected(PORTAL), PENGURUS: 404}, lambda r: {"pk": r.submission}, method="post",
+            outside={**redirected(PORTAL), PENGURUS: 404}),
+    ],
+    "registry:portal_document_delete": [
+        *post(PORTAL, lambda r: {"pk": r.own_submission, "document_pk": r.own_document}),
+        Ask({**redirected(PORTAL), PENGURUS: 404}, lambda r: {"pk": r.submission, "document_pk": r.document},
+            method="post", outside={**redirected(PORTAL), PENGURUS: 404}),
+    ],
+    "registry:document_download": [
+        Ask({**EDIT, PENGURUS: 200}, lambda r: {"pk": r.own_document}),
+        Ask({**EDIT, PENGURUS: 404}, lambda r: {"pk": r.document}, outside={**OUTSIDE_EDIT, PENGURUS: 404}),
+    ],
     # The Dinas's review of submissions: Petugas of the area (tests/test_submissions.py)
     "registry:review_queue": [Ask(EDIT)],
     "registry:review_detail": [
@@ -401,9 +418,10 @@ def make_pending_import(user, data=b"NIK;Nama\r\n"):
                                         data=seal(data), rows_total=1)
 
 
-def make_area_records(kecamatan, *, training, batch, export, pending, own_submission):
+def make_area_records(kecamatan, *, training, batch, export, pending, own_submission, own_document):
     """The records the matrix names, for a cooperative in `kecamatan` (the shared ones passed in)."""
     record = make_cooperative(kecamatan=kecamatan, jenis="produsen")
+    submission = make_submission(record, YEAR + 1, status="disampaikan")
     board = make_board_member(record, "ketua")
     record.phone = "0811"
     record._change_reason = "uji"
@@ -422,8 +440,10 @@ def make_area_records(kecamatan, *, training, batch, export, pending, own_submis
         partnership=make_partnership(record).pk,
         participant=make_participant(training, board).pk,
         finding=make_finding(record, found_on=datetime.date(2025, 1, 10)).pk,
-        submission=make_submission(record, YEAR + 1, status="disampaikan").pk,
+        submission=submission.pk,
+        document=make_document(submission).pk,
         own_submission=own_submission.pk,
+        own_document=own_document.pk,
         training=training.pk,
         local_training=make_training(kecamatan_id=kecamatan).pk,
         batch=batch.pk,
@@ -440,7 +460,7 @@ def make_matrix_records(users):
     # The board member's own draft: the same on both sides (their cooperative is theirs wherever it lies).
     own_submission = make_submission(users[PENGURUS].cooperative_account.cooperative, YEAR)
     shared = {"training": training, "batch": batch, "export": export, "pending": pending,
-              "own_submission": own_submission}
+              "own_submission": own_submission, "own_document": make_document(own_submission)}
     return {
         "inside": make_area_records(SANGATTA_UTARA, **shared),
         "outside": make_area_records(MUARA_WAHAU, **shared),

@@ -174,3 +174,24 @@ def make_submission(cooperative, year, *, status="draf", **fields):
         defaults["submitted_at"] = timezone.now()
     defaults.update(fields)
     return Submission.objects.create(cooperative=cooperative, year=year, status=status, **defaults)
+
+
+PDF = b"%PDF-1.4\n% berita acara RAT uji\n"
+
+
+def make_document(submission, *, data=PDF, kind="berita_acara_rat", name="berita-acara.pdf"):
+    """A document of `submission`, stored sealed as the upload would store it (whatever the submission's state)."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from registry.models import SubmissionDocument
+    from registry.models.portal import document_storage
+    from registry.services.documents import sniff
+    from registry.services.import_jobs import seal
+
+    stored = document_storage().save(f"uji/{uuid.uuid4().hex}", ContentFile(seal(data)))
+    return SubmissionDocument.objects.create(
+        submission=submission, kind=kind, file=stored, original_name=name, content_type=sniff(data) or "",
+        size=len(data),
+    )

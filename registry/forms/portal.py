@@ -1,12 +1,13 @@
 """Forms of the cooperatives' portal: the invitation of a board member, the first sign-in."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from ..models import User, last_full_year
-from ..models.portal import REPORT_FIELDS, SUBMITTED_COUNTS, SUBMITTED_MONEY, Submission
+from ..models.portal import REPORT_FIELDS, SUBMITTED_COUNTS, SUBMITTED_MONEY, Submission, SubmissionDocument
 from ..services.board_accounts import CodeRefused, account_for_code, eligible_board
 from .cooperatives import DATE
 from .inputs import RupiahField, use_typed_inputs
@@ -130,3 +131,17 @@ class SubmissionForm(forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError(_("Laporan tahun buku ini sudah ada: buka dari halaman koperasi Anda."))
         return year
+
+
+class DocumentForm(forms.Form):
+    """A document for a submission: its kind and the file (checked by content in services/documents.py)."""
+
+    kind = forms.ChoiceField(label=_("jenis dokumen"), choices=SubmissionDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("berkas"), help_text=_("PDF, JPEG atau PNG."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    @property
+    def max_mb(self):
+        return settings.DOCUMENT_MAX_BYTES // (1024 * 1024)

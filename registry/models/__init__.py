@@ -20,7 +20,7 @@ from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImp
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
-from .portal import BOARD_ROLE, CooperativeAccount, Submission
+from .portal import BOARD_ROLE, CooperativeAccount, Submission, SubmissionDocument
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport
 from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
 from .time_rules import last_full_year
@@ -57,6 +57,7 @@ __all__ = [
     "Sex",
     "StatusChange",
     "Submission",
+    "SubmissionDocument",
     "User",
     "YearlyReport",
     "area_queryset",

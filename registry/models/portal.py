@@ -1,6 +1,7 @@
 """The cooperatives' own sign-ins: a board member's account, bound to one cooperative."""
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -178,3 +179,48 @@ class Submission(models.Model):
     @property
     def members_total(self):
         return (self.members_male or 0) + (self.members_female or 0)
+
+
+def document_storage():
+    """Where submitted documents live (settings.STORAGES["documents"]): private, sealed, never served directly."""
+    return storages["documents"]
+
+
+class SubmissionDocument(models.Model):
+    """A document attached to a submission: the RAT minutes, the financial report, photos of the meeting.
+
+    It may name members: the file is stored sealed (encrypted with the NIK keys) under a random name,
+    and leaves only through a view that checks who asks (the cooperative's own board, a reviewer of
+    its area). Its type is read from its first bytes, never from its name.
+    """
+
+    class Kind(models.TextChoices):
+        RAT_MINUTES = "berita_acara_rat", _("Berita acara RAT")
+        FINANCIAL_REPORT = "laporan_keuangan", _("Laporan keuangan")
+        PHOTO = "foto_rat", _("Foto RAT")
+        OTHER = "lainnya", _("Lainnya")
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("laporan dari koperasi"), on_delete=models.CASCADE, related_name="documents"
+    )
+    kind = models.CharField(_("jenis dokumen"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("berkas"), storage=document_storage, upload_to="dokumen/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("nama berkas"), max_length=200)
+    content_type = models.CharField(_("jenis isi"), max_length=40)
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diunggah oleh"), on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = area_queryset("submission__cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["submission", "uploaded_at", "pk"]
+        verbose_name = _("dokumen laporan")
+        verbose_name_plural = pgettext_lazy("jamak", "dokumen laporan")
+
+    def __str__(self):
+        return self.original_name

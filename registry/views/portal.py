@@ -9,20 +9,30 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, TemplateView, View
 
-from ..forms.portal import BoardAccountInviteForm, FirstSignInForm, SubmissionForm
+from ..forms.portal import BoardAccountInviteForm, DocumentForm, FirstSignInForm, SubmissionForm
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
 from ..models import BoardMember, YearlyReport
-from ..models.portal import SUBMITTED_COUNTS, SUBMITTED_MONEY, SUBMITTED_RAT, CooperativeAccount, Submission
+from ..models.portal import (
+    SUBMITTED_COUNTS,
+    SUBMITTED_MONEY,
+    SUBMITTED_RAT,
+    CooperativeAccount,
+    Submission,
+    SubmissionDocument,
+)
 from ..services.board_accounts import CODE_VALIDITY, account_first_sign_in, account_invite, accounts_end_with_terms
+from ..services.documents import document_add, document_content, document_remove
 from ..services.submissions import submission_save
 from ..services.versioning import EditConflict
 
@@ -122,6 +132,9 @@ class SubmissionEditView(PortalMixin, NoStoreMixin, FormView):
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("submission", self.submission)
+        if self.submission is not None:
+            kwargs["documents"] = list(self.submission.documents.order_by("uploaded_at", "pk"))
+            kwargs["document_form"] = DocumentForm()
         context = super().get_context_data(**kwargs)
         form = context.get("form")
         if form is not None:
@@ -228,3 +241,64 @@ class BoardAccountView(RegistryPermissionMixin, CooperativeInAreaMixin, NoStoreM
             "cooperative": self.cooperative, "invitation": invitation, "account": invitation.account,
             "site_url": site_url, "validity_days": CODE_VALIDITY.days, "today": timezone.localdate(),
         })
+
+
+class DocumentUploadView(PortalMixin, View):
+    """Attach a document (PDF, JPEG, PNG) to one's own submission while it may still change."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        submission = get_object_or_404(Submission, cooperative=self.cooperative, pk=pk)
+        form = DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            try:
+                document_add(submission=submission, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+                             by=request.user)
+            except ValidationError as refused:
+                for message in refused.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("Dokumen tersimpan."))
+        return redirect(reverse("registry:portal_submission", args=[submission.pk]) + "#dokumen")
+
+
+class DocumentDeleteView(PortalMixin, View):
+    """Remove a document from one's own submission while it may still change."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk, document_pk):
+        document = get_object_or_404(
+            SubmissionDocument, submission__cooperative=self.cooperative, submission=pk, pk=document_pk)
+        try:
+            document_remove(document=document, by=request.user)
+        except ValidationError as refused:
+            for message in refused.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Dokumen dihapus."))
+        return redirect(reverse("registry:portal_submission", args=[pk]) + "#dokumen")
+
+
+class DocumentDownloadView(LoginRequiredMixin, View):
+    """A submitted document, to the cooperative's own board or a reviewer of its area; anyone else
+    with neither role gets 403, a document outside what they may see 404."""
+
+    def get(self, request, pk):
+        account = running_account(request.user) if request.user.has_perm("registry.use_portal") else None
+        if account is not None and account.board_member.is_current():
+            documents = SubmissionDocument.objects.filter(submission__cooperative=account.cooperative)
+        elif request.user.has_perm("registry.review_submission"):
+            documents = SubmissionDocument.objects.for_user(request.user)
+        else:
+            raise PermissionDenied
+        document = get_object_or_404(documents, pk=pk)
+        response = HttpResponse(document_content(document), content_type=document.content_type)
+        response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+        patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -74,7 +74,7 @@ class ReviewDetailView(RegistryPermissionMixin, NoStoreMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         on_record, last_year = self.reports()
         context.update(submission=self.submission, cooperative=self.submission.cooperative, on_record=on_record,
-                       last_year=last_year)
+                       last_year=last_year, documents=list(self.submission.documents.order_by("uploaded_at", "pk")))
         context["rows"] = [
             {
                 "field": Submission._meta.get_field(name),

@@ -12,7 +12,7 @@ from registry.roles import sync_roles
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0026_cooperative_submissions"),
+        ("registry", "0027_nik_key_check"),
     ]
 
     operations = [

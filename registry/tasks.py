@@ -60,3 +60,11 @@ def commit_import(pending_id: str):
         raise
     return {"pending": pending_id, "status": pending.status if pending else None,
             "batch": pending.batch_id if pending else None}
+
+
+@task()
+def send_rat_reminders(user_id: int, year: int, cooperative_ids: list[int]):
+    """Email the RAT reminder of book year `year` to these cooperatives (registry/services/rat.py)."""
+    from .services.rat import rat_reminders_send
+
+    return rat_reminders_send(user_id=user_id, year=year, cooperative_ids=cooperative_ids)

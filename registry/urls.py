@@ -16,6 +16,7 @@ from .views import (
     members,
     partnerships,
     portal,
+    rat,
     reports,
     review,
     trainings,
@@ -74,6 +75,10 @@ urlpatterns = [
          history.HistoryRevertView.as_view(), name="history_revert"),
     # Members across cooperatives
     path("mutu-data/", data_quality.DataQualityView.as_view(), name="data_quality"),
+    path("rat/", rat.RatSeasonView.as_view(), name="rat_season"),
+    path("rat/surat/", rat.RatLettersView.as_view(), name="rat_letters"),
+    path("rat/surat/<int:cooperative_pk>/", rat.RatCooperativeLetterView.as_view(), name="rat_letter"),
+    path("rat/ingatkan/", rat.RatReminderEmailView.as_view(), name="rat_reminders"),
     path("anggota/", members.MemberListView.as_view(), name="member_list"),
     path("anggota/cari-nik/", members.MemberNikSearchView.as_view(), name="member_nik_search"),
     path("anggota/ganda/", members.MemberDuplicateListView.as_view(), name="member_duplicates"),

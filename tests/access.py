@@ -196,6 +196,10 @@ def of_cooperative(**names):
     return lambda r: {"cooperative_pk": r.cooperative, **{arg: getattr(r, name) for arg, name in names.items()}}
 
 
+def cooperative_pk_of(r):
+    return {"cooperative_pk": r.cooperative}
+
+
 def assessment(year=YEAR):
     return lambda r: {"cooperative_pk": r.cooperative, "year": year}
 
@@ -300,6 +304,11 @@ MATRIX = {
     )],
     "registry:member_duplicates": [Ask(READ)],
     "registry:data_quality": [Ask(ADMIN_ONLY)],
+    # The RAT season: reading for every role; reminder emails for who enters reports.
+    "registry:rat_season": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
+    "registry:rat_letters": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
+    "registry:rat_letter": [Ask(READ, cooperative_pk_of, outside=OUTSIDE_READ)],
+    "registry:rat_reminders": post(EDIT, data={"tahun": YEAR}),
     "registry:nikreveal_list": [Ask(ADMIN_ONLY)],
     "registry:member_detail": [Ask(READ, lambda r: {"pk": r.member}, outside=OUTSIDE_READ)],
     # The reveal answers with the page of the full NIK (200), logged.

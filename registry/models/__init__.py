@@ -17,6 +17,7 @@ from .audit import MemberErasure, NikKeyCheck, NikReveal, NikSearch
 from .cooperatives import Cooperative, CooperativeStatus, StatusChange
 from .findings import Finding
 from .imports import ExportLog, ImportBatch, ImportedRow, ImportKind, PendingImport
+from .office import OfficeSettings
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
@@ -51,6 +52,7 @@ __all__ = [
     "NikKeyCheck",
     "NikReveal",
     "NikSearch",
+    "OfficeSettings",
     "MAX_YEAR",
     "MIN_YEAR",
     "RegionAlias",

@@ -1,0 +1,173 @@
+"""The RAT season tracker: where every active cooperative stands with its RAT and its report, the
+reminder letters to print, and reminder emails sent by the task worker (rules in `rat_season`)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import TemplateView
+
+from .. import rat_season
+from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
+from ..models import MIN_YEAR, Cooperative, Kecamatan, OfficeSettings, User, last_full_year
+
+PAGE_SIZE = 50
+REMINDED_STATES = (rat_season.OVERDUE, rat_season.NOT_REPORTED, rat_season.NOT_YET)
+
+
+class RatSeasonMixin:
+    """The season's year (?tahun=, default the last closed book year), kecamatan (?kecamatan=, in the
+    user's area, else 404) and field officer (?petugas=, a Petugas: the cooperatives of their area)."""
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    @cached_property
+    def year(self):
+        value = self.request.GET.get("tahun") or self.request.POST.get("tahun")
+        year = int(value) if value and value.isdigit() else last_full_year(self.today)
+        if not MIN_YEAR <= year <= last_full_year(self.today):
+            raise Http404  # only closed book years have a RAT season
+        return year
+
+    @cached_property
+    def kecamatan_choices(self):
+        return list(Kecamatan.objects.for_user(self.request.user).order_by("name"))
+
+    @cached_property
+    def kecamatan(self):
+        code = self.request.GET.get("kecamatan") or self.request.POST.get("kecamatan")
+        if not code:
+            return None
+        found = next((k for k in self.kecamatan_choices if k.code == code), None)
+        if found is None:
+            raise Http404
+        return found
+
+    @cached_property
+    def officer_choices(self):
+        return list(User.objects.filter(groups__name="Petugas", is_active=True).order_by("first_name", "username"))
+
+    @cached_property
+    def officer(self):
+        value = self.request.GET.get("petugas") or self.request.POST.get("petugas")
+        if not value:
+            return None
+        found = next((u for u in self.officer_choices if str(u.pk) == value), None)
+        if found is None:
+            raise Http404
+        return found
+
+    @cached_property
+    def season(self):
+        return rat_season.season(self.year, OfficeSettings.current(), self.today)
+
+    def season_cooperatives(self):
+        cooperatives = Cooperative.objects.for_user(self.request.user)
+        if self.kecamatan is not None:
+            cooperatives = cooperatives.filter(desa__kecamatan=self.kecamatan)
+        if self.officer is not None:
+            cooperatives = rat_season.in_officer_area(cooperatives, self.officer)
+        return rat_season.season_cooperatives(cooperatives, self.season)
+
+    def filters(self, **changes):
+        params = {"tahun": self.year, "kecamatan": self.kecamatan.code if self.kecamatan else None,
+                  "petugas": self.officer.pk if self.officer else None, **changes}
+        return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+class RatSeasonView(RegistryPermissionMixin, RatSeasonMixin, TemplateView):
+    permission_required = "registry.view_yearlyreport"
+    template_name = "registry/rat/season.html"
+
+    def get_context_data(self, **kwargs):
+        state = self.request.GET.get("keadaan") or None
+        if state is not None and state not in rat_season.STATES:
+            raise Http404
+        cooperatives = self.season_cooperatives()
+        counts = rat_season.state_counts(cooperatives)
+        listed = cooperatives.filter(rat_state=state) if state else cooperatives
+        paginator = Paginator(listed.select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name", "id"),
+                              PAGE_SIZE)
+        paginator.count = counts[state] if state else sum(counts.values())  # counted above: no second COUNT
+        page = paginator.get_page(self.request.GET.get("page"))
+        for cooperative in page.object_list:
+            cooperative.report_late = rat_season.report_is_late(cooperative, self.season)
+        total = sum(counts.values())
+        url = reverse("registry:rat_season")
+        states = [
+            {"code": code, "label": label, "count": counts[code], "share": counts[code] / total if total else None,
+             "href": f"{url}?{self.filters(keadaan=code)}", "current": code == state}
+            for code, label in rat_season.STATES.items()
+        ]
+        return super().get_context_data(
+            season=self.season, year=self.year, years=range(last_full_year(self.today), MIN_YEAR - 1, -1),
+            kecamatan=self.kecamatan, kecamatan_list=self.kecamatan_choices, officer=self.officer,
+            officer_list=self.officer_choices, state=state, state_label=rat_season.STATES.get(state),
+            states=states, total=total, all_href=f"{url}?{self.filters()}", page_obj=page, paginator=paginator,
+            letters_href=f"{reverse('registry:rat_letters')}?{self.filters()}", query=self.filters(keadaan=state),
+            **kwargs,
+        )
+
+
+class RatLettersView(RegistryPermissionMixin, NoStoreMixin, RatSeasonMixin, TemplateView):
+    """Reminder letters, one A4 page each, to every cooperative of the filtered season whose RAT is
+    not yet reported; or to one cooperative (`cooperative_pk`)."""
+
+    permission_required = "registry.view_yearlyreport"
+    template_name = "registry/rat/letters.html"
+    LIMIT = 300  # letters per print run: a kecamatan at national size; more asks for a filter
+
+    def get_context_data(self, **kwargs):
+        cooperatives = self.season_cooperatives().filter(rat_state__in=REMINDED_STATES)
+        if "cooperative_pk" in self.kwargs:
+            cooperatives = self.season_cooperatives().filter(pk=self.kwargs["cooperative_pk"])
+            if not cooperatives.exists():
+                raise Http404
+        letters = list(cooperatives.select_related("desa__kecamatan")
+                       .order_by("desa__kecamatan__name", "name", "id")[:self.LIMIT + 1])
+        for cooperative in letters:
+            cooperative.report_late = rat_season.report_is_late(cooperative, self.season)
+        return super().get_context_data(
+            letters=letters[:self.LIMIT], more=len(letters) > self.LIMIT, season=self.season, year=self.year,
+            office=OfficeSettings.current(), today=self.today,
+            back=f"{reverse('registry:rat_season')}?{self.filters()}", **kwargs,
+        )
+
+
+class RatReminderEmailView(RegistryPermissionMixin, RatSeasonMixin, View):
+    """Email the reminder to every cooperative of the filtered season that has an email address and
+    no reported RAT: queued for the task worker, never sent inside the request."""
+
+    permission_required = "registry.change_yearlyreport"
+
+    def post(self, request, *args, **kwargs):
+        from ..tasks import send_rat_reminders
+
+        recipients = (self.season_cooperatives().filter(rat_state__in=REMINDED_STATES)
+                      .exclude(email="").values_list("pk", flat=True))
+        ids = list(recipients)
+        if ids:
+            send_rat_reminders.enqueue(user_id=request.user.pk, year=self.year, cooperative_ids=ids)
+            messages.success(request, ngettext(
+                "Pengingat RAT sedang dikirim ke %(n)s koperasi yang punya alamat email.",
+                "Pengingat RAT sedang dikirim ke %(n)s koperasi yang punya alamat email.", len(ids)) % {"n": len(ids)})
+        else:
+            messages.warning(request, _("Tidak ada koperasi dengan alamat email yang perlu diingatkan."))
+        return redirect(f"{reverse('registry:rat_season')}?{self.filters()}")
+
+
+class RatCooperativeLetterView(CooperativeInAreaMixin, RatLettersView):
+    """One cooperative's reminder letter (from its row in the tracker); outside the area 404."""
+
+    def get_context_data(self, **kwargs):
+        self.get_cooperative()
+        return super().get_context_data(**kwargs)

@@ -1,0 +1,126 @@
+"""The RAT season tracker: each active cooperative's state, counts that equal their lists, letters, emails."""
+
+import datetime
+import re
+
+from django.core import mail
+from django.test import TestCase
+
+from registry import rat_season
+from registry.models import Cooperative, OfficeSettings
+from tests.builders import MUARA_WAHAU, SANGATTA_UTARA, make_cooperative, make_report, make_user
+
+YEAR = 2024
+
+
+class DueDateTests(TestCase):
+    def test_the_national_default_is_30_june(self):
+        office = OfficeSettings.current()
+        self.assertEqual(office.rat_due(YEAR), datetime.date(2025, 6, 30))
+        self.assertEqual(office.report_due(datetime.date(2025, 3, 1)), datetime.date(2025, 4, 1))
+
+    def test_months_after_the_book_year(self):
+        office = OfficeSettings(rat_due_months=1)
+        self.assertEqual(office.rat_due(YEAR), datetime.date(2025, 1, 31))
+        office.rat_due_months = 2
+        self.assertEqual(office.rat_due(YEAR), datetime.date(2025, 2, 28))
+        office.rat_due_months = 12
+        self.assertEqual(office.rat_due(YEAR), datetime.date(2025, 12, 31))
+
+    def test_one_row(self):
+        self.assertEqual(OfficeSettings.current().pk, OfficeSettings.current().pk)
+        self.assertEqual(OfficeSettings.objects.count(), 1)
+
+
+class StateTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.reported = make_cooperative(name="A Dilaporkan", email="a@example.org")
+        make_report(cls.reported, YEAR, rat_date=datetime.date(2025, 3, 1), rat_reported_on=datetime.date(2025, 3, 5))
+        cls.held = make_cooperative(name="B Belum Lapor", email="b@example.org")
+        make_report(cls.held, YEAR, rat_date=datetime.date(2025, 5, 1))
+        cls.nothing = make_cooperative(name="C Tanpa RAT", email="c@example.org")
+        make_report(cls.nothing, YEAR)  # a yearly report without a RAT
+        cls.silent = make_cooperative(name="D Tanpa Laporan", kecamatan=MUARA_WAHAU)
+        cls.founded_in_year = make_cooperative(name="E Berdiri 31/12", legal_entity_date=datetime.date(YEAR, 12, 31))
+        make_cooperative(name="F Berdiri Sesudahnya", legal_entity_date=datetime.date(YEAR + 1, 1, 1))
+        make_cooperative(name="G Tidak Aktif", status=Cooperative.Status.INACTIVE)
+        cls.admin = make_user("Admin Dinas")
+
+    def states(self, today):
+        season = rat_season.season(YEAR, OfficeSettings.current(), today)
+        return {c.name: c.rat_state for c in rat_season.season_cooperatives(Cooperative.objects.all(), season)}
+
+    def test_each_state_on_the_due_date_and_the_day_after(self):
+        on_due = self.states(datetime.date(2025, 6, 30))
+        self.assertEqual(on_due, {"A Dilaporkan": "dilaporkan", "B Belum Lapor": "belum_dilaporkan",
+                                  "C Tanpa RAT": "belum", "D Tanpa Laporan": "belum", "E Berdiri 31/12": "belum"})
+        after = self.states(datetime.date(2025, 7, 1))
+        self.assertEqual(after["C Tanpa RAT"], "terlambat")
+        self.assertEqual(after["D Tanpa Laporan"], "terlambat")
+        self.assertEqual(after["B Belum Lapor"], "belum_dilaporkan")
+
+    def test_a_report_is_late_the_day_after_its_due_date(self):
+        office = OfficeSettings.current()
+        held = rat_season.season_cooperatives(Cooperative.objects.filter(pk=self.held.pk),
+                                              rat_season.season(YEAR, office, datetime.date(2025, 6, 1))).get()
+        self.assertFalse(rat_season.report_is_late(held, rat_season.season(YEAR, office, datetime.date(2025, 6, 1))))
+        self.assertTrue(rat_season.report_is_late(held, rat_season.season(YEAR, office, datetime.date(2025, 6, 2))))
+
+    def test_every_count_equals_its_list(self):
+        self.client.force_login(self.admin)
+        page = self.client.get("/rat/", {"tahun": YEAR})
+        html = page.content.decode()
+        links = re.findall(r'<a href="([^"]+)" data-count="(\d+)"', html)
+        self.assertEqual(len(links), 1 + len(rat_season.STATES))
+        for href, count in links:
+            listed = self.client.get(href.replace("&amp;", "&"))
+            self.assertEqual(listed.context["paginator"].count, int(count), href)
+            self.assertEqual(len(listed.context["page_obj"].object_list), int(count), href)
+        self.assertEqual(page.context["total"], 5)
+
+    def test_filters_by_kecamatan_and_by_field_officer(self):
+        self.client.force_login(self.admin)
+        by_kecamatan = self.client.get("/rat/", {"tahun": YEAR, "kecamatan": MUARA_WAHAU})
+        self.assertEqual([c.name for c in by_kecamatan.context["page_obj"].object_list], ["D Tanpa Laporan"])
+        officer = make_user("Petugas", kecamatan=[SANGATTA_UTARA], first_name="Rahmat")
+        by_officer = self.client.get("/rat/", {"tahun": YEAR, "petugas": officer.pk})
+        self.assertEqual(by_officer.context["total"], 4)
+        self.assertContains(by_officer, "Rahmat")
+
+    def test_a_limited_petugas_sees_their_area_and_no_year_still_open(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        self.assertEqual(self.client.get("/rat/", {"tahun": YEAR}).context["total"], 4)
+        self.assertEqual(self.client.get("/rat/", {"tahun": YEAR, "kecamatan": MUARA_WAHAU}).status_code, 404)
+        self.assertEqual(self.client.get(f"/rat/surat/{self.silent.pk}/", {"tahun": YEAR}).status_code, 404)
+        open_year = datetime.date.today().year
+        self.assertEqual(self.client.get("/rat/", {"tahun": open_year}).status_code, 404)
+
+    def test_the_page_counts_its_queries(self):
+        self.client.force_login(self.admin)
+        self.client.get("/rat/", {"tahun": YEAR})
+        # session, user, permissions (2), area, office settings, counts, one page of cooperatives,
+        # kecamatan choices, officers, user's groups (header).
+        with self.assertNumQueries(11):
+            self.client.get("/rat/", {"tahun": YEAR})
+
+    def test_letters_go_to_every_cooperative_not_yet_reported(self):
+        self.client.force_login(self.admin)
+        office = OfficeSettings.current()
+        office.signatory_name = "Drs. Kepala Dinas"
+        office.save()
+        page = self.client.get("/rat/surat/", {"tahun": YEAR})
+        names = [c.name for c in page.context["letters"]]
+        self.assertEqual(sorted(names), ["B Belum Lapor", "C Tanpa RAT", "D Tanpa Laporan", "E Berdiri 31/12"])
+        self.assertContains(page, "Drs. Kepala Dinas")
+        self.assertContains(page, "Perihal: Pengingat Rapat Anggota Tahunan (RAT) tahun buku 2024")
+        one = self.client.get(f"/rat/surat/{self.held.pk}/", {"tahun": YEAR})
+        self.assertEqual([c.name for c in one.context["letters"]], ["B Belum Lapor"])
+        self.assertContains(one, "01/05/2025")
+
+    def test_reminders_are_emailed_by_the_worker_to_those_with_an_address(self):
+        self.client.force_login(make_user("Petugas"))
+        response = self.client.post("/rat/ingatkan/", {"tahun": YEAR})
+        self.assertRedirects(response, f"/rat/?tahun={YEAR}", fetch_redirect_response=False)
+        self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["b@example.org", "c@example.org"])
+        self.assertIn("belum kami terima", next(m.body for m in mail.outbox if m.to == ["b@example.org"]))

@@ -110,6 +110,8 @@ PARTNERSHIP_MODELS = ["OutsideParty", "KecamatanNeighbour", "Partnership", "Trai
 IMPORT_MODELS = ["ImportBatch", "ExportLog"]
 # The erasure log: read-only (tests/test_erasure.py opens its list).
 AUDIT_MODELS = ["MemberErasure"]
+# The office's settings: their pages are tested in tests/test_rat_season.py.
+OFFICE_MODELS = ["OfficeSettings"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -121,7 +123,7 @@ def test_admin_index_lists_every_model(admin):
     response = admin.get(reverse("admin:app_list", args=["registry"]))
     listed = {entry["object_name"] for entry in response.context["app_list"][0]["models"]}
     assert listed == ({model.__name__ for model in ALL_MODELS} | set(ASSESSMENT_MODELS) | set(PARTNERSHIP_MODELS)
-                      | set(IMPORT_MODELS) | set(AUDIT_MODELS))
+                      | set(IMPORT_MODELS) | set(AUDIT_MODELS) | set(OFFICE_MODELS))
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda model: model.__name__)

@@ -124,3 +124,23 @@ class StateTests(TestCase):
         self.assertRedirects(response, f"/rat/?tahun={YEAR}", fetch_redirect_response=False)
         self.assertEqual(sorted(m.to[0] for m in mail.outbox), ["b@example.org", "c@example.org"])
         self.assertIn("belum kami terima", next(m.body for m in mail.outbox if m.to == ["b@example.org"]))
+
+
+class OfficeSettingsAdminTests(TestCase):
+    def test_one_row_edited_over_its_version_never_added_twice_or_deleted(self):
+        admin = make_user("Admin Dinas", is_staff=True)
+        self.client.force_login(admin)
+        self.assertEqual(self.client.get("/admin/registry/officesettings/").status_code, 200)
+        office = OfficeSettings.objects.get()
+        self.assertEqual(self.client.get("/admin/registry/officesettings/add/").status_code, 403)
+        self.assertEqual(self.client.get(f"/admin/registry/officesettings/{office.pk}/delete/").status_code, 403)
+        data = {"government": office.government, "office_name": office.office_name, "address": office.address,
+                "place": "Sangatta", "signatory_name": "Drs. Kepala", "signatory_title": "Kepala Dinas",
+                "signatory_nip": "", "rat_due_months": 5, "rat_report_days": 31, "version": office.version}
+        response = self.client.post(f"/admin/registry/officesettings/{office.pk}/change/", data)
+        self.assertEqual(response.status_code, 302)
+        office.refresh_from_db()
+        self.assertEqual((office.rat_due_months, office.signatory_name, office.version), (5, "Drs. Kepala", 2))
+        self.assertEqual(office.rat_due(YEAR), datetime.date(2025, 5, 31))
+        stale = self.client.post(f"/admin/registry/officesettings/{office.pk}/change/", {**data, "version": 1})
+        self.assertContains(stale, "Tidak disimpan")

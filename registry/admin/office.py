@@ -16,8 +16,8 @@ class OfficeSettingsAdmin(VersionedRecordAdmin):
     ]
 
     def has_add_permission(self, request, *args):
-        # One row, created with its defaults the first time it is read.
-        return super().has_add_permission(request, *args) and not OfficeSettings.objects.exists()
+        # One row, created with its defaults the first time it is read (and by the changelist).
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -68,6 +68,8 @@ class Figure:
     previous: object = None
     href: str = ""
     count: int | None = None  # the linked list's row count (the walk test checks it)
+    # A sum or an average: the key of the list's total line that shows the same number (the walk test reads it).
+    total: str = ""
     note: str = ""
     detail: str = ""
     examples: tuple = ()  # (url, name) of a few cooperatives behind the figure
@@ -222,6 +224,7 @@ def headline_figures(d, links):
                detail=_("%(share)s dari semua") % {"share": _share(state.active_share)}, note=active_note),
         Figure("anggota", _("anggota (laporan %(year)s)") % {"year": y}, cur.members, previous=prev.members,
                as_of=year_when, href=links.cooperatives(laporan_tahun=y), count=cur["reported"],
+               total=figures.MEMBERS_TOTAL,
                detail=ngettext("L %(male)s · P %(female)s · dari %(n)s laporan",
                                "L %(male)s · P %(female)s · dari %(n)s laporan", cur["reported"]) % {
                    "male": angka(cur["members_male"]), "female": angka(cur["members_female"]),
@@ -248,6 +251,7 @@ def headline_figures(d, links):
                note=_("Koperasi berstatus sertifikat Sudah Bersertifikat saat penghitungan.")),
         Figure("merah_putih", _("desa/kelurahan dengan Koperasi Merah Putih"), d.desa_merah_putih,
                as_of=per(refresh_date(d)), href=links.cooperatives(merah_putih="true"), count=now["merah_putih"],
+               total="desa",
                detail=ngettext("dari %(desa)s desa/kelurahan · %(n)s koperasi",
                                "dari %(desa)s desa/kelurahan · %(n)s koperasi", now["merah_putih"]) % {
                    "desa": angka(d.desa), "n": angka(now["merah_putih"])},
@@ -255,6 +259,7 @@ def headline_figures(d, links):
                       "membuka koperasi Merah Putih (satu desa bisa punya lebih dari satu).")),
         Figure("nilai", _("nilai akhir rata-rata %(year)s") % {"year": y}, cur.overall, kind="skor",
                previous=prev.overall, as_of=year_when, href=links.assessments(tahun=y), count=cur["assessed"],
+               total=figures.FINAL_SCORE_KEY,
                detail=ngettext("dari %(n)s penilaian", "dari %(n)s penilaian", cur["assessed"]) % {
                    "n": angka(cur["assessed"])},
                note=_("Rata-rata nilai akhir (0-100) penilaian tahun %(year)s yang sudah punya nilai akhir, "
@@ -292,13 +297,15 @@ def status_figures(d, links):
     ]
 
 
-def member_figures(d):
-    """Members by sex in the year's reports, against the year before."""
-    cur, prev = d.current, d.previous
+def member_figures(d, links):
+    """Members by sex in the year's reports, against the year before; the list of the reports totals each."""
+    y, cur, prev = d.year, d.current, d.previous
     return [
-        Figure("laki", _("laki-laki"), _reported(cur, "members_male"), previous=_reported(prev, "members_male")),
+        Figure("laki", _("laki-laki"), _reported(cur, "members_male"), previous=_reported(prev, "members_male"),
+               href=links.cooperatives(laporan_tahun=y), count=cur["reported"], total="anggota_l"),
         Figure("perempuan", _("perempuan"), _reported(cur, "members_female"),
-               previous=_reported(prev, "members_female")),
+               previous=_reported(prev, "members_female"),
+               href=links.cooperatives(laporan_tahun=y), count=cur["reported"], total="anggota_p"),
     ]
 
 
@@ -307,10 +314,10 @@ def condition_figures(d, links):
     y, cur, prev = d.year, d.current, d.previous
     return [
         Figure(code, label, cur.average(name), kind="skor", previous=prev.average(name),
-               href=links.assessments(tahun=y), count=cur["assessed"])
+               href=links.assessments(tahun=y), count=cur["assessed"], total=code)
         for code, label, name in [
             *[(c.value, c.label, CONDITION_SCORES[c.value]) for c in Condition],
-            ("akhir", _("Nilai akhir"), "overall_score"),
+            (figures.FINAL_SCORE_KEY, _("Nilai akhir"), "overall_score"),
         ]
     ]
 
@@ -394,7 +401,7 @@ def dashboard_sections(d, links):
         "predicates": predicate_figures(d, links),
         "labels": label_figures(d, links),
         "attention": attention_figures(d, links),
-        "members": member_figures(d),
+        "members": member_figures(d, links),
     }
 
 
@@ -418,11 +425,13 @@ def kecamatan_rows(d, links):
                              href=links.cooperatives(kecamatan=code, **state_params(d, status="aktif")),
                              count=row.state["status_aktif"]),
             "members": Figure("anggota", row.name, row.year.members,
-                              href=links.cooperatives(kecamatan=code, laporan_tahun=y), count=row.year["reported"]),
+                              href=links.cooperatives(kecamatan=code, laporan_tahun=y), count=row.year["reported"],
+                              total=figures.MEMBERS_TOTAL),
             "rat": Figure("rat", row.name, row.year.rat_share, kind="persen",
                           href=links.cooperatives(kecamatan=code, rat_tahun=y), count=row.year["rat_held"]),
             "score": Figure("nilai", row.name, row.year.overall, kind="skor",
-                            href=links.assessments(kecamatan=code, tahun=y), count=row.year["assessed"]),
+                            href=links.assessments(kecamatan=code, tahun=y), count=row.year["assessed"],
+                            total=figures.FINAL_SCORE_KEY),
             "predicates": " / ".join(angka(count) for _code, _label, count in row.year.predicate_counts()),
         })
     return rows
@@ -444,7 +453,7 @@ def dimension_rows(d, links):
                                  count=state["status_aktif"]),
                 "members": Figure(key, label, year.members,
                                   href=links.cooperatives(laporan_tahun=d.year, **{params[dimension]: key}),
-                                  count=year["reported"]),
+                                  count=year["reported"], total=figures.MEMBERS_TOTAL),
             }
             for key, label, now, year in rows
             for state in [year if d.past else now]
@@ -529,14 +538,34 @@ def condition_table(d):
     ]
 
 
-def trend_table(trends):
-    """The trend rows written out: (year, without reports?, cells)."""
-    return [
-        (row["year"], not row["reported"],
-         [fmt(row[name], "angka") for name in ("cooperatives", "active", "reported", "members")]
-         + [fmt(row[name], "rupiah") for name in ("business_volume", "shu", "total_assets", "modal_sendiri")])
-        for row in trends
-    ]
+# The trend table's sums of the reports: (column of trend_rows, key of the list's total line).
+TREND_SUMS = [
+    ("members", figures.MEMBERS_TOTAL), ("business_volume", "volume_usaha"), ("shu", "shu"),
+    ("total_assets", "aset"), ("modal_sendiri", "modal_sendiri"),
+]
+
+
+def trend_table(trends, links):
+    """The trend rows as figures linking to their lists: (year, without reports?, figures).
+
+    Cooperatives and active ones at each year's end open the list as on that 31 December; the
+    reports and their sums open the cooperatives that reported that year, whose total line shows them.
+    """
+    table = []
+    for row in trends:
+        y = row["year"]
+        reports = links.cooperatives(laporan_tahun=y)
+        cells = [
+            Figure("koperasi", str(y), row["cooperatives"], href=links.cooperatives(akhir_tahun=y),
+                   count=row["cooperatives"] or 0),
+            Figure("aktif", str(y), row["active"], href=links.cooperatives(akhir_tahun=y, status="aktif"),
+                   count=row["active"] or 0),
+            Figure("laporan", str(y), row["reported"], href=reports, count=row["reported"]),
+            *[Figure(name, str(y), row[name], kind="angka" if name == "members" else "rupiah", href=reports,
+                     count=row["reported"], total=total) for name, total in TREND_SUMS],
+        ]
+        table.append((y, not row["reported"], cells))
+    return table
 
 
 def api_body(d, sections):

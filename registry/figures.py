@@ -11,6 +11,7 @@ Python for one record's page: a complete board, a trained board, a big drop in a
 import datetime
 import functools
 import operator
+from decimal import Decimal
 
 from django.db.models import (
     CharField,
@@ -89,6 +90,30 @@ def status_at_year_end(year):
     return Coalesce(
         Subquery(last), NullIf(Subquery(first_after), Value("")), F("status"), output_field=CharField()
     )
+
+
+# The sums of a book year's reports the dashboard shows, by the key of the column that totals them on
+# the list behind the figure (/koperasi/?laporan_tahun=Y): the list's total line and the summary
+# both sum these fields of the yearly reports, one report per cooperative and year.
+REPORT_TOTALS = {
+    "anggota_l": "members_male",
+    "anggota_p": "members_female",
+    "volume_usaha": "business_volume",
+    "shu": "shu",
+    "aset": "total_assets",
+    "modal_sendiri": "modal_sendiri",
+}
+# Members are men and women together.
+MEMBERS_TOTAL = "anggota"
+
+
+# The key of the final score's column among the conditions' (Condition values) on a total line.
+FINAL_SCORE_KEY = "akhir"
+
+
+def average_score(total, n):
+    """A mean score as every page writes it: the sum over the scored ones, to two decimals; None when none."""
+    return (Decimal(str(total)) / n).quantize(Decimal("0.01")) if n else None
 
 
 def without_rat_q(year):

@@ -5,7 +5,7 @@ import operator
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -166,9 +166,18 @@ class CooperativeFilter(django_filters.FilterSet):
         )
 
     def filter_report_year(self, queryset, name, value):
+        """Cooperatives with a report for the year, each row carrying that report's summed figures.
+
+        Joined rather than tested with EXISTS: the rows show the report's members and Rupiah, and
+        the list's total line sums them (selectors.cooperatives.report_totals). One report per
+        cooperative and year, so the join adds no row.
+        """
         if value is None:
             return queryset
-        return queryset.filter(Exists(YearlyReport.objects.filter(cooperative=OuterRef("pk"), year=int(value))))
+        report = FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=int(value)))
+        return queryset.annotate(year_report=report).filter(year_report__isnull=False).annotate(
+            **{f"report_{field}": F(f"year_report__{field}") for field in figures.REPORT_TOTALS.values()}
+        )
 
     def filter_rat_reported_on_time(self, queryset, name, value):
         if value is None:

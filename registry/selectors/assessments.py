@@ -4,11 +4,25 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from .. import assessment_inputs, figures
 from ..models import Assessment, Condition, Helper, IndicatorScore, RubricIndicator
 from ..services.assessments import rubric_for_year, rubric_indicators
+
+
+def score_averages(queryset):
+    """The average line of a filtered assessment list, over all its rows (not one page): one aggregate query.
+
+    Each condition's mean and the final score's, keyed by condition code and figures.FINAL_SCORE_KEY,
+    over the assessments scored for it; averaged as the dashboard averages them.
+    """
+    fields = {**{code: name for code, name in Assessment.SCORE_FIELDS.items()}, figures.FINAL_SCORE_KEY: "overall_score"}
+    sums = {}
+    for key, name in fields.items():
+        sums[f"{key}_sum"], sums[f"{key}_n"] = Sum(name), Count(name)
+    row = queryset.order_by().aggregate(**sums)
+    return {str(key): figures.average_score(row[f"{key}_sum"] or 0, row[f"{key}_n"]) for key in fields}
 
 
 @dataclass

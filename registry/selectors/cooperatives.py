@@ -6,14 +6,14 @@ import operator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .. import data_quality as quality_rules
 from .. import masks
-from ..figures import board_is_complete, missing_board_roles
+from ..figures import MEMBERS_TOTAL, REPORT_TOTALS, board_is_complete, missing_board_roles
 from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport, last_full_year
 
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
@@ -32,6 +32,28 @@ COMPLETENESS_FIELDS = [
 def cooperative_list(*, user):
     """The cooperatives in the user's area, with what a list row shows (desa and kecamatan) joined."""
     return Cooperative.objects.for_user(user).select_related("desa__kecamatan")
+
+
+def cooperative_totals(queryset, *, reports=False, desa=False):
+    """The total line of a filtered cooperative list, over all its rows (not one page): one aggregate query.
+
+    `reports`: the sums of the year's reports the rows carry (the list ?laporan_tahun=Y, whose
+    filter joins the report as `year_report`), keyed as figures.REPORT_TOTALS, with the members
+    (men and women) as figures.MEMBERS_TOTAL. `desa`: how many desa/kelurahan the rows lie in.
+    None when there is nothing to total.
+    """
+    sums = {}
+    if reports:
+        sums.update({key: Sum(f"year_report__{name}") for key, name in REPORT_TOTALS.items()})
+    if desa:
+        sums["desa"] = Count("desa", distinct=True)
+    if not sums:
+        return None
+    totals = queryset.order_by().aggregate(**sums)
+    if reports:
+        male, female = totals["anggota_l"], totals["anggota_p"]
+        totals[MEMBERS_TOTAL] = None if male is None else male + female
+    return totals
 
 
 @dataclass

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
+from .. import figures
 from ..models import (
     Assessment,
     AttentionCase,
@@ -81,8 +82,7 @@ class Totals:
         return self.share("rat_reported_on_time", "rat_held")
 
     def average(self, name):
-        n = self[f"{name}_n"]
-        return (Decimal(self[f"{name}_sum"]) / n).quantize(Decimal("0.01")) if n else None
+        return figures.average_score(self[f"{name}_sum"], self[f"{name}_n"])
 
     @property
     def overall(self):

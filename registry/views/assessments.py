@@ -37,6 +37,9 @@ class AssessmentListView(RegistryPermissionMixin, FilterView):
         context["rows"] = [(a, selectors.year_on_year(a)) for a in context["object_list"]]
         context["prepare_form"] = PrepareYearForm()
         context["big_drop"] = figures.BIG_DROP
+        # A year's list is behind the dashboard's average scores: its average line shows them.
+        if self.filterset.is_valid() and self.filterset.form.cleaned_data.get("tahun"):
+            context["averages"] = selectors.score_averages(self.object_list)
         return context
 
 

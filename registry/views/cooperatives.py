@@ -71,7 +71,18 @@ class CooperativeListView(RegistryPermissionMixin, FilterView):
         active = self.active
         # The filter panel stays open while a filter other than the search box is in use.
         filters_open = any(f.name != "q" for f in active)
-        return super().get_context_data(active_filters=active, filters_open=filters_open, **kwargs)
+        # A list behind a dashboard sum shows that sum as its total line: a year's reports (members,
+        # Rupiah), the desa of the Merah Putih cooperatives.
+        valid = self.filterset.is_bound and self.filterset.is_valid()
+        report_year = self.filterset.form.cleaned_data.get("laporan_tahun") if valid else None
+        by_desa = valid and self.filterset.form.cleaned_data.get("merah_putih") == "true"
+        totals = None
+        if report_year is not None or by_desa:
+            totals = selectors.cooperative_totals(self.object_list, reports=report_year is not None, desa=by_desa)
+        return super().get_context_data(
+            active_filters=active, filters_open=filters_open, report_year=report_year and int(report_year),
+            totals=totals, **kwargs,
+        )
 
 
 class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):

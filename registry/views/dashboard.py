@@ -30,7 +30,7 @@ class DashboardView(RegistryPermissionMixin, DashboardMixin, TemplateView):
         return super().get_context_data(
             d=d, year=self.year, area=self.area, kecamatan_code=self.kecamatan_code, sections=self.sections,
             kecamatan_rows=dashboard.kecamatan_rows(d, links), dimension_rows=dashboard.dimension_rows(d, links),
-            trend_rows=trends, trend_table=dashboard.trend_table(trends),
+            trend_rows=trends, trend_table=dashboard.trend_table(trends, links),
             charts=dashboard.dashboard_charts(d, self.sections, measure), measure=measure,
             measures=dashboard.measure_labels(), condition_rows=dashboard.condition_table(d),
             conditions=Condition.choices, bands=scoring.PREDICATE_MINIMUM,

@@ -17,7 +17,7 @@ def score_averages(queryset):
     Each condition's mean and the final score's, keyed by condition code and figures.FINAL_SCORE_KEY,
     over the assessments scored for it; averaged as the dashboard averages them.
     """
-    fields = {**{code: name for code, name in Assessment.SCORE_FIELDS.items()}, figures.FINAL_SCORE_KEY: "overall_score"}
+    fields = {**Assessment.SCORE_FIELDS, figures.FINAL_SCORE_KEY: "overall_score"}
     sums = {}
     for key, name in fields.items():
         sums[f"{key}_sum"], sums[f"{key}_n"] = Sum(name), Count(name)

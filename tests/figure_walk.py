@@ -92,3 +92,76 @@ def walk(client, url):
         elif (value or 0) != count:
             problems.append(f"{where}: the list shows {count} rows")
     return problems, len(links)
+
+
+def dashboard_figures(user, *, year, kecamatan=""):
+    """Every figure the dashboard shows `user` for `year` (and one kecamatan), with its link: in process."""
+    from registry import dashboard as presentation
+    from registry import figures
+    from registry.models import last_full_year
+    from registry.selectors import dashboard as selectors
+
+    area = selectors.kecamatan_in_area(user=user)
+    chosen = [(code, name) for code, name in area if code == kecamatan] if kecamatan else area
+    d = selectors.dashboard(user=user, year=year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR,
+                            chosen=bool(kecamatan), latest_year=last_full_year())
+    links = presentation.Links(kecamatan)
+    found = [f for section in presentation.dashboard_sections(d, links).values() for f in section]
+    for row in presentation.kecamatan_rows(d, links):
+        found += [f for f in row.values() if isinstance(f, presentation.Figure)]
+    for rows in presentation.dimension_rows(d, links).values():
+        found += [f for row in rows for f in row.values() if isinstance(f, presentation.Figure)]
+    for _year, _missing, cells in presentation.trend_table(presentation.trend_rows(d), links):
+        found += cells
+    return [f for f in found if f.href]
+
+
+def list_of(user, href):
+    """The rows of the list `href` opens for `user`, as its view filters them: (queryset, query)."""
+    from django.http import QueryDict
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    path, _, query = href.partition("?")
+    request = RequestFactory().get(href)
+    request.user, request.session = user, {}
+    view = resolve(path).func.view_class()
+    view.request, view.args, view.kwargs = request, (), {}
+    params = QueryDict(query)
+    filterset = view.filterset_class(params, queryset=view.get_queryset(), request=request)
+    assert filterset.is_valid(), (href, filterset.errors)
+    return filterset.qs, params
+
+
+def figure_disagreements(user, *, year, kecamatan=""):
+    """The dashboard figures that differ from the count or the total line of the list they link to.
+
+    The same comparison as `walk`, without HTTP: the figures from the dashboard's own functions, the
+    lists from their views' querysets and filters, the total lines from the selectors the list
+    pages use. Fast enough to run after every step of a stateful test.
+    """
+    from registry.selectors.assessments import score_averages
+    from registry.selectors.cooperatives import cooperative_totals
+
+    problems, lists = [], {}
+    for f in dashboard_figures(user, year=year, kecamatan=kecamatan):
+        if f.href not in lists:
+            queryset, params = list_of(user, f.href)
+            count, totals = queryset.count(), None
+            if "laporan_tahun" in params or params.get("merah_putih") == "true":
+                totals = cooperative_totals(queryset, reports="laporan_tahun" in params,
+                                            desa=params.get("merah_putih") == "true")
+            elif "/penilaian/" in f.href:
+                totals = score_averages(queryset)
+            lists[f.href] = (count, totals)
+        count, totals = lists[f.href]
+        where = f"{year} {kecamatan or 'area'} {f.key} {f.label} -> {f.href}"
+        if f.count != count:
+            problems.append(f"{where}: figure's count {f.count}, list {count}")
+        if f.total:
+            total = None if totals is None else totals[f.total]
+            if total != f.value and not (not total and not f.value):
+                problems.append(f"{where} [{f.total}]: figure {f.value}, list's total line {total}")
+        elif f.kind == "angka" and (f.value or 0) != count:
+            problems.append(f"{where}: figure {f.value}, list {count} rows")
+    return problems

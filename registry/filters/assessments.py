@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .. import figures
-from ..models import Assessment, Condition, IndicatorScore, KutimLabel, Predicate
+from ..models import MAX_YEAR, MIN_YEAR, Assessment, Condition, IndicatorScore, KutimLabel, Predicate
 from .cooperatives import kecamatan_choices
 
 # ?status= value of the assessments district recommendations are drawn from.
@@ -52,6 +52,19 @@ class AssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assessment
         fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        # A year without assessments yet (a dashboard figure of 0 links here) is an empty list, not a
+        # refused filter: the asked year joins the years that have assessments.
+        # The years are read once here, not again when the form is checked and drawn.
+        asked = (data or {}).get("tahun", "")
+        if asked.isdigit() and MIN_YEAR <= int(asked) <= MAX_YEAR:
+            field = self.form.fields["tahun"]
+            choices = list(field.choices)
+            if all(str(value) != asked for value, _label in choices):
+                choices.append((int(asked), asked))
+            field.choices = choices
 
     def filter_status(self, queryset, name, value):
         if not value:

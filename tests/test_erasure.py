@@ -13,7 +13,16 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from registry.models import ExportLog, ImportedRow, Member, MemberErasure, NikReveal, NikSearch, PendingImport
+from registry.models import (
+    ExportLog,
+    ImportBatch,
+    ImportedRow,
+    Member,
+    MemberErasure,
+    NikReveal,
+    NikSearch,
+    PendingImport,
+)
 from registry.models.imports import export_storage
 from registry.services.erasure import TOMBSTONE_NAME, AlreadyErased, erase_member, retention_cutoff
 from registry.services.import_jobs import seal
@@ -67,6 +76,9 @@ class ErasureTests(TestCase):
         token = self.client.post("/impor/", {"kind": "anggota", "file": upload}).context["token"]
         self.client.post("/impor/simpan/", {"token": token})
         self.assertTrue(ImportedRow.objects.filter(object_id=member.pk, previous__isnull=False).exists())
+        # A member import that skipped a row, its message quoting the name.
+        ImportBatch.objects.create(kind="anggota", file_name="c.csv", user=self.petugas, rows_skipped=1,
+                                   skipped_rows=[{"row": 3, "errors": [f"Nama: {NAME} tercatat dua kali"]}])
         # An upload checked, not committed; a prepared export still downloadable.
         data = f"Nama;NIK\r\n{NAME};{NIK}\r\n".encode()
         PendingImport.objects.create(user=self.petugas, kind="anggota", file_name="a.csv", size=len(data),

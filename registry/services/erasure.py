@@ -6,7 +6,8 @@ reference, and nothing that points at the member (PROTECT) has to go. Everything
 member's data is overwritten in the same transaction:
 
 - every history row of the member (django-simple-history copies name, birth date, NIK ciphertext);
-- the values an import kept to undo its change of the member (`ImportedRow.previous`);
+- the values an import kept to undo its change of the member (`ImportedRow.previous`), and the
+  member's name in the messages of rows a member import skipped or could not write;
 - the uploads still waiting between check and commit: they are encrypted files that cannot be
   edited row by row, so every uncommitted member upload is deleted (its uploader uploads again);
 - prepared member exports still downloadable (files in the export storage): deleted;
@@ -15,6 +16,7 @@ member's data is overwritten in the same transaction:
 The erasure log (`MemberErasure`) keeps who, whose (the tombstone's id), when and why: never the data.
 """
 
+import json
 import logging
 
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import nik as nik_codec
-from ..models import ExportLog, ImportedRow, ImportKind, Member, MemberErasure, NikSearch, PendingImport
+from ..models import ExportLog, ImportBatch, ImportedRow, ImportKind, Member, MemberErasure, NikSearch, PendingImport
 from ..models.imports import export_storage
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,17 @@ def erase_member(*, member_id: int, user, reason: str,
                                           previous__isnull=False):
         row.previous = {**row.previous, **{key: value for key, value in TOMBSTONE.items() if key in row.previous}}
         row.save(update_fields=["previous"])
+
+    if name and len(name) > 2:
+        batches = ImportBatch.objects.filter(kind=ImportKind.MEMBERS).only("pk", "skipped_rows", "conflicted_rows")
+        for batch in batches.iterator():
+            fields = {}
+            for field in ("skipped_rows", "conflicted_rows"):
+                text = json.dumps(getattr(batch, field))
+                if name in text:
+                    fields[field] = json.loads(text.replace(json.dumps(name)[1:-1], TOMBSTONE_NAME))
+            if fields:
+                ImportBatch.objects.filter(pk=batch.pk).update(**fields)
 
     uploads = PendingImport.objects.filter(kind=ImportKind.MEMBERS).exclude(status=PendingImport.Status.COMMITTED)
     uploads_deleted = uploads.delete()[0]

@@ -52,6 +52,16 @@ class FullNikExportTests(TestCase):
         self.assertEqual(self.post(self.petugas).status_code, 403)
         self.assertFalse(ExportLog.objects.exists())
 
+    def test_demo_accounts_follow_the_roles(self):
+        from registry.demo.accounts import ensure_demo_accounts
+        from registry.models import User
+
+        ensure_demo_accounts()
+        allowed = {user.username: user.has_perm("registry.export_full_nik") for user in User.objects.filter(
+            username__in=["admin", "petugas", "petugas_sangatta", "pimpinan", "verifikator"])}
+        self.assertEqual(allowed, {"admin": True, "petugas": False, "petugas_sangatta": False, "pimpinan": False,
+                                   "verifikator": False})
+
     def test_the_page_states_the_filters_and_asks_the_purpose(self):
         self.client.force_login(self.admin)
         response = self.client.get(URL + f"?koperasi={self.coop.pk}&aktif=true")

@@ -315,6 +315,25 @@ class DashboardFigureTests(TestCase):
         self.assertTrue(all(v is None for v in trend[2022][4:]))  # so its members and money are empty, not 0
         self.assertEqual(trend[2025][4], 175)
 
+    def test_xlsx_numbers_carry_their_formats(self):
+        """Rupiah, thousands, shares and scores as Excel should show them; the header frozen."""
+        self.client.force_login(self.pimpinan)
+        workbook = load_workbook(io.BytesIO(self.client.get(f"/dasbor/ekspor.xlsx?tahun={YEAR}").content))
+        trend = workbook["Tren"]
+        self.assertEqual(trend.freeze_panes, "A2")
+        self.assertTrue(trend["A1"].font.bold)
+        row = next(r for r in trend.iter_rows(min_row=2) if r[0].value == 2025)
+        self.assertEqual(row[4].number_format, "#,##0")  # members
+        self.assertEqual(row[5].number_format, '"Rp" #,##0')  # business volume
+        headline = {r[0].value: r for r in workbook["Angka utama"].iter_rows(min_row=2)}
+        self.assertEqual(headline["koperasi terdaftar"][1].number_format, "#,##0")
+        score = next(r for label, r in headline.items() if str(label).startswith("nilai akhir"))
+        self.assertEqual(score[1].number_format, "0.00")
+        per_kecamatan = workbook["Per kecamatan"]
+        shares = [row[5] for row in per_kecamatan.iter_rows(min_row=2) if row[5].value is not None]
+        self.assertTrue(shares and all(c.number_format == "0.0%" and c.value <= 1 for c in shares))  # RAT share
+        self.assertGreater(per_kecamatan.column_dimensions["B"].width, 20)
+
     def test_json_api_returns_the_same_figures(self):
         self.client.force_login(self.limited)
         body = self.client.get(f"/api/ringkasan.json?tahun={YEAR}&kecamatan={SANGATTA_UTARA}").json()

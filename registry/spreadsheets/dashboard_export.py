@@ -6,13 +6,17 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ..dashboard import dashboard_sections, dimension_rows, trend_rows
+from .xlsx_formats import formatted_sheet
+
+# The kind of each figure as Excel shows it (a dashboard figure's `kind` is angka, persen or skor).
+FIGURE_FORMAT = {"angka": "angka", "persen": "persen", "skor": "skor", "rupiah": "rupiah"}
 
 
-def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([str(cell) for cell in header])
-    for row in rows:
-        sheet.append([float(v) if v is not None and not isinstance(v, int | str) else v for v in row])
+def _figure_row(f):
+    kind = FIGURE_FORMAT.get(f.kind, "angka")
+    change_kind = "persen" if kind == "persen" else kind
+    return [str(f.label), (f.value, kind), (f.previous, kind), (f.change, change_kind), f.count, str(f.as_of),
+            str(f.note)]
 
 
 def dashboard_workbook(d, links):
@@ -26,10 +30,9 @@ def dashboard_workbook(d, links):
         ("conditions", _("Nilai kondisi")), ("predicates", _("Predikat")), ("labels", _("Label RAT Kutim")),
         ("attention", _("Perlu perhatian")),
     ]:
-        _sheet(workbook, str(title), value_header, [
-            (str(f.label), f.value, f.previous, f.change, f.count, str(f.as_of), str(f.note)) for f in sections[key]
-        ])
-    _sheet(workbook, _("Per kecamatan"), [
+        formatted_sheet(workbook, title, value_header, [_figure_row(f) for f in sections[key]],
+                        ["teks", "angka", "angka", "angka", "angka", "teks", "teks"], widths={6: 60})
+    formatted_sheet(workbook, _("Per kecamatan"), [
         _("Kode"), _("Kecamatan"), _("Koperasi"), _("Aktif"), _("Anggota"), _("Porsi RAT"),
         *[_("Nilai %(condition)s") % {"condition": name} for name in ("kelembagaan", "keuangan", "operasional",
                                                                         "reputasi")],
@@ -39,19 +42,21 @@ def dashboard_workbook(d, links):
          row.year.rat_share, *row.year.condition_averages().values(), row.year.overall,
          *[count for _code, _label, count in row.year.predicate_counts()])
         for row in d.per_kecamatan
-    ])
+    ], ["teks", "teks", "angka", "angka", "angka", "persen", "skor", "skor", "skor", "skor", "skor",
+        "angka", "angka", "angka", "angka"], widths={0: 14, 1: 22})
     for dimension, rows in dimensions.items():
-        _sheet(workbook, _("Per %(dimension)s") % {"dimension": dimension},
-               [dimension, _("Koperasi"), _("Aktif"), _("Anggota")],
-               [(str(r["label"]), r["cooperatives"].value, r["active"].value, r["members"].value) for r in rows])
-    _sheet(workbook, _("Tren"), [
+        formatted_sheet(workbook, _("Per %(dimension)s") % {"dimension": dimension},
+                        [dimension, _("Koperasi"), _("Aktif"), _("Anggota")],
+                        [(str(r["label"]), r["cooperatives"].value, r["active"].value, r["members"].value)
+                         for r in rows], ["teks", "angka", "angka", "angka"])
+    formatted_sheet(workbook, _("Tren"), [
         _("Tahun"), _("Koperasi (akhir tahun)"), _("Aktif (akhir tahun)"), _("Laporan"), _("Anggota"),
         _("Volume usaha (Rp)"), _("SHU (Rp)"), _("Aset (Rp)"), _("Modal sendiri (Rp)"),
     ], [
         (r["year"], r["cooperatives"], r["active"], r["reported"], r["members"], r["business_volume"], r["shu"],
          r["total_assets"], r["modal_sendiri"])
         for r in trends
-    ])
+    ], ["teks", "angka", "angka", "angka", "angka", "rupiah", "rupiah", "rupiah", "rupiah"], widths={0: 8})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -94,6 +94,8 @@ urlpatterns = [
     path("rekomendasi/", assessments.RecommendationListView.as_view(), name="recommendation_list"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/", assessments.AssessmentEntryView.as_view(),
          name="assessment_entry"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/hitung/", assessments.AssessmentTotalsView.as_view(),
+         name="assessment_totals"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/ajukan/", assessments.AssessmentSubmitView.as_view(),
          name="assessment_submit"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/verifikasi/",

@@ -333,6 +333,11 @@ MATRIX = {
         Ask(READ, assessment(YEAR + 1), outside=OUTSIDE_READ),  # a year not assessed yet: the empty form
         Ask(EDIT, assessment(), method="post", outside=OUTSIDE_EDIT),
     ],
+    # The live totals: a POST of the entry form answered with JSON, saving nothing
+    "registry:assessment_totals": [
+        Ask(post_only(EDIT), assessment()),
+        Ask(EDIT, assessment(), method="post", outside=OUTSIDE_EDIT),
+    ],
     "registry:assessment_submit": post(EDIT, assessment(), data=STEP, outside=OUTSIDE_EDIT),
     "registry:assessment_verify": post(VERIFY, assessment(), data=STEP, outside=VERIFY),
     "registry:assessment_return": post(VERIFY, assessment(), data=STEP, outside=VERIFY),

@@ -98,7 +98,7 @@ class AdminWorkflowTests(TestCase):
         self.assertEqual(Assessment.objects.get().status, "diajukan")
         self.act("return_step", assessment, apply="1", reason="Bukti RAT kurang")
         assessment.refresh_from_db()
-        self.assertEqual(assessment.status, "draf")
+        self.assertEqual(assessment.status, "dikembalikan")
         self.assertEqual(assessment.history.first().history_change_reason, "Dikembalikan: Bukti RAT kurang")
         self.assertEqual(assessment.history.first().history_user, self.superuser)
 
@@ -172,3 +172,80 @@ class AdminAreaTests(TestCase):
     def test_limited_petugas_is_not_staff(self):
         self.client.force_login(make_limited_petugas())
         self.assertEqual(self.client.get(CHANGELIST).status_code, 302)
+
+
+class ReturnAndLockTests(TestCase):
+    """A submitted assessment is locked for the assessor until the verifier returns it with a note."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas", first_name="Rina", last_name="Penilai")
+        cls.verifier = make_user("Verifikator", first_name="Budi", last_name="Verifikator")
+
+    def setUp(self):
+        self.assessment = submitted_by(self.petugas)
+        self.url = reverse("registry:assessment_entry", args=[self.assessment.cooperative_id, YEAR])
+
+    def save(self, levels=ALL_FOURS, **extra):
+        from tests.test_assessments import entry_data
+
+        assessment = Assessment.objects.get()
+        return self.client.post(self.url, entry_data(levels, version=assessment.version, **extra), follow=True)
+
+    def test_submitted_is_locked_for_the_assessor(self):
+        self.client.force_login(self.petugas)
+        page = self.client.get(self.url)
+        self.assertContains(page, "terkunci sampai Verifikator mengembalikannya")
+        self.assertNotContains(page, 'type="radio"')
+        self.assertNotContains(page, "Simpan penilaian")
+        response = self.save(dict(ALL_FOURS, R4=1))
+        self.assertContains(response, "terkunci sampai Verifikator mengembalikannya")
+        self.assertEqual(Assessment.objects.get().scores.get(indicator__code="R4").level, 4)
+        with self.assertRaisesMessage(ValidationError, "terkunci sampai Verifikator mengembalikannya"):
+            services.assessment_record(
+                cooperative=self.assessment.cooperative, year=YEAR, entries={}, expected_version=2, user=self.petugas)
+
+    def test_return_needs_a_note(self):
+        for note in ("", "   "):
+            with self.subTest(note=note), self.assertRaises(ValidationError):
+                services.assessment_return(assessment=self.assessment, reason=note, user=self.verifier)
+        self.client.force_login(self.verifier)
+        response = self.client.post(self.url + "kembalikan/", {"reason": "", "version": 2}, follow=True)
+        self.assertContains(response, "Alasan wajib diisi.")
+        self.assertEqual(Assessment.objects.get().status, "diajukan")
+
+    def test_who_may_return(self):
+        # Verifikator and Admin Dinas (verify_assessment); the assessor, Pimpinan and no role may not.
+        for role, status in (("Petugas", 403), ("Pimpinan", 403), (None, 403), ("Admin Dinas", 302),
+                             ("Verifikator", 302)):
+            with self.subTest(role=role):
+                Assessment.objects.filter(pk=self.assessment.pk).update(status="diajukan")
+                self.client.force_login(make_user(role))
+                response = self.client.post(self.url + "kembalikan/", {"reason": "Bukti kurang"})
+                self.assertEqual(response.status_code, status)
+                self.assertEqual(Assessment.objects.get().status, "dikembalikan" if status == 302 else "diajukan")
+
+    def test_only_a_submitted_assessment_is_returned(self):
+        verified = services.assessment_verify(assessment=self.assessment, user=self.verifier)
+        with self.assertRaisesMessage(ValidationError, "tidak bisa diubah menjadi Dikembalikan"):
+            services.assessment_return(assessment=verified, reason="Terlambat", user=self.verifier)
+
+    def test_returned_with_a_note_shown_to_the_assessor_then_edited_and_submitted_again(self):
+        self.client.force_login(self.verifier)
+        self.client.post(self.url + "kembalikan/", {"reason": "Bukti RAT 2024 belum dilampirkan", "version": 2})
+        assessment = Assessment.objects.get()
+        self.assertEqual((assessment.status, assessment.returned_by, assessment.return_note),
+                         ("dikembalikan", self.verifier, "Bukti RAT 2024 belum dilampirkan"))
+        history = list(assessment.history.order_by("history_id").values_list("status", "history_change_reason"))
+        self.assertEqual(history[-1], ("dikembalikan", "Dikembalikan: Bukti RAT 2024 belum dilampirkan"))
+        self.client.force_login(self.petugas)
+        page = self.client.get(self.url)
+        self.assertContains(page, "Dikembalikan oleh Budi Verifikator pada")
+        self.assertContains(page, "Bukti RAT 2024 belum dilampirkan")
+        self.assertContains(page, 'type="radio"')
+        response = self.save(dict(ALL_FOURS, R4=3))
+        self.assertContains(response, "Penilaian tersimpan.")
+        self.client.post(self.url + "ajukan/", {"version": Assessment.objects.get().version})
+        assessment = Assessment.objects.get()
+        self.assertEqual((assessment.status, assessment.submitted_by), ("diajukan", self.petugas))
+        self.assertNotContains(self.client.get(self.url), 'id="return-note"')

@@ -313,7 +313,7 @@ class EntryPageTests(TestCase):
         self.client.force_login(make_user("Verifikator"))
         response = self.client.post(self.url + "kembalikan/", {"reason": "Bukti RAT belum dilampirkan"}, follow=True)
         self.assertContains(response, "Dikembalikan: Bukti RAT belum dilampirkan")
-        self.assertEqual(Assessment.objects.get().status, "draf")
+        self.assertEqual(Assessment.objects.get().status, "dikembalikan")
 
     def test_last_year_beside_each_indicator(self):
         assessment_for(self.cooperative, dict(ALL_FOURS, R4=2), year=YEAR - 1)

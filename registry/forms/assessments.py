@@ -83,6 +83,33 @@ class AssessmentEntryForm(forms.Form):
                 )
         return cleaned
 
+    def level_value(self, row):
+        """The level a row has in the form as it stands (what was posted, else the initial), or None."""
+        name = f"i{row.indicator.pk}_level"
+        if name not in self.fields:
+            return None  # a checklist: always scored, from its ticked items
+        value = self[name].value()
+        return int(value) if str(value or "").isdigit() else None
+
+    def unscored_rows(self):
+        """The rows still without a level, for the list at the top of the form."""
+        return [row for row in self.rows if f"i{row.indicator.pk}_level" in self.fields
+                and self.level_value(row) is None]
+
+    def error_links(self):
+        """Every error of the form as (anchor id or None, text): an indicator's field named by its code
+        and name, so that the summary at the top says where each one is."""
+        indicators = {f"i{row.indicator.pk}": row.indicator for row in self.rows}
+        links = [(None, error) for error in self.non_field_errors()]
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                continue
+            field = self[name]
+            indicator = indicators.get(name.rsplit("_", 1)[0])
+            where = f"{indicator.code} {indicator.text} – {field.label}" if indicator else str(field.label).capitalize()
+            links += [(None if field.is_hidden else field.auto_id, f"{where}: {error}") for error in errors]
+        return links
+
     def entries(self):
         """What the service needs: an Entry per indicator id."""
         data = self.cleaned_data

@@ -352,6 +352,8 @@ class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draf", _("Draf")
         SUBMITTED = "diajukan", _("Diajukan")
+        # Sent back by the verifier with a note: the assessor edits it again, then submits it again.
+        RETURNED = "dikembalikan", _("Dikembalikan")
         VERIFIED = "diverifikasi", _("Diverifikasi")
 
     # Scored for good with its rubric version: such an assessment freezes the version.
@@ -394,6 +396,13 @@ class Assessment(models.Model):
         blank=True, related_name="+",
     )
     verified_at = models.DateTimeField(_("diverifikasi pada"), null=True, blank=True)
+    # The verifier's note when they returned it, shown to the assessor (every return stays in the history).
+    return_note = models.TextField(_("catatan pengembalian"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dikembalikan oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    returned_at = models.DateTimeField(_("dikembalikan pada"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
@@ -453,7 +462,13 @@ class Assessment(models.Model):
 
     @property
     def is_locked(self):
-        return self.status == self.Status.VERIFIED
+        """Submitted (until the verifier returns it) or verified: its scores cannot be edited."""
+        return self.status in self.FROZEN_STATUSES
+
+    def locked_message(self):
+        if self.status == self.Status.SUBMITTED:
+            return _("Penilaian ini sudah diajukan dan terkunci sampai Verifikator mengembalikannya dengan catatan.")
+        return _("Penilaian yang sudah diverifikasi terkunci.")
 
     @property
     def is_complete(self):

@@ -57,7 +57,7 @@ def assessment_entry(*, cooperative, year, today=None):
     today = today or datetime.date.today()
     assessment = (
         Assessment.objects.filter(cooperative=cooperative, year=year)
-        .select_related("rubric", "assessed_by", "submitted_by", "verified_by").first()
+        .select_related("rubric", "assessed_by", "submitted_by", "verified_by", "returned_by").first()
     )
     rubric = assessment.rubric if assessment else rubric_for_year(year)
     indicators = rubric_indicators(rubric)

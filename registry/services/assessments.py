@@ -71,6 +71,21 @@ def apply_outcome(assessment: Assessment, outcome: scoring.Outcome, records) -> 
     assessment.kutim_label = assessment_inputs.kutim_label(records) or ""
 
 
+def entry_levels(indicators: list[RubricIndicator], entries: dict[int, Entry]) -> dict[int, int | None]:
+    """The level each indicator gets from the entries (a checklist's from its ticked items), as a save stores it."""
+    return {i.pk: _entry_level(i, entries.get(i.pk, Entry(level=None)))[0] for i in indicators}
+
+
+def assessment_preview(*, indicators: list[RubricIndicator], entries: dict[int, Entry]) -> scoring.Outcome:
+    """The scores a save of these entries would store, saving nothing: the entry page's totals as one works."""
+    return outcome_of(indicators, entry_levels(indicators, entries))
+
+
+def unscored_text(indicators: list[RubricIndicator], levels: dict[int, int | None]) -> str:
+    """The indicators without a level, each by its code and name: "K3 Rapat anggota ..., R4 ..."."""
+    return "; ".join(f"{i.code} {i.text}" for i in indicators if levels.get(i.pk) is None)
+
+
 def _entry_level(indicator, entry):
     if indicator.method == RubricIndicator.Method.CHECKLIST:
         met = [item for item in entry.checklist_met if item in indicator.checklist_items]
@@ -110,7 +125,7 @@ def assessment_record(
     elif expected_version is None:
         raise ValidationError(_("Penilaian tahun ini sudah dibuat orang lain: buka lagi halamannya."))
     if assessment.is_locked:
-        raise ValidationError(_("Penilaian yang sudah diverifikasi terkunci."))
+        raise ValidationError(assessment.locked_message())
     message = assessment.year_error()
     if message:
         raise ValidationError(message)
@@ -180,8 +195,9 @@ def _step(assessment: Assessment, *, allowed_from, to_status, reason, user, expe
 def assessment_submit(
     *, assessment: Assessment, user: User | None = None, expected_version: int | None = None
 ) -> Assessment:
-    """Draft -> submitted, once every indicator has a level."""
-    locked = _step(assessment, allowed_from={Assessment.Status.DRAFT}, to_status=Assessment.Status.SUBMITTED,
+    """Draft (or returned) -> submitted, once every indicator has a level; locked for the assessor from here."""
+    locked = _step(assessment, allowed_from={Assessment.Status.DRAFT, Assessment.Status.RETURNED},
+                   to_status=Assessment.Status.SUBMITTED,
                    reason=_("Diajukan untuk verifikasi"), user=user, expected_version=expected_version)
     # Scored again with the rubric version as it stands now: submitting freezes it, so the stored
     # scores and the weights shown beside them agree from here on.
@@ -189,7 +205,8 @@ def assessment_submit(
     levels = dict(locked.scores.values_list("indicator_id", "level"))
     outcome = outcome_of(indicators, levels)
     if not outcome.complete:
-        raise ValidationError(_("Semua indikator harus dinilai sebelum diajukan."))
+        raise ValidationError(_("Semua indikator harus dinilai sebelum diajukan. Belum dinilai: %(names)s.")
+                              % {"names": unscored_text(indicators, levels)})
     apply_scores(locked, outcome)
     locked.submitted_at, locked.submitted_by = timezone.now(), user
     locked.save()
@@ -215,14 +232,16 @@ def assessment_verify(
 def assessment_return(
     *, assessment: Assessment, reason: str, user: User | None = None, expected_version: int | None = None
 ) -> Assessment:
-    """Submitted -> draft: the verifier sends it back to the assessor with a reason."""
+    """Submitted -> returned: the verifier sends it back to the assessor with a note, which unlocks it
+    for them; the note is shown on the entry page and kept in the history."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Alasan wajib diisi.")})
-    locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.DRAFT,
+    locked = _step(assessment, allowed_from={Assessment.Status.SUBMITTED}, to_status=Assessment.Status.RETURNED,
                    reason=_("Dikembalikan: %(reason)s") % {"reason": reason}, user=user,
                    expected_version=expected_version)
     locked.submitted_at, locked.submitted_by = None, None
+    locked.return_note, locked.returned_by, locked.returned_at = reason, user, timezone.now()
     locked.save()
     return locked
 

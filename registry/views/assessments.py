@@ -2,23 +2,26 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
 from .. import figures
 from ..filters.assessments import FINAL, AssessmentFilter
+from ..formats import angka
 from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
-from ..models import MAX_YEAR, MIN_YEAR, Assessment, Kecamatan, last_full_year
+from ..models import MAX_YEAR, MIN_YEAR, Assessment, Kecamatan, Predicate, last_full_year
 from ..selectors import assessments as selectors
 from ..services import assessments as services
 from ..services.versioning import EditConflict
+from ..templatetags.registry_assessments import incomplete_text
 
 
 class AssessmentListView(RegistryPermissionMixin, FilterView):
@@ -56,16 +59,52 @@ class AssessmentYearMixin(CooperativeInAreaMixin):
         return reverse("registry:assessment_entry", args=[self.get_cooperative().pk, self.year])
 
 
-class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView):
-    """Record one cooperative's assessment for a year: every indicator, computed ones filled in."""
+def totals_shown(*, conditions, overall, unscored, predicate, computed):
+    """The summary's figures as the page and the live refresh write them (one wording for both)."""
+    return {
+        "conditions": {code: angka(score, 2) if score is not None else "–" for code, score in conditions.items()},
+        "overall": incomplete_text(unscored) if unscored else angka(overall, 2) if overall is not None else "–",
+        "predicate": str(Predicate(predicate).label) if predicate else "–",
+        "predicate_note": "" if predicate or overall is None and not unscored
+        else f"({_('lengkapi semua indikator')})",
+        "unscored": unscored,
+        "status": str(_("Dihitung dari isian di layar, belum disimpan.")) if computed else "",
+    }
 
-    template_name = "registry/assessments/entry.html"
-    form_class = AssessmentEntryForm
 
-    def get_permission_required(self):
-        if self.request.method == "POST":
-            return ("registry.change_assessment",)
-        return ("registry.view_assessment",)
+def stored_totals(entry):
+    assessment = entry["assessment"]
+    if assessment is None:
+        return totals_shown(conditions={g.condition.code: None for g in entry["conditions"]}, overall=None,
+                            unscored=0, predicate="", computed=False)
+    return totals_shown(conditions=assessment.condition_scores(), overall=assessment.overall_score,
+                        unscored=assessment.unscored, predicate=assessment.predicate, computed=False)
+
+
+def previewed_totals(entry, form):
+    """What a save of the form would store, by the service's own scoring, saving nothing.
+
+    Invalid fields count as unscored (an override without its reason still scores: the reason
+    is asked when saving)."""
+    form.is_valid()
+    outcome = services.assessment_preview(indicators=[row.indicator for row in entry["rows"]],
+                                          entries=form.entries())
+    totals = totals_shown(conditions={g.condition.code: outcome.conditions.get(g.condition.code)
+                                      for g in entry["conditions"]},
+                          overall=outcome.overall, unscored=outcome.unscored, predicate=outcome.predicate or "",
+                          computed=True)
+    unscored = form.unscored_rows()
+    totals["unscored_rows"] = [
+        {"anchor": row.fields["level"].auto_id, "text": f"{row.indicator.code} {row.indicator.text}"}
+        for row in unscored
+    ]
+    totals["unscored_heading"] = ngettext(
+        "%(n)s indikator belum dinilai", "%(n)s indikator belum dinilai", len(unscored)) % {"n": angka(len(unscored))}
+    return totals
+
+
+class AssessmentEntryMixin(AssessmentYearMixin):
+    """The entry page's rows and form for the cooperative and year of the URL."""
 
     @cached_property
     def entry(self):
@@ -77,7 +116,32 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "rows": self.entry["rows"], "assessment": self.entry["assessment"]}
 
+
+class AssessmentEntryView(RegistryPermissionMixin, AssessmentEntryMixin, FormView):
+    """Record one cooperative's assessment for a year: every indicator, computed ones filled in.
+
+    "Hitung" (a submit button named `hitung`) shows the totals of the form as it stands, saving
+    nothing: the same as the live refresh (AssessmentTotalsView) for a browser without JavaScript.
+    """
+
+    template_name = "registry/assessments/entry.html"
+    form_class = AssessmentEntryForm
+
+    def get_permission_required(self):
+        if self.request.method == "POST":
+            return ("registry.change_assessment",)
+        return ("registry.view_assessment",)
+
+    def post(self, request, *args, **kwargs):
+        if "hitung" in request.POST:
+            form = self.get_form()
+            totals = previewed_totals(self.entry, form)
+            return self.render_to_response(self.get_context_data(form=form, totals=totals))
+        return super().post(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
+        totals = kwargs.setdefault("totals", stored_totals(self.entry))
+        kwargs["condition_totals"] = [(g, totals["conditions"][g.condition.code]) for g in self.entry["conditions"]]
         assessment = self.entry["assessment"]
         history = assessment.history.select_related("history_user").order_by("-history_id")[:20] if assessment else []
         locked = assessment is not None and assessment.is_locked
@@ -108,6 +172,18 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentYearMixin, FormView
             return self.form_invalid(form)
         messages.success(self.request, _("Penilaian tersimpan."))
         return HttpResponseRedirect(self.entry_url())
+
+
+class AssessmentTotalsView(RegistryPermissionMixin, AssessmentEntryMixin, FormView):
+    """POST the entry form, get its totals as JSON (static/js/assessment_totals.js): computed by the
+    service's scoring, so what is shown while working is what a save stores. Saves nothing."""
+
+    permission_required = "registry.change_assessment"
+    http_method_names = ["post"]
+    form_class = AssessmentEntryForm
+
+    def post(self, request, *args, **kwargs):
+        return JsonResponse(previewed_totals(self.entry, self.get_form()))
 
 
 class AssessmentStepView(RegistryPermissionMixin, AssessmentYearMixin, FormView):

@@ -70,3 +70,42 @@ def test_petugas_records_an_assessment_and_sees_the_predicate(page, demo):
     expect(page.locator("#assessment-status")).to_have_text("Diajukan")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=RESULTS_DIR / "assessment-entry.png", full_page=True)
+
+
+def test_totals_follow_the_levels_without_reloading(page, demo):
+    year = last_full_year()
+    cooperative = (
+        Cooperative.objects.filter(status=Cooperative.Status.ACTIVE, yearly_reports__year=year)
+        .order_by("-pk").first()
+    )
+    Assessment.objects.filter(cooperative=cooperative, year=year).delete()
+    manual = list(
+        RubricIndicator.objects.filter(condition__rubric__year__lte=year, method="manual")
+        .order_by("condition__order", "order").values_list("code", flat=True).distinct()
+    )
+
+    log_in(page, "petugas")
+    page.goto(f"/koperasi/{cooperative.pk}/penilaian/{year}/")
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator("#unscored-summary")).to_be_visible()
+    for code in manual:
+        page.locator(f"#indikator-{code}").get_by_role("radio", name=re.compile(r"^\s*4 –")).check()
+    # Every indicator scored: a final score and a predicate, computed by the server, nothing saved.
+    expect(page.locator("#overall-score")).to_have_text(re.compile(r"^\d{1,3},\d\d$"))
+    expect(page.locator("#predicate")).to_have_text(PREDICATES)
+    expect(page.locator("#totals-status")).to_contain_text("belum disimpan")
+    expect(page.locator("#unscored-summary")).to_be_hidden()
+    before = page.locator("#overall-score").inner_text()
+
+    # One indicator down to 1: its condition and the final score drop at once, still on the same page.
+    first = manual[0]
+    page.locator(f"#indikator-{first}").get_by_role("radio", name=re.compile(r"^\s*1 –")).check()
+    expect(page.locator("#overall-score")).not_to_have_text(before)
+    assert page.evaluate("window.notReloaded") is True
+    assert not Assessment.objects.filter(cooperative=cooperative, year=year).exists()
+
+    # What was shown is what the save stores.
+    shown = page.locator("#overall-score").inner_text()
+    page.get_by_role("button", name="Simpan penilaian").click()
+    expect(page.locator(".message-success")).to_have_text("Penilaian tersimpan.")
+    expect(page.locator("#overall-score")).to_have_text(shown)

@@ -79,8 +79,8 @@ def test_totals_follow_the_levels_without_reloading(page, demo):
         .order_by("-pk").first()
     )
     Assessment.objects.filter(cooperative=cooperative, year=year).delete()
-    manual = list(
-        RubricIndicator.objects.filter(condition__rubric__year__lte=year, method="manual")
+    leveled = list(
+        RubricIndicator.objects.filter(condition__rubric__year__lte=year).exclude(method="checklist")
         .order_by("condition__order", "order").values_list("code", flat=True).distinct()
     )
 
@@ -88,8 +88,10 @@ def test_totals_follow_the_levels_without_reloading(page, demo):
     page.goto(f"/koperasi/{cooperative.pk}/penilaian/{year}/")
     page.evaluate("window.notReloaded = true")
     expect(page.locator("#unscored-summary")).to_be_visible()
-    for code in manual:
-        page.locator(f"#indikator-{code}").get_by_role("radio", name=re.compile(r"^\s*4 –")).check()
+    for code in leveled:  # those without a computed level (no data) get a 4
+        article = page.locator(f"#indikator-{code}")
+        if article.locator("input[type=radio]:checked").count() == 0:
+            article.get_by_role("radio", name=re.compile(r"^\s*4 –")).check()
     # Every indicator scored: a final score and a predicate, computed by the server, nothing saved.
     expect(page.locator("#overall-score")).to_have_text(re.compile(r"^\d{1,3},\d\d$"))
     expect(page.locator("#predicate")).to_have_text(PREDICATES)
@@ -98,14 +100,17 @@ def test_totals_follow_the_levels_without_reloading(page, demo):
     before = page.locator("#overall-score").inner_text()
 
     # One indicator down to 1: its condition and the final score drop at once, still on the same page.
-    first = manual[0]
+    first = leveled[0]
     page.locator(f"#indikator-{first}").get_by_role("radio", name=re.compile(r"^\s*1 –")).check()
     expect(page.locator("#overall-score")).not_to_have_text(before)
     assert page.evaluate("window.notReloaded") is True
     assert not Assessment.objects.filter(cooperative=cooperative, year=year).exists()
 
-    # What was shown is what the save stores.
+    # What was shown is what the save stores (the lowered level is an override: its reason is given).
     shown = page.locator("#overall-score").inner_text()
+    reason = page.locator(f"#indikator-{first}").get_by_label("alasan bila berbeda dari nilai terhitung")
+    if reason.count():
+        reason.fill("Dinilai di lapangan.")
     page.get_by_role("button", name="Simpan penilaian").click()
     expect(page.locator(".message-success")).to_have_text("Penilaian tersimpan.")
     expect(page.locator("#overall-score")).to_have_text(shown)

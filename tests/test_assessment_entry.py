@@ -142,6 +142,10 @@ class ErrorSummaryTests(TestCase):
                                       f'terhitung: Nilai 1 berbeda dari nilai terhitung 4: tulis alasannya.</a>',
                             html=True)
         self.assertContains(response, f'id="id_i{f1.pk}_reason"')
+        # The totals of the form as typed, as the live refresh shows them; nothing saved.
+        self.assertContains(response, "belum disimpan")
+        self.assertNotContains(response, '<span class="figure-value" id="overall-score">–</span>', html=True)
+        self.assertFalse(Assessment.objects.exists())
 
     def test_every_unscored_indicator_is_named_with_a_link(self):
         ind = rubric_indicators()

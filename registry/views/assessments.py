@@ -139,6 +139,13 @@ class AssessmentEntryView(RegistryPermissionMixin, AssessmentEntryMixin, FormVie
             return self.render_to_response(self.get_context_data(form=form, totals=totals))
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        # The form comes back as typed: its totals too, as the live refresh would show them.
+        assessment = self.entry["assessment"]
+        if assessment is not None and assessment.is_locked:
+            return super().form_invalid(form)
+        return self.render_to_response(self.get_context_data(form=form, totals=previewed_totals(self.entry, form)))
+
     def get_context_data(self, **kwargs):
         totals = kwargs.setdefault("totals", stored_totals(self.entry))
         kwargs["condition_totals"] = [(g, totals["conditions"][g.condition.code]) for g in self.entry["conditions"]]

@@ -534,7 +534,10 @@ class AssessmentsWrittenOnlyOnTheirPagesTests(TestCase):
         self.client.force_login(make_user("Verifikator"))
         page = self.client.get(reverse("registry:assessment_entry", args=[cooperative.pk, YEAR]))
         self.assertContains(page, f'name="version" value="{assessment.version}"')
-        # The assessor changes a level after the verifier opened the page.
+        # After the verifier opened the page, another verifier returns it, the assessor changes a
+        # level and submits it again (a submitted assessment is locked for the assessor until returned).
+        opened_at = assessment.version
+        assessment = services.assessment_return(assessment=assessment, reason="Cek K1", user=make_user("Verifikator"))
         assessment_for_levels = {**ALL_FOURS, "K1": 3}
         services.assessment_record(
             cooperative=cooperative, year=YEAR, expected_version=assessment.version, reason="Koreksi K1",
@@ -543,8 +546,9 @@ class AssessmentsWrittenOnlyOnTheirPagesTests(TestCase):
                                                     override_reason="Dinilai di lapangan.")
                      for e in assessment.scores.select_related("indicator")},
         )
+        assessment = services.assessment_submit(assessment=assessment)
         url = reverse("registry:assessment_verify", args=[cooperative.pk, YEAR])
-        response = self.client.post(url, {"version": assessment.version}, follow=True)
+        response = self.client.post(url, {"version": opened_at}, follow=True)
         self.assertContains(response, "sudah diubah orang lain setelah halaman dibuka")
         assessment.refresh_from_db()
         self.assertEqual(assessment.status, "diajukan")

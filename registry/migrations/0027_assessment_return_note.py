@@ -17,7 +17,7 @@ STATUS = dict(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registry", "0022_training_area_and_assessment_submitter"),
+        ("registry", "0026_cooperative_submissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -17,7 +17,7 @@ STATUS = dict(
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registry", "0026_cooperative_submissions"),
+        ("registry", "0029_office_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -401,7 +401,8 @@ MATRIX = {
     "registry:exportlog_list": [Ask(EXPORT)],
     "registry:exportlog_download": [Ask({**not_found(EXPORT), PETUGAS: 200}, lambda r: {"pk": r.export})],
     "registry:list_export": [
-        *(Ask(EXPORT, export(kind)) for kind in ["koperasi", "laporan", "penilaian", "kemitraan", "pelatihan"]),
+        *(Ask(EXPORT, export(kind)) for kind in ["koperasi", "laporan", "penilaian", "kemitraan", "pelatihan",
+                                                   "temuan"]),
         *(Ask(PERSONAL_EXPORT, export(kind)) for kind in ["anggota", "pengurus"]),
         Ask(not_found(EXPORT), export("tidak-ada")),
     ],

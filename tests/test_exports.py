@@ -74,6 +74,20 @@ class ExportTests(TestCase):
         rows = read_csv(self.get(self.limited, "anggota", "csv"))
         self.assertNotIn("Jauh", [row[3] for row in rows])
 
+    def test_findings_export_with_the_list_s_filters_and_area(self):
+        from tests.builders import make_finding
+
+        make_finding(self.coop, description="Buku kas tidak diperbarui", risk="tinggi")
+        make_finding(self.far, description="Temuan di kecamatan lain")
+        rows = read_xlsx(self.get(self.petugas, "temuan", "xlsx"))
+        self.assertEqual(len(rows), 3)
+        self.assertIn("Uraian", rows[0])
+        rows = read_csv(self.get(self.limited, "temuan", "csv"))
+        self.assertEqual([row[1] for row in rows[1:]], ["=HYPERLINK(\"x\")".replace("=", "'=", 1)])
+        self.assertIn("Buku kas tidak diperbarui", rows[1])
+        rows = read_csv(self.get(self.petugas, "temuan", "csv", "?risiko=tinggi"))
+        self.assertEqual(len(rows), 2)
+
     def test_nik_masked_unless_full_asked_and_allowed(self):
         rows = read_csv(self.get(self.petugas, "anggota", "csv"))
         niks = [row[4] for row in rows[1:]]

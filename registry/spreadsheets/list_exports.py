@@ -23,12 +23,12 @@ from .. import nik as nik_codec
 from ..filters.assessments import AssessmentFilter
 from ..filters.cooperatives import CooperativeFilter
 from ..filters.members import MemberFilter
-from ..filters.partnerships import PartnershipFilter, TrainingFilter
+from ..filters.partnerships import FindingFilter, PartnershipFilter, TrainingFilter
 from ..models import BoardMember, Cooperative, ImportKind, YearlyReport
 from ..selectors.assessments import assessment_list
 from ..selectors.cooperatives import cooperative_list
 from ..selectors.members import member_list
-from ..selectors.partnerships import partnership_list, training_list
+from ..selectors.partnerships import finding_list, partnership_list, training_list
 from .columns import neutralise
 from .kinds import SPECS
 
@@ -232,6 +232,18 @@ EXPORTS = {
                        (_("Jenis kemitraan"), attr("get_kind_display")), (_("Status"), attr("get_status_display")),
                        (_("Mulai"), attr("start_date")), (_("Berakhir"), attr("end_date")),
                        (_("Nilai (Rp)"), attr("value")), (_("Nomor perjanjian"), attr("agreement_number")),
+                   ]),
+        ListExport("temuan", gettext_lazy("Temuan pengawasan"), FindingFilter, lambda user: finding_list(user=user),
+                   lambda ctx: [
+                       (_("Nomor Induk Koperasi"), attr("cooperative.nomor_induk")),
+                       (_("Koperasi"), attr("cooperative.name")),
+                       (_("Kecamatan"), attr("cooperative.desa.kecamatan.name")),
+                       (_("Tanggal temuan"), attr("found_on")), (_("Jenis temuan"), attr("get_kind_display")),
+                       (_("Risiko"), attr("get_risk_display")), (_("Uraian"), attr("description")),
+                       (_("Rekomendasi"), attr("recommendation")), (_("Batas waktu"), attr("due_date")),
+                       (_("Tindak lanjut"), attr("get_follow_up_status_display")),
+                       (_("Tanggal tindak lanjut"), attr("followed_up_on")),
+                       (_("Catatan tindak lanjut"), attr("follow_up_notes")),
                    ]),
         ListExport("pelatihan", gettext_lazy("Pelatihan"), TrainingFilter, lambda user: training_list(user=user),
                    lambda ctx: [

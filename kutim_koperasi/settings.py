@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before anything reads the body: a request larger than REQUEST_MAX_BYTES gets 413 unread.
+    "kutim_koperasi.middleware.RequestBodyLimitMiddleware",
     # First: a database that cannot be reached gives the site's 503 page, whatever view was asked.
     "kutim_koperasi.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -368,6 +370,15 @@ EXPORT_INLINE_MAX_ROWS = int(os.environ.get("EXPORT_INLINE_MAX_ROWS", "5000"))
 # page; a smaller one in the request. Uploads wait for their commit in the database (encrypted) for
 # IMPORT_PENDING_HOURS, then the purge deletes them.
 IMPORT_INLINE_MAX_BYTES = int(os.environ.get("IMPORT_INLINE_MAX_BYTES", str(256 * 1024)))
+# The largest import file (bytes); the upload form refuses a larger one with a message.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# The largest request body (bytes), refused with 413 before it is read (RequestBodyLimitMiddleware):
+# the import limit and room for the form around the file. nginx's client_max_body_size is above it.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(IMPORT_MAX_BYTES + 1024 * 1024)))
+# An upload stays in memory, never in a temporary file on disk (it holds personal data); the body
+# limit bounds it.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 IMPORT_PENDING_HOURS = int(os.environ.get("IMPORT_PENDING_HOURS", "6"))
 EXPORT_FILE_HOURS = int(os.environ.get("EXPORT_FILE_HOURS", "24"))
 

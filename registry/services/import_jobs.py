@@ -13,6 +13,7 @@ import io
 import logging
 import pickle
 import time
+import zlib
 from datetime import timedelta
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_noop
 from ..models import PendingImport
 from ..spreadsheets.commit import ImportRejected, import_commit
 from ..spreadsheets.imports import import_dry_run, preview_plan
+from ..spreadsheets.reading import FileError, checked_archive
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +63,18 @@ def pending_data(pending: PendingImport) -> bytes:
 
 def pending_result(pending: PendingImport):
     """The check's DryRun as the preview shows it (pickled by this module from its own objects only)."""
-    return pickle.loads(unseal(pending.result)) if pending.result else None  # noqa: S301
+    if not pending.result:
+        return None
+    stored = unseal(pending.result)
+    # A pickle starts with its protocol byte (0x80); a check stored before compression has no zlib header.
+    return pickle.loads(stored if stored[:1] == b"\x80" else zlib.decompress(stored))  # noqa: S301
+
+
+def _sealed_result(result) -> bytes:
+    """The check to store: compressed before it is encrypted. Every row's error messages are kept
+    for the errors workbook; they repeat, and a file of 540,000 errors pickles to 11 MB that
+    encryption would copy several times over, but compresses to well under 1 MB."""
+    return seal(zlib.compress(pickle.dumps(_storable(result)), 1))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -113,6 +126,10 @@ def estimate_rows(data: bytes) -> int | None:
     from openpyxl import load_workbook
 
     try:
+        checked_archive(data)  # a workbook out of proportion is never opened: its check refuses it
+    except FileError:
+        return None
+    try:
         workbook = load_workbook(io.BytesIO(data), read_only=True)
         rows = max((sheet.max_row or 0) for sheet in workbook.worksheets)
     except Exception:  # a damaged file: the check says what is wrong with it
@@ -159,7 +176,7 @@ def pending_check(*, pending_id, data: bytes | None = None) -> PendingImport | N
     progress.close()
     PendingImport.objects.filter(pk=pending.pk, status=PendingImport.Status.CHECKING).update(
         # The plan first: _storable() drops the planned records it is made from.
-        status=PendingImport.Status.CHECKED, plan=preview_plan(result), result=seal(pickle.dumps(_storable(result))),
+        status=PendingImport.Status.CHECKED, plan=preview_plan(result), result=_sealed_result(result),
         rows_done=result.rows, rows_total=result.rows, updated_at=timezone.now(),
     )
     return PendingImport.objects.get(pk=pending.pk)
@@ -218,7 +235,7 @@ def pending_commit(*, pending_id) -> PendingImport | None:
         fields = {"status": PendingImport.Status.CHECKED, "error": rejected.message, "updated_at": timezone.now()}
         if rejected.result is not None:
             plan = preview_plan(rejected.result)  # before _storable() drops the planned records
-            fields.update(plan=plan, result=seal(pickle.dumps(_storable(rejected.result))),
+            fields.update(plan=plan, result=_sealed_result(rejected.result),
                           rows_total=rejected.result.rows)
         else:
             fields["status"] = PendingImport.Status.FAILED

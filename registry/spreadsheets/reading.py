@@ -137,9 +137,12 @@ def open_sheet(data, file_name, *, columns=None):
 # XLSX ---------------------------------------------------------------------------------------
 
 
-def _open_xlsx(data, limit):
-    from openpyxl import load_workbook
+def checked_archive(data):
+    """The XLSX bytes as a zip archive whose parts are in proportion, or FileError.
 
+    Anything that opens an upload with openpyxl asks this first: openpyxl reads the shared
+    strings and the other parts whole, whatever they expand to.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -149,6 +152,13 @@ def _open_xlsx(data, limit):
     if "xl/workbook.xml" not in names:
         raise FileError(_("Berkas ini arsip ZIP (misalnya .docx), bukan lembar kerja XLSX."))
     _check_archive(entries)
+    return archive
+
+
+def _open_xlsx(data, limit):
+    from openpyxl import load_workbook
+
+    archive = checked_archive(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds on damaged files

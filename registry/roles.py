@@ -23,7 +23,8 @@ ROLES = {
         [f"{action}_{model}" for model in REGISTRY_MODELS for action in ("view", "add", "change")]
         + [f"view_{model}" for model in REFERENCE_MODELS]
         + ["view_dashboard", "export_data", "change_status", "reveal_nik"]
-        # Imports and exports; undoing a whole import is for Admin Dinas only.
+        # Imports and exports. Undoing an import: their own batches only (commit.may_undo); any
+        # batch needs undo_importbatch (Admin Dinas).
         + ["view_importbatch", "add_importbatch", "export_personal_data"]
         # Invites a sitting board member to the cooperatives' portal.
         + ["view_cooperativeaccount", "add_cooperativeaccount"]

@@ -167,14 +167,28 @@ class UndoRefused(Exception):
         self.details = list(details)
 
 
+def may_undo(user, batch) -> bool:
+    """An Admin Dinas (undo_importbatch) undoes any batch; whoever may import undoes their own.
+
+    Either way only while nothing in the batch has changed since (import_batch_undo checks that),
+    so an undo never takes back anyone's later work.
+    """
+    if user.has_perm("registry.undo_importbatch"):
+        return True
+    return user.has_perm("registry.add_importbatch") and batch.user_id == user.pk
+
+
 def import_batch_undo(*, batch: ImportBatch, user) -> ImportBatch:
     """Undo a whole batch: delete what it created, restore what it changed to the values before.
 
+    Only for who may_undo() it: an Admin Dinas, or the user who imported it.
     The batch's records are locked first. Refused, with the records named, when any of them was
     changed after the import (its version moved on) or is now used by other records: undoing then
     would destroy later work. A restored record gets back only the values that differ, and its
     version moves on.
     """
+    if not may_undo(user, batch):
+        raise UndoRefused(_("Hanya Admin Dinas, atau petugas yang mengimpornya, yang bisa membatalkan impor ini."))
     spec = SPECS[batch.kind]
     model = spec.model
     with transaction.atomic():

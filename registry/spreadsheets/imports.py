@@ -226,6 +226,23 @@ class _State:
     records: dict  # id of a recorded record -> first row that matched it
     keys: list  # preview columns
     us_dates: dict  # column key -> rows with a US-style date
+    examples: dict = None  # column key -> the template's example, parsed
+
+
+def _is_example(spec, ctx, mapping, values, state):
+    """A row that is the template's example row, value for value, in at least three columns: copied
+    from the instructions into the data sheet, it must not become a cooperative or a member."""
+    if state.examples is None:
+        state.examples = {}
+        for column in mapping.values():
+            if column.example not in ("", None):
+                try:
+                    state.examples[column.key] = column.parse(column.example, ctx)
+                except CellError:
+                    pass
+    if len(state.examples) < 3:
+        return False
+    return all(values.get(key) == example for key, example in state.examples.items())
 
 
 def _no_headers(sheet, spec):
@@ -303,6 +320,10 @@ def _check_row(spec, ctx, result, mapping, labels, row_number, cells, state, col
         if column.required and value in ("", None):
             result.add(row_number, labels[column.key], raw, _("Wajib diisi."))
         values[column.key] = value
+    if result.error_total == before and _is_example(spec, ctx, mapping, values, state):
+        result.warnings.append(_("Baris %(row)s sama dengan baris contoh templat, jadi tidak diimpor.")
+                               % {"row": row_number})
+        return
     beyond = next((index for index in range(max(mapping, default=-1) + 1, len(cells)) if clean_text(cells[index])),
                   None)
     if beyond is not None:

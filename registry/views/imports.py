@@ -3,18 +3,21 @@
 import uuid
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from ..formats import angka
 from ..forms.imports import ImportUploadForm
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import ImportBatch, ImportKind, PendingImport
 from ..services.import_jobs import pending_commit_request, pending_data, pending_result, pending_upload
-from ..spreadsheets.commit import UndoRefused, import_batch_undo
+from ..spreadsheets.commit import UndoRefused, import_batch_undo, may_undo
 from ..spreadsheets.import_sheets import errors_workbook, template_workbook
 from ..spreadsheets.kinds import SPECS
 
@@ -102,17 +105,35 @@ class ImportBatchCommitView(RegistryPermissionMixin, NoStoreMixin, View):
             pending = pending_commit_request(pending=pending, skip_errors=request.POST.get("lewati") == "1")
         if pending.status == PendingImport.Status.COMMITTED:
             batch = pending.batch
-            messages.success(request, _("Impor tersimpan: %(created)s baru, %(updated)s diubah, %(unchanged)s tetap.")
-                             % {"created": batch.rows_created, "updated": batch.rows_updated,
-                                "unchanged": batch.rows_unchanged})
+            messages.success(request, saved_message(batch))
             if batch.rows_conflicted:
-                messages.warning(request, _("%(count)s baris tidak disimpan karena datanya diubah orang lain setelah "
-                                            "pratinjau: lihat daftarnya di bawah.") % {"count": batch.rows_conflicted})
+                messages.warning(request, ngettext(
+                    "%(count)s baris tidak disimpan karena datanya diubah orang lain setelah pratinjau: lihat "
+                    "daftarnya di bawah.",
+                    "%(count)s baris tidak disimpan karena datanya diubah orang lain setelah pratinjau: lihat "
+                    "daftarnya di bawah.",
+                    batch.rows_conflicted) % {"count": angka(batch.rows_conflicted)})
             return HttpResponseRedirect(reverse("registry:importbatch_detail", args=[batch.pk]))
         if pending.status == PendingImport.Status.FAILED:
             messages.error(request, _(pending.error))
             return HttpResponseRedirect(reverse("registry:importbatch_create"))
         return HttpResponseRedirect(reverse("registry:pendingimport_detail", args=[pending.pk]))
+
+
+def saved_message(batch):
+    """What a commit did, every count in Indonesian numbers (10.000): saved (new and changed),
+    unchanged, and skipped for their errors."""
+    saved = batch.rows_created + batch.rows_updated
+    parts = [
+        ngettext("%(count)s baris disimpan (%(created)s baru, %(updated)s diubah)",
+                 "%(count)s baris disimpan (%(created)s baru, %(updated)s diubah)", saved)
+        % {"count": angka(saved), "created": angka(batch.rows_created), "updated": angka(batch.rows_updated)},
+        ngettext("%(count)s tidak berubah", "%(count)s tidak berubah", batch.rows_unchanged)
+        % {"count": angka(batch.rows_unchanged)},
+        ngettext("%(count)s dilewati karena salah", "%(count)s dilewati karena salah", batch.rows_skipped)
+        % {"count": angka(batch.rows_skipped)},
+    ]
+    return _("Impor tersimpan: %(counts)s.") % {"counts": ", ".join(parts)}
 
 
 class ImportBatchErrorsView(RegistryPermissionMixin, NoStoreMixin, View):
@@ -158,15 +179,28 @@ class ImportBatchDetailView(RegistryPermissionMixin, DetailView):
     def get_queryset(self):
         return ImportBatch.objects.for_user(self.request.user).select_related("user", "undone_by")
 
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "can_undo": may_undo(self.request.user, self.object)}
 
-class ImportBatchUndoView(RegistryPermissionMixin, DetailView):
-    """GET asks for confirmation; POST deletes what the batch created and restores what it changed."""
 
-    permission_required = "registry.undo_importbatch"
+class ImportBatchUndoView(RegistryPermissionMixin, NoStoreMixin, DetailView):
+    """GET asks for confirmation; POST deletes what the batch created and restores what it changed.
+
+    An Admin Dinas undoes any batch, whoever may import their own (commit.may_undo); another's
+    batch is 403 (it is listed for them), one they cannot see is 404.
+    """
+
+    permission_required = "registry.add_importbatch"
     template_name = "registry/imports/undo_confirm.html"
 
     def get_queryset(self):
         return ImportBatch.objects.for_user(self.request.user).select_related("user")
+
+    def get_object(self, queryset=None):
+        batch = super().get_object(queryset)
+        if not may_undo(self.request.user, batch):
+            raise PermissionDenied
+        return batch
 
     def post(self, request, pk):
         batch = self.get_object()

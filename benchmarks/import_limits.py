@@ -16,7 +16,6 @@ page; the many-errors case also downloads the errors workbook. The files (tests/
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -60,7 +59,7 @@ CASES = {
 
 
 def rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return hostile_files.peak_mb()  # the case's own peak (ru_maxrss would carry the parent's over)
 
 
 def run_case(name):

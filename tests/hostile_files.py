@@ -17,6 +17,25 @@ _SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _SHEET_TAIL = b"</sheetData></worksheet>"
 
 
+def peak_mb():
+    """This process's peak resident memory in MB since it started (or exec'd).
+
+    /proc's VmHWM belongs to the process's own memory map. getrusage's ru_maxrss does not: Linux
+    carries it over from the parent through fork and exec, so a child of a large test runner would
+    report the runner's size.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def workbook_bytes(rows):
     """A plain XLSX of these rows (openpyxl, inline strings)."""
     workbook = Workbook()

@@ -261,7 +261,7 @@ class ErrorListCapTests(ImportTestCase):
 
 
 MEASURE = """
-import json, os, resource, sys, time
+import json, os, sys
 sys.path.insert(0, {project!r})
 os.environ["DJANGO_SETTINGS_MODULE"] = "kutim_koperasi.settings"
 os.environ.setdefault("DJANGO_DEBUG", "1")
@@ -270,6 +270,7 @@ django.setup()
 from registry.spreadsheets.kinds import SPECS
 from registry.spreadsheets.reading import FileError, open_sheet
 from tests import hostile_files as h
+from tests.hostile_files import peak_mb
 headers = [str(column.header) for column in SPECS["koperasi"].all_columns()]
 cases = {{
     "cell of 256 MB": lambda: h.huge_cell(headers, 256 * 2**20),
@@ -287,7 +288,7 @@ for name, build in cases.items():
     except FileError as error:
         outcome = str(error)[:80]
     out[name] = outcome
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out["peak_mb"] = peak_mb()
 print(json.dumps(out))
 """
 

@@ -11,6 +11,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from registry.models import ImportBatch, Member
 from registry.services.versioning import save_versioned
@@ -35,9 +36,9 @@ class TemplateTests(TestCase):
         self.client.force_login(self.petugas)
 
     def formats(self, sheet, kind):
-        """Each column's number format by its header: of the column (data) and of the example cell."""
+        """Each column's number format by its header."""
         headers = [str(column.header) for column in SPECS[kind].all_columns()]
-        return {header: sheet.column_dimensions[chr(65 + i) if i < 26 else "A" + chr(65 + i - 26)].number_format
+        return {header: sheet.column_dimensions[get_column_letter(i + 1)].number_format
                 for i, header in enumerate(headers)}
 
     def test_nik_and_numbers_as_text_dates_as_dates(self):

@@ -88,6 +88,7 @@ def too_large_response(length):
     """templates/413.html: rendered without the request, so no session or database is touched."""
     page = loader.get_template("413.html").render({
         "size_mb": angka(length / 2**20, 1), "max_mb": angka(settings.IMPORT_MAX_BYTES // 2**20),
+        "request_mb": angka(settings.REQUEST_MAX_BYTES / 2**20, 0),
     })
     response = HttpResponse(page, status=413)
     response["Cache-Control"] = "no-store"

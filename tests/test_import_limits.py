@@ -55,7 +55,7 @@ class RequestBodyLimitTests(TestCase):
         response = self.post_declared(settings.REQUEST_MAX_BYTES + 1)
         self.assertEqual(response.status_code, 413)
         self.assertContains(response, "Berkas terlalu besar", status_code=413)
-        self.assertContains(response, "batas unggahan 10 MB", status_code=413)
+        self.assertContains(response, "(11 MB; berkas impor paling besar 10 MB)", status_code=413)
         self.assertContains(response, 'href="/impor/"', status_code=413)
         self.assertEqual(response["Cache-Control"], "no-store")
         self.assertFalse(PendingImport.objects.exists())

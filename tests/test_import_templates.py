@@ -18,7 +18,7 @@ from registry.services.versioning import save_versioned
 from registry.spreadsheets.commit import UndoRefused, import_batch_undo, import_commit, may_undo
 from registry.spreadsheets.kinds import SPECS
 from registry.views.imports import saved_message
-from tests.access import ADMIN_DINAS, LIMITED, NO_ROLE, PETUGAS, PIMPINAN, VERIFIKATOR, make_users
+from tests.access import ADMIN_DINAS, LIMITED, NO_ROLE, PENGURUS, PETUGAS, PIMPINAN, VERIFIKATOR, make_users
 from tests.builders import SANGATTA_UTARA, make_cooperative, make_user
 from tests.test_imports import MEMBER_HEADERS, csv_bytes, nik
 
@@ -180,7 +180,7 @@ class UndoPermissionTests(TestCase):
     def test_who_may_open_the_undo_of_a_petugas_batch(self):
         batch = self.import_members(self.users[PETUGAS])
         expected = {None: 302, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200, LIMITED: 404,
-                    NO_ROLE: 403}
+                    NO_ROLE: 403, PENGURUS: 403}
         for who, status in expected.items():
             with self.subTest(who):
                 self.assertEqual(self.undo_page(who, batch).status_code, status)

@@ -118,6 +118,7 @@ urlpatterns = [
     path("pelatihan/", trainings.TrainingListView.as_view(), name="training_list"),
     path("pelatihan/tambah/", trainings.TrainingCreateView.as_view(), name="training_create"),
     path("pelatihan/cakupan/", trainings.TrainingCoverageView.as_view(), name="training_coverage"),
+    path("pelatihan/cakupan.xlsx", trainings.TrainingCoverageExportView.as_view(), name="training_coverage_export"),
     path("pelatihan/<int:pk>/", trainings.TrainingDetailView.as_view(), name="training_detail"),
     path("pelatihan/<int:pk>/ubah/", trainings.TrainingUpdateView.as_view(), name="training_update"),
     path("pelatihan/<int:pk>/peserta/tambah/", trainings.TrainingParticipantAddView.as_view(),

@@ -356,6 +356,7 @@ MATRIX = {
     "registry:training_list": [Ask(READ)],
     "registry:training_create": form(EDIT),
     "registry:training_coverage": [Ask(READ)],
+    "registry:training_coverage_export": [Ask(EXPORT)],
     "registry:training_detail": [Ask(READ, lambda r: {"pk": r.training})],
     # Changing a training: one held in the kecamatan of the records' side, and the district-wide one
     # that only whole-district staff change (Training.editable_by)

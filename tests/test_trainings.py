@@ -274,3 +274,28 @@ class TrainingChangeAreaTests(TestCase):
                 response = self.client.post(f"/pelatihan/{training.pk}/ubah/", self.data(training, place="Aula"))
                 self.assertEqual(response.status_code, 302)
         self.assertContains(self.client.get(f"/pelatihan/{self.district_wide.pk}/"), "Tingkat kabupaten")
+
+
+class CoverageExportTests(TestCase):
+    def test_the_workbook_shows_the_page_s_figures_with_formats(self):
+        import io
+
+        from openpyxl import load_workbook
+
+        trained = make_cooperative(name="Koperasi Terlatih")
+        chair = make_board_member(trained, "ketua", name="Ketua Terlatih")
+        make_participant(make_training(), chair)
+        make_cooperative(name="Koperasi Belum Dilatih")
+        self.client.force_login(make_user("Petugas"))
+        page = self.client.get("/pelatihan/cakupan/")
+        self.assertContains(page, 'href="/pelatihan/cakupan.xlsx"')
+        response = self.client.get("/pelatihan/cakupan.xlsx")
+        workbook = load_workbook(io.BytesIO(response.content))
+        table = [[c.value for c in row] for row in workbook.worksheets[0].iter_rows(min_row=2)]
+        total = table[-1]
+        self.assertEqual(total[1:4], ["Jumlah", page.context["total_active"], page.context["total_trained"]])
+        self.assertAlmostEqual(total[4], float(page.context["total_share"]))
+        self.assertEqual(workbook.worksheets[0].cell(2, 5).number_format, "0.0%")
+        never = [row[1] for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)]
+        self.assertEqual(never, [c.name for c in page.context["never_trained"]])
+        self.assertIn("Koperasi Belum Dilatih", never)

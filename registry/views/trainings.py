@@ -1,11 +1,13 @@
 """Trainings: the list, record and edit an event, add participants, coverage per kecamatan."""
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 
@@ -18,6 +20,7 @@ from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedE
 from ..models import Training, TrainingParticipant
 from ..selectors import partnerships as selectors
 from ..services.partnerships import training_add_participants
+from ..spreadsheets.coverage_export import coverage_workbook
 
 
 class TrainingListView(RegistryPermissionMixin, FilterView):
@@ -161,3 +164,17 @@ class TrainingCoverageView(RegistryPermissionMixin, TemplateView):
             total_share=figures.trained_board_share(trained, active), kecamatan=kecamatan,
             never_trained=list(never), **kwargs
         )
+
+
+class TrainingCoverageExportView(RegistryPermissionMixin, View):
+    """The coverage table and the never-trained list as XLSX (the same figures as the page)."""
+
+    permission_required = ("registry.view_training", "registry.export_data")
+
+    def get(self, request, *args, **kwargs):
+        rows, since = selectors.training_coverage(user=request.user)
+        never = selectors.never_trained(user=request.user)
+        response = HttpResponse(coverage_workbook(rows, since, never),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="cakupan-pelatihan-{since:%Y%m%d}.xlsx"'
+        return response

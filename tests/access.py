@@ -314,7 +314,8 @@ MATRIX = {
     # The reveal answers with the page of the full NIK (200), logged.
     "registry:member_reveal": [
         Ask(post_only(EDIT), lambda r: {"pk": r.member}),
-        Ask(EDIT, lambda r: {"pk": r.member}, method="post", outside=OUTSIDE_EDIT),
+        Ask(EDIT, lambda r: {"pk": r.member}, method="post", data={"purpose": "Pencocokan data bantuan"},
+            outside=OUTSIDE_EDIT),
     ],
     "registry:member_update": form(EDIT, lambda r: {"pk": r.member}, outside=OUTSIDE_EDIT),
     # Erasing a member's personal data on request: Admin Dinas (tests/test_erasure.py has what goes).

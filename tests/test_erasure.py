@@ -66,7 +66,7 @@ class ErasureTests(TestCase):
         self.assertEqual(response.status_code, 302)
         member = Member.objects.get(name=NAME)
         self.assertEqual(member.birth_date, BIRTH)
-        self.client.post(f"/anggota/{member.pk}/buka-nik/")
+        self.client.post(f"/anggota/{member.pk}/buka-nik/", {"purpose": "Pencocokan data bantuan"})
         self.client.post("/anggota/cari-nik/", {"nik": NIK})
         # An import changes the member (its undo keeps the values before).
         upload = SimpleUploadedFile("anggota.csv", csv_bytes([

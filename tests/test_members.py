@@ -138,11 +138,26 @@ class NikRevealTests(TestCase):
         self.assertContains(page, "************0001")
         self.assertNotContains(page, "640804")
         self.assertNotContains(page, NIK_A)
-        response = self.client.post(f"/anggota/{self.member.pk}/buka-nik/", REMOTE_ADDR="10.1.2.3")
+        response = self.client.post(f"/anggota/{self.member.pk}/buka-nik/", {"purpose": "Pencocokan data bantuan"},
+                                    REMOTE_ADDR="10.1.2.3")
         self.assertContains(response, NIK_A)
         self.assertIn("no-store", response["Cache-Control"])
         reveal = NikReveal.objects.get()
-        self.assertEqual((reveal.user, reveal.member, reveal.ip_address), (self.petugas, self.member, "10.1.2.3"))
+        self.assertEqual((reveal.user, reveal.member, reveal.ip_address, reveal.purpose),
+                         (self.petugas, self.member, "10.1.2.3", "Pencocokan data bantuan"))
+
+    def test_no_reveal_without_a_purpose(self):
+        self.client.force_login(self.petugas)
+        url = f"/anggota/{self.member.pk}/buka-nik/"
+        for purpose in ["", "   ", "abcd", "x" * 201]:
+            with self.subTest(purpose=purpose):
+                response = self.client.post(url, {"purpose": purpose})
+                self.assertEqual(response.status_code, 400)
+                self.assertContains(response, "Tulis keperluan membuka NIK ini", status_code=400)
+                self.assertNotContains(response, NIK_A, status_code=400)
+        self.assertFalse(NikReveal.objects.exists())
+        self.assertContains(self.client.post(url, {"purpose": "  data   bantuan "}), NIK_A)  # 5 letters, spaces aside
+        self.assertEqual(NikReveal.objects.get().purpose, "data bantuan")
 
     def test_reveal_is_post_only(self):
         self.client.force_login(self.petugas)
@@ -153,17 +168,19 @@ class NikRevealTests(TestCase):
         self.client.force_login(make_user("Pimpinan"))
         page = self.client.get(f"/anggota/{self.member.pk}/")
         self.assertNotContains(page, "Buka NIK lengkap")
-        self.assertEqual(self.client.post(f"/anggota/{self.member.pk}/buka-nik/").status_code, 403)
+        self.assertEqual(self.client.post(f"/anggota/{self.member.pk}/buka-nik/",
+                                          {"purpose": "Pencocokan data bantuan"}).status_code, 403)
         self.assertFalse(NikReveal.objects.exists())
         self.assertNotContains(self.client.get(f"/koperasi/{self.member.cooperative_id}/"), NIK_A)
 
     def test_admin_reads_the_reveal_log(self):
         self.client.force_login(self.petugas)
-        self.client.post(f"/anggota/{self.member.pk}/buka-nik/")
+        self.client.post(f"/anggota/{self.member.pk}/buka-nik/", {"purpose": "Pencocokan data bantuan"})
         self.client.force_login(make_user("Admin Dinas"))
         response = self.client.get("/anggota/log-nik/")
         self.assertContains(response, self.petugas.username)
         self.assertContains(response, "Ahmad")
+        self.assertContains(response, "Pencocokan data bantuan")
 
 
 class MemberFormTests(TestCase):

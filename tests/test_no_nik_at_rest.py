@@ -80,7 +80,8 @@ class NoNikAtRestTests(TestCase):
         # Searched, revealed, exported.
         self.client.post("/anggota/cari-nik/", {"nik": REPLACED})
         self.client.get("/anggota/?hasil_nik=1")
-        self.assertContains(self.client.post(f"/anggota/{member.pk}/buka-nik/"), REPLACED)
+        self.assertContains(self.client.post(f"/anggota/{member.pk}/buka-nik/", {"purpose": "Pencocokan data bantuan"}),
+                            REPLACED)
         b"".join(self.client.get("/ekspor/anggota/csv/", {"hasil_nik": "1"}).streaming_content)
         self.client.get("/ekspor/anggota/xlsx/", {"q": MISTYPED})
         # Imported (dry run, then commit).

@@ -250,7 +250,7 @@ class RevealLimitTests(TestCase):
 
     def reveal(self):
         self.client.force_login(self.petugas)
-        return self.client.post(f"/anggota/{self.member.pk}/buka-nik/")
+        return self.client.post(f"/anggota/{self.member.pk}/buka-nik/", {"purpose": "Pencocokan data bantuan"})
 
     def test_the_fiftieth_reveal_shows_the_fifty_first_is_refused(self):
         old = timezone.now() - datetime.timedelta(hours=25)

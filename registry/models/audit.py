@@ -22,6 +22,9 @@ class NikReveal(models.Model):
     member = models.ForeignKey(Member, verbose_name=_("anggota"), on_delete=models.PROTECT, related_name="nik_reveals")
     revealed_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    # Why the full NIK was needed, as the officer stated it (UU 27/2022: processing for a purpose).
+    # Empty only on reveals logged before the purpose was asked.
+    purpose = models.CharField(_("keperluan"), max_length=200, blank=True)
 
     objects = area_queryset("member__cooperative__desa__kecamatan").as_manager()
 

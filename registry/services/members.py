@@ -13,10 +13,14 @@ from .limits import enforce_daily_limit
 
 logger = logging.getLogger(__name__)
 
+# A purpose is a short sentence ("pencocokan data bantuan pupuk"), not a letter or two.
+REVEAL_PURPOSE_MIN = 5
+REVEAL_PURPOSE_MAX = 200
+
 
 @transaction.atomic
-def member_reveal_nik(*, member: Member, user: User, ip_address: str | None) -> str | None:
-    """The member's full NIK, after logging who asked for it, when and from where (UU 27/2022).
+def member_reveal_nik(*, member: Member, user: User, ip_address: str | None, purpose: str) -> str | None:
+    """The member's full NIK, after logging who asked for it, why, when and from where (UU 27/2022).
 
     The log row is written first, in the same transaction: no NIK leaves without its trace.
     Raises LimitReached past NIK_REVEAL_DAILY_LIMIT reveals in 24 hours. None when the stored NIK
@@ -24,7 +28,10 @@ def member_reveal_nik(*, member: Member, user: User, ip_address: str | None) -> 
     """
     enforce_daily_limit(user=user, recent=NikReveal.objects.filter(user=user), time_field="revealed_at",
                         limit=settings.NIK_REVEAL_DAILY_LIMIT, what=_("membuka NIK"))
-    NikReveal.objects.create(member=member, user=user, ip_address=ip_address)
+    purpose = " ".join(str(purpose or "").split())
+    if not REVEAL_PURPOSE_MIN <= len(purpose) <= REVEAL_PURPOSE_MAX:
+        raise ValueError("a reveal needs its purpose")  # the view checks first and says so to the user
+    NikReveal.objects.create(member=member, user=user, ip_address=ip_address, purpose=purpose)
     nik = member.nik
     if member.has_nik and nik is None:
         logger.error("member %s: the stored NIK cannot be decrypted with NIK_ENCRYPTION_KEY", member.pk)

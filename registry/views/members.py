@@ -23,7 +23,7 @@ from ..security import client_ip
 from ..selectors import members as selectors
 from ..services.erasure import AlreadyErased, erase_member
 from ..services.limits import LimitReached
-from ..services.members import member_reveal_nik, member_search_nik
+from ..services.members import REVEAL_PURPOSE_MAX, REVEAL_PURPOSE_MIN, member_reveal_nik, member_search_nik
 from .limits import limit_reached
 
 
@@ -131,8 +131,20 @@ class MemberRevealView(RegistryPermissionMixin, NoStoreMixin, DetailView):
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
+        purpose = " ".join(request.POST.get("purpose", "").split())
+        if not REVEAL_PURPOSE_MIN <= len(purpose) <= REVEAL_PURPOSE_MAX:
+            # Nothing is revealed or logged without a purpose: the page again, with the field in error.
+            response = self.render_to_response(self.get_context_data(
+                purpose_error=_("Tulis keperluan membuka NIK ini (%(min)s sampai %(max)s huruf), misalnya "
+                                "“pencocokan data penerima bantuan”.") % {"min": REVEAL_PURPOSE_MIN,
+                                                                          "max": REVEAL_PURPOSE_MAX},
+                purpose=purpose[:REVEAL_PURPOSE_MAX],
+            ))
+            response.status_code = 400
+            return response
         try:
-            revealed = member_reveal_nik(member=self.object, user=request.user, ip_address=client_ip(request))
+            revealed = member_reveal_nik(member=self.object, user=request.user, ip_address=client_ip(request),
+                                         purpose=purpose)
         except LimitReached as error:
             return limit_reached(request, error)
         return self.render_to_response(self.get_context_data(

@@ -92,6 +92,7 @@ urlpatterns = [
     path("penilaian/", assessments.AssessmentListView.as_view(), name="assessment_list"),
     path("penilaian/siapkan/", assessments.AssessmentPrepareView.as_view(), name="assessment_prepare"),
     path("rekomendasi/", assessments.RecommendationListView.as_view(), name="recommendation_list"),
+    path("rekomendasi.xlsx", assessments.RecommendationExportView.as_view(), name="recommendation_export"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/", assessments.AssessmentEntryView.as_view(),
          name="assessment_entry"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/hitung/", assessments.AssessmentTotalsView.as_view(),
@@ -106,6 +107,8 @@ urlpatterns = [
          assessments.AssessmentReopenView.as_view(), name="assessment_reopen"),
     path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/rekomendasi/",
          assessments.AssessmentRecommendationView.as_view(), name="assessment_recommendations"),
+    path("koperasi/<int:cooperative_pk>/penilaian/<int:year>/rekomendasi.xlsx",
+         assessments.AssessmentRecommendationExportView.as_view(), name="assessment_recommendations_export"),
     # Partnerships, trainings and supervisory findings
     path("kemitraan/", partnerships.PartnershipListView.as_view(), name="partnership_list"),
     path("kemitraan/tambah/", partnerships.PartnershipCreateView.as_view(), name="partnership_create"),

@@ -329,6 +329,9 @@ MATRIX = {
     "registry:assessment_list": [Ask(READ)],
     "registry:assessment_prepare": post(EDIT, data={"year": 2030}),
     "registry:recommendation_list": [Ask(READ)],
+    "registry:recommendation_export": [
+        Ask(EXPORT), Ask(EXPORT, query=lambda r: f"kecamatan={r.kecamatan}", outside={**EXPORT, LIMITED: 404}),
+    ],
     "registry:assessment_entry": [
         Ask(READ, assessment(), outside=OUTSIDE_READ),
         Ask(READ, assessment(YEAR + 1), outside=OUTSIDE_READ),  # a year not assessed yet: the empty form
@@ -344,6 +347,7 @@ MATRIX = {
     "registry:assessment_return": post(VERIFY, assessment(), data=STEP, outside=VERIFY),
     "registry:assessment_reopen": post(ADMIN_ONLY, assessment(), data=STEP, outside=ADMIN_ONLY),
     "registry:assessment_recommendations": [Ask(READ, assessment(), outside=OUTSIDE_READ)],
+    "registry:assessment_recommendations_export": [Ask(EXPORT, assessment(), outside={**EXPORT, LIMITED: 404})],
     # Partnerships: a partnership is in the area when either side is
     "registry:partnership_list": [Ask(READ)],
     "registry:partnership_create": form(EDIT),

@@ -470,6 +470,55 @@ class RecommendationTests(TestCase):
         self.assertEqual(self.client.get(f"/penilaian/?tahun={YEAR}&lemah=R4").context["paginator"].count, 0)
 
 
+class RecommendationExportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cooperative = make_cooperative(name="Koperasi Sawit Maju")
+        cls.other = make_cooperative(name="Koperasi Tani Jaya", kecamatan=MUARA_WAHAU)
+        for cooperative in (cls.cooperative, cls.other):
+            services.assessment_submit(assessment=assessment_for(cooperative, dict(ALL_FOURS, K1=1, O1=2, R4=3)))
+
+    def read(self, response):
+        import io
+
+        from openpyxl import load_workbook
+
+        self.assertEqual(response.status_code, 200)
+        return load_workbook(io.BytesIO(response.content))
+
+    def test_district_workbook_has_every_cooperative_behind_each_action(self):
+        self.client.force_login(make_user("Petugas"))
+        page = self.client.get(f"/rekomendasi/?tahun={YEAR}")
+        self.assertContains(page, f'href="/rekomendasi.xlsx?tahun={YEAR}"')
+        workbook = self.read(self.client.get(f"/rekomendasi.xlsx?tahun={YEAR}"))
+        per_action = {row[0]: row[3] for row in workbook.worksheets[0].iter_rows(min_row=2, values_only=True)}
+        counts = {a.code: a.count for a in page.context["by_action"]}
+        self.assertEqual(per_action, counts)  # the page's counts, action by action
+        per_cooperative = [row for row in workbook.worksheets[1].iter_rows(min_row=2, values_only=True)
+                           if row[2] == "K1"]
+        self.assertEqual([row[0] for row in per_cooperative], ["Koperasi Sawit Maju", "Koperasi Tani Jaya"])
+        one = self.read(self.client.get(f"/rekomendasi.xlsx?tahun={YEAR}&kecamatan={MUARA_WAHAU}"))
+        self.assertEqual({row[0] for row in one.worksheets[1].iter_rows(min_row=2, values_only=True)},
+                         {"Koperasi Tani Jaya"})
+
+    def test_cooperative_workbook_lists_its_weak_indicators(self):
+        self.client.force_login(make_user("Petugas"))
+        page = self.client.get(f"/koperasi/{self.cooperative.pk}/penilaian/{YEAR}/rekomendasi/")
+        self.assertContains(page, "rekomendasi.xlsx")
+        workbook = self.read(self.client.get(f"/koperasi/{self.cooperative.pk}/penilaian/{YEAR}/rekomendasi.xlsx"))
+        rows = list(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
+        self.assertEqual([(row[1], row[3]) for row in rows], [("K1", 1), ("O1", 2)])
+        self.assertIn("Dampingi penyesuaian anggaran dasar dan pengesahannya.", rows[0][4])
+
+    def test_outside_the_area_or_without_export_permission(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        url = f"/koperasi/{self.other.pk}/penilaian/{YEAR}/rekomendasi.xlsx"
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.get(f"/rekomendasi.xlsx?tahun={YEAR}&kecamatan={MUARA_WAHAU}").status_code, 404)
+        self.client.force_login(make_user("Verifikator"))
+        self.assertEqual(self.client.get(f"/rekomendasi.xlsx?tahun={YEAR}").status_code, 403)
+
+
 class RubricAdminTests(TestCase):
     def test_copy_rubric_to_next_year(self):
         admin_user = make_user("Admin Dinas", is_staff=True)

@@ -161,6 +161,22 @@ class Action:
         return self.count - len(self.cooperatives)
 
 
+def district_recommendation_rows(*, user, year, kecamatan_codes=None):
+    """The rows behind the district's recommendations (see `district_recommendations`): (indicator
+    code, recommendation, helper, cooperative id, name, kecamatan), in the page's order. One query."""
+    scores = IndicatorScore.objects.for_user(user).filter(
+        figures.recommended_q(), figures.final_assessment_q("assessment__"), assessment__year=year,
+    )
+    if kecamatan_codes:
+        scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
+    return scores.order_by(
+        "indicator__condition__order", "indicator__order", "assessment__cooperative__name", "assessment__cooperative_id"
+    ).values_list(
+        "indicator__code", "indicator__recommendation", "indicator__helper",
+        "assessment__cooperative_id", "assessment__cooperative__name", "assessment__cooperative__desa__kecamatan__name",
+    )
+
+
 def district_recommendations(*, user, year, kecamatan_codes=None):
     """Recommendations of a year in the user's area, grouped by action and by helping party.
 
@@ -168,17 +184,7 @@ def district_recommendations(*, user, year, kecamatan_codes=None):
     indicators scored with data (figures.recommended_q). One query over the weak indicator scores
     (plain values: a district has tens of thousands).
     """
-    scores = IndicatorScore.objects.for_user(user).filter(
-        figures.recommended_q(), figures.final_assessment_q("assessment__"), assessment__year=year,
-    )
-    if kecamatan_codes:
-        scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
-    rows = scores.order_by(
-        "indicator__condition__order", "indicator__order", "assessment__cooperative__name", "assessment__cooperative_id"
-    ).values_list(
-        "indicator__code", "indicator__recommendation", "indicator__helper",
-        "assessment__cooperative_id", "assessment__cooperative__name", "assessment__cooperative__desa__kecamatan__name",
-    )
+    rows = district_recommendation_rows(user=user, year=year, kecamatan_codes=kecamatan_codes)
     actions, helped = {}, defaultdict(set)
     for code, recommendation, helper, cooperative_id, name, kecamatan in rows:
         action = actions.get(recommendation)

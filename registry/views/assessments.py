@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 
@@ -21,6 +22,10 @@ from ..models import MAX_YEAR, MIN_YEAR, Assessment, Kecamatan, Predicate, last_
 from ..selectors import assessments as selectors
 from ..services import assessments as services
 from ..services.versioning import EditConflict
+from ..spreadsheets.recommendation_export import (
+    cooperative_recommendation_workbook,
+    district_recommendation_workbook,
+)
 from ..templatetags.registry_assessments import incomplete_text
 
 
@@ -298,6 +303,46 @@ class RecommendationListView(RegistryPermissionMixin, TemplateView):
             **selectors.district_recommendations(user=self.request.user, year=year, kecamatan_codes=kecamatan),
             **kwargs,
         )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class AssessmentRecommendationExportView(RegistryPermissionMixin, AssessmentYearMixin, View):
+    """One cooperative's recommendations as XLSX: the same weak indicators as the printable page."""
+
+    permission_required = ("registry.view_assessment", "registry.export_data")
+
+    def get(self, request, *args, **kwargs):
+        cooperative = self.get_cooperative()
+        assessment = get_object_or_404(Assessment.objects.select_related("rubric"), cooperative=cooperative,
+                                       year=self.year)
+        weak, without_data = selectors.weak_scores(assessment)
+        response = HttpResponse(cooperative_recommendation_workbook(assessment, weak, without_data),
+                                content_type=XLSX)
+        response["Content-Disposition"] = f'attachment; filename="rekomendasi-{cooperative.pk}-{self.year}.xlsx"'
+        return response
+
+
+class RecommendationExportView(RegistryPermissionMixin, View):
+    """The district's recommendations of a year (and kecamatan) as XLSX: every cooperative behind each action."""
+
+    permission_required = ("registry.view_assessment", "registry.export_data")
+
+    def get(self, request, *args, **kwargs):
+        value = request.GET.get("tahun")
+        year = int(value) if value and value.isdigit() else last_full_year()
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise Http404
+        code = request.GET.get("kecamatan")
+        kecamatan = [k.code for k in Kecamatan.objects.for_user(request.user) if k.code == code] if code else []
+        if code and not kecamatan:
+            raise Http404
+        rows = list(selectors.district_recommendation_rows(user=request.user, year=year, kecamatan_codes=kecamatan))
+        response = HttpResponse(district_recommendation_workbook(rows, year), content_type=XLSX)
+        suffix = f"-{kecamatan[0]}" if kecamatan else ""
+        response["Content-Disposition"] = f'attachment; filename="rekomendasi-{year}{suffix}.xlsx"'
+        return response
 
 
 class AssessmentPrepareView(RegistryPermissionMixin, FormView):

@@ -88,6 +88,21 @@ class ExportTests(TestCase):
         rows = read_csv(self.get(self.petugas, "temuan", "csv", "?risiko=tinggi"))
         self.assertEqual(len(rows), 2)
 
+    def test_xlsx_dates_and_money_carry_their_formats(self):
+        self.client.force_login(self.petugas)
+        data = b"".join(self.client.get("/ekspor/laporan/xlsx/").streaming_content)
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        self.assertEqual(sheet.freeze_panes, "A2")
+        header = [cell.value for cell in sheet[1]]
+        row = sheet[2]
+        money = row[header.index("Modal sendiri")]
+        self.assertEqual((money.value, money.number_format), (1_250_000_000, '"Rp" #,##0'))
+        shu = row[header.index("SHU")]
+        self.assertEqual((shu.value, shu.number_format), (-5_000_000, '"Rp" #,##0'))
+        rat = row[header.index("Tanggal RAT")]
+        self.assertEqual((rat.value.date(), rat.number_format), (datetime.date(2025, 3, 15), "dd/mm/yyyy"))
+        self.assertGreaterEqual(sheet.column_dimensions["A"].width, 10)
+
     def test_nik_masked_unless_full_asked_and_allowed(self):
         rows = read_csv(self.get(self.petugas, "anggota", "csv"))
         niks = [row[4] for row in rows[1:]]

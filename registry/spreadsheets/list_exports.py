@@ -17,6 +17,8 @@ from types import SimpleNamespace
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 
 from .. import masks
 from .. import nik as nik_codec
@@ -30,7 +32,9 @@ from ..selectors.cooperatives import cooperative_list
 from ..selectors.members import member_list
 from ..selectors.partnerships import finding_list, partnership_list, training_list
 from .columns import neutralise
+from .fields import money, signed_money
 from .kinds import SPECS
+from .xlsx_formats import FORMATS
 
 CHUNK = 2000
 
@@ -110,7 +114,9 @@ def spec_columns(kind, ctx=None):
         if column.key in personal:
             mask, read, csv_cell = personal[column.key], convert, _csv_cell
             convert = lambda value, mask=mask, read=read: mask(read(value))  # noqa: E731
-        columns.append(ValueColumn(str(column.header), path, convert, csv_cell))
+        value_column = ValueColumn(str(column.header), path, convert, csv_cell)
+        value_column.kind = "rupiah" if column.parse in (money, signed_money) else None
+        columns.append(value_column)
     return columns
 
 
@@ -334,15 +340,41 @@ def write_csv(handle, queryset, columns, ctx):
     return counter[0]
 
 
+def _column_kind(column):
+    """How Excel should show a column: Rupiah for money (spec columns know it; other lists say "(Rp)")."""
+    return getattr(column, "kind", None) or ("rupiah" if "(Rp)" in str(column[0]) else None)
+
+
+def _xlsx_styled(sheet, value, kind):
+    """Dates as dd/mm/yyyy and money as Rupiah; every other cell a plain value (a styled cell per
+    cell would cost a million-row export dearly, so only these two get one)."""
+    value = _xlsx_cell(value)
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = FORMATS["tanggal"]
+        return cell
+    if kind == "rupiah" and isinstance(value, int | float):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = FORMATS["rupiah"]
+        return cell
+    return value
+
+
 def write_xlsx(handle, queryset, columns, ctx, title):
-    """A write-only workbook (rows are not kept in memory) saved to a binary file; the number of rows."""
+    """A write-only workbook (rows are not kept in memory) saved to a binary file; the number of rows.
+
+    The header is frozen and each column as wide as its header (10 to 40 characters)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=str(title)[:31])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(40, max(10, len(str(column[0])) + 2))
     sheet.append([column[0] for column in columns])
+    kinds = [_column_kind(column) for column in columns]
     count = 0
     for row in export_records(queryset, columns, ctx):
         count += 1
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([_xlsx_styled(sheet, value, kind) for value, kind in zip(row, kinds, strict=True)])
     workbook.save(handle)
     return count
 

@@ -76,6 +76,7 @@ urlpatterns = [
     # Members across cooperatives
     path("mutu-data/", data_quality.DataQualityView.as_view(), name="data_quality"),
     path("rat/", rat.RatSeasonView.as_view(), name="rat_season"),
+    path("rat/ekspor.xlsx", rat.RatSeasonExportView.as_view(), name="rat_export"),
     path("rat/surat/", rat.RatLettersView.as_view(), name="rat_letters"),
     path("rat/surat/<int:cooperative_pk>/", rat.RatCooperativeLetterView.as_view(), name="rat_letter"),
     path("rat/ingatkan/", rat.RatReminderEmailView.as_view(), name="rat_reminders"),

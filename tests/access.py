@@ -306,6 +306,8 @@ MATRIX = {
     "registry:data_quality": [Ask(ADMIN_ONLY)],
     # The RAT season: reading for every role; reminder emails for who enters reports.
     "registry:rat_season": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
+    "registry:rat_export": [Ask(EXPORT), Ask(EXPORT, query=lambda r: f"kecamatan={r.kecamatan}",
+                                         outside={**EXPORT, LIMITED: 404})],
     "registry:rat_letters": [Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ)],
     "registry:rat_letter": [Ask(READ, cooperative_pk_of, outside=OUTSIDE_READ)],
     "registry:rat_reminders": post(EDIT, data={"tahun": YEAR}),

@@ -144,3 +144,24 @@ class OfficeSettingsAdminTests(TestCase):
         self.assertEqual(office.rat_due(YEAR), datetime.date(2025, 5, 31))
         stale = self.client.post(f"/admin/registry/officesettings/{office.pk}/change/", {**data, "version": 1})
         self.assertContains(stale, "Tidak disimpan")
+
+
+class RatExportTests(TestCase):
+    setUpTestData = classmethod(StateTests.setUpTestData.__func__)  # the same district
+
+    def test_the_workbook_has_the_page_s_rows(self):
+        import io
+
+        from openpyxl import load_workbook
+
+        self.client.force_login(self.admin)
+        page = self.client.get("/rat/", {"tahun": YEAR, "keadaan": "belum_dilaporkan"})
+        self.assertContains(page, "/rat/ekspor.xlsx?")
+        response = self.client.get("/rat/ekspor.xlsx", {"tahun": YEAR, "keadaan": "belum_dilaporkan"})
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        rows = list(sheet.iter_rows(min_row=2, values_only=True))
+        self.assertEqual([row[1] for row in rows], [c.name for c in page.context["page_obj"].object_list])
+        self.assertEqual(rows[0][4].date(), datetime.date(2025, 5, 1))
+        self.assertEqual(sheet.cell(2, 5).number_format, "dd/mm/yyyy")
+        everything = self.client.get("/rat/ekspor.xlsx", {"tahun": YEAR})
+        self.assertEqual(load_workbook(io.BytesIO(everything.content)).worksheets[0].max_row - 1, 5)

@@ -1,9 +1,11 @@
 """The RAT season tracker: where every active cooperative stands with its RAT and its report, the
 reminder letters to print, and reminder emails sent by the task worker (rules in `rat_season`)."""
 
+import io
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
+from openpyxl import Workbook
 
 from .. import rat_season
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
 from ..models import MIN_YEAR, Cooperative, Kecamatan, OfficeSettings, User, last_full_year
+from ..spreadsheets.xlsx_formats import formatted_sheet
 
 PAGE_SIZE = 50
 REMINDED_STATES = (rat_season.OVERDUE, rat_season.NOT_REPORTED, rat_season.NOT_YET)
@@ -171,3 +175,36 @@ class RatCooperativeLetterView(CooperativeInAreaMixin, RatLettersView):
     def get_context_data(self, **kwargs):
         self.get_cooperative()
         return super().get_context_data(**kwargs)
+
+
+class RatSeasonExportView(RegistryPermissionMixin, RatSeasonMixin, View):
+    """The tracker's list (its year, kecamatan, officer and state) as XLSX: the same rows as the page."""
+
+    permission_required = ("registry.view_yearlyreport", "registry.export_data")
+
+    def get(self, request, *args, **kwargs):
+        state = request.GET.get("keadaan") or None
+        if state is not None and state not in rat_season.STATES:
+            raise Http404
+        cooperatives = self.season_cooperatives()
+        if state:
+            cooperatives = cooperatives.filter(rat_state=state)
+        rows = []
+        for c in cooperatives.select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name", "id"):
+            late = rat_season.report_is_late(c, self.season)
+            rows.append((c.nomor_induk or "", c.name, c.desa.kecamatan.name, str(rat_season.STATES[c.rat_state]),
+                         c.rat_date, c.rat_reported_on, str(_("Ya")) if late else ""))
+        workbook = Workbook(write_only=True)
+        formatted_sheet(
+            workbook, str(_("Musim RAT %(year)s")) % {"year": self.year},
+            [_("Nomor Induk Koperasi"), _("Koperasi"), _("Kecamatan"), _("Keadaan"), _("Tanggal RAT"),
+             _("Dilaporkan"), _("Laporan terlambat")],
+            rows, ["teks", "teks", "teks", "teks", "tanggal", "tanggal", "teks"],
+            widths={0: 18, 1: 40, 2: 20, 3: 34},
+        )
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(buffer.getvalue(),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="musim-rat-{self.year}.xlsx"'
+        return response

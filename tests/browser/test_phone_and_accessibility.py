@@ -23,6 +23,7 @@ ROLES = ["admin", "petugas", "petugas_sangatta", "pimpinan", "verifikator"]
 MAIN_PAGES = [
     "/dasbor/", "/koperasi/", "{koperasi}", "/anggota/", "{anggota}", "/penilaian/", "/rekomendasi/",
     "/kemitraan/", "/kemitraan/jaringan/", "/pelatihan/", "/pelatihan/cakupan/", "/temuan/", "/impor/", "/akun/",
+    "/rat/", "/mutu-data/", "/tinjauan/",
 ]
 BLOCKING = {"serious", "critical"}
 ALL_ROLES = True

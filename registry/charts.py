@@ -194,12 +194,13 @@ def _tile_legend(*, y, low, high, swatch=26):
     parts.append(f'<text class="legend-label" x="4" y="{y + swatch * 0.7:.1f}">{escape(low)}</text>')
     start = 4 + 8 * max(len(str(low)), 3)
     for step in range(1, CLASSES + 1):
-        parts.append(f'<rect class="tile tile-{step}" x="{start + (step - 1) * swatch}" y="{y}" '
+        parts.append(f'<rect class="legend-swatch tile-{step}" x="{start + (step - 1) * swatch}" y="{y}" '
                      f'width="{swatch}" height="{swatch}" rx="3"/>')
     end = start + CLASSES * swatch + 6
     parts.append(f'<text class="legend-label" x="{end}" y="{y + swatch * 0.7:.1f}">{escape(high)}</text>')
     missing = end + 8 * max(len(str(high)), 3) + 24
-    parts.append(f'<rect class="tile tile-0" x="{missing}" y="{y}" width="{swatch}" height="{swatch}" rx="3"/>')
+    parts.append(f'<rect class="legend-swatch tile-0" x="{missing}" y="{y}" width="{swatch}" height="{swatch}" '
+                 'rx="3"/>')
     parts.append(f'<text class="legend-label" x="{missing + swatch + 6}" y="{y + swatch * 0.7:.1f}">'
                  f'{escape(_("tanpa angka"))}</text>')
     parts.append("</g>")

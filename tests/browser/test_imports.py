@@ -34,7 +34,7 @@ def test_upload_read_errors_fix_and_commit(page, demo):
     RESULTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(RESULTS_DIR / "imports-upload.png"), full_page=True)
     page.get_by_label("Anggota", exact=True).check()
-    page.locator("#id_cooperative").select_option(str(cooperative.pk))
+    page.locator("#id_cooperative").fill(f"{cooperative.name} (#{cooperative.pk})")  # as a suggestion writes it
     page.get_by_label("Berkas").set_input_files(
         {"name": "anggota.csv", "mimeType": "text/csv", "buffer": member_file(cooperative, bad=True)})
     page.get_by_role("button", name="Periksa berkas").click()
@@ -48,7 +48,7 @@ def test_upload_read_errors_fix_and_commit(page, demo):
 
     page.get_by_role("link", name="Perbaiki berkas lalu unggah lagi").click()
     page.get_by_label("Anggota", exact=True).check()
-    page.locator("#id_cooperative").select_option(str(cooperative.pk))
+    page.locator("#id_cooperative").fill(f"{cooperative.name} (#{cooperative.pk})")  # as a suggestion writes it
     page.get_by_label("Berkas").set_input_files(
         {"name": "anggota.csv", "mimeType": "text/csv", "buffer": member_file(cooperative, bad=False)})
     page.get_by_role("button", name="Periksa berkas").click()

@@ -38,9 +38,9 @@ def test_record_a_training_with_participants(page, demo):
     training = Training.objects.get(title="Bimtek Akuntansi Koperasi Sawit")
     expect(page).to_have_url(re.compile(rf"/pelatihan/{training.pk}/$"))
 
-    # Participants: choose the cooperative (a plain GET form), tick two board members, type one staff member.
+    # Participants: type the cooperative (a plain GET form), tick two board members, type one staff member.
     page.get_by_role("link", name="Tambah peserta").click()
-    page.locator("#participant-cooperative").select_option(str(cooperative.pk))
+    page.locator("#id_pilih_koperasi").fill(cooperative.name)
     page.get_by_role("button", name="Pilih").click()
     page.get_by_label(str(first)).check()
     page.get_by_label(str(second)).check()

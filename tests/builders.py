@@ -195,3 +195,23 @@ def make_document(submission, *, data=PDF, kind="berita_acara_rat", name="berita
         submission=submission, kind=kind, file=stored, original_name=name, content_type=sniff(data) or "",
         size=len(data),
     )
+
+
+def make_change_request(cooperative, kind="kontak", *, status="draf", **fields):
+    """A cooperative's request to change its board or contact details, made now (its `base_values`
+    the record as it stands); `status="disampaikan"` waits for review."""
+    from django.utils import timezone
+
+    from registry.models import ChangeRequest
+    from registry.services.change_requests import record_values
+
+    change_request = ChangeRequest(cooperative=cooperative, kind=kind, status=status, **fields)
+    if kind == "kontak":
+        for name in ("address", "postcode", "phone", "email"):
+            if name not in fields:
+                setattr(change_request, name, getattr(cooperative, name))
+    change_request.base_values = record_values(change_request)
+    if status != "draf":
+        change_request.submitted_at = timezone.now()
+    change_request.save()
+    return change_request

@@ -21,7 +21,7 @@ from .office import OfficeSettings
 from .operations import Lease, WorkerHeartbeat
 from .partnerships import KecamatanNeighbour, OutsideParty, Partnership
 from .people import BoardMember, BoardMemberQuerySet, Member, Sex
-from .portal import BOARD_ROLE, CooperativeAccount, Submission, SubmissionDocument
+from .portal import BOARD_ROLE, ChangeRequest, CooperativeAccount, Submission, SubmissionDocument
 from .reports import MAX_YEAR, MIN_YEAR, YearlyReport
 from .summary import AttentionCase, KecamatanSummary, SummaryCell, SummaryRefresh
 from .time_rules import last_full_year
@@ -41,6 +41,7 @@ __all__ = [
     "RubricVersion",
     "BOARD_ROLE",
     "BoardMember",
+    "ChangeRequest",
     "CooperativeAccount",
     "BoardMemberQuerySet",
     "Cooperative",

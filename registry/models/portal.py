@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -11,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from .areas import area_queryset
 from .cooperatives import Cooperative
-from .people import BoardMember
+from .people import BoardMember, Sex
 
 # The role group of a cooperative's board members (registry/roles.py).
 BOARD_ROLE = "Pengurus Koperasi"
@@ -224,3 +225,106 @@ class SubmissionDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+# ---------------------------------------------------------------------------------------------
+# What a cooperative asks to change: its board (a new term, a term ended) and its contact details
+# ---------------------------------------------------------------------------------------------
+
+# The cooperative's contact details its board may ask to change (the rest of the profile is the Dinas's).
+CONTACT_FIELDS = ["address", "postcode", "phone", "email"]
+# What an ended term's request remembers of the term as it stood when the request was made.
+TERM_FIELDS = ["name", "role", "term_start", "term_end", "ended_on"]
+
+
+class ChangeRequest(models.Model):
+    """A change the cooperative's board asks for: a new board term, the end of a current term, or
+    new contact details. Kept apart from the registry: the board member, the term or the
+    cooperative change only when a Petugas accepts it (services/change_requests.py), through the
+    write path and history of staff edits. `base_values` holds the record as it stood when the
+    request was made, so the reviewer is told what changed on record since.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_TERM = "pengurus_baru", _("Pengurus baru")
+        END_TERM = "akhir_jabatan", _("Masa jabatan berakhir")
+        CONTACT = "kontak", _("Alamat dan kontak")
+
+    # The same steps as a submitted yearly report (and the same badges).
+    Status = Submission.Status
+    EDITABLE = Submission.EDITABLE
+    OPEN = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)
+
+    cooperative = models.ForeignKey(
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    kind = models.CharField(_("jenis perubahan"), max_length=16, choices=Kind.choices)
+    status = models.CharField(_("keadaan"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # A new term (no NIK: a board term holds none). The phone of a board member is left to the Dinas.
+    name = models.CharField(_("nama"), max_length=150, blank=True)
+    role = models.CharField(_("jabatan"), max_length=20, choices=BoardMember.Role.choices, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    term_start = models.DateField(_("mulai menjabat"), null=True, blank=True)
+    term_end = models.DateField(_("akhir masa jabatan"), null=True, blank=True)
+    # The term that ends (for a new term: the one its acceptance created).
+    board_member = models.ForeignKey(
+        BoardMember, verbose_name=_("masa jabatan"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="change_requests",
+    )
+    ended_on = models.DateField(_("berhenti pada"), null=True, blank=True)
+    end_reason = models.TextField(_("alasan berhenti"), blank=True, max_length=1000)
+    # New contact details (the same rules as the cooperative's own fields).
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    postcode = models.CharField(
+        _("kode pos"), max_length=5, blank=True, validators=[RegexValidator(r"^[0-9]{5}\Z", _("Kode pos 5 angka."))]
+    )
+    phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    base_values = models.JSONField(_("data tercatat saat permintaan dibuat"), default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.SET_NULL, null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("disampaikan oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("disampaikan"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ditinjau oleh"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("ditinjau"), null=True, blank=True)
+    review_note = models.TextField(_("catatan Dinas"), blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = area_queryset("cooperative__desa__kecamatan").as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("permintaan perubahan dari koperasi")
+        verbose_name_plural = pgettext_lazy("jamak", "permintaan perubahan dari koperasi")
+        constraints = [
+            # One contact change under way per cooperative, one end per term: two would undo each other.
+            models.UniqueConstraint(
+                fields=["cooperative"], condition=Q(kind="kontak", status__in=["draf", "disampaikan", "dikembalikan"]),
+                name="changerequest_one_open_contact",
+                violation_error_message=_("Perubahan alamat dan kontak sedang disiapkan atau ditinjau."),
+            ),
+            models.UniqueConstraint(
+                fields=["board_member"],
+                condition=Q(kind="akhir_jabatan", status__in=["draf", "disampaikan", "dikembalikan"]),
+                name="changerequest_one_open_end_per_term",
+                violation_error_message=_("Akhir masa jabatan ini sedang disiapkan atau ditinjau."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cooperative}: {self.get_kind_display()}"
+
+    @property
+    def is_editable(self):
+        return self.status in self.EDITABLE

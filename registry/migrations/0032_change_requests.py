@@ -7,6 +7,8 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from registry.roles import sync_roles
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -347,4 +349,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        # The new model's permissions reach Admin Dinas.
+        migrations.RunPython(sync_roles, migrations.RunPython.noop),
     ]

@@ -39,11 +39,24 @@ demo: migrate
 	$(MANAGE) seed_demo --if-empty
 
 # The development server and, beside it, a task worker (reloaded on code changes) that stops with
-# it. The worker runs in its own process group (setsid); the trap sends that group an interrupt,
-# which the autoreloader's parent ignores and the worker answers by finishing its task and exiting.
+# it. The worker runs in its own process group (setsid); on Ctrl-C the trap sends that group an
+# interrupt, which the worker answers by finishing its task and exiting. One interrupt is not always
+# enough: when it arrives during a task, the task's thread ends after the task but the reloader's
+# main thread keeps watching files, and an interrupt that lands while the reloader (re)starts the
+# worker is lost. So the trap waits at most 15 s, then terminates the group (the worker still
+# removes its heartbeat), and kills what is left 5 s later; an unfinished task is taken up again
+# at the next start (registry/services/recovery.py).
 run: demo
 	@setsid $(MANAGE) db_worker & worker=$$!; \
-	trap 'kill -INT -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	gone() { ! kill -0 -$$worker 2>/dev/null; }; \
+	stop_worker() { \
+	  kill -INT -$$worker 2>/dev/null || return 0; \
+	  for i in $$(seq 75); do gone && return 0; sleep 0.2; done; \
+	  echo "Task worker still running 15 s after Ctrl-C: stopping it."; kill -TERM -$$worker 2>/dev/null; \
+	  for i in $$(seq 25); do gone && return 0; sleep 0.2; done; \
+	  kill -KILL -$$worker 2>/dev/null; \
+	}; \
+	trap 'stop_worker' EXIT INT TERM; \
 	$(MANAGE) runserver $(BIND):$(PORT)
 
 test: $(BIN)/.installed

@@ -6,15 +6,17 @@ forgets workers not seen for a day, and takes over the tasks of workers that die
 (registry/services/recovery.py).
 """
 
+import _thread
 import logging
 import os
 import socket
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.utils import timezone
+from django.utils import autoreload, timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands import db_worker
 
@@ -70,6 +72,23 @@ class Heartbeat(threading.Thread):
         self.join(timeout=5)
 
 
+def end_with_the_worker_thread():
+    """In the autoreloader's child, end the process once the worker's thread has stopped by itself.
+
+    The reloader runs the worker in a thread ("django-main-thread") and watches files in the main
+    thread for ever. When a stop signal arrives during a task, the worker finishes the task and its
+    thread ends, but the watching goes on and the process never exits (`make run` then hung on
+    Ctrl-C). Interrupting the main thread ends the reloader the way Ctrl-C ends it, so the command's
+    own clean-up (the heartbeat row) runs. A worker thread that died of an error is left to the
+    reloader, which restarts it once the code is fixed, as the development server does.
+    """
+    while (worker := next((t for t in threading.enumerate() if t.name == "django-main-thread"), None)) is None:
+        time.sleep(0.2)
+    worker.join()
+    if getattr(autoreload, "_exception", None) is None:
+        _thread.interrupt_main()
+
+
 class Command(db_worker.Command):
     help = "Run the background task worker (django-tasks-db) and record its heartbeat for /healthz."
 
@@ -80,6 +99,8 @@ class Command(db_worker.Command):
         if not reloader_parent:  # with --reload only the child process runs tasks
             heartbeat = Heartbeat(options["worker_id"], settings.WORKER_HEARTBEAT_SECONDS)
             heartbeat.start()
+            if options["reload"] and not options["batch"]:
+                threading.Thread(target=end_with_the_worker_thread, name="worker-end-watch", daemon=True).start()
         try:
             super().handle(*args, **options)
         finally:

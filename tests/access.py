@@ -334,6 +334,13 @@ MATRIX = {
     "registry:recommendation_export": [
         Ask(EXPORT), Ask(EXPORT, query=lambda r: f"kecamatan={r.kecamatan}", outside={**EXPORT, LIMITED: 404}),
     ],
+    # Letters to the helping parties (tests/test_party_letters.py has them with recommendations behind
+    # them): the matrix's assessments are drafts, so the run of letters is empty and a party's letter,
+    # with nothing asked of it, is not found.
+    "registry:recommendation_letters": [
+        Ask(READ), Ask(READ, query=lambda r: f"kecamatan={r.kecamatan}", outside=OUTSIDE_READ),
+    ],
+    "registry:recommendation_letter": [Ask(not_found(READ), lambda r: {"helper": "bank"})],
     "registry:assessment_entry": [
         Ask(READ, assessment(), outside=OUTSIDE_READ),
         Ask(READ, assessment(YEAR + 1), outside=OUTSIDE_READ),  # a year not assessed yet: the empty form

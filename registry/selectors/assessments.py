@@ -161,14 +161,21 @@ class Action:
         return self.count - len(self.cooperatives)
 
 
-def district_recommendation_rows(*, user, year, kecamatan_codes=None):
-    """The rows behind the district's recommendations (see `district_recommendations`): (indicator
-    code, recommendation, helper, cooperative id, name, kecamatan), in the page's order. One query."""
+def recommended_scores(*, user, year, kecamatan_codes=None):
+    """The indicator scores a year's district recommendations come from, in the user's area: submitted
+    or verified assessments, scored 1 or 2 with data behind the level (figures.recommended_q)."""
     scores = IndicatorScore.objects.for_user(user).filter(
         figures.recommended_q(), figures.final_assessment_q("assessment__"), assessment__year=year,
     )
     if kecamatan_codes:
         scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
+    return scores
+
+
+def district_recommendation_rows(*, user, year, kecamatan_codes=None):
+    """The rows behind the district's recommendations (see `district_recommendations`): (indicator
+    code, recommendation, helper, cooperative id, name, kecamatan), in the page's order. One query."""
+    scores = recommended_scores(user=user, year=year, kecamatan_codes=kecamatan_codes)
     return scores.order_by(
         "indicator__condition__order", "indicator__order", "assessment__cooperative__name", "assessment__cooperative_id"
     ).values_list(
@@ -200,6 +207,54 @@ def district_recommendations(*, user, year, kecamatan_codes=None):
         for helper in Helper.values if helper in helped
     ]
     return {"by_action": list(actions.values()), "by_helper": by_helper}
+
+
+# The helping parties the office writes a letter to: all but the office itself. Its field officers
+# and the Dinas act on their recommendations from the recommendation page; a letter from the head of
+# office to his own office would only be paper.
+LETTER_HELPERS = tuple(h for h in Helper.values if h not in (Helper.FIELD_OFFICER, Helper.DINAS))
+
+
+@dataclass
+class LetterCooperative:
+    """One cooperative in a helping party's letter, with the actions asked of that party."""
+
+    id: int
+    name: str
+    nomor_induk: str
+    kecamatan: str
+    desa: str
+    actions: list = field(default_factory=list)  # (indicator code, recommendation), in rubric order
+
+
+def helper_letters(*, user, year, kecamatan_codes=None, helper=None):
+    """Per helping party outside the office (or only `helper`): the cooperatives of the user's area
+    whose recommendations of the year name it, each with what is asked of the party. One query.
+
+    Drawn from the same scores as `district_recommendations`, so a letter lists exactly the
+    cooperatives the recommendation page counts under that party. Returns a list of
+    {"helper", "label", "cooperatives"} in the order of Helper, parties with nothing asked left out.
+    """
+    helpers = [helper] if helper else LETTER_HELPERS
+    rows = (
+        recommended_scores(user=user, year=year, kecamatan_codes=kecamatan_codes)
+        .filter(indicator__helper__in=helpers)
+        .order_by("assessment__cooperative__desa__kecamatan__name", "assessment__cooperative__name",
+                  "assessment__cooperative_id", "indicator__condition__order", "indicator__order")
+        .values_list("indicator__helper", "assessment__cooperative_id", "assessment__cooperative__name",
+                     "assessment__cooperative__nomor_induk", "assessment__cooperative__desa__kecamatan__name",
+                     "assessment__cooperative__desa__name", "indicator__code", "indicator__recommendation")
+    )
+    letters = {h: {} for h in helpers}
+    for party, cooperative_id, name, nomor_induk, kecamatan, desa, code, recommendation in rows:
+        cooperatives = letters[party]
+        if cooperative_id not in cooperatives:
+            cooperatives[cooperative_id] = LetterCooperative(cooperative_id, name, nomor_induk or "", kecamatan, desa)
+        cooperatives[cooperative_id].actions.append((code, recommendation))
+    return [
+        {"helper": party, "label": Helper(party).label, "cooperatives": list(cooperatives.values())}
+        for party, cooperatives in letters.items() if cooperatives
+    ]
 
 
 def cooperative_assessments(*, cooperative):

@@ -18,7 +18,16 @@ from ..filters.assessments import FINAL, AssessmentFilter
 from ..formats import angka
 from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
-from ..models import MAX_YEAR, MIN_YEAR, Assessment, Kecamatan, Predicate, last_full_year
+from ..models import (
+    MAX_YEAR,
+    MIN_YEAR,
+    Assessment,
+    Helper,
+    Kecamatan,
+    OfficeSettings,
+    Predicate,
+    last_full_year,
+)
 from ..selectors import assessments as selectors
 from ..services import assessments as services
 from ..services.versioning import EditConflict
@@ -299,7 +308,7 @@ class RecommendationListView(RegistryPermissionMixin, TemplateView):
         kecamatan = [k.code for k in options if k.code == self.request.GET.get("kecamatan")]
         return super().get_context_data(
             year=year, kecamatan_options=options, kecamatan=kecamatan[0] if kecamatan else "",
-            final_status=FINAL,
+            final_status=FINAL, letter_helpers=selectors.LETTER_HELPERS,
             **selectors.district_recommendations(user=self.request.user, year=year, kecamatan_codes=kecamatan),
             **kwargs,
         )
@@ -343,6 +352,53 @@ class RecommendationExportView(RegistryPermissionMixin, View):
         suffix = f"-{kecamatan[0]}" if kecamatan else ""
         response["Content-Disposition"] = f'attachment; filename="rekomendasi-{year}{suffix}.xlsx"'
         return response
+
+
+# Whom each letter is addressed to ("Kepada Yth. ..."): the party's office, not a named company, since
+# a recommendation names the kind of party that can help. A helper added later is addressed by its label.
+ADDRESSEES = {
+    Helper.BANK: _("Pimpinan bank dan lembaga keuangan"),
+    Helper.PLANTATION: _("Pimpinan perusahaan perkebunan (inti)"),
+    Helper.COOPERATIVE: _("Pengurus koperasi mitra"),
+    Helper.ACCOUNTANT: _("Pimpinan kantor akuntan publik / KJA"),
+    Helper.LEGAL: _("Notaris / Kantor Wilayah Kementerian Hukum"),
+}
+
+
+class RecommendationLetterView(RegistryPermissionMixin, TemplateView):
+    """A4 letters to the helping parties outside the office: each lists the cooperatives of the year's
+    recommendations (in the user's area, and the ?kecamatan=) and what is asked of the party. With
+    `helper` one party's letter (404 when it is not a party we write to or nothing is asked of it),
+    without it every party's letter, one per page."""
+
+    permission_required = "registry.view_assessment"
+    template_name = "registry/assessments/helper_letters.html"
+
+    def get_context_data(self, **kwargs):
+        value = self.request.GET.get("tahun")
+        if value and not (value.isascii() and value.isdigit()):  # isdigit() alone takes "٢٠٢٤"
+            raise Http404
+        year = int(value) if value else last_full_year()
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise Http404
+        code = self.request.GET.get("kecamatan")
+        kecamatan = Kecamatan.objects.for_user(self.request.user).filter(code=code).first() if code else None
+        if code and kecamatan is None:
+            raise Http404  # outside the user's area or unknown: not found either way
+        helper = self.kwargs.get("helper")
+        if helper is not None and helper not in selectors.LETTER_HELPERS:
+            raise Http404
+        letters = selectors.helper_letters(user=self.request.user, year=year, helper=helper,
+                                           kecamatan_codes=[kecamatan.code] if kecamatan else None)
+        if helper is not None and not letters:
+            raise Http404
+        for letter in letters:
+            letter["addressee"] = ADDRESSEES.get(letter["helper"], letter["label"])
+        back = f"{reverse('registry:recommendation_list')}?tahun={year}" + (f"&kecamatan={code}" if kecamatan else "")
+        return super().get_context_data(
+            year=year, kecamatan=kecamatan, letters=letters, office=OfficeSettings.current(),
+            today=timezone.localdate(), back=back, **kwargs,
+        )
 
 
 class AssessmentPrepareView(RegistryPermissionMixin, FormView):

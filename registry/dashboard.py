@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import charts, figures, scoring
+from . import charts, figures, rat_season, scoring
 from .formats import MISSING, angka, persen, rupiah
 from .models import Condition, Cooperative, Predicate
 from .selectors.dashboard import CONDITION_SCORES
@@ -145,6 +145,9 @@ class Links:
 
     def findings(self, kecamatan=None, **params):
         return self._url("registry:finding_list", params, kecamatan)
+
+    def rat(self, kecamatan=None, **params):
+        return self._url("registry:rat_season", params, kecamatan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,6 +395,48 @@ def attention_figures(d, links):
     return attention
 
 
+def rat_season_figures(d, links):
+    """The RAT season of the book year as the tracker (/rat/) counts it, each state and channel linking to
+    its list there: the active cooperatives, their RAT states, and how the reported RATs reached the Dinas."""
+    y, counts, season = d.year, d.rat, d.rat_season
+    if not counts:
+        return []
+    total, reported = counts["total"], counts[rat_season.REPORTED]
+    when = per(season.today)
+    due = season.rat_due.strftime("%d/%m/%Y")
+    result = [Figure(
+        "rat_musim", _("koperasi aktif dalam musim RAT %(year)s") % {"year": y}, total, as_of=when,
+        href=links.rat(tahun=y), count=total,
+        note=_("Koperasi berstatus Aktif hari ini yang sudah berdiri pada akhir tahun buku %(year)s, seperti "
+               "halaman musim RAT; dihitung saat halaman dibuka. RAT tahun buku %(year)s diadakan pada tahun "
+               "%(next)s, paling lambat %(due)s.") % {"year": y, "next": y + 1, "due": due},
+    )]
+    notes = {
+        rat_season.REPORTED: _("RAT dengan tanggalnya dan tanggal laporannya diterima Dinas."),
+        rat_season.NOT_REPORTED: _("RAT tercatat diadakan, laporannya belum diterima Dinas."),
+        rat_season.OVERDUE: _("Belum ada RAT tercatat dan batas %(due)s sudah lewat.") % {"due": due},
+        rat_season.NOT_YET: _("Belum ada RAT tercatat, batas %(due)s belum lewat.") % {"due": due},
+    }
+    for code, label in rat_season.STATES.items():
+        result.append(Figure(
+            f"rat_{code}", label, counts[code], as_of=when, href=links.rat(tahun=y, keadaan=code), count=counts[code],
+            detail=_("%(share)s dari koperasi aktif") % {"share": _share(counts[code] / total if total else None)},
+            note=notes[code],
+        ))
+    channel_notes = {
+        rat_season.PORTAL: _("RAT yang disampaikan pengurus koperasi lewat portal dan diterima petugas."),
+        rat_season.STAFF: _("RAT yang dicatat atau diimpor petugas, tanpa laporan portal yang diterima."),
+    }
+    for code, label in rat_season.CHANNELS.items():
+        result.append(Figure(
+            f"rat_{code}", label, counts[code], as_of=when, href=links.rat(tahun=y, lewat=code), count=counts[code],
+            detail=_("%(share)s dari RAT yang dilaporkan") % {
+                "share": _share(counts[code] / reported if reported else None)},
+            note=channel_notes[code],
+        ))
+    return result
+
+
 def dashboard_sections(d, links):
     """Every figure of the dashboard with its link and explanation, for the page, the export and the API."""
     return {
@@ -402,6 +447,7 @@ def dashboard_sections(d, links):
         "labels": label_figures(d, links),
         "attention": attention_figures(d, links),
         "members": member_figures(d, links),
+        "rat_season": rat_season_figures(d, links),
     }
 
 

@@ -7,16 +7,21 @@ States, for a cooperative active today and founded by the end of the book year:
   due date (RAT date + OfficeSettings.rat_report_days) has passed;
 - "terlambat": no RAT recorded and the RAT's due date (OfficeSettings.rat_due) has passed;
 - "belum": no RAT recorded, and there is still time.
+
+Of the reported ones, the channel (`rat_channel`): "portal" when the cooperative's board sent the
+RAT through the portal and the Dinas accepted it (an accepted Submission of the year carrying a RAT
+date), else "petugas" (typed in or imported by staff, from paper). A RAT first recorded by staff and
+later also sent through the portal counts as the portal's: the board reported it itself.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, F, FilteredRelation, Q, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, FilteredRelation, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from . import figures
-from .models import Cooperative
+from .models import Cooperative, Submission
 
 REPORTED = "dilaporkan"
 NOT_REPORTED = "belum_dilaporkan"
@@ -27,6 +32,13 @@ STATES = {
     NOT_REPORTED: _("RAT diadakan, belum dilaporkan"),
     OVERDUE: _("Lewat batas, belum ada RAT"),
     NOT_YET: _("Belum ada RAT, masih dalam batas"),
+}
+# How a reported RAT reached the Dinas (the tracker's ?lewat=).
+PORTAL = "portal"
+STAFF = "petugas"
+CHANNELS = {
+    PORTAL: _("Dilaporkan lewat portal koperasi"),
+    STAFF: _("Dicatat petugas (dari kertas atau impor)"),
 }
 
 
@@ -50,7 +62,11 @@ def season_cooperatives(queryset, season):
     """`queryset` (cooperatives in the user's area) limited to those in the season, each annotated
     with the year's `rat_date`, `rat_reported_on` and its `rat_state`: one query, filterable by state."""
     no_rat = Value(OVERDUE if season.rat_overdue else NOT_YET)
-    # One LEFT JOIN to the season's yearly report (at most one per cooperative and year).
+    through_portal = Submission.objects.filter(
+        cooperative=OuterRef("pk"), year=season.year, status=Submission.Status.ACCEPTED, rat_date__isnull=False,
+    )
+    # One LEFT JOIN to the season's yearly report (at most one per cooperative and year), and for the
+    # channel one EXISTS on the accepted submissions (indexed by cooperative).
     return (
         queryset.filter(figures.active_q(), figures.founded_by_q(season.year))
         .annotate(season_report=FilteredRelation("yearly_reports", condition=Q(yearly_reports__year=season.year)))
@@ -60,12 +76,38 @@ def season_cooperatives(queryset, season):
             When(rat_date__isnull=False, then=Value(NOT_REPORTED)),
             default=no_rat, output_field=CharField(),
         ))
+        .annotate(rat_channel=Case(
+            When(rat_state=REPORTED, then=Case(When(Exists(through_portal), then=Value(PORTAL)), default=Value(STAFF))),
+            default=None, output_field=CharField(),
+        ))
     )
 
 
 def state_counts(cooperatives):
-    """{state: count} of annotated cooperatives, in one aggregate query."""
-    return cooperatives.order_by().aggregate(**{state: Count("pk", filter=Q(rat_state=state)) for state in STATES})
+    """{state: count} of annotated cooperatives, with the reported ones by channel ({"portal": n,
+    "petugas": n}) and the "total", in one aggregate query."""
+    counts = cooperatives.order_by().aggregate(
+        total=Count("pk"),
+        **{state: Count("pk", filter=Q(rat_state=state)) for state in STATES},
+        **{PORTAL: Count("pk", filter=Q(rat_channel=PORTAL))},
+    )
+    # Every reported RAT came one way or the other: the staff's are the rest (one EXISTS per row, not two).
+    counts[STAFF] = counts[REPORTED] - counts[PORTAL]
+    return counts
+
+
+def listed(cooperatives, *, state=None, channel=None):
+    """The annotated cooperatives of one state and/or channel: the list behind a count."""
+    if state:
+        cooperatives = cooperatives.filter(rat_state=state)
+    if channel:
+        cooperatives = cooperatives.filter(rat_channel=channel)
+    return cooperatives
+
+
+def portal_share(counts):
+    """The share of the reported RATs that came through the portal; None when none was reported."""
+    return counts[PORTAL] / counts[REPORTED] if counts[REPORTED] else None
 
 
 def report_is_late(cooperative, season):

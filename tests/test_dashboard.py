@@ -287,8 +287,9 @@ class DashboardFigureTests(TestCase):
         # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
         # 6 kecamatan of the area (names), 7 totals per year and classification, 8 rows per kecamatan,
         # 9 trend per year, 10 desa per kecamatan, 11 named needs-attention cooperatives, 12 last refresh,
-        # 13 active partnerships (live), 14 user's groups (header role), 15 kecamatan names (header area).
-        with self.assertNumQueries(15):
+        # 13 active partnerships (live), 14 office settings (RAT due date), 15 RAT season counts (live),
+        # 16 user's groups (header role), 17 kecamatan names (header area).
+        with self.assertNumQueries(17):
             response = self.client.get(PAGE)
         self.assertEqual(figure(response, "headline", "koperasi").value, 18)
 
@@ -440,9 +441,9 @@ class DashboardAreaTests(TestCase):
         summary_refresh()
         # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 kecamatan of the
         # area, 7-12 summary: totals, per kecamatan, trend, desa, named needs-attention cooperatives, last
-        # refresh (no partnership recorded, so none counted); 13 user's groups (header role), 14 kecamatan
-        # names (header area).
-        with self.assertNumQueries(14):
+        # refresh (no partnership recorded, so none counted); 13 office settings (RAT due date), 14 RAT season
+        # counts (live); 15 user's groups (header role), 16 kecamatan names (header area).
+        with self.assertNumQueries(16):
             response = self.client.get("/dasbor/")
         self.assertEqual(response.status_code, 200)
 

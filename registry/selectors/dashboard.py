@@ -1,15 +1,17 @@
 """Figures of the district dashboard, summed from the precomputed summary (registry/models/summary.py).
 
 Five queries whatever the size of the registry: the summary holds one row per kecamatan, year
-and classification value, so a request sums at most a few hundred rows.
+and classification value, so a request sums at most a few hundred rows. The RAT season figures
+are the exception, counted live in two more (see `rat_season_counts`).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.utils import timezone
 
-from .. import figures
+from .. import figures, rat_season
 from ..models import (
     Assessment,
     AttentionCase,
@@ -17,6 +19,7 @@ from ..models import (
     Kecamatan,
     KecamatanSummary,
     KutimLabel,
+    OfficeSettings,
     Partnership,
     Predicate,
     SummaryRefresh,
@@ -157,6 +160,9 @@ class Dashboard:
     has_findings: bool = False
     # A past book year: its cooperatives and statuses are shown as on 31 December of that year, not now.
     past: bool = False
+    # The RAT season of the book year (rat_season_counts): {state or channel: count, "total": n}.
+    rat: dict = field(default_factory=dict)
+    rat_season: object = None  # rat_season.Season: its due date and today
 
     @property
     def state(self):
@@ -186,7 +192,27 @@ def kecamatan_in_area(*, user, using=DEFAULT_DB_ALIAS):
     return list(Kecamatan.objects.using(using).for_user(user).order_by("code").values_list("code", "name"))
 
 
-def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_year=None, using=DEFAULT_DB_ALIAS):
+def rat_season_counts(*, user, year, codes, chosen, today=None, using=DEFAULT_DB_ALIAS):
+    """The RAT season of book year `year` as the tracker (/rat/) counts it for the same area and kecamatan.
+
+    (Season, {state: n, channel: n, "total": n}). Counted live, not from the summary: a season's
+    states move with the calendar (no RAT is "still in time" until the due date passes, with no write
+    to refresh after) and the portal's acceptances should show at once, and one aggregate over the
+    cooperatives of the area (one LEFT JOIN to the year's reports, one EXISTS on the accepted
+    submissions) is cheap next to the page. Two queries: the office's due dates, the counts.
+    """
+    today = today or timezone.localdate()
+    # The settings row is made by OfficeSettings.current() on first use; a replica may not have it yet.
+    office = OfficeSettings.objects.using(using).filter(pk=1).first() or OfficeSettings()
+    season = rat_season.season(year, office, today)
+    cooperatives = Cooperative.objects.using(using).for_user(user)
+    if chosen:
+        cooperatives = cooperatives.filter(desa__kecamatan__in=codes)
+    return season, rat_season.state_counts(rat_season.season_cooperatives(cooperatives, season))
+
+
+def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_year=None, using=DEFAULT_DB_ALIAS,
+              today=None):
     """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
 
     Five or six queries: the totals per year and classification, the rows per kecamatan, the trend
@@ -197,6 +223,7 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
     user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it. A `year` before
     `latest_year` (the last full year) is a past year: its state figures are those of its 31 December.
     `using`: the database alias read (the API reads the read replica, settings.REPLICA_DATABASE).
+    Two more queries count the RAT season of `year` live (rat_season_counts), as of `today`.
     """
     past = latest_year is not None and year < latest_year
     codes = [code for code, _ in kecamatan]
@@ -254,6 +281,11 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
             if (CURRENT, dimension, key) in grouped or (year, dimension, key) in grouped
         ]
     per_kecamatan = list(rows.values())
+    # The season of the book year the page shows: the RAT of book year Y is held in Y+1, so the
+    # dashboard of 2025 (the default, the last full year) shows the season of 2025's RATs, held and
+    # reported during 2026, the one officials are chasing now: as "RAT diadakan (tahun buku 2025)"
+    # above it and the tracker's default year.
+    season, rat = rat_season_counts(user=user, year=year, codes=codes, chosen=chosen, today=today, using=using)
     return Dashboard(
         year=year,
         kecamatan=kecamatan,
@@ -272,5 +304,7 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
         has_trainings=bool(refresh.get("trainings")),
         has_findings=bool(refresh.get("findings")),
         past=past,
+        rat=rat,
+        rat_season=season,
     )
 

@@ -28,7 +28,7 @@ def dashboard_workbook(d, links):
     for key, title in [
         ("headline", _("Angka utama")), ("statuses", _("Status")), ("members", _("Anggota")),
         ("conditions", _("Nilai kondisi")), ("predicates", _("Predikat")), ("labels", _("Label RAT Kutim")),
-        ("attention", _("Perlu perhatian")),
+        ("attention", _("Perlu perhatian")), ("rat_season", _("Musim RAT")),
     ]:
         formatted_sheet(workbook, title, value_header, [_figure_row(f) for f in sections[key]],
                         ["teks", "angka", "angka", "angka", "angka", "teks", "teks"], widths={6: 60})

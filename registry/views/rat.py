@@ -28,7 +28,9 @@ REMINDED_STATES = (rat_season.OVERDUE, rat_season.NOT_REPORTED, rat_season.NOT_Y
 
 class RatSeasonMixin:
     """The season's year (?tahun=, default the last closed book year), kecamatan (?kecamatan=, in the
-    user's area, else 404) and field officer (?petugas=, a Petugas: the cooperatives of their area)."""
+    user's area, else 404) and field officer (?petugas=, a Petugas: the cooperatives of their area);
+    for the list, a state (?keadaan=) and the channel of a reported RAT (?lewat=portal or petugas).
+    An unknown state or channel is a 404, as an unknown kecamatan."""
 
     @cached_property
     def today(self):
@@ -82,6 +84,24 @@ class RatSeasonMixin:
             cooperatives = rat_season.in_officer_area(cooperatives, self.officer)
         return rat_season.season_cooperatives(cooperatives, self.season)
 
+    @cached_property
+    def state(self):
+        state = self.request.GET.get("keadaan") or None
+        if state is not None and state not in rat_season.STATES:
+            raise Http404
+        return state
+
+    @cached_property
+    def channel(self):
+        channel = self.request.GET.get("lewat") or None
+        if channel is not None and channel not in rat_season.CHANNELS:
+            raise Http404
+        return channel
+
+    def listed_cooperatives(self):
+        """The list the page shows, its export and the dashboard's links open (tests/figure_walk.py)."""
+        return rat_season.listed(self.season_cooperatives(), state=self.state, channel=self.channel)
+
     def filters(self, **changes):
         params = {"tahun": self.year, "kecamatan": self.kecamatan.code if self.kecamatan else None,
                   "petugas": self.officer.pk if self.officer else None, **changes}
@@ -93,32 +113,42 @@ class RatSeasonView(RegistryPermissionMixin, RatSeasonMixin, TemplateView):
     template_name = "registry/rat/season.html"
 
     def get_context_data(self, **kwargs):
-        state = self.request.GET.get("keadaan") or None
-        if state is not None and state not in rat_season.STATES:
-            raise Http404
-        cooperatives = self.season_cooperatives()
-        counts = rat_season.state_counts(cooperatives)
-        listed = cooperatives.filter(rat_state=state) if state else cooperatives
+        state, channel = self.state, self.channel
+        counts = rat_season.state_counts(self.season_cooperatives())
+        listed = self.listed_cooperatives()
         paginator = Paginator(listed.select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name", "id"),
                               PAGE_SIZE)
-        paginator.count = counts[state] if state else sum(counts.values())  # counted above: no second COUNT
+        # Counted above, no second COUNT: a channel's rows are all reported, so with a channel the
+        # state filter is either "dilaporkan" (the same rows) or another state (none).
+        if channel:
+            paginator.count = counts[channel] if state in (None, rat_season.REPORTED) else 0
+        else:
+            paginator.count = counts[state] if state else counts["total"]
         page = paginator.get_page(self.request.GET.get("page"))
         for cooperative in page.object_list:
             cooperative.report_late = rat_season.report_is_late(cooperative, self.season)
-        total = sum(counts.values())
+        total = counts["total"]
         url = reverse("registry:rat_season")
         states = [
             {"code": code, "label": label, "count": counts[code], "share": counts[code] / total if total else None,
-             "href": f"{url}?{self.filters(keadaan=code)}", "current": code == state}
+             "href": f"{url}?{self.filters(keadaan=code)}", "current": code == state and not channel}
             for code, label in rat_season.STATES.items()
+        ]
+        reported = counts[rat_season.REPORTED]
+        channels = [
+            {"code": code, "label": label, "count": counts[code],
+             "share": counts[code] / reported if reported else None,
+             "href": f"{url}?{self.filters(lewat=code)}", "current": code == channel}
+            for code, label in rat_season.CHANNELS.items()
         ]
         return super().get_context_data(
             season=self.season, year=self.year, years=range(last_full_year(self.today), MIN_YEAR - 1, -1),
             kecamatan=self.kecamatan, kecamatan_list=self.kecamatan_choices, officer=self.officer,
-            officer_list=self.officer_choices, state=state, state_label=rat_season.STATES.get(state),
-            states=states, total=total, all_href=f"{url}?{self.filters()}", page_obj=page, paginator=paginator,
-            letters_href=f"{reverse('registry:rat_letters')}?{self.filters()}", query=self.filters(keadaan=state),
-            **kwargs,
+            officer_list=self.officer_choices, state=state, channel=channel,
+            state_label=rat_season.CHANNELS.get(channel) or rat_season.STATES.get(state),
+            states=states, channels=channels, total=total, all_href=f"{url}?{self.filters()}", page_obj=page,
+            paginator=paginator, letters_href=f"{reverse('registry:rat_letters')}?{self.filters()}",
+            query=self.filters(keadaan=state, lewat=channel), **kwargs,
         )
 
 
@@ -183,23 +213,19 @@ class RatSeasonExportView(RegistryPermissionMixin, RatSeasonMixin, View):
     permission_required = ("registry.view_yearlyreport", "registry.export_data")
 
     def get(self, request, *args, **kwargs):
-        state = request.GET.get("keadaan") or None
-        if state is not None and state not in rat_season.STATES:
-            raise Http404
-        cooperatives = self.season_cooperatives()
-        if state:
-            cooperatives = cooperatives.filter(rat_state=state)
+        cooperatives = self.listed_cooperatives()
         rows = []
+        channels = {rat_season.PORTAL: str(_("portal")), rat_season.STAFF: str(_("petugas"))}
         for c in cooperatives.select_related("desa__kecamatan").order_by("desa__kecamatan__name", "name", "id"):
             late = rat_season.report_is_late(c, self.season)
             rows.append((c.nomor_induk or "", c.name, c.desa.kecamatan.name, str(rat_season.STATES[c.rat_state]),
-                         c.rat_date, c.rat_reported_on, str(_("Ya")) if late else ""))
+                         c.rat_date, c.rat_reported_on, str(_("Ya")) if late else "", channels.get(c.rat_channel, "")))
         workbook = Workbook(write_only=True)
         formatted_sheet(
             workbook, str(_("Musim RAT %(year)s")) % {"year": self.year},
             [_("Nomor Induk Koperasi"), _("Koperasi"), _("Kecamatan"), _("Keadaan"), _("Tanggal RAT"),
-             _("Dilaporkan"), _("Laporan terlambat")],
-            rows, ["teks", "teks", "teks", "teks", "tanggal", "tanggal", "teks"],
+             _("Dilaporkan"), _("Laporan terlambat"), _("Dilaporkan lewat")],
+            rows, ["teks", "teks", "teks", "teks", "tanggal", "tanggal", "teks", "teks"],
             widths={0: 18, 1: 40, 2: 20, 3: 34},
         )
         buffer = io.BytesIO()

@@ -103,7 +103,9 @@ class StatusChangeAdmin(RecordAdmin):
     list_display = ["cooperative", "changed_on", "from_status", "to_status", "changed_by", "created_at"]
     list_filter = ["to_status", "from_status", "cooperative__desa__kecamatan"]
     list_select_related = ["cooperative", "changed_by"]
-    search_fields = ["cooperative__name", "cooperative__nomor_induk", "reason"]
+    # The cooperative's trigram-indexed columns only (migration 0005); the reason has no index.
+    search_fields = ["cooperative__name", "cooperative__nomor_induk"]
+    search_help_text = _("Nama atau Nomor Induk koperasi.")
     date_hierarchy = "changed_on"
     autocomplete_fields = ["cooperative"]
 

@@ -7,10 +7,10 @@ like the registry records they are shown to whole-district users only.
 from django.contrib import admin
 
 from ..models import ExportLog, ImportBatch, MemberErasure
-from .base import WholeDistrictOnlyMixin
+from .base import BoundedCountMixin, WholeDistrictOnlyMixin
 
 
-class ReadOnlyAdmin(WholeDistrictOnlyMixin, admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedCountMixin, WholeDistrictOnlyMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

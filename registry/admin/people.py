@@ -37,7 +37,11 @@ class BoardMemberAdmin(VersionedRecordAdmin):
     list_display = ["name", "role", "cooperative", "term_start", "term_end", "ended_on", "current"]
     list_filter = ["role", CurrentTermFilter, "sex", "cooperative__desa__kecamatan"]
     list_select_related = ["cooperative"]
-    search_fields = ["name", "cooperative__name"]
+    # Indexed columns only (trigram index, migration 0033): with the cooperative's name beside it,
+    # one OR across two tables reads all 770,000 board terms at national size. A cooperative's
+    # board is on its page in the registry.
+    search_fields = ["name"]
+    search_help_text = _("Nama pengurus atau pengawas.")
 
     @admin.display(description=_("sedang menjabat"), boolean=True)
     def current(self, obj):
@@ -127,7 +131,12 @@ class MemberAdmin(VersionedRecordAdmin):
     list_display = ["name", "nik_short", "cooperative", "member_number", "sex", "joined_on", "left_on"]
     list_filter = ["has_nik", "sex", "left_on", "cooperative__desa__kecamatan"]
     list_select_related = ["cooperative"]
-    search_fields = ["name", "member_number", "cooperative__name"]
+    # Indexed columns only: the name (trigram index, migration 0033) and, below, the full NIK
+    # through its keyed hash. The member number has no index, and the cooperative's name beside
+    # the member's would be one OR across two tables: each reads all 3 million members at
+    # national size. A cooperative's members are listed on its page and in /anggota/?koperasi=.
+    search_fields = ["name"]
+    search_help_text = _("Nama anggota, atau NIK lengkap (16 angka) bila Anda berhak membuka NIK.")
 
     def has_delete_permission(self, request, obj=None):
         # A deleted row would leave its history (name, birth date, NIK ciphertext) behind, and a

@@ -22,8 +22,8 @@ PHONE = {"width": 390, "height": 844}
 ROLES = ["admin", "petugas", "petugas_sangatta", "pimpinan", "verifikator"]
 MAIN_PAGES = [
     "/dasbor/", "/koperasi/", "{koperasi}", "/anggota/", "{anggota}", "/penilaian/", "/rekomendasi/",
-    "/kemitraan/", "/kemitraan/jaringan/", "/pelatihan/", "/pelatihan/cakupan/", "/temuan/", "/impor/", "/akun/",
-    "/rat/", "/mutu-data/", "/tinjauan/",
+    "/rekomendasi/surat/", "/kemitraan/", "/kemitraan/jaringan/", "/pelatihan/", "/pelatihan/cakupan/", "/temuan/",
+    "/impor/", "/akun/", "/rat/", "/mutu-data/", "/tinjauan/",
 ]
 BLOCKING = {"serious", "critical"}
 ALL_ROLES = True
@@ -125,3 +125,32 @@ def test_main_pages_pass_the_accessibility_check(browser, live_server, demo, use
         problems += [f"{path}: {v}" for v in blocking_violations(page)]
     context.close()
     assert not problems, "serious or critical accessibility violations:\n" + "\n".join(problems)
+
+
+def pdf_pages(page):
+    """Pages of the A4 PDF Chromium prints of `page` (the print stylesheet applies)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", page.pdf(format="A4")))
+
+
+def test_letters_to_helping_parties_print_one_letter_per_a4_page(browser, live_server, demo):
+    """The run of letters prints each party's letter from a new page, as wide as A4 allows."""
+    context, page = sign_in(browser, live_server, "admin", {"width": 1280, "height": 900})
+    query = f"?kecamatan={SANGATTA_UTARA}"
+    page.goto(f"/rekomendasi/surat/{query}")
+    parties = page.locator("article.helper-letter").count()
+    all_pages = pdf_pages(page)
+    page.goto(f"/rekomendasi/{query}")
+    alone = [link.get_attribute("href") for link in page.locator("a.letter-link").all()]
+    assert len(alone) == parties > 1
+    # Printed alone, the letters take as many pages as printed together: none shares a page.
+    pages_alone = 0
+    for href in alone:
+        page.goto(href)
+        pages_alone += pdf_pages(page)
+    assert all_pages == pages_alone > parties
+    # A4 less the print margins (186 mm, 703 px): nothing reaches past it.
+    page.set_viewport_size({"width": 703, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(f"/rekomendasi/surat/{query}")
+    assert wider_than_viewport(page) <= 0
+    context.close()

@@ -42,9 +42,13 @@ urlpatterns = [
     path("portal/laporan/<int:pk>/dokumen/<int:document_pk>/hapus/", portal.DocumentDeleteView.as_view(),
          name="portal_document_delete"),
     path("dokumen/<int:pk>/", portal.DocumentDownloadView.as_view(), name="document_download"),
+    # Changes the board asks for: a new term, the end of a term, contact details
+    path("portal/perubahan/baru/<str:kind>/", portal.ChangeRequestEditView.as_view(), name="portal_change_create"),
+    path("portal/perubahan/<int:pk>/", portal.ChangeRequestEditView.as_view(), name="portal_change"),
     # The Dinas's review of what cooperatives submit
     path("tinjauan/", review.ReviewQueueView.as_view(), name="review_queue"),
     path("tinjauan/<int:pk>/", review.ReviewDetailView.as_view(), name="review_detail"),
+    path("tinjauan/perubahan/<int:pk>/", review.ChangeReviewView.as_view(), name="review_change"),
     path("dasbor/", dashboard.DashboardView.as_view(), name="dashboard"),
     # District dashboard: export, refresh, figures for other systems
     path("dasbor/ekspor.xlsx", dashboard.DashboardExportView.as_view(), name="dashboard_export"),

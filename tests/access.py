@@ -24,6 +24,7 @@ from tests.builders import (
     SANGATTA_UTARA,
     make_board_account,
     make_board_member,
+    make_change_request,
     make_cooperative,
     make_document,
     make_finding,
@@ -245,6 +246,19 @@ MATRIX = {
         Ask({**redirected(PORTAL), PENGURUS: 404}, lambda r: {"pk": r.submission, "document_pk": r.document},
             method="post", outside={**redirected(PORTAL), PENGURUS: 404}),
     ],
+    # Changes the board asks for (a new term, an end of a term, contact details): its own requests only;
+    # an empty new request is a draft saved (tests/test_portal_changes.py)
+    "registry:portal_change_create": [
+        Ask(PORTAL, lambda r: {"kind": "pengurus_baru"}),
+        Ask(redirected(PORTAL), lambda r: {"kind": "pengurus_baru"}, method="post"),
+        Ask(not_found(PORTAL), lambda r: {"kind": "lainnya"}),
+    ],
+    "registry:portal_change": [
+        *form(PORTAL, lambda r: {"pk": r.own_change_request}),
+        Ask({**PORTAL, PENGURUS: 404}, lambda r: {"pk": r.change_request}, outside={**PORTAL, PENGURUS: 404}),
+        Ask({**PORTAL, PENGURUS: 404}, lambda r: {"pk": r.change_request}, method="post",
+            outside={**PORTAL, PENGURUS: 404}),
+    ],
     "registry:document_download": [
         Ask({**EDIT, PENGURUS: 200}, lambda r: {"pk": r.own_document}),
         Ask({**EDIT, PENGURUS: 404}, lambda r: {"pk": r.document}, outside={**OUTSIDE_EDIT, PENGURUS: 404}),
@@ -254,6 +268,11 @@ MATRIX = {
     "registry:review_detail": [
         Ask(EDIT, lambda r: {"pk": r.submission}, outside=OUTSIDE_EDIT),
         Ask(redirected(EDIT), lambda r: {"pk": r.submission}, method="post", outside=redirected(OUTSIDE_EDIT),
+            data={"action": "kembalikan", "note": "uji", "version": 1, "record_version": 0}),
+    ],
+    "registry:review_change": [
+        Ask(EDIT, lambda r: {"pk": r.change_request}, outside=OUTSIDE_EDIT),
+        Ask(redirected(EDIT), lambda r: {"pk": r.change_request}, method="post", outside=redirected(OUTSIDE_EDIT),
             data={"action": "kembalikan", "note": "uji", "version": 1, "record_version": 0}),
     ],
     "registry:password_change": form(SIGNED_IN),
@@ -450,7 +469,7 @@ def make_pending_import(user, data=b"NIK;Nama\r\n"):
                                         data=seal(data), rows_total=1)
 
 
-def make_area_records(kecamatan, *, training, batch, export, pending, own_submission, own_document):
+def make_area_records(kecamatan, *, training, batch, export, pending, own_submission, own_document, own_change_request):
     """The records the matrix names, for a cooperative in `kecamatan` (the shared ones passed in)."""
     record = make_cooperative(kecamatan=kecamatan, jenis="produsen")
     submission = make_submission(record, YEAR + 1, status="disampaikan")
@@ -476,6 +495,8 @@ def make_area_records(kecamatan, *, training, batch, export, pending, own_submis
         document=make_document(submission).pk,
         own_submission=own_submission.pk,
         own_document=own_document.pk,
+        change_request=make_change_request(record, "kontak", status="disampaikan", phone="0812").pk,
+        own_change_request=own_change_request.pk,
         training=training.pk,
         local_training=make_training(kecamatan_id=kecamatan).pk,
         batch=batch.pk,
@@ -492,7 +513,8 @@ def make_matrix_records(users):
     # The board member's own draft: the same on both sides (their cooperative is theirs wherever it lies).
     own_submission = make_submission(users[PENGURUS].cooperative_account.cooperative, YEAR)
     shared = {"training": training, "batch": batch, "export": export, "pending": pending,
-              "own_submission": own_submission, "own_document": make_document(own_submission)}
+              "own_submission": own_submission, "own_document": make_document(own_submission),
+              "own_change_request": make_change_request(own_submission.cooperative, "pengurus_baru", name="Calon")}
     return {
         "inside": make_area_records(SANGATTA_UTARA, **shared),
         "outside": make_area_records(MUARA_WAHAU, **shared),

@@ -1,4 +1,5 @@
-"""The demo cooperatives' portal: the board account `pengurus` and a few reports waiting for review.
+"""The demo cooperatives' portal: the board account `pengurus`, a few reports and a contact change waiting
+for review.
 
 Deterministic (the cooperatives are the first that qualify, by id) and idempotent: the account is
 made only when the username is free, the submissions only for cooperatives that have none.
@@ -11,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import BOARD_ROLE, BoardMember, Cooperative, CooperativeAccount, Submission, User, YearlyReport
-from ..models.portal import REPORT_FIELDS
+from ..models.portal import REPORT_FIELDS, ChangeRequest
 from ..services.board_accounts import CODE_VALIDITY, code_hash, new_code
+from ..services.change_requests import record_values
 from .accounts import DEMO_PASSWORD
 
 BOARD_USERNAME = "pengurus"
@@ -73,6 +75,22 @@ def _submission(cooperative, year, today):
     return submission
 
 
+def _contact_change(cooperative):
+    """A new phone number and email the board asks for (none when the cooperative asked for anything already)."""
+    if ChangeRequest.objects.filter(cooperative=cooperative).exists():
+        return None
+    change = ChangeRequest(
+        cooperative=cooperative, kind=ChangeRequest.Kind.CONTACT, status=ChangeRequest.Status.SUBMITTED,
+        address=cooperative.address, postcode=cooperative.postcode, phone=f"0812{cooperative.pk:08d}"[:13],
+        email=cooperative.email or f"koperasi{cooperative.pk}@contoh.id",
+        submitted_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    change.base_values = record_values(change, record=cooperative)
+    change._change_reason = "Data demo"
+    change.save()
+    return change
+
+
 @transaction.atomic
 def seed_portal(*, today=None):
     """The board account `pengurus` on the first qualifying cooperative, and reports from the next ones."""
@@ -83,5 +101,6 @@ def seed_portal(*, today=None):
     account = _board_account(cooperatives[0], today)
     year = today.year - 1
     waiting = [s for s in (_submission(c, year, today) for c in cooperatives[1:]) if s]
+    changes = [c for c in (_contact_change(c) for c in cooperatives[1:2]) if c]
     return (f"portal: account {'pengurus' if account else 'already present'}, "
-            f"{len(waiting)} submissions waiting for review")
+            f"{len(waiting)} submissions and {len(changes)} contact change waiting for review")

@@ -1,4 +1,5 @@
-"""Forms of the cooperatives' portal: the invitation of a board member, the first sign-in."""
+"""Forms of the cooperatives' portal: the invitation of a board member, the first sign-in, what the board
+submits (a yearly report, a document) and the changes it asks for."""
 
 from django import forms
 from django.conf import settings
@@ -6,8 +7,16 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from ..models import User, last_full_year
-from ..models.portal import REPORT_FIELDS, SUBMITTED_COUNTS, SUBMITTED_MONEY, Submission, SubmissionDocument
+from ..models import BoardMember, User, last_full_year
+from ..models.portal import (
+    CONTACT_FIELDS,
+    REPORT_FIELDS,
+    SUBMITTED_COUNTS,
+    SUBMITTED_MONEY,
+    ChangeRequest,
+    Submission,
+    SubmissionDocument,
+)
 from ..services.board_accounts import CodeRefused, account_for_code, eligible_board
 from .cooperatives import DATE
 from .inputs import RupiahField, use_typed_inputs
@@ -145,3 +154,67 @@ class DocumentForm(forms.Form):
     @property
     def max_mb(self):
         return settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
+
+
+class ChangeRequestForm(forms.ModelForm):
+    """A change the board asks for, as typed on a phone: the fields of its kind only.
+
+    A new term: the person, the position and the dates (no NIK: a board term holds none). The end of
+    a term: which sitting term, the day it ended, why. Contact details: the cooperative's own fields,
+    filled with the values on record. A draft may be incomplete; sending it asks for what its kind
+    needs (services/change_requests.py). Dates as 26/11/2026 or from the picker.
+    """
+
+    FIELDS = {
+        ChangeRequest.Kind.NEW_TERM: ["name", "role", "sex", "term_start", "term_end"],
+        ChangeRequest.Kind.END_TERM: ["board_member", "ended_on", "end_reason"],
+        ChangeRequest.Kind.CONTACT: CONTACT_FIELDS,
+    }
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = ChangeRequest
+        fields = ["name", "role", "sex", "term_start", "term_end", "board_member", "ended_on", "end_reason",
+                  *CONTACT_FIELDS]
+        widgets = {
+            "term_start": DATE, "term_end": DATE, "ended_on": DATE,
+            "end_reason": forms.Textarea(attrs={"rows": 3}),
+            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, cooperative, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cooperative = cooperative
+        self.kind = kind
+        self.instance.cooperative = cooperative
+        self.instance.kind = kind
+        for name in list(self.fields):
+            if name != "version" and name not in self.FIELDS[kind]:
+                del self.fields[name]
+        if kind == ChangeRequest.Kind.END_TERM:
+            # Only the cooperative's own sitting terms: another cooperative's id is "not a valid choice".
+            terms = BoardMember.objects.filter(cooperative=cooperative).current().order_by("role", "name")
+            field = self.fields["board_member"]
+            field.queryset, field.empty_label = terms, _("pilih pengurus")
+            field.label_from_instance = lambda term: f"{term.name} ({term.get_role_display()})"
+        elif kind == ChangeRequest.Kind.CONTACT and self.instance.pk is None and not self.is_bound:
+            for name in CONTACT_FIELDS:
+                self.initial.setdefault(name, getattr(cooperative, name))
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+        use_typed_inputs(self)
+
+    def clean_board_member(self):
+        term = self.cleaned_data["board_member"]
+        if term is not None:
+            open_end = ChangeRequest.objects.filter(
+                board_member=term, kind=ChangeRequest.Kind.END_TERM, status__in=ChangeRequest.OPEN
+            ).exclude(pk=self.instance.pk)
+            if open_end.exists():
+                raise forms.ValidationError(_("Akhir masa jabatan ini sedang disiapkan atau ditinjau."))
+        return term

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,18 +21,27 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from ..forms.portal import BoardAccountInviteForm, DocumentForm, FirstSignInForm, SubmissionForm
+from ..forms.portal import (
+    BoardAccountInviteForm,
+    ChangeRequestForm,
+    DocumentForm,
+    FirstSignInForm,
+    SubmissionForm,
+)
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
-from ..models import BoardMember, YearlyReport
+from ..models import BoardMember, Cooperative, YearlyReport
 from ..models.portal import (
+    CONTACT_FIELDS,
     SUBMITTED_COUNTS,
     SUBMITTED_MONEY,
     SUBMITTED_RAT,
+    ChangeRequest,
     CooperativeAccount,
     Submission,
     SubmissionDocument,
 )
 from ..services.board_accounts import CODE_VALIDITY, account_first_sign_in, account_invite, accounts_end_with_terms
+from ..services.change_requests import change_request_save
 from ..services.documents import document_add, document_content, document_remove
 from ..services.submissions import submission_save
 from ..services.versioning import EditConflict
@@ -87,6 +97,9 @@ class PortalHomeView(PortalMixin, NoStoreMixin, TemplateView):
         context["reports"] = YearlyReport.objects.filter(cooperative=self.cooperative).order_by("-year")[:5]
         context["submissions"] = Submission.objects.filter(cooperative=self.cooperative).order_by(
             "-year", "-created_at")
+        context["change_requests"] = ChangeRequest.objects.filter(cooperative=self.cooperative).select_related(
+            "board_member").order_by("-created_at", "-pk")[:20]
+        context["change_kinds"] = ChangeRequest.Kind
         return context
 
 
@@ -302,3 +315,112 @@ class DocumentDownloadView(LoginRequiredMixin, View):
         response["Content-Disposition"] = content_disposition_header(True, document.original_name)
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ChangeRequestEditView(PortalMixin, NoStoreMixin, FormView):
+    """A change the board asks for (a new term, the end of a term, contact details), new or a draft (or
+    one returned by the Dinas): saved as a draft, or sent to the Dinas. One sent or decided is shown
+    read-only. The values on record stand beside the form: nothing changes before the Dinas accepts."""
+
+    template_name = "registry/portal/change_form.html"
+    form_class = ChangeRequestForm
+
+    @cached_property
+    def change_request(self):
+        if "pk" not in self.kwargs:
+            return None
+        requests = ChangeRequest.objects.filter(cooperative=self.cooperative).select_related(
+            "board_member", "reviewed_by")
+        try:
+            return requests.get(pk=self.kwargs["pk"])
+        except ChangeRequest.DoesNotExist:
+            raise Http404 from None
+
+    @cached_property
+    def kind(self):
+        if self.change_request is not None:
+            return self.change_request.kind
+        if self.kwargs["kind"] not in ChangeRequest.Kind.values:
+            raise Http404
+        return self.kwargs["kind"]
+
+    def open_contact_request(self):
+        """The contact change already under way, which a new one would collide with."""
+        return ChangeRequest.objects.filter(
+            cooperative=self.cooperative, kind=ChangeRequest.Kind.CONTACT, status__in=ChangeRequest.OPEN).first()
+
+    def get(self, request, *args, **kwargs):
+        if self.change_request is None and self.kind == ChangeRequest.Kind.CONTACT:
+            under_way = self.open_contact_request()
+            if under_way is not None:
+                messages.info(request, _("Perubahan alamat dan kontak sedang disiapkan atau ditinjau."))
+                return redirect("registry:portal_change", pk=under_way.pk)
+        if self.change_request is not None and not self.change_request.is_editable:
+            return render(request, "registry/portal/change_form.html", self.get_context_data(form=None))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.change_request is not None and not self.change_request.is_editable:
+            messages.error(request, _("Permintaan ini sudah dikirim dan tidak dapat diubah lagi."))
+            return redirect("registry:portal_change", pk=self.change_request.pk)
+        return super().post(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cooperative": self.cooperative, "kind": self.kind,
+                "instance": self.change_request}
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("change_request", self.change_request)
+        kwargs["kind_label"] = ChangeRequest.Kind(self.kind).label
+        kwargs["kind"] = self.kind
+        if self.kind == ChangeRequest.Kind.CONTACT:
+            kwargs["on_record"] = [
+                (Cooperative._meta.get_field(name).verbose_name, getattr(self.cooperative, name))
+                for name in CONTACT_FIELDS
+            ]
+        if kwargs.get("form") is None and self.change_request is not None:
+            kwargs["rows"] = [
+                (ChangeRequest._meta.get_field(name).verbose_name, change_request_value(self.change_request, name))
+                for name in ChangeRequestForm.FIELDS[self.kind]
+            ]
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        submit = self.request.POST.get("action") == "kirim"
+        instance = form.save(commit=False)
+        try:
+            instance = change_request_save(
+                change_request=instance, by=self.request.user, expected_version=form.cleaned_data.get("version"),
+                submit=submit,
+            )
+        except EditConflict:
+            form.add_error(None, _(
+                "Permintaan ini sudah diubah pengurus lain setelah Anda membukanya. Buka lagi halamannya untuk "
+                "melihat isian terbaru, lalu ulangi perubahan Anda."
+            ))
+            return self.form_invalid(form)
+        except IntegrityError:  # a second contact change, or a second end of the same term, sent at once
+            form.add_error(None, _(
+                "Permintaan yang sama sedang disiapkan atau ditinjau. Buka dari halaman koperasi Anda."))
+            return self.form_invalid(form)
+        except ValidationError as refused:
+            if hasattr(refused, "error_dict"):
+                for name, errors in refused.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, refused.messages)
+            return self.form_invalid(form)
+        if submit:
+            messages.success(self.request, _("Permintaan dikirim ke Dinas untuk ditinjau."))
+            return redirect(reverse("registry:portal_home") + "#perubahan")
+        messages.success(self.request, _("Draf tersimpan. Anda dapat melanjutkannya nanti."))
+        return redirect("registry:portal_change", pk=instance.pk)
+
+
+def change_request_value(change_request, name):
+    """A field of a request as the portal and the review page show it (a choice by its label)."""
+    if name == "board_member":
+        term = change_request.board_member
+        return f"{term.name} ({term.get_role_display()})" if term else None
+    display = getattr(change_request, f"get_{name}_display", None)
+    return display() if display and getattr(change_request, name) else getattr(change_request, name)

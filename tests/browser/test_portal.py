@@ -83,6 +83,17 @@ def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live
     page.wait_for_url(re.compile(r"/portal/(#.*)?$"))  # the browser keeps the upload's #dokumen
     expect(page.locator(".submission-list")).to_contain_text("Disampaikan")
     assert not YearlyReport.objects.filter(cooperative=term.cooperative, year=year).exists()
+    # The board asks for a new phone number: the form starts from the record, nothing changes before review.
+    page.get_by_role("link", name="Ubah alamat dan kontak").click()
+    expect(page.locator("#tercatat")).to_be_visible()
+    assert wider_than_phone(page) <= 0
+    assert serious(page) == []
+    page.get_by_label("Telepon").fill("0812 5555 1234")
+    page.get_by_role("button", name="Kirim ke Dinas").click()
+    page.wait_for_url(re.compile(r"/portal/(#.*)?$"))
+    expect(page.locator("#perubahan")).to_contain_text("Disampaikan")
+    term.cooperative.refresh_from_db()
+    assert term.cooperative.phone != "0812 5555 1234"
     context.close()
 
     context, page = phone(browser, live_server)
@@ -92,14 +103,23 @@ def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live
     page.get_by_label("Sandi").press("Enter")
     page.wait_for_url(re.compile(r"/dasbor/"))
     page.goto("/tinjauan/")
-    row = page.locator("tr").filter(has_text=term.cooperative.name)
+    # The yearly reports' table comes first; the cooperative's contact change waits in the one below.
+    row = page.locator("tr").filter(has_text=term.cooperative.name).first
     row.get_by_role("link", name="tinjau").click()
     expect(page.locator("#dokumen")).to_contain_text("berita-acara.pdf")
     assert wider_than_phone(page) <= 0
     page.get_by_role("button", name="Terima dan catat").click()
     page.wait_for_url(re.compile(r"/tinjauan/$"))
     expect(page.locator(".message-success")).to_contain_text("diterima dan tercatat")
+    # ... and the contact change, beside the record.
+    page.locator("#perubahan tr").filter(has_text=term.cooperative.name).get_by_role("link", name="tinjau").click()
+    expect(page.locator("table")).to_contain_text("0812 5555 1234")
+    assert wider_than_phone(page) <= 0
+    page.get_by_role("button", name="Terima dan catat").click()
+    page.wait_for_url(re.compile(r"/tinjauan/$"))
     context.close()
+    term.cooperative.refresh_from_db()
+    assert term.cooperative.phone == "0812 5555 1234"
 
     report = YearlyReport.objects.get(cooperative=term.cooperative, year=year)
     assert (report.members_total, report.business_volume, report.cash) == (100, 1_250_000_000, 50_000_000)

@@ -86,6 +86,10 @@ class PortalChangeTests(TestCase):
         self.assertRedirects(response, reverse("registry:portal_home") + "#perubahan")
         self.assertEqual(ChangeRequest.objects.get().status, ChangeRequest.Status.SUBMITTED)
         self.assertFalse(BoardMember.objects.filter(name="Siti Aminah").exists())
+        page = self.client.get(url)  # read-only once sent: what was asked
+        self.assertIsNone(page.context["form"])
+        self.assertContains(page, "31/01/2030")
+        self.assertContains(page, "Bendahara")
 
     def test_a_new_term_sent_without_its_person_says_what_is_missing(self):
         response = self.create("pengurus_baru", {"name": "", "role": "", "term_start": ""})
@@ -94,6 +98,11 @@ class PortalChangeTests(TestCase):
 
     def test_only_the_cooperatives_own_sitting_terms_can_be_ended(self):
         own = self.account.board_member
+        page = self.client.get(reverse("registry:portal_change_create", args=["akhir_jabatan"]))
+        self.assertContains(page, own.name)
+        self.assertNotContains(page, "Orang Lain")
+        self.assertFalse(page.context["no_sitting_terms"])
+        self.assertContains(page, "akun portal Anda ikut berakhir")
         response = self.create("akhir_jabatan", {"board_member": self.other_term.pk,
                                                  "ended_on": timezone.localdate().strftime("%d/%m/%Y"),
                                                  "end_reason": "Pindah"})
@@ -216,6 +225,11 @@ class ChangeReviewTests(TestCase):
         self.assertEqual((term.role, term.cooperative), ("pengawas", self.cooperative))
         history = term.history.get()
         self.assertEqual((history.history_change_reason, history.history_user), (REASON, self.petugas))
+
+    def test_a_draft_is_not_for_the_dinas(self):
+        draft = make_change_request(self.cooperative, "akhir_jabatan", end_reason="belum selesai")
+        self.assertEqual(self.client.get(reverse("registry:review_change", args=[draft.pk])).status_code, 404)
+        self.assertNotContains(self.client.get(reverse("registry:review_queue")), "Masa jabatan berakhir")
 
     def test_outside_the_area_is_not_found_and_pimpinan_is_refused(self):
         outside = make_change_request(make_cooperative(kecamatan=MUARA_WAHAU), status="disampaikan", phone="0899")

@@ -373,17 +373,21 @@ class ChangeRequestEditView(PortalMixin, NoStoreMixin, FormView):
         kwargs.setdefault("change_request", self.change_request)
         kwargs["kind_label"] = ChangeRequest.Kind(self.kind).label
         kwargs["kind"] = self.kind
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
         if self.kind == ChangeRequest.Kind.CONTACT:
-            kwargs["on_record"] = [
+            context["on_record"] = [
                 (Cooperative._meta.get_field(name).verbose_name, getattr(self.cooperative, name))
                 for name in CONTACT_FIELDS
             ]
-        if kwargs.get("form") is None and self.change_request is not None:
-            kwargs["rows"] = [
+        if form is not None and "board_member" in form.fields:
+            context["no_sitting_terms"] = not form.fields["board_member"].queryset.exists()
+        elif form is None and self.change_request is not None:
+            context["rows"] = [
                 (ChangeRequest._meta.get_field(name).verbose_name, change_request_value(self.change_request, name))
                 for name in ChangeRequestForm.FIELDS[self.kind]
             ]
-        return super().get_context_data(**kwargs)
+        return context
 
     def form_valid(self, form):
         submit = self.request.POST.get("action") == "kirim"

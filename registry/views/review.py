@@ -158,7 +158,9 @@ class ChangeReviewView(RegistryPermissionMixin, NoStoreMixin, TemplateView):
 
     @cached_property
     def change_request(self):
-        requests = ChangeRequest.objects.for_user(self.request.user).select_related(
+        # A draft is the board's own until sent: not for the Dinas.
+        requests = ChangeRequest.objects.for_user(self.request.user).exclude(
+            status=ChangeRequest.Status.DRAFT).select_related(
             "cooperative__desa__kecamatan", "board_member", "submitted_by", "reviewed_by")
         return get_object_or_404(requests, pk=self.kwargs["pk"])
 
@@ -168,7 +170,7 @@ class ChangeReviewView(RegistryPermissionMixin, NoStoreMixin, TemplateView):
         change = self.change_request
         if change.kind == ChangeRequest.Kind.CONTACT:
             return Cooperative.objects.get(pk=change.cooperative_id)
-        if change.kind == ChangeRequest.Kind.END_TERM:
+        if change.kind == ChangeRequest.Kind.END_TERM and change.board_member_id:
             return BoardMember.objects.get(pk=change.board_member_id)
         return None
 

@@ -115,6 +115,7 @@ def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live
     page.locator("#perubahan tr").filter(has_text=term.cooperative.name).get_by_role("link", name="tinjau").click()
     expect(page.locator("table")).to_contain_text("0812 5555 1234")
     assert wider_than_phone(page) <= 0
+    assert serious(page) == []
     page.get_by_role("button", name="Terima dan catat").click()
     page.wait_for_url(re.compile(r"/tinjauan/$"))
     context.close()

@@ -273,3 +273,17 @@ def test_cooperative_autocomplete_finds_by_name_and_pages_with_the_bound(admin, 
     # Counted up to the bound (3 + 1 rows): two pages of two, then "refine the search".
     assert [row["text"] for row in pages[1]["results"]] == ["KUD Sawit 2", "KUD Sawit 3"]
     assert pages[1]["pagination"]["more"] is False
+
+
+def test_cooperative_search_by_name_and_kecamatan_reads_the_cooperative_table_only(admin):
+    wanted = make_cooperative(name="KSU Sawit Makmur", kecamatan=MUARA_WAHAU)
+    make_cooperative(name="KSU Sawit Makmur", kecamatan=SANGATTA_UTARA)
+    make_cooperative(name="Koperasi Nelayan", kecamatan=MUARA_WAHAU, legal_entity_number="AHU-0000667.AH.01")
+    with CaptureQueriesContext(connection) as queries:
+        response = admin.get(changelist(Cooperative), {"q": "sawit wahau"})
+    assert list(response.context["cl"].result_list) == [wanted]
+    # The words' desa are looked up first; the count then joins nothing (each condition has an index).
+    [count] = counts(queries)
+    assert "JOIN" not in count.upper()
+    response = admin.get(changelist(Cooperative), {"q": "0000667 wahau"})
+    assert [c.name for c in response.context["cl"].result_list] == ["Koperasi Nelayan"]

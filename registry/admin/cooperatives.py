@@ -1,15 +1,47 @@
 """Django admin for cooperatives and their status history."""
 
+import functools
+import operator
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Cooperative, StatusChange
-from ..selectors.cooperatives import cooperative_search_q
+from ..models import Cooperative, Desa, StatusChange
+from ..selectors.cooperatives import region_words
 from ..services.cooperatives import check_status_step, cooperative_change_status
 from .base import RecordAdmin, VersionedRecordAdmin
+
+
+def cooperative_admin_search_q(text):
+    """Every word of `text` in the name, the Nomor Induk, the legal entity number, the desa or the
+    kecamatan (region aliases included, as in the registry's search), on indexed columns only.
+
+    The admin first searched its three fields and then ORed in the registry's condition
+    (selectors.cooperatives.cooperative_search_q), which joins desa and kecamatan: PostgreSQL then
+    read all 130,000 cooperatives (0.4-0.8 s at national size). Here each word's desa are looked
+    up first (one query over the 141 desa) and matched by code, so every condition is on the
+    cooperative's own columns, each with an index: trigram for the three text columns (icontains
+    is the UPPER(...) LIKE they answer, migration 0005), B-tree for the desa. A word may now match
+    any of them, which finds what either search found before.
+    """
+    words = [word for word in text.split() if word][:8]
+    if not words:
+        return None
+    condition = Q()
+    for word, canonical in region_words(words):
+        spellings = [word] if canonical is None else [word, canonical]
+        desa = Desa.objects.filter(functools.reduce(
+            operator.or_, (Q(name__icontains=s) | Q(kecamatan__name__icontains=s) for s in spellings),
+        )).values_list("code", flat=True)
+        condition &= (
+            Q(name__icontains=word) | Q(nomor_induk__icontains=word) | Q(legal_entity_number__icontains=word)
+            | Q(desa__in=list(desa))
+        )
+    return condition
 
 
 @admin.register(Cooperative)
@@ -52,13 +84,11 @@ class CooperativeAdmin(VersionedRecordAdmin):
     search_fields = ["name", "nomor_induk", "legal_entity_number"]
 
     def get_search_results(self, request, queryset, search_term):
-        # The admin's search and the autocomplete of every cooperative foreign key also find a
-        # cooperative by its desa or kecamatan, region aliases included, as the staff pages do.
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        condition = cooperative_search_q(search_term)
-        if condition is not None:
-            results = results | queryset.filter(condition)
-        return results, may_have_duplicates
+        # The search fields above, and the desa or kecamatan (aliases included) as the staff
+        # pages find them, in one condition over indexed columns (cooperative_admin_search_q).
+        # Also the search behind the autocomplete of every cooperative foreign key.
+        condition = cooperative_admin_search_q(search_term)
+        return (queryset if condition is None else queryset.filter(condition)), False
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -9,7 +9,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from registry.models import BOARD_ROLE, CooperativeAccount, User
+from registry.models import BOARD_ROLE, CooperativeAccount, OfficeSettings, User
 from registry.services.board_accounts import (
     CODE_VALIDITY,
     CodeRefused,
@@ -63,6 +63,16 @@ class InvitationTests(TestCase):
         self.assertEqual(mail.outbox, [])  # no email given: the letter only
         # The history keeps the steps, never the hash.
         self.assertNotIn("code_hash", [f.name for f in account.history.model._meta.fields])
+
+    def test_letter_carries_the_office_letterhead_and_signatory(self):
+        OfficeSettings.objects.filter(pk=OfficeSettings.current().pk).update(
+            office_name="Dinas Koperasi Uji", place="Sangatta Utara", signatory_name="Siti Aminah",
+            signatory_title="Kepala Dinas Uji",
+        )
+        response = self.invite()
+        for text in ("DINAS KOPERASI UJI", "Sangatta Utara, ", "Kepala Dinas Uji", "Siti Aminah"):
+            self.assertContains(response, text)
+        self.assertTemplateUsed(response, "includes/_letterhead.html")
 
     def test_an_email_carries_the_code_when_given(self):
         response = self.invite(email="budi@example.id")

@@ -29,7 +29,7 @@ from ..forms.portal import (
     SubmissionForm,
 )
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
-from ..models import BoardMember, Cooperative, YearlyReport
+from ..models import BoardMember, Cooperative, OfficeSettings, YearlyReport
 from ..models.portal import (
     CONTACT_FIELDS,
     SUBMITTED_COUNTS,
@@ -253,6 +253,7 @@ class BoardAccountView(RegistryPermissionMixin, CooperativeInAreaMixin, NoStoreM
         return render(self.request, "registry/portal/letter.html", {
             "cooperative": self.cooperative, "invitation": invitation, "account": invitation.account,
             "site_url": site_url, "validity_days": CODE_VALIDITY.days, "today": timezone.localdate(),
+            "office": OfficeSettings.current(),  # letterhead and signatory, as on every printed letter
         })
 
 

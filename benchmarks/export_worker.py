@@ -101,6 +101,7 @@ def main():
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(User.objects.get(username="petugas"))
 
+    cpu_before = 0.0
     for fmt in args.formats.split(","):
         times = []
         for _ in range(5):
@@ -118,13 +119,20 @@ def main():
         subprocess.run([sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay",
                         "--interval", "0", "--verbosity", "0"], cwd=PROJECT, check=True)
         wall = time.monotonic() - started
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rss = usage.ru_maxrss / 1024
+        # CPU seconds of the worker processes so far (this format's and the earlier ones'): on a shared
+        # machine the wall time measures the load, the CPU time what the export itself costs.
+        cpu_used = usage.ru_utime + usage.ru_stime - cpu_before
+        cpu_before += cpu_used
         log = ExportLog.objects.get(pk=queued[0].pk)
         task = DBTaskResult.objects.filter(task_path="registry.tasks.build_export").order_by("-finished_at").first()
         seconds = (task.finished_at - task.started_at).total_seconds()
         print(f"{fmt}: {log.status}, {log.row_count:,} of {members:,} rows in {seconds:.1f} s in the task "
               f"({log.row_count / seconds:,.0f} rows/s; {wall:.1f} s with the worker's start-up), file "
-              f"{log.file_size / 2**20:.1f} MB, worker max RSS {rss:.0f} MB", flush=True)
+              f"{log.file_size / 2**20:.1f} MB, worker max RSS {rss:.0f} MB; worker CPU {cpu_used:.1f} s "
+              f"({log.row_count / cpu_used:,.0f} rows per CPU second, start-up included), load average "
+              f"{os.getloadavg()[0]:.1f}", flush=True)
 
 
 if __name__ == "__main__":

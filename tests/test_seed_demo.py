@@ -17,6 +17,7 @@ from django.db.models import Count, Max, Min
 from django.test import TestCase
 from django.utils import timezone
 
+from registry import rat_season
 from registry.demo import district, profiles
 from registry.figures import board_is_complete
 from registry.models import (
@@ -26,6 +27,7 @@ from registry.models import (
     Finding,
     IndicatorScore,
     Member,
+    OfficeSettings,
     Partnership,
     StatusChange,
     Submission,
@@ -320,6 +322,46 @@ class DefaultDistrictTests(TestCase):
         self.assertTrue(admin.is_superuser and admin.is_staff)
         self.assertEqual(User.objects.get(username="petugas_sangatta").area_codes, [SANGATTA_UTARA, SANGATTA_SELATAN])
         self.assertIsNone(User.objects.get(username="petugas").area_codes)
+
+    def test_a_realistic_rat_season_rising_since_2021(self):
+        """About 100 of 667 active cooperatives reported their 2021 RAT (domain.md): 15%, fewer before,
+        more since; many more held one without reporting it; most held none (the tracker's states)."""
+        today = timezone.localdate()
+        office = OfficeSettings.current()
+        shares = {}
+        for year in range(2019, self.until_year + 1):
+            season = rat_season.season(year, office, today)
+            counts = rat_season.state_counts(rat_season.season_cooperatives(Cooperative.objects.all(), season))
+            shares[year] = {state: counts[state] / counts["total"] for state in rat_season.STATES}
+        self.assertTrue(0.12 <= shares[2021]["dilaporkan"] <= 0.18, shares[2021])
+        self.assertTrue(80 <= round(shares[2021]["dilaporkan"] * 667) <= 120)
+        self.assertLess(shares[2019]["dilaporkan"], shares[2021]["dilaporkan"])
+        for year in range(2019, self.until_year):  # closed seasons: the last full year's may still be under way
+            with self.subTest(year=year):
+                self.assertTrue(0.05 <= shares[year]["dilaporkan"] <= 0.35, shares[year])
+                self.assertTrue(0.1 <= shares[year]["belum_dilaporkan"] <= 0.3, shares[year])
+                self.assertTrue(0.45 <= shares[year]["terlambat"] <= 0.8, shares[year])
+                self.assertEqual(shares[year]["belum"], 0)
+        self.assertGreater(shares[self.until_year - 1]["dilaporkan"], shares[2021]["dilaporkan"])
+
+    def test_the_portal_s_first_season_accepted_some_reported_rats(self):
+        year = self.until_year
+        reported = YearlyReport.objects.filter(year=year, cooperative__status=Cooperative.Status.ACTIVE,
+                                               rat_date__isnull=False, rat_reported_on__isnull=False)
+        accepted = Submission.objects.filter(status=Submission.Status.ACCEPTED)
+        self.assertEqual(accepted.count(), min(150, round(reported.count() * 0.2)))
+        self.assertEqual(set(accepted.values_list("year", flat=True)) - {year}, set())
+        if timezone.localdate() > OfficeSettings.current().rat_due(year):  # the season is over: some came
+            self.assertGreater(accepted.count(), 10)
+        for submission in accepted.select_related("yearly_report"):
+            report = submission.yearly_report
+            self.assertEqual((report.rat_date, report.members_male), (submission.rat_date, submission.members_male))
+            self.assertLessEqual(submission.submitted_at.date(), report.rat_reported_on)
+            self.assertTrue(report.history.filter(
+                history_change_reason__startswith="Disampaikan oleh koperasi, diterima oleh").exists())
+        season = rat_season.season(year, OfficeSettings.current(), timezone.localdate())
+        counts = rat_season.state_counts(rat_season.season_cooperatives(Cooperative.objects.all(), season))
+        self.assertEqual(counts["portal"], accepted.count())
 
     def test_demo_board_account_and_submissions_waiting(self):
         user = User.objects.get(username="pengurus")

@@ -1,21 +1,35 @@
 """The demo cooperatives' portal: the board account `pengurus`, a few reports and a contact change waiting
-for review.
+for review, and the portal's first season: some of the last book year's reported RATs came through it
+and were accepted.
 
-Deterministic (the cooperatives are the first that qualify, by id) and idempotent: the account is
-made only when the username is free, the submissions only for cooperatives that have none.
+Deterministic (the cooperatives are the first that qualify, by id, or drawn with the seed) and
+idempotent: the account is made only when the username is free, the submissions only for
+cooperatives that have none, the accepted ones only up to their share.
 """
 
 import datetime
+import random
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import BOARD_ROLE, BoardMember, Cooperative, CooperativeAccount, Submission, User, YearlyReport
+from ..models import (
+    BOARD_ROLE,
+    BoardMember,
+    Cooperative,
+    CooperativeAccount,
+    Submission,
+    User,
+    YearlyReport,
+    last_full_year,
+)
 from ..models.portal import REPORT_FIELDS, ChangeRequest
 from ..services.board_accounts import CODE_VALIDITY, code_hash, new_code
 from ..services.change_requests import record_values
+from ..services.submissions import submission_accept
 from .accounts import DEMO_PASSWORD
+from .profiles import DEFAULT_SEED, PORTAL_ACCEPTED_MAX, PORTAL_ACCEPTED_SHARE
 
 BOARD_USERNAME = "pengurus"
 # Sangatta Utara first: `petugas_sangatta` reviews them too.
@@ -91,16 +105,58 @@ def _contact_change(cooperative):
     return change
 
 
+# The demo Petugas who accepted the portal's reports.
+REVIEWER_USERNAME = "petugas"
+WITA = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def _accepted_through_portal(year, seed, exclude):
+    """Reported RATs of `year` the boards sent through the portal: PORTAL_ACCEPTED_SHARE of the active
+    cooperatives' reported RATs, drawn with the seed among those without any submission, each sent on
+    the day the Dinas received the report and accepted by the demo Petugas through the review's service
+    (so the yearly report's history says "Disampaikan oleh koperasi, diterima oleh ...")."""
+    reviewer = User.objects.filter(username=REVIEWER_USERNAME).first()
+    if reviewer is None:
+        return 0
+    reported = YearlyReport.objects.filter(
+        year=year, cooperative__status=Cooperative.Status.ACTIVE, rat_date__isnull=False, rat_reported_on__isnull=False,
+    )
+    wanted = min(PORTAL_ACCEPTED_MAX, round(reported.count() * PORTAL_ACCEPTED_SHARE))
+    missing = wanted - Submission.objects.filter(year=year, status=Submission.Status.ACCEPTED).count()
+    if missing <= 0:
+        return 0
+    candidates = sorted(reported.filter(cooperative__submissions__isnull=True).exclude(cooperative__in=exclude)
+                        .values_list("pk", flat=True))
+    random.Random(f"{seed}:portal-accepted:{year}").shuffle(candidates)
+    accepted = 0
+    for report in YearlyReport.objects.filter(pk__in=candidates[:missing]).order_by("pk"):
+        values = {name: getattr(report, name) for name in REPORT_FIELDS}
+        submission = Submission(
+            cooperative_id=report.cooperative_id, year=year, status=Submission.Status.SUBMITTED,
+            submitted_at=datetime.datetime.combine(report.rat_reported_on, datetime.time(9, 0), tzinfo=WITA),
+            rat_decisions="Laporan pertanggungjawaban pengurus diterima; SHU dibagi sesuai AD/ART.", **values,
+        )
+        submission._change_reason = "Data demo"
+        submission.save()
+        submission_accept(submission=submission, expected_version=submission.version,
+                          record_version=report.version, by=reviewer)
+        accepted += 1
+    return accepted
+
+
 @transaction.atomic
-def seed_portal(*, today=None):
-    """The board account `pengurus` on the first qualifying cooperative, and reports from the next ones."""
+def seed_portal(*, today=None, seed=DEFAULT_SEED):
+    """The board account `pengurus` on the first qualifying cooperative, reports from the next ones
+    waiting for review, and the last book year's RATs accepted through the portal."""
     today = today or timezone.localdate()
     cooperatives = _sitting_board(today)
     if not cooperatives:
         return "no cooperative with a sitting board: no portal demo"
     account = _board_account(cooperatives[0], today)
-    year = today.year - 1
+    year = last_full_year(today)
     waiting = [s for s in (_submission(c, year, today) for c in cooperatives[1:]) if s]
     changes = [c for c in (_contact_change(c) for c in cooperatives[1:2]) if c]
+    accepted = _accepted_through_portal(year, seed, exclude=[c.pk for c in cooperatives])
     return (f"portal: account {'pengurus' if account else 'already present'}, "
-            f"{len(waiting)} submissions and {len(changes)} contact change waiting for review")
+            f"{len(waiting)} submissions and {len(changes)} contact change waiting for review, "
+            f"{accepted} RAT reports accepted through the portal")

@@ -165,6 +165,21 @@ MERAH_PUTIH_OFFSET = 3
 
 # Palm prices made the business volume of the plantation cooperatives swing: 2019 was a low,
 # 2022 a peak. Index against 2023.
+# The RAT season per book year, as shares of the active cooperatives (the tracker's population):
+# (RAT held, RAT held and reported to the Dinas). In 2021 only about 100 of the 667 active
+# cooperatives reported their RAT (domain.md section 1): 15%. Before that fewer, since then rising
+# with coaching, reminders and, in the last season, the portal. Many more hold a RAT than report it.
+RAT_SEASON = {
+    2019: (0.30, 0.11), 2020: (0.32, 0.13), 2021: (0.35, 0.16), 2022: (0.38, 0.18), 2023: (0.41, 0.21),
+    2024: (0.44, 0.25), 2025: (0.47, 0.30),
+}
+# The latest year's shares for the years after it.
+RAT_SEASON_LATER = RAT_SEASON[max(RAT_SEASON)]
+# Of the RATs reported, the share of the last full year's that came through the portal and were
+# accepted (its first season): a few dozen in the demo district; never more than PORTAL_ACCEPTED_MAX.
+PORTAL_ACCEPTED_SHARE = 0.2
+PORTAL_ACCEPTED_MAX = 150
+
 TBS_PRICE_INDEX = {2019: 0.70, 2020: 0.80, 2021: 1.15, 2022: 1.25, 2023: 1.00, 2024: 1.10, 2025: 1.25}
 
 CORE_FIRST = (

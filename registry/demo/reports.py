@@ -4,9 +4,20 @@ import datetime
 
 from ..models import Cooperative, YearlyReport
 from .cooperatives import day_in_year
-from .profiles import FIRST_REPORT_YEAR, JUTA, TBS_PRICE_INDEX
+from .profiles import FIRST_REPORT_YEAR, JUTA, RAT_SEASON, RAT_SEASON_LATER, TBS_PRICE_INDEX
 
 Status = Cooperative.Status
+
+# How often a cooperative of each RAT discipline holds its RAT, and reports one it held, relative to
+# the others; the year's shares (profiles.RAT_SEASON) scale them. HELD_MEAN and REPORTED_MEAN are the
+# rates over the active cooperatives' mix of disciplines (30% good, 45% fair, 25% poor) with a
+# yearly report (96%), so the scaled draws give the year's shares.
+HELD_RATE = {"good": 0.95, "fair": 0.75, "poor": 0.4}
+REPORTED_RATE = {"good": 0.95, "fair": 0.75, "poor": 0.4}
+HELD_MEAN = 0.96 * (0.30 * 0.95 + 0.45 * 0.75 + 0.25 * 0.4)
+REPORTED_MEAN = (0.30 * 0.95 * 0.95 + 0.45 * 0.75 * 0.75 + 0.25 * 0.4 * 0.4) / (0.30 * 0.95 + 0.45 * 0.75 + 0.25 * 0.4)
+# Of the reported RATs, those reported within a month (the rest later).
+WITHIN_MONTH = {"good": 0.9, "fair": 0.55, "poor": 0.4}
 
 
 def _rupiah(value):
@@ -75,10 +86,16 @@ class ReportDraws:
         return reports
 
     def _rat(self, rng, plan, report, *, held):
-        """The RAT for the book year (held the next year, usually February to June) and its report."""
+        """The RAT for the book year (held the next year, usually February to June) and its report.
+
+        How often follows the year's season (profiles.RAT_SEASON) and the cooperative's discipline.
+        """
         FinancialReport = YearlyReport.FinancialReport
         discipline = plan.discipline
-        if not held or rng.random() >= {"good": 0.95, "fair": 0.75, "poor": 0.4}[discipline]:
+        held_share, reported_share = RAT_SEASON.get(report.year, RAT_SEASON_LATER)
+        held_rate = HELD_RATE[discipline] * held_share / HELD_MEAN
+        reported_rate = REPORTED_RATE[discipline] * (reported_share / held_share) / REPORTED_MEAN
+        if not held or rng.random() >= held_rate:
             report.financial_report = rng.choices((FinancialReport.NONE, FinancialReport.LATE), (80, 20))[0]
             return
         months = {"good": (2, 4), "fair": (3, 7), "poor": (4, 12)}[discipline]
@@ -90,10 +107,10 @@ class ReportDraws:
         members = report.members_male + report.members_female
         report.rat_attendance = round(members * rng.uniform(0.35, 0.95))
         report.rat_quorum = report.rat_attendance * 2 > members
-        reported = rng.choices(
-            ("within", "late", "never"),
-            {"good": (85, 10, 5), "fair": (40, 35, 25), "poor": (15, 25, 60)}[discipline],
-        )[0]
+        if rng.random() >= reported_rate:
+            reported = "never"
+        else:
+            reported = "within" if rng.random() < WITHIN_MONTH[discipline] else "late"
         if reported != "never":
             delay = rng.randint(2, 30) if reported == "within" else rng.randint(35, 150)
             reported_on = rat_date + datetime.timedelta(days=delay)

@@ -1,6 +1,8 @@
 """The cooperatives' portal on a phone: a board member signs in with the letter's code, reports the
-year with a document, and a Petugas accepts it into the registry."""
+year and its RAT with a document, a Petugas accepts it into the registry, and the RAT season tracker
+and the dashboard count it as reported through the portal."""
 
+import datetime
 import re
 
 import pytest
@@ -34,18 +36,28 @@ def wider_than_phone(page):
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
+def dashboard_figure(page, key):
+    """A figure of the dashboard's RAT season table, as the page writes it (Indonesian thousands)."""
+    return int(page.locator(f"tr#{key} a").inner_text().replace(".", ""))
+
+
 def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live_server, demo):
-    # A cooperative whose board has no account yet, with a sitting ketua, sekretaris or bendahara.
+    year = last_full_year()
+    # A cooperative whose board has no account yet, with a sitting ketua, sekretaris or bendahara, in the
+    # year's RAT season (active, founded by its end) and with nothing on record for that year yet.
     taken = CooperativeAccount.objects.values("cooperative")
     term = BoardMember.objects.none()
     for candidate in BoardMember.objects.current().filter(
-        role__in=CooperativeAccount.ELIGIBLE_ROLES, cooperative__status="aktif"
-    ).exclude(cooperative__in=taken).exclude(cooperative__submissions__isnull=False).order_by("pk")[:20]:
+        role__in=CooperativeAccount.ELIGIBLE_ROLES, cooperative__status="aktif",
+        cooperative__founded_on__lte=datetime.date(year, 12, 31),
+    ).exclude(cooperative__in=taken).exclude(cooperative__submissions__isnull=False).exclude(
+        cooperative__yearly_reports__year=year
+    ).order_by("pk")[:20]:
         if eligible_board(candidate.cooperative).filter(pk=candidate.pk).exists():
             term = candidate
             break
     invitation = account_invite(board_member=term, by=None)
-    year = last_full_year()
+    rat_date = min(datetime.date(year + 1, 3, 14), datetime.date.today())
 
     context, page = phone(browser, live_server)
     page.goto("/portal/masuk-pertama/")
@@ -66,6 +78,9 @@ def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live
                         ("business_volume", "1.250.000.000"), ("revenue", "400.000.000"),
                         ("expenses", "300.000.000"), ("shu", "100.000.000")]:
         page.locator(f"#id_{name}").fill(value)
+    page.locator("#id_rat_date").fill(rat_date.isoformat())
+    page.locator("#id_rat_attendance").fill("80")
+    page.locator("#id_rat_quorum").select_option("true")
     page.get_by_role("button", name="Simpan draf").click()
     expect(page.locator(".message-success")).to_contain_text("Draf tersimpan")
     assert wider_than_phone(page) <= 0
@@ -102,6 +117,11 @@ def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live
     page.get_by_label("Sandi").fill(DEMO_PASSWORD)
     page.get_by_label("Sandi").press("Enter")
     page.wait_for_url(re.compile(r"/dasbor/"))
+    # The RAT season before the acceptance: the cooperative has not reported.
+    page.goto(f"/dasbor/?tahun={year}#musim-rat")
+    before = {key: dashboard_figure(page, key) for key in ("rat_dilaporkan", "rat_portal", "rat_petugas")}
+    page.goto(f"/rat/?tahun={year}&lewat=portal")
+    expect(page.locator("table.data-table")).not_to_contain_text(term.cooperative.name)
     page.goto("/tinjauan/")
     # The yearly reports' table comes first; the cooperative's contact change waits in the one below.
     row = page.locator("tr").filter(has_text=term.cooperative.name).first
@@ -118,6 +138,19 @@ def test_board_member_reports_from_a_phone_and_the_petugas_accepts(browser, live
     assert serious(page) == []
     page.get_by_role("button", name="Terima dan catat").click()
     page.wait_for_url(re.compile(r"/tinjauan/$"))
+
+    # The tracker lists it as reported through the portal, and the dashboard counts it at once.
+    page.goto(f"/rat/?tahun={year}&lewat=portal&kecamatan={term.cooperative.desa.kecamatan_id}")
+    row = page.locator("tr").filter(has_text=term.cooperative.name)
+    expect(row).to_contain_text("dilaporkan")
+    expect(row).to_contain_text("lewat portal")
+    expect(row).to_contain_text(rat_date.strftime("%d/%m/%Y"))
+    assert wider_than_phone(page) <= 0
+    page.goto(f"/dasbor/?tahun={year}#musim-rat")
+    after = {key: dashboard_figure(page, key) for key in ("rat_dilaporkan", "rat_portal", "rat_petugas")}
+    assert after == {**before, "rat_dilaporkan": before["rat_dilaporkan"] + 1, "rat_portal": before["rat_portal"] + 1}
+    page.locator("tr#rat_portal a").click()
+    expect(page.locator(".result-count")).to_contain_text(str(after["rat_portal"]))
     context.close()
     term.cooperative.refresh_from_db()
     assert term.cooperative.phone == "0812 5555 1234"

@@ -94,7 +94,7 @@ class Command(BaseCommand):
         # Partnerships, kecamatan neighbours, trainings and findings: once per database,
         # before the assessments, whose trained-board, partnership and findings indicators read them.
         self.stdout.write(f"Added: {seed_partnerships(seed=options['seed'], today=today)}")
-        self.stdout.write(f"Added: {seed_portal(today=today)}")
+        self.stdout.write(f"Added: {seed_portal(today=today, seed=options['seed'])}")
         if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
             assessed = seed_assessments(seed=options["seed"], today=today)
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")

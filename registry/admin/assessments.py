@@ -11,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from ..models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
 from ..services import assessments as workflow
 from ..services.rubrics import rubric_copy
-from .base import RecordAdmin
+from .base import BookYearFilter, RecordAdmin
 
 
 class FrozenRubricMixin:
@@ -154,7 +154,7 @@ class AssessmentAdmin(RecordAdmin):
     """
 
     list_display = ["cooperative", "year", "status", "overall_score", "predicate", "kutim_label"]
-    list_filter = ["year", "status", "predicate", "weakest_condition", "cooperative__desa__kecamatan"]
+    list_filter = [BookYearFilter, "status", "predicate", "weakest_condition", "cooperative__desa__kecamatan"]
     list_select_related = ["cooperative"]
     search_fields = ["cooperative__name", "cooperative__nomor_induk"]
     autocomplete_fields = ["cooperative"]

@@ -3,13 +3,17 @@ changelists that stay fast at national size, and the versioned records' change f
 the same write path as the registry's forms."""
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..models import last_full_year
 from ..paginators import BoundedCountPaginator
 from ..services.versioning import EditConflict, lock_at_version, remember_loaded, save_versioned
 
@@ -83,6 +87,34 @@ class BoundedCountMixin:
             queryset, per_page, orphans, allow_empty_first_page,
             estimate_table=self.model._meta.db_table if whole_table else None,
         )
+
+
+class BookYearFilter(admin.SimpleListFilter):
+    """The book year, offered for the last `YEARS` closed years rather than read from the table.
+
+    Django's filter on a plain column lists the column's distinct values: a SELECT DISTINCT over
+    615,000 yearly reports (about 110 ms at national size) on every page of the changelist. The
+    parameter is the one Django's filter used (`year__exact`), so older years and links made
+    before still work when typed.
+    """
+
+    title = gettext_lazy("tahun buku")
+    parameter_name = "year__exact"
+    YEARS = 15
+
+    def lookups(self, request, model_admin):
+        last = last_full_year()
+        years = list(range(last, last - self.YEARS, -1))
+        if self.value() and self.value().isdigit() and int(self.value()) not in years:
+            years.append(int(self.value()))  # a year typed in the address stays shown as chosen
+        return [(str(year), str(year)) for year in years]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        if not (self.value().isascii() and self.value().isdigit()):
+            raise IncorrectLookupParameters(self.value())
+        return queryset.filter(year=int(self.value()))
 
 
 class RecordAdmin(BoundedCountMixin, WholeDistrictOnlyMixin, HistoryAdmin):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..formats import rupiah
 from ..models import YearlyReport
-from .base import VersionedRecordAdmin, field_label
+from .base import BookYearFilter, VersionedRecordAdmin, field_label
 
 
 @admin.register(YearlyReport)
@@ -23,7 +23,7 @@ class YearlyReportAdmin(VersionedRecordAdmin):
     readonly_fields = ["version", "updated_at"]
     autocomplete_fields = ["cooperative"]
     list_display = ["cooperative", "year", "members", "assets", "surplus", "rat_date", "rat_reported_on"]
-    list_filter = ["year", "financial_report", "rat_quorum", "cooperative__desa__kecamatan"]
+    list_filter = [BookYearFilter, "financial_report", "rat_quorum", "cooperative__desa__kecamatan"]
     list_select_related = ["cooperative"]
     search_fields = ["cooperative__name", "cooperative__nomor_induk"]
 

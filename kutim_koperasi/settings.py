@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user's permissions, roles and area from the cache, checked by one query (registry/access.py).
+    "registry.middleware.CachedAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: they end a stale session with a message on the login
     # page, and hold a signed-in user at the second-factor step until it is passed.
@@ -167,6 +169,13 @@ def database_from_url(url, *, connect_timeout=DATABASE_CONNECT_TIMEOUT, statemen
 
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+# Django's cache, per process: each gunicorn worker keeps the access lookups of the users it served
+# (registry/access.py) and the region choices it rendered (registry/widgets.py), a few kilobytes
+# each. Entries are keyed by a token read from the database on every request, so a per-process
+# cache is never stale; a shared cache (Redis, memcached) would only save each worker its first
+# computation.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 
 # A read replica (optional): the summary computation and /api/ringkasan.json read from this alias
 # explicitly (`.using(REPLICA_DATABASE)`), never through a router, so a page after a save still

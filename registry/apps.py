@@ -14,7 +14,7 @@ class RegistryConfig(AppConfig):
         from django.core import checks
         from django.db.models.signals import post_migrate
 
-        from . import key_check, middleware, second_factor
+        from . import access, key_check, middleware, second_factor
         from .models import BoardMember
         from .services.board_accounts import board_member_saved
         from .services.summary import connect_refresh_triggers
@@ -27,5 +27,7 @@ class RegistryConfig(AppConfig):
         # (also --deploy), `migrate` and `runserver`; the check value is written after migrate.
         checks.register(key_check.check_nik_keys, checks.Tags.security)
         post_migrate.connect(key_check.write_missing_key_check, sender=self, dispatch_uid="registry_nik_key_check")
+        # Cached permissions, roles and areas are read afresh after any change of them (registry/access.py).
+        access.connect_invalidation()
         # A board term that ends ends its portal account (registry/services/board_accounts.py).
         post_save.connect(board_member_saved, sender=BoardMember, dispatch_uid="registry_board_account_end")

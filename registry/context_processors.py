@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from .models import BOARD_ROLE, Kecamatan
+from .models import BOARD_ROLE
 
 
 def user_area(request):
@@ -17,5 +17,5 @@ def user_area(request):
     if user.covers_whole_district:
         area = _("Seluruh Kabupaten Kutai Timur")
     else:
-        area = ", ".join(Kecamatan.objects.for_user(user).values_list("name", flat=True))
+        area = ", ".join(user.area_names)
     return {"user_roles": ", ".join(user.role_names) or _("tanpa peran"), "user_area_label": area}

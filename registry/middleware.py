@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from . import query_params, second_factor
+from . import access, query_params, second_factor
 
 STARTED_KEY = "session_started_at"
 SEEN_KEY = "session_seen_at"
@@ -30,6 +30,25 @@ def mark_session_at_sign_in(sender, request, user, **kwargs):
     now = int(time.time())
     request.session[STARTED_KEY] = now
     request.session[SEEN_KEY] = now
+
+
+class CachedAccessMiddleware:
+    """A signed-in user's permissions, roles and area from the cache, kept valid by one query
+    (registry/access.py): right after authentication, before anything asks a permission."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        access.load(user)
+        reset = access.request_token.set(user.access_token)
+        try:
+            return self.get_response(request)
+        finally:
+            access.request_token.reset(reset)
 
 
 class SessionTimeoutMiddleware:

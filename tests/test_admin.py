@@ -453,11 +453,11 @@ def test_a_staff_user_limited_to_a_kecamatan_gets_no_registry_records(client, re
 def test_cooperative_changelist_queries(admin, django_assert_num_queries):
     for kecamatan in (MUARA_WAHAU, SANGATTA_SELATAN) * 3:
         make_cooperative(kecamatan=kecamatan)
-    with django_assert_num_queries(7):
-        # session, user, the user's area (whole-district check), kecamatan filter choices,
-        # the bounded count (no second count of the whole table: tests/test_admin_scale.py),
-        # the page of cooperatives joined with desa and kecamatan,
-        # the user's roles for the page header (context processor)
+    admin.get(url(Cooperative, "changelist"))  # the first request reads the user's access
+    with django_assert_num_queries(6):
+        # session, user, access token (area and roles from the cache: registry/access.py),
+        # kecamatan filter choices, the bounded count (no second count of the whole table:
+        # tests/test_admin_scale.py), the page of cooperatives joined with desa and kecamatan
         response = admin.get(url(Cooperative, "changelist"))
     assert len(response.context["cl"].result_list) == 6
 
@@ -467,10 +467,10 @@ def test_member_changelist_queries(admin, django_assert_num_queries):
         cooperative = make_cooperative(kecamatan=kecamatan)
         for serial in range(4):
             make_member(cooperative, nik=f"6408011508{serial:06d}" if serial else None)
-    with django_assert_num_queries(7):
-        # session, user, the user's area (whole-district check), kecamatan filter choices,
-        # the bounded count, the page of members joined with their cooperative,
-        # the user's roles for the page header (context processor)
+    admin.get(url(Member, "changelist"))  # the first request reads the user's access
+    with django_assert_num_queries(6):
+        # session, user, access token (area and roles from the cache: registry/access.py),
+        # kecamatan filter choices, the bounded count, the page of members joined with their cooperative
         response = admin.get(url(Member, "changelist"))
     assert len(response.context["cl"].result_list) == 8
 
@@ -478,9 +478,10 @@ def test_member_changelist_queries(admin, django_assert_num_queries):
 def test_user_changelist_queries(admin, django_assert_num_queries):
     for kecamatan in (MUARA_WAHAU, SANGATTA_SELATAN, None):
         make_user("Petugas", kecamatan=[kecamatan] if kecamatan else ())
-    with django_assert_num_queries(11):
-        # session, user, role and kecamatan filter choices, filtered count, total count, the page
-        # of users, their groups and their kecamatan (prefetched), the signed-in user's area and
-        # roles for the page header (context processor)
+    admin.get(url(User, "changelist"))  # the first request reads the user's access
+    with django_assert_num_queries(10):
+        # session, user, access token (area and roles from the cache: registry/access.py), role and
+        # kecamatan filter choices, filtered count, total count, the page of users, their groups and
+        # their kecamatan (prefetched)
         response = admin.get(url(User, "changelist"))
     assert len(response.context["cl"].result_list) == 4

@@ -378,11 +378,10 @@ class AssessmentListTests(TestCase):
             cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
             healthy_records(cooperative)
             assessment_for(cooperative)
-        # 1 session, 2 user, 3-4 user and group permissions, 5 user's kecamatan (area), 6 count,
-        # 7 the page of assessments (cooperative, desa, kecamatan joined; last year's scores as subqueries),
-        # 8 kecamatan names (header), 9 user's groups (header), 10 years for the year filter,
-        # 11 kecamatan for the kecamatan filter.
-        with self.assertNumQueries(11):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 count,
+        # 5 the page of assessments (cooperative, desa, kecamatan joined; last year's scores as subqueries),
+        # 6 years for the year filter, 7 kecamatan for the kecamatan filter.
+        with self.assertNumQueries(7):
             response = self.client.get("/penilaian/")
         self.assertEqual(len(response.context["rows"]), 7)
 

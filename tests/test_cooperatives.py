@@ -160,10 +160,10 @@ class CooperativeListFilterTests(TestCase):
         self.client.get("/koperasi/?status=aktif")  # warm caches; stores the list's query in the session
         for n in range(40):
             make_cooperative(name=f"Koperasi Banyak {n}")
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
-        # 6 bounded count, 7 page of rows (desa and kecamatan joined), 8 kecamatan choices of the filter form,
-        # 9 desa choices of the filter form, 10 user's groups (header role).
-        with self.assertNumQueries(10):
+        # 1 session, 2 user, 3 access token (permissions, roles and area from the cache: registry/access.py),
+        # 4 bounded count, 5 page of rows (desa and kecamatan joined), 6 kecamatan choices of the filter form,
+        # 7 desa choices of the filter form.
+        with self.assertNumQueries(7):
             response = self.client.get("/koperasi/?status=aktif")
         self.assertEqual(len(response.context["object_list"]), 25)
 
@@ -173,8 +173,8 @@ class CooperativeListFilterTests(TestCase):
         self.client.get("/koperasi/")
         for n in range(30):
             make_cooperative(name=f"Koperasi Banyak {n}")
-        # As above (10), plus 11: kecamatan names of the header's area label.
-        with self.assertNumQueries(11):
+        # As above (7): the header's kecamatan names come from the cache too.
+        with self.assertNumQueries(7):
             self.client.get("/koperasi/")
 
 
@@ -304,13 +304,12 @@ class CooperativeProfileTests(TestCase):
             make_member(self.cooperative, nik=f"64080412039{n + 100:05d}")
             make_board_member(self.cooperative, "pengawas")
         make_report(self.cooperative, last_full_year(), members_male=1)
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 cooperative with desa
-        # and kecamatan, 7 status steps with their user, 8 board terms, 9 yearly reports, 10 member counts
-        # (listed, active, NIKs disagreeing with the birth date), 11 one page of members, 12 cooperatives of
-        # the same name in the desa, 13-16 history of cooperative, board, reports, members (each with its
-        # user), 17 assessments with their rubric, 18-20 partnerships, training participations and
-        # findings, 21 user's groups (header role).
-        with self.assertNumQueries(21):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 cooperative with
+        # desa and kecamatan, 5 status steps with their user, 6 board terms, 7 yearly reports, 8 member counts
+        # (listed, active, NIKs disagreeing with the birth date), 9 one page of members, 10 cooperatives of
+        # the same name in the desa, 11-14 history of cooperative, board, reports, members (each with its
+        # user), 15 assessments with their rubric, 16-18 partnerships, training participations and findings.
+        with self.assertNumQueries(18):
             response = self.client.get(url)
         self.assertEqual(len(response.context["member_page"].object_list), 20)
 

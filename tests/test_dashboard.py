@@ -284,12 +284,11 @@ class DashboardFigureTests(TestCase):
             make_report(cooperative, YEAR, members_male=3)
             make_partnership(cooperative)
         summary_refresh()
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions,
-        # 6 kecamatan of the area (names), 7 totals per year and classification, 8 rows per kecamatan,
-        # 9 trend per year, 10 desa per kecamatan, 11 named needs-attention cooperatives, 12 last refresh,
-        # 13 active partnerships (live), 14 office settings (RAT due date), 15 RAT season counts (live),
-        # 16 user's groups (header role), 17 kecamatan names (header area).
-        with self.assertNumQueries(17):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py),
+        # 4 kecamatan of the area (names), 5 totals per year and classification, 6 rows per kecamatan,
+        # 7 trend per year, 8 desa per kecamatan, 9 named needs-attention cooperatives, 10 last refresh,
+        # 11 active partnerships (live), 12 office settings (RAT due date), 13 RAT season counts (live).
+        with self.assertNumQueries(13):
             response = self.client.get(PAGE)
         self.assertEqual(figure(response, "headline", "koperasi").value, 18)
 
@@ -439,11 +438,11 @@ class DashboardAreaTests(TestCase):
         for _ in range(20):
             make_cooperative(kecamatan=SANGATTA_UTARA)
         summary_refresh()
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 kecamatan of the
-        # area, 7-12 summary: totals, per kecamatan, trend, desa, named needs-attention cooperatives, last
-        # refresh (no partnership recorded, so none counted); 13 office settings (RAT due date), 14 RAT season
-        # counts (live); 15 user's groups (header role), 16 kecamatan names (header area).
-        with self.assertNumQueries(16):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 kecamatan of the
+        # area, 5-10 summary: totals, per kecamatan, trend, desa, named needs-attention cooperatives, last
+        # refresh (no partnership recorded, so none counted); 11 office settings (RAT due date), 12 RAT season
+        # counts (live).
+        with self.assertNumQueries(12):
             response = self.client.get("/dasbor/")
         self.assertEqual(response.status_code, 200)
 

@@ -70,10 +70,9 @@ class FindingListTests(TestCase):
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         self.client.force_login(limited)
         self.client.get("/temuan/")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 kecamatan choices, 7 count,
-        # 8 the page of findings with cooperative, desa and kecamatan, 9 overdue count, 10 groups,
-        # 11 kecamatan names.
-        with self.assertNumQueries(11):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 kecamatan
+        # choices, 5 count, 6 the page of findings with cooperative, desa and kecamatan, 7 overdue count.
+        with self.assertNumQueries(7):
             response = self.client.get("/temuan/")
         self.assertEqual(len(response.context["object_list"]), 11)
 

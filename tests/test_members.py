@@ -85,10 +85,9 @@ class MemberListFilterTests(TestCase):
         self.client.get("/anggota/")
         for n in range(30):
             make_member(self.sawit, nik=f"64080412039{n + 10:05d}")
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 bounded count,
-        # 7 page of members (cooperative, desa, kecamatan joined), 8 kecamatan choices of the filter form,
-        # 9 user's groups (header role).
-        with self.assertNumQueries(9):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 bounded count,
+        # 5 page of members (cooperative, desa, kecamatan joined), 6 kecamatan choices of the filter form.
+        with self.assertNumQueries(6):
             response = self.client.get("/anggota/")
         self.assertEqual(len(response.context["object_list"]), 34)
 
@@ -270,14 +269,14 @@ class MemberPagesQueryCountTests(TestCase):
         for url in ("/anggota/ganda/", "/anggota/log-nik/"):
             self.client.get(url)
         self.add_people(20, 100)
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 user and group permissions, 6 bounded count of
-        # NIK hashes in several cooperatives, 7 one page of those hashes, 8 their membership rows with
-        # cooperative and kecamatan, 9 user's groups (header role).
-        with self.assertNumQueries(9):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 bounded count of
+        # NIK hashes in several cooperatives, 5 one page of those hashes, 6 their membership rows with
+        # cooperative and kecamatan.
+        with self.assertNumQueries(6):
             response = self.client.get("/anggota/ganda/")
         self.assertEqual(len(response.context["people"]), 22)
-        # 1-5 as above, 6 bounded count, 7 one page of reveals with user, member and cooperative,
-        # 8 the latest NIK searches with their user, 9 user's groups (header role).
-        with self.assertNumQueries(9):
+        # 1-3 as above, 4 bounded count, 5 one page of reveals with user, member and cooperative,
+        # 6 the latest NIK searches with their user.
+        with self.assertNumQueries(6):
             response = self.client.get("/anggota/log-nik/")
         self.assertEqual(len(response.context["object_list"]), 22)

@@ -137,10 +137,9 @@ class PartnershipListTests(TestCase):
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         self.client.force_login(limited)
         self.client.get("/kemitraan/")
-        # 1 session, 2 user, 3 user's kecamatan (area), 4-5 permissions, 6 kecamatan choices of the filter,
-        # 7 count, 8 the page of partnerships with both sides and the party, 9 user's groups (header role),
-        # 10 kecamatan names (header area).
-        with self.assertNumQueries(10):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 kecamatan
+        # choices of the filter, 5 count, 6 the page of partnerships with both sides and the party.
+        with self.assertNumQueries(6):
             response = self.client.get("/kemitraan/")
         self.assertEqual(len(response.context["object_list"]), 12)
 
@@ -236,10 +235,10 @@ class SuggestionTests(TestCase):
     def test_suggestion_page_queries(self):
         self.client.force_login(self.petugas)
         self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 the cooperative, 7 candidates, 8 existing partners,
-        # 9 neighbours, 10 latest assessments, 11-13 outside parties (the cooperative's current kinds,
-        # neighbours, serving partnerships; no party to read), 14 groups (header); no kecamatan names.
-        with self.assertNumQueries(14):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 the cooperative,
+        # 5 candidates, 6 existing partners, 7 neighbours, 8 latest assessments, 9-11 outside parties (the
+        # cooperative's current kinds, neighbours, serving partnerships; no party to read).
+        with self.assertNumQueries(11):
             self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
 
 
@@ -452,9 +451,9 @@ class NetworkTests(TestCase):
     def test_the_opening_page_counts_its_queries(self):
         self.client.force_login(self.user)
         self.client.get("/kemitraan/jaringan/")
-        # session, user, permissions (2), area, kecamatan choices, busiest kecamatan, partnerships,
-        # cooperatives without a partner, user's groups.
-        with self.assertNumQueries(10):
+        # session, user, access token (permissions, roles, area: registry/access.py), kecamatan choices,
+        # busiest kecamatan, partnerships, cooperatives without a partner.
+        with self.assertNumQueries(7):
             self.client.get("/kemitraan/jaringan/")
 
 

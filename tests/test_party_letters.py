@@ -279,15 +279,14 @@ class LetterQueryTests(TestCase):
 
     def test_constant_queries(self):
         pimpinan, limited = make_user(PIMPINAN), make_limited_petugas()
-        # 8: session, user, the user's and their groups' permissions, the user's kecamatan (area rule),
-        # the letters' rows, the office settings, the user's groups (header). ?kecamatan= adds its
-        # kecamatan; the limited Petugas's header names their area: one more.
+        # 5: session, user, access token (permissions, roles, area, the header's area names:
+        # registry/access.py), the letters' rows, the office settings. ?kecamatan= adds its kecamatan.
         expected = [
-            (pimpinan, f"{BANK}?tahun={YEAR}", 8),
-            (pimpinan, f"{LETTERS}?tahun={YEAR}", 8),
-            (pimpinan, f"{LETTERS}?tahun={YEAR}&kecamatan={SANGATTA_UTARA}", 9),
-            (limited, f"{BANK}?tahun={YEAR}", 9),
-            (limited, f"{LETTERS}?tahun={YEAR}&kecamatan={SANGATTA_UTARA}", 10),
+            (pimpinan, f"{BANK}?tahun={YEAR}", 5),
+            (pimpinan, f"{LETTERS}?tahun={YEAR}", 5),
+            (pimpinan, f"{LETTERS}?tahun={YEAR}&kecamatan={SANGATTA_UTARA}", 6),
+            (limited, f"{BANK}?tahun={YEAR}", 5),
+            (limited, f"{LETTERS}?tahun={YEAR}&kecamatan={SANGATTA_UTARA}", 6),
         ]
         for user, url, n in expected:
             with self.subTest(url=url, user=user.username):

@@ -99,9 +99,9 @@ class StateTests(TestCase):
     def test_the_page_counts_its_queries(self):
         self.client.force_login(self.admin)
         self.client.get("/rat/", {"tahun": YEAR})
-        # session, user, permissions (2), area, office settings, counts, one page of cooperatives,
-        # kecamatan choices, officers, user's groups (header).
-        with self.assertNumQueries(11):
+        # session, user, access token (permissions, roles, area: registry/access.py), office settings,
+        # counts, one page of cooperatives, kecamatan choices, officers.
+        with self.assertNumQueries(8):
             self.client.get("/rat/", {"tahun": YEAR})
 
     def test_letters_go_to_every_cooperative_not_yet_reported(self):
@@ -306,7 +306,7 @@ class PortalShareTests(TestCase):
             accepted_through_portal(make_cooperative(name=f"P Tambahan {n}"), YEAR, self.reviewer,
                                     rat_date=datetime.date(2025, 3, 1))
         # As without a channel (test_the_page_counts_its_queries): the counts' one aggregate includes it.
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(8):
             response = self.client.get("/rat/", {"tahun": YEAR, "lewat": "portal"})
         self.assertEqual(response.context["paginator"].count, 8)
 

@@ -78,9 +78,9 @@ class TrainingListTests(TestCase):
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         self.client.force_login(limited)
         self.client.get("/pelatihan/")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 kecamatan choices, 7 count,
-        # 8 the page of trainings with the participants from the area counted, 9 groups, 10 kecamatan names.
-        with self.assertNumQueries(10):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 kecamatan
+        # choices, 5 count, 6 the page of trainings with the participants from the area counted.
+        with self.assertNumQueries(6):
             response = self.client.get("/pelatihan/")
         self.assertEqual(len(response.context["object_list"]), 12)
 
@@ -124,8 +124,9 @@ class CoverageTests(TestCase):
         response = self.client.get("/pelatihan/cakupan/")
         self.assertContains(response, "33,3%")
         self.assertContains(response, "Hanya Staf")
-        # 1 session, 2 user, 3 area, 4-5 permissions, 6 coverage per kecamatan, 7 never trained, 8 groups.
-        with self.assertNumQueries(8):
+        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 coverage per
+        # kecamatan, 5 never trained.
+        with self.assertNumQueries(5):
             self.client.get("/pelatihan/cakupan/")
 
 

@@ -1,6 +1,6 @@
 """The registry's models, one module per concept; import them from here."""
 
-from .areas import AreaQuerySet, Desa, Kecamatan, RegionAlias, User, area_queryset
+from .areas import AccessStamp, AreaQuerySet, Desa, Kecamatan, RegionAlias, User, area_queryset
 from .assessments import (
     Assessment,
     Condition,
@@ -28,6 +28,7 @@ from .time_rules import last_full_year
 from .trainings import Training, TrainingParticipant
 
 __all__ = [
+    "AccessStamp",
     "AreaQuerySet",
     "Assessment",
     "Condition",

@@ -1,5 +1,7 @@
 """The area rule, the regions of Kutai Timur, and the users whose work is limited to some of them."""
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.functional import cached_property
@@ -152,3 +154,33 @@ class User(AbstractUser):
     @cached_property
     def role_names(self):
         return sorted(self.groups.values_list("name", flat=True)) if self.pk else []
+
+    @cached_property
+    def area_names(self):
+        """The names of the kecamatan this user is limited to (the page header), empty for the district."""
+        if self.area_codes is None:
+            return []
+        return list(Kecamatan.objects.filter(code__in=self.area_codes).values_list("name", flat=True))
+
+
+class AccessStamp(models.Model):
+    """One row whose token changes with every change of who may do what, and where.
+
+    A user's permissions, roles and area, and the region choices of their area, are cached between
+    requests under this token (registry/access.py): a change of a user's groups, permissions or
+    kecamatan, of a group's permissions or name, or of a kecamatan or desa gives a new token, so the
+    next request of every user reads them afresh. A random token rather than a counter: a database
+    restored from a backup (or a test rolled back) never brings back a token a cache still holds.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        # Internal: written by the receivers of registry/access.py only, never through a form or admin.
+        default_permissions = ()
+        verbose_name = _("penanda perubahan akses")
+        verbose_name_plural = pgettext_lazy("jamak", "penanda perubahan akses")
+
+    def __str__(self):
+        return str(self.token)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, Assessment, Condition, IndicatorScore, KutimLabel, Predicate
+from ..widgets import QuickSelect
 from .cooperatives import kecamatan_choices
 
 # ?status= value of the assessments district recommendations are drawn from.
@@ -21,29 +22,32 @@ class AssessmentFilter(django_filters.FilterSet):
     """?tahun=&kecamatan=&predikat=&terlemah=&status="""
 
     tahun = django_filters.ChoiceFilter(
-        label=_("tahun"), field_name="year", choices=year_choices, empty_label=_("semua")
+        label=_("tahun"), field_name="year", choices=year_choices, empty_label=_("semua"), widget=QuickSelect
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
-        to_field_name="code", empty_label=_("semua"),
+        to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )
     predikat = django_filters.ChoiceFilter(
-        label=_("predikat"), field_name="predicate", choices=Predicate.choices, empty_label=_("semua")
+        label=_("predikat"), field_name="predicate", choices=Predicate.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     terlemah = django_filters.ChoiceFilter(
-        label=_("kondisi terlemah"), field_name="weakest_condition", choices=Condition.choices, empty_label=_("semua")
+        label=_("kondisi terlemah"), field_name="weakest_condition", choices=Condition.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=[*Assessment.Status.choices, (FINAL, _("Diajukan atau diverifikasi"))],
-        method="filter_status", empty_label=_("semua"),
+        method="filter_status", empty_label=_("semua"), widget=QuickSelect,
     )
     # The lists behind the dashboard's figures (registry/figures.py).
     label = django_filters.ChoiceFilter(
-        label=_("label RAT Kutim"), field_name="kutim_label", choices=KutimLabel.choices, empty_label=_("semua")
+        label=_("label RAT Kutim"), field_name="kutim_label", choices=KutimLabel.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     turun_tajam = django_filters.ChoiceFilter(
         label=_("suatu kondisi turun tajam"), choices=[("true", _("Ya"))], method="filter_big_drop",
-        empty_label=_("semua"),
+        empty_label=_("semua"), widget=QuickSelect,
     )
     # The cooperatives behind a recommendation (/rekomendasi/): an indicator code scored 1 or 2 with
     # data behind it (figures.recommended_q).

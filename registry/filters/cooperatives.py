@@ -4,14 +4,13 @@ import functools
 import operator
 
 import django_filters
-from django import forms
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, BoardMember, Cooperative, Desa, Kecamatan, YearlyReport
-from ..widgets import QuickSelect
+from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
 
@@ -48,7 +47,7 @@ class CooperativeFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("cari"), method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("nama, nomor induk, nomor badan hukum")}),
+        widget=QuickTextInput(attrs={"type": "search", "placeholder": _("nama, nomor induk, nomor badan hukum")}),
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), field_name="desa__kecamatan", queryset=kecamatan_choices, to_field_name="code",
@@ -72,7 +71,7 @@ class CooperativeFilter(django_filters.FilterSet):
     # founded by then, and `status` is their status on that day by the status history.
     akhir_tahun = django_filters.NumberFilter(
         label=_("keadaan per 31 Desember tahun"), method="filter_year_end",
-        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+        widget=QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     status_nik = django_filters.ChoiceFilter(
         label=_("status sertifikat NIK"), field_name="certificate_status",
@@ -84,7 +83,7 @@ class CooperativeFilter(django_filters.FilterSet):
     )
     rat_tahun = django_filters.NumberFilter(
         label=_("RAT diadakan tahun"), method="filter_rat_year",
-        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+        widget=QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     pengurus_lengkap = django_filters.ChoiceFilter(
         label=_("pengurus lengkap"), choices=YES_NO, method="filter_board_complete", empty_label=_("semua"),
@@ -97,15 +96,15 @@ class CooperativeFilter(django_filters.FilterSet):
     )
     laporan_tahun = django_filters.NumberFilter(
         label=_("laporan tahunan ada untuk tahun"), method="filter_report_year",
-        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+        widget=QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     rat_dilaporkan_tahun = django_filters.NumberFilter(
         label=_("RAT dilaporkan tepat waktu tahun"), method="filter_rat_reported_on_time",
-        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+        widget=QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     tanpa_rat_2_tahun = django_filters.NumberFilter(
         label=_("tanpa RAT tahun ini dan sebelumnya"), method="filter_without_rat",
-        widget=forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
+        widget=QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR}),
     )
     pengurus_dilatih = django_filters.ChoiceFilter(
         label=_("pengurus dilatih dalam dua tahun"), choices=YES_NO, method="filter_board_trained",

@@ -1,17 +1,17 @@
 """Filters of the partnership, training and finding lists (/kemitraan/, /pelatihan/, /temuan/)."""
 
 import django_filters
-from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_YEAR, MIN_YEAR, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
 from .cooperatives import YES_NO, kecamatan_choices
 
 COOPERATIVE_PARTNER = "koperasi"
 PARTNER_KINDS = [(COOPERATIVE_PARTNER, _("Koperasi lain")), *OutsideParty.Kind.choices]
-YEAR_WIDGET = forms.NumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR})
+YEAR_WIDGET = QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR})
 
 
 class PartnershipFilter(django_filters.FilterSet):
@@ -19,20 +19,23 @@ class PartnershipFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("cari"), method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau mitra")}),
+        widget=QuickTextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau mitra")}),
     )
     jenis = django_filters.ChoiceFilter(
-        label=_("jenis kemitraan"), field_name="kind", choices=Partnership.Kind.choices, empty_label=_("semua")
+        label=_("jenis kemitraan"), field_name="kind", choices=Partnership.Kind.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
-        label=_("status"), choices=Partnership.Status.choices, empty_label=_("semua")
+        label=_("status"), choices=Partnership.Status.choices, empty_label=_("semua"), widget=QuickSelect
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), queryset=kecamatan_choices, to_field_name="code", empty_label=_("semua"),
+        widget=QuickSelect,
         method="filter_kecamatan",
     )
     mitra = django_filters.ChoiceFilter(
-        label=_("jenis mitra"), choices=PARTNER_KINDS, empty_label=_("semua"), method="filter_partner_kind"
+        label=_("jenis mitra"), choices=PARTNER_KINDS, empty_label=_("semua"), method="filter_partner_kind",
+        widget=QuickSelect,
     )
     tahun = django_filters.NumberFilter(label=_("aktif pada tahun"), method="filter_year", widget=YEAR_WIDGET)
 
@@ -65,18 +68,19 @@ class TrainingFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("cari"), method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("judul, penyelenggara, tempat")}),
+        widget=QuickTextInput(attrs={"type": "search", "placeholder": _("judul, penyelenggara, tempat")}),
     )
     bentuk = django_filters.ChoiceFilter(
-        label=_("bentuk kegiatan"), field_name="kind", choices=Training.Kind.choices, empty_label=_("semua")
+        label=_("bentuk kegiatan"), field_name="kind", choices=Training.Kind.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     topik = django_filters.ChoiceFilter(
-        label=_("topik"), field_name="topic", choices=Training.Topic.choices, empty_label=_("semua")
+        label=_("topik"), field_name="topic", choices=Training.Topic.choices, empty_label=_("semua"), widget=QuickSelect
     )
     tahun = django_filters.NumberFilter(label=_("tahun"), field_name="start_date__year", widget=YEAR_WIDGET)
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("peserta dari kecamatan"), queryset=kecamatan_choices, to_field_name="code",
-        empty_label=_("semua"), method="filter_kecamatan",
+        empty_label=_("semua"), widget=QuickSelect, method="filter_kecamatan",
     )
 
     class Meta:
@@ -104,24 +108,27 @@ class FindingFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(
         label=_("cari"), method="filter_search",
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau uraian")}),
+        widget=QuickTextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau uraian")}),
     )
     kecamatan = django_filters.ModelChoiceFilter(
         label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
-        to_field_name="code", empty_label=_("semua"),
+        to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )
     jenis = django_filters.ChoiceFilter(
-        label=_("jenis temuan"), field_name="kind", choices=Finding.Kind.choices, empty_label=_("semua")
+        label=_("jenis temuan"), field_name="kind", choices=Finding.Kind.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     risiko = django_filters.ChoiceFilter(
-        label=_("tingkat risiko"), field_name="risk", choices=Finding.Risk.choices, empty_label=_("semua")
+        label=_("tingkat risiko"), field_name="risk", choices=Finding.Risk.choices, empty_label=_("semua"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("status tindak lanjut"), field_name="follow_up_status", choices=Finding.FollowUp.choices,
-        empty_label=_("semua"),
+        empty_label=_("semua"), widget=QuickSelect,
     )
     lewat_batas = django_filters.ChoiceFilter(
-        label=_("lewat batas waktu"), choices=YES_NO, empty_label=_("semua"), method="filter_overdue"
+        label=_("lewat batas waktu"), choices=YES_NO, empty_label=_("semua"), method="filter_overdue",
+        widget=QuickSelect,
     )
 
     class Meta:

@@ -1,5 +1,7 @@
 """Numbers, money and shares in templates: {{ n|angka }}, {{ n|rupiah }}, {{ share|persen }} (registry/formats.py);
-a status code as its label ({{ code|status_label }})."""
+a status code as its label ({{ code|status_label }}); a field's choice label ({{ row|display:"jenis" }})."""
+
+import functools
 
 from django import template
 
@@ -17,3 +19,23 @@ persen = register.filter("persen", formats.persen)
 def status_label(value):
     """A cooperative status code as its label: "tidak_aktif" -> "Tidak aktif"."""
     return Cooperative.Status(value).label if value in Cooperative.Status.values else value
+
+
+@functools.cache
+def _choice_labels(model, field_name):
+    """value -> label (lazy: each request's language) of a field with choices, built once per process."""
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def display(instance, field_name):
+    """What `instance.get_<field>_display` shows, for list rows.
+
+    Django's get_FOO_display() rebuilds the whole choices dict, hashing every lazy label, on each
+    call: on the cooperative list its three per row took a sixth of the page's time under the
+    profiler (docs/benchmarks.md, "Per-request work"). Here the dict is built once per model field.
+    """
+    if instance is None:
+        return ""
+    value = getattr(instance, field_name)
+    return str(_choice_labels(type(instance), field_name).get(value, value)) if value is not None else value

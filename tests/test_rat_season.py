@@ -7,7 +7,7 @@ from django.core import mail
 from django.test import TestCase
 
 from registry import rat_season
-from registry.models import Cooperative, OfficeSettings
+from registry.models import Cooperative, OfficeSettings, YearlyReport
 from tests.builders import MUARA_WAHAU, SANGATTA_UTARA, make_cooperative, make_report, make_user
 
 YEAR = 2024
@@ -193,6 +193,7 @@ def build_portal_season(cls):
     | P Portal Berdiri      | founded 31/12/2024; RAT through the portal               | dilaporkan, portal   |
     | W Menunggu Tinjauan   | staff's reported RAT; its portal submission still waits  | dilaporkan, petugas  |
     | X Portal Tahun Lain   | portal accepted for 2023 only; 2024's typed by staff     | dilaporkan, petugas  |
+    | T Staf Sesudah Portal | portal accepted without a RAT; staff added the RAT later | dilaporkan, petugas  |
     | N Portal Tanpa RAT    | portal accepted without a RAT date                       | terlambat            |
     | H Belum Lapor         | RAT held 01/05/2025, not reported                        | belum_dilaporkan     |
     | O Tanpa Apa Pun       | nothing                                                  | terlambat            |
@@ -215,6 +216,9 @@ def build_portal_season(cls):
     cls.other_year = make_cooperative(name="X Portal Tahun Lain")
     accepted_through_portal(cls.other_year, 2023, cls.reviewer, rat_date=day(2024, 4, 1))
     make_report(cls.other_year, 2024, rat_date=day(2025, 4, 1), rat_reported_on=day(2025, 4, 5))
+    cls.staff_after_portal = make_cooperative(name="T Staf Sesudah Portal")
+    report = accepted_through_portal(cls.staff_after_portal, 2024, cls.reviewer)
+    YearlyReport.objects.filter(pk=report.pk).update(rat_date=day(2025, 4, 1), rat_reported_on=day(2025, 4, 2))
     cls.no_rat = make_cooperative(name="N Portal Tanpa RAT")
     accepted_through_portal(cls.no_rat, 2024, cls.reviewer)
     cls.held = make_cooperative(name="H Belum Lapor")
@@ -243,33 +247,34 @@ class PortalShareTests(TestCase):
 
     def test_channels_of_the_reported_rats(self):
         counts = {c["code"]: c["count"] for c in self.page().context["channels"]}
-        self.assertEqual(counts, {"portal": 3, "petugas": 3})
+        self.assertEqual(counts, {"portal": 3, "petugas": 4})
         portal = self.page(lewat="portal")
         self.assertEqual(self.names(portal), ["P Portal 31 Des", "P Portal Batas", "P Portal Berdiri"])
         self.assertEqual(portal.context["paginator"].count, 3)
         self.assertContains(portal, '<strong>3</strong> koperasi', html=False)
         self.assertContains(portal, '<span class="badge rat-portal">lewat portal</span>', count=3)
         staff = self.page(lewat="petugas")
-        self.assertEqual(self.names(staff), ["S Staf", "W Menunggu Tinjauan", "X Portal Tahun Lain"])
+        self.assertEqual(self.names(staff),
+                         ["S Staf", "T Staf Sesudah Portal", "W Menunggu Tinjauan", "X Portal Tahun Lain"])
         states = {s["code"]: s["count"] for s in self.page().context["states"]}
-        self.assertEqual(states, {"dilaporkan": 6, "belum_dilaporkan": 1, "terlambat": 2, "belum": 0})
+        self.assertEqual(states, {"dilaporkan": 7, "belum_dilaporkan": 1, "terlambat": 2, "belum": 0})
 
     def test_share_of_the_reported(self):
         page = self.page()
         portal = next(c for c in page.context["channels"] if c["code"] == "portal")
-        self.assertEqual(portal["share"], 3 / 6)
+        self.assertEqual(portal["share"], 3 / 7)
         self.assertEqual(rat_season.portal_share({"dilaporkan": 0, "portal": 0}), None)
-        self.assertContains(page, "50% dari RAT yang dilaporkan")
+        self.assertContains(page, "43% dari RAT yang dilaporkan")
 
     def test_every_channel_count_equals_its_list_in_every_filter(self):
         officer = make_user("Petugas", kecamatan=[MUARA_WAHAU], first_name="Wahau")
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         for user, query, expected in [
-            (self.pimpinan, {}, {"portal": 3, "petugas": 3}),
+            (self.pimpinan, {}, {"portal": 3, "petugas": 4}),
             (self.pimpinan, {"kecamatan": MUARA_WAHAU}, {"portal": 1, "petugas": 0}),
-            (self.pimpinan, {"kecamatan": SANGATTA_UTARA}, {"portal": 2, "petugas": 3}),
+            (self.pimpinan, {"kecamatan": SANGATTA_UTARA}, {"portal": 2, "petugas": 4}),
             (self.pimpinan, {"petugas": officer.pk}, {"portal": 1, "petugas": 0}),
-            (limited, {}, {"portal": 2, "petugas": 3}),
+            (limited, {}, {"portal": 2, "petugas": 4}),
         ]:
             with self.subTest(user=user.username, query=query):
                 page = self.page(user, **query)

@@ -50,6 +50,27 @@ def _tools_present():
                     "(Debian: apt-get install gettext)", pytrace=False)
 
 
+def _msgids(catalogue_text):
+    """The msgids of a catalogue's entries, long ones included: a msgid wrapped over several lines starts
+    with `msgid ""` and goes on in quoted lines. The header (an empty msgid) is not an entry."""
+    found, current = [], None
+    for line in catalogue_text.splitlines() + [""]:
+        if line.startswith("msgid "):
+            current = line[len("msgid "):].strip('"')
+        elif current is not None and line.startswith('"'):
+            current += line.strip('"')
+        elif current is not None:
+            if current:
+                found.append(current)
+            current = None
+    return found
+
+
+def test_long_msgids_are_read_whole():
+    text = 'msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "Satu"\nmsgstr ""\n\nmsgid ""\n"Dua "\n"baris"\nmsgstr ""\n'
+    assert _msgids(text) == ["Satu", "Dua baris"]
+
+
 def test_every_source_string_is_translated_and_none_is_fuzzy(tmp_path):
     """makemessages over a copy of the sources: the English catalogue must have every msgid, none empty or fuzzy."""
     _tools_present()
@@ -66,8 +87,7 @@ def test_every_source_string_is_translated_and_none_is_fuzzy(tmp_path):
                                   check=True, capture_output=True, text=True).stdout
     fuzzy = subprocess.run(["msgattrib", "--only-fuzzy", "--no-obsolete", str(catalogue)],
                            check=True, capture_output=True, text=True).stdout
-    missing = [line for line in untranslated.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
-    fuzzy_ids = [line for line in fuzzy.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+    missing, fuzzy_ids = _msgids(untranslated), _msgids(fuzzy)
     assert not missing, "strings without an English translation (make messages, then fill msgstr):\n" + "\n".join(
         missing)
     assert not fuzzy_ids, "fuzzy entries in the English catalogue (check, then remove '#, fuzzy'):\n" + "\n".join(

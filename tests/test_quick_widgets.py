@@ -184,3 +184,11 @@ class OptionsCacheTests(TestCase):
         self.assertNotEqual(indonesian, english)
         self.assertNotEqual(QuickSelect(choices=Cooperative.Status.choices).options_cache_key(), indonesian)
 
+
+    def test_the_requests_token_is_forgotten_after_the_request(self):
+        self.client.force_login(self.petugas)
+        self.client.get("/koperasi/")
+        self.assertIsNone(access.request_token.get())
+        self.client.logout()
+        self.assertEqual(self.client.get("/koperasi/").status_code, 302)  # anonymous: nothing set
+        self.assertIsNone(access.request_token.get())

@@ -89,6 +89,10 @@ MIDDLEWARE = [
     # Indonesian unless the user chose English (the browser's Accept-Language is not followed).
     "registry.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A cooperative's board account gets 404 on every URL outside the portal and its own account.
+    # Only a process_view (run after every middleware's request part, so the user is known): here,
+    # before CSRF's, so a POST without a token is 404 too rather than a 403 that confirms the URL.
+    "registry.middleware.BoardAccountReachMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The user's permissions, roles and area from the cache, checked by one query (registry/access.py).

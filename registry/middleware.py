@@ -1,4 +1,5 @@
-"""Session limits and the second-factor step, checked on every request of a signed-in user."""
+"""Session limits, the second-factor step and the board accounts' reach, checked on every request of a
+signed-in user."""
 
 import time
 from urllib.parse import urlencode
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +17,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from . import access, query_params, second_factor
+from .models import BOARD_ROLE
+from .roles import ROLES
 
 STARTED_KEY = "session_started_at"
 SEEN_KEY = "session_seen_at"
@@ -113,6 +117,66 @@ class SecondFactorMiddleware:
                     step_url = f"{step_url}?{urlencode({'next': request.get_full_path()})}"
                 return redirect(step_url)
         return self.get_response(request)
+
+
+class BoardAccountReachMiddleware:
+    """A cooperative's board account (Pengurus Koperasi) reaches the portal, its own account and the
+    sign-in pages; every other URL answers it 404, never a 403 that tells it the page exists.
+
+    Why a middleware with an allow-list, not the views' permission mixin: the mixin covers the views
+    that use it, and a new view without it (a file download, a JSON endpoint, Django admin, whose
+    pages send a non-staff user to its login) would answer 403 or a redirect. Here every resolved
+    URL is checked, and one the list does not name is closed to the board: a new portal page named
+    `registry:portal_<...>` opens by its name, anything else must be added below on purpose. A URL
+    that resolves to nothing is 404 for everyone already.
+
+    It runs in `process_view` (the URL is resolved, `request.user` set), and sits before
+    CsrfViewMiddleware in MIDDLEWARE so that a POST without a token is 404 too, not a CSRF 403 that
+    would tell an existing URL from a missing one. The portal's own pages still check the running
+    account (PortalMixin) and fetch only the cooperative's own records (404 on another's).
+
+    Who is a board account costs no query: the user's permissions and group names are on the user
+    already (CachedAccessMiddleware, registry/access.py, loads them before any view). Permissions
+    are asked first, as every staff view asks them for its own check anyway; only a user holding
+    nothing beyond the portal's permission is asked for their groups.
+    """
+
+    OPEN_URL_NAMES = frozenset({
+        # Signing in and out, the language switch, the front door (which sends the board to the portal)
+        "login", "logout", "set_language", "registry:home", "healthz",
+        # One's own account: password and second factor
+        "registry:account", "registry:password_change", "registry:second_factor_setup",
+        "registry:second_factor_verify", "registry:backup_codes", "registry:second_factor_disable",
+        # A document of one's own submission (the view fetches the account's cooperative's only)
+        "registry:document_download",
+    })
+    OPEN_URL_PREFIX = "registry:portal_"
+    PORTAL_PERMISSIONS = frozenset(f"registry.{codename}" for codename in ROLES[BOARD_ROLE])
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        name = request.resolver_match.view_name
+        if name in self.OPEN_URL_NAMES or name.startswith(self.OPEN_URL_PREFIX):
+            return None
+        if self.is_board_account(user):
+            raise Http404
+        return None
+
+    def is_board_account(self, user):
+        """In the board's role and holding nothing beyond its permission (one who also holds a Dinas
+        role, or a superuser, is staff: their pages answer by their permissions). A superuser is
+        answered first: reading their permissions would load every permission there is."""
+        if user.is_superuser or user.get_all_permissions() - self.PORTAL_PERMISSIONS:
+            return False
+        return BOARD_ROLE in user.role_names
 
 
 class QueryParameterMiddleware:

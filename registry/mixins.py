@@ -19,7 +19,8 @@ from .services.versioning import EditConflict, remember_loaded, save_versioned
 
 
 class RegistryPermissionMixin(LoginRequiredMixin, PermissionRequiredMixin):
-    """Anonymous users go to the login page; signed-in users without the permission get 403.
+    """Anonymous users go to the login page; signed-in users without the permission get 403 (a
+    cooperative's board account never gets here: BoardAccountReachMiddleware answers it 404 first).
 
     Views that show records get them with `Model.objects.for_user(request.user)`, so a record
     outside the user's kecamatan is a 404 that does not confirm it exists.

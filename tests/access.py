@@ -74,15 +74,20 @@ def make_users():
 # ---------------------------------------------------------------------------------------------
 
 # Lists, profiles, the dashboard: every role, whatever its area.
-# A cooperative's board member holds no staff permission: every staff page is 403, as without a role.
-READ = {ANONYMOUS: 302, NO_ROLE: 403, PENGURUS: 403, **{role: 200 for role in [*ROLES, LIMITED]}}
+# A cooperative's board member sees only the portal: every staff URL is 404 to them, never a 403 that
+# would tell them the page exists (registry/middleware.py BoardAccountReachMiddleware). A user without
+# a role still gets 403.
+READ = {ANONYMOUS: 302, NO_ROLE: 403, PENGURUS: 404, **{role: 200 for role in [*ROLES, LIMITED]}}
 # Entering and changing records, imports: Admin Dinas and Petugas.
 EDIT = {
-    ANONYMOUS: 302, NO_ROLE: 403, PENGURUS: 403, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200,
+    ANONYMOUS: 302, NO_ROLE: 403, PENGURUS: 404, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200,
     LIMITED: 200,
 }
 # Reverting a change, the NIK reveal log, refreshing the summary.
-ADMIN_ONLY = {ANONYMOUS: 302, ADMIN_DINAS: 200, **{who: 403 for who in EVERYONE if who not in (ANONYMOUS, ADMIN_DINAS)}}
+ADMIN_ONLY = {
+    ANONYMOUS: 302, ADMIN_DINAS: 200, PENGURUS: 404,
+    **{who: 403 for who in EVERYONE if who not in (ANONYMOUS, ADMIN_DINAS, PENGURUS)},
+}
 # Verifying an assessment or sending it back.
 VERIFY = {**ADMIN_ONLY, VERIFIKATOR: 200}
 # Exports of aggregates and of lists without personal data: not for Verifikator.
@@ -221,8 +226,11 @@ MATRIX = {
     ],
     "registry:home": [Ask(EVERYONE_REDIRECTED)],
     # The admin's login page is ours; a signed-in member of staff goes on to the admin.
-    "admin_login": [Ask({ANONYMOUS: 302, ADMIN_DINAS: 302, **{who: 403 for who in EVERYONE if who not in (
-        ANONYMOUS, ADMIN_DINAS)}})],
+    # A board member: 404, as on every staff URL.
+    "admin_login": [Ask({
+        ANONYMOUS: 302, ADMIN_DINAS: 302, PENGURUS: 404,
+        **{who: 403 for who in EVERYONE if who not in (ANONYMOUS, ADMIN_DINAS, PENGURUS)},
+    })],
     # One's own account: password, second factor (tests/test_second_factor.py has the steps)
     "registry:account": [Ask(SIGNED_IN)],
     # The cooperatives' portal: the board member's own cooperative; the first sign-in with the letter's code

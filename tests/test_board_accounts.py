@@ -266,7 +266,7 @@ class TermEndTests(TestCase):
 
 
 class BoardMemberReachTests(TestCase):
-    """A board member sees their own cooperative only: staff pages 403, the rest of the portal theirs."""
+    """A board member sees their own cooperative only: staff pages 404, the rest of the portal theirs."""
 
     @classmethod
     def setUpTestData(cls):
@@ -289,7 +289,7 @@ class BoardMemberReachTests(TestCase):
         for digits in ("6408041203900001", "0001"):
             self.assertNotContains(response, digits)
 
-    def test_staff_pages_exports_and_api_are_forbidden(self):
+    def test_staff_pages_exports_and_api_are_not_found(self):
         for path in [
             reverse("registry:dashboard"), reverse("registry:cooperative_list"),
             reverse("registry:cooperative_detail", args=[self.own.pk]),
@@ -301,7 +301,7 @@ class BoardMemberReachTests(TestCase):
             reverse("registry:recap"), reverse("registry:yearlyreport_create", args=[self.own.pk]),
         ]:
             with self.subTest(path=path):
-                self.assertEqual(self.client.get(path).status_code, 403)
+                self.assertEqual(self.client.get(path).status_code, 404)
 
     def test_front_door_and_login_lead_to_the_portal(self):
         self.assertRedirects(self.client.get("/"), reverse("registry:portal_home"))

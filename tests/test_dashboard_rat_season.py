@@ -114,8 +114,8 @@ class DashboardRatSeasonTests(TestCase):
         for path in (f"/dasbor/?tahun={YEAR}", f"/rat/?tahun={YEAR}", f"/api/ringkasan.json?tahun={YEAR}"):
             with self.subTest(path=path):
                 response = self.client.get(path)
-                # Refused as on every staff page (tests/access.py): 403, never a figure.
-                self.assertEqual(response.status_code, 403)
+                # Not found, as every staff URL for a board account (tests/access.py): never a figure.
+                self.assertEqual(response.status_code, 404)
                 self.assertNotIn(b"data-count", response.content)
 
     def test_in_english(self):

@@ -180,7 +180,7 @@ class UndoPermissionTests(TestCase):
     def test_who_may_open_the_undo_of_a_petugas_batch(self):
         batch = self.import_members(self.users[PETUGAS])
         expected = {None: 302, PIMPINAN: 403, VERIFIKATOR: 403, ADMIN_DINAS: 200, PETUGAS: 200, LIMITED: 404,
-                    NO_ROLE: 403, PENGURUS: 403}
+                    NO_ROLE: 403, PENGURUS: 404}
         for who, status in expected.items():
             with self.subTest(who):
                 self.assertEqual(self.undo_page(who, batch).status_code, status)

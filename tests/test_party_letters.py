@@ -244,7 +244,7 @@ class LetterAreaTests(TestCase):
 
 class LetterAccessTests(AccessTestCase):
     """Who may open the letters: as the recommendation page (view_assessment), the area rule for the
-    limited Petugas. A board member holds no staff permission: 403, as on every staff page."""
+    limited Petugas. A user without a role gets 403; a board member 404, as on every staff URL."""
 
     @classmethod
     def setUpTestData(cls):
@@ -253,7 +253,7 @@ class LetterAccessTests(AccessTestCase):
 
     def test_permission_matrix(self):
         self.assertEqual(READ[ANONYMOUS], 302)
-        self.assertEqual((READ[NO_ROLE], READ[PENGURUS]), (403, 403))
+        self.assertEqual((READ[NO_ROLE], READ[PENGURUS]), (403, 404))
         self.check("get", f"{LETTERS}?tahun={YEAR}", READ)
         self.check("get", f"{BANK}?tahun={YEAR}", READ)
         self.check("get", f"{BANK}?tahun={YEAR}&kecamatan={MUARA_WAHAU}", OUTSIDE_READ)

@@ -1,8 +1,8 @@
 """The cooperatives' portal: board accounts (invited by a Petugas), the first sign-in, the portal home.
 
 A board member's account sees its own cooperative only: every portal page takes the cooperative
-from the account, never from the URL, and every staff page answers it 403 (it holds no staff
-permission), as it does anyone without a role.
+from the account, never from the URL, and every other URL answers it 404 before any view runs
+(registry/middleware.py BoardAccountReachMiddleware), so a staff page is not even confirmed to exist.
 """
 
 from django.contrib import messages

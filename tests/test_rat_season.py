@@ -104,6 +104,19 @@ class StateTests(TestCase):
         with self.assertNumQueries(8):
             self.client.get("/rat/", {"tahun": YEAR})
 
+    def test_the_year_chooser_offers_the_last_fifteen_seasons_and_the_chosen_one(self):
+        self.client.force_login(self.admin)
+        from registry.models import last_full_year
+
+        last = last_full_year()
+        chooser = re.search(r'<select name="tahun".*?</select>', self.client.get("/rat/").content.decode(), re.S)
+        offered = [int(y) for y in re.findall(r'<option value="(\d+)"', chooser.group(0))]
+        self.assertEqual(offered, list(range(last, last - 15, -1)))
+        older = last - 20
+        page = self.client.get("/rat/", {"tahun": older}).content.decode()
+        self.assertIn(f'<option value="{older}" selected>', page)
+        self.assertIn(f'<option value="{last}">', page)
+
     def test_letters_go_to_every_cooperative_not_yet_reported(self):
         self.client.force_login(self.admin)
         office = OfficeSettings.current()

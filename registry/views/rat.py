@@ -112,6 +112,14 @@ class RatSeasonView(RegistryPermissionMixin, RatSeasonMixin, TemplateView):
     permission_required = "registry.view_yearlyreport"
     template_name = "registry/rat/season.html"
 
+    # The chooser offers the last 15 closed book years (a season further back is still reachable by
+    # its address, and stays in the list once chosen): 80 years back to 1945 buried the ones in use.
+    YEARS_OFFERED = 15
+
+    def year_options(self):
+        last = last_full_year(self.today)
+        return sorted({*range(last, last - self.YEARS_OFFERED, -1), self.year}, reverse=True)
+
     def get_context_data(self, **kwargs):
         state, channel = self.state, self.channel
         counts = rat_season.state_counts(self.season_cooperatives())
@@ -142,7 +150,7 @@ class RatSeasonView(RegistryPermissionMixin, RatSeasonMixin, TemplateView):
             for code, label in rat_season.CHANNELS.items()
         ]
         return super().get_context_data(
-            season=self.season, year=self.year, years=range(last_full_year(self.today), MIN_YEAR - 1, -1),
+            season=self.season, year=self.year, years=self.year_options(),
             kecamatan=self.kecamatan, kecamatan_list=self.kecamatan_choices, officer=self.officer,
             officer_list=self.officer_choices, state=state, channel=channel,
             state_label=rat_season.CHANNELS.get(channel) or rat_season.STATES.get(state),

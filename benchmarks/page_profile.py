@@ -11,8 +11,8 @@ that is rolled back: the database is only read.
 
 Without --profile: for each page the queries of one request (with --sql, each statement's first
 words), the median and fastest of --runs requests, and the median CPU time of this process per
-request (less disturbed by other work on a shared machine than the wall time). With --profile PATH: the functions that take the most
-cumulative time over --runs requests of that page.
+request (less disturbed by other work on a shared machine than the wall time). With --profile PATH:
+the functions that take the most cumulative time over --runs requests of that page.
 """
 
 import argparse

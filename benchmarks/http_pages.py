@@ -1,6 +1,6 @@
 """Our pages beside Django admin's changelists, over HTTP through `make serve` with production settings.
 
-    .venv/bin/python benchmarks/http.py [--runs 15] [--clients 8] [--throughput-seconds 10] [--port 8104]
+    .venv/bin/python benchmarks/http_pages.py [--runs 15] [--clients 8] [--throughput-seconds 10] [--port 8104]
 
 The database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/kutim_bench_seed) is the
 national-scale demo: reused when it holds cooperatives, otherwise seeded first by

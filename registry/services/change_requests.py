@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..models import BoardMember, Cooperative
 from ..models.portal import CONTACT_FIELDS, TERM_FIELDS, ChangeRequest
-from .submissions import RecordChanged, accepted_reason
+from .submissions import RecordChanged, accepted_reason, return_to_cooperative
 from .versioning import lock_at_version, remember_loaded, save_versioned
 
 
@@ -223,15 +223,5 @@ def change_request_accept(*, change_request, expected_version, record_version, b
 @transaction.atomic
 def change_request_return(*, change_request, expected_version, note, by) -> ChangeRequest:
     """Send the request back to the cooperative with a note it sees; the registry stays as it is."""
-    current = lock_at_version(ChangeRequest, change_request.pk, expected_version)
-    if current.status != ChangeRequest.Status.SUBMITTED:
-        raise ValidationError(_("Permintaan ini tidak sedang menunggu tinjauan."))
-    current.status = ChangeRequest.Status.RETURNED
-    current.reviewed_by, current.reviewed_at = by, timezone.now()
-    current.review_note = note
-    current.version += 1
-    current._change_reason = _("Dikembalikan oleh %(name)s: %(note)s") % {
-        "name": by.get_full_name() or by.username, "note": note,
-    }
-    current.save()
-    return current
+    return return_to_cooperative(ChangeRequest, change_request.pk, expected_version=expected_version, note=note,
+                                 by=by, not_waiting=_("Permintaan ini tidak sedang menunggu tinjauan."))

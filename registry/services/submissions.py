@@ -121,13 +121,13 @@ def submission_accept(*, submission, expected_version, record_version, by) -> Ye
     return report
 
 
-@transaction.atomic
-def submission_return(*, submission, expected_version, note, by) -> Submission:
-    """Send the submission back to the cooperative with a note it sees; the registry stays as it is."""
-    current = lock_at_version(Submission, submission.pk, expected_version)
-    if current.status != Submission.Status.SUBMITTED:
-        raise ValidationError(_("Laporan ini tidak sedang menunggu tinjauan."))
-    current.status = Submission.Status.RETURNED
+def return_to_cooperative(model, pk, *, expected_version, note, by, not_waiting):
+    """Send what a cooperative submitted (a yearly report or a change request) back with a note it sees;
+    the registry stays as it is. `not_waiting`: the refusal when it is no longer waiting for review."""
+    current = lock_at_version(model, pk, expected_version)
+    if current.status != model.Status.SUBMITTED:
+        raise ValidationError(not_waiting)
+    current.status = model.Status.RETURNED
     current.reviewed_by, current.reviewed_at = by, timezone.now()
     current.review_note = note
     current.version += 1
@@ -136,3 +136,10 @@ def submission_return(*, submission, expected_version, note, by) -> Submission:
     }
     current.save()
     return current
+
+
+@transaction.atomic
+def submission_return(*, submission, expected_version, note, by) -> Submission:
+    """Send the submission back to the cooperative with a note it sees; the registry stays as it is."""
+    return return_to_cooperative(Submission, submission.pk, expected_version=expected_version, note=note, by=by,
+                                 not_waiting=_("Laporan ini tidak sedang menunggu tinjauan."))

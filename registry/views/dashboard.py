@@ -8,7 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tasks import TaskResultStatus
 
-from .. import dashboard, scoring
+from .. import dashboard, dashboard_charts, scoring
 from ..formats import angka
 from ..mixins import DashboardMixin, RegistryPermissionMixin
 from ..models import Condition
@@ -31,8 +31,8 @@ class DashboardView(RegistryPermissionMixin, DashboardMixin, TemplateView):
             d=d, year=self.year, area=self.area, kecamatan_code=self.kecamatan_code, sections=self.sections,
             kecamatan_rows=dashboard.kecamatan_rows(d, links), dimension_rows=dashboard.dimension_rows(d, links),
             trend_rows=trends, trend_table=dashboard.trend_table(trends, links),
-            charts=dashboard.dashboard_charts(d, self.sections, measure), measure=measure,
-            measures=dashboard.measure_labels(), condition_rows=dashboard.condition_table(d),
+            charts=dashboard_charts.dashboard_charts(d, self.sections, measure), measure=measure,
+            measures=dashboard.measure_labels(), condition_rows=dashboard_charts.condition_table(d),
             conditions=Condition.choices, bands=scoring.PREDICATE_MINIMUM,
             years=sorted({*d.years, self.year}, reverse=True), **kwargs,
         )

@@ -1,7 +1,21 @@
-"""Pagination that stays fast on large tables: no exact COUNT(*) over the whole table per page."""
+"""Pagination that stays fast on large tables: no exact COUNT(*) over the whole table per page, and
+pages that continue from a row (keyset) instead of skipping OFFSET rows."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import F, Q
+
+# Row comparisons `(a, b) > (x, y)`: Django's own (the composite primary key uses them), not yet
+# documented as public API; SQLite and PostgreSQL both run them natively.
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
+from django.http import Http404
 from django.utils.functional import cached_property
 
 
@@ -42,3 +56,205 @@ class BoundedCountPaginator(Paginator):
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [self.estimate_table])
             row = cursor.fetchone()
         return int(row[0]) if row and row[0] and row[0] > 0 else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyset ("seek") pages: the next page starts after the last row shown, not after OFFSET rows
+# ---------------------------------------------------------------------------------------------
+
+# The query string of a page that continues from a row: the id of the last row shown (next page) or
+# of the first row shown (previous page). Only an id: never a name or an NIK in an address.
+AFTER = "setelah"
+BEFORE = "sebelum"
+NUMBERED_PAGES = 10  # numbered links (OFFSET, cheap this near the start) go up to this page
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """One column of a list's order, as an ORM path (`name`, `cooperative__name`)."""
+
+    path: str
+    descending: bool
+    nullable: bool
+
+    def order(self, *, reverse=False):
+        """Its ORDER BY term. A NULL sorts as the largest value on every database (PostgreSQL's own
+        default, so its plain indexes still serve the order; SQLite puts NULL first unless told)."""
+        descending = self.descending != reverse
+        if not self.nullable:
+            return f"-{self.path}" if descending else self.path
+        return F(self.path).desc(nulls_first=True) if descending else F(self.path).asc(nulls_last=True)
+
+
+def _field_path(model, path):
+    """The fields a lookup path walks through, from `model`."""
+    fields = []
+    for part in path.split("__"):
+        field = model._meta.pk if part == "pk" else model._meta.get_field(part)
+        fields.append(field)
+        model = field.related_model if field.is_relation else model
+    return fields
+
+
+def _expand(model, item, *, prefix="", descending=False, nullable=False):
+    """Sort keys of one ordering item, a relation replaced by its model's own ordering (as Django does)."""
+    if not isinstance(item, str) or item == "?":
+        raise ValueError(f"keyset pages need an ordering by field names, not {item!r}")
+    if item.startswith("-"):
+        item, descending = item[1:], not descending
+    fields = _field_path(model, item)
+    last = fields[-1]
+    if last.primary_key and item.split("__")[-1] == "pk":
+        item = item.removesuffix("pk") + last.name
+    path = prefix + item
+    nullable = nullable or any(getattr(f, "null", False) for f in fields)
+    if not last.is_relation:
+        return [SortKey(path, descending, nullable)]
+    related = last.related_model
+    return [
+        key
+        for sub in (related._meta.ordering or [related._meta.pk.name])
+        for key in _expand(related, sub, prefix=f"{path}__", descending=descending, nullable=nullable)
+    ]
+
+
+def sort_keys(queryset):
+    """The columns a queryset is ordered by, ending with its primary key (added when missing), so
+    that every row has one place and a page can start right after any row."""
+    model = queryset.model
+    ordering = queryset.query.order_by or (model._meta.ordering if queryset.query.default_ordering else ())
+    keys = [key for item in ordering for key in _expand(model, item)]
+    pk = model._meta.pk.name
+    if not any(key.path in (pk, "pk") for key in keys):
+        keys.append(SortKey(pk, False, False))
+    return keys
+
+
+def _beyond(key, value, *, forward):
+    """Rows whose `key` lies strictly past `value` in the walking direction (NULL is the largest)."""
+    if forward != key.descending:  # towards larger values
+        if value is None:
+            return Q(pk__in=[])
+        beyond = Q(**{f"{key.path}__gt": value})
+        return beyond | Q(**{f"{key.path}__isnull": True}) if key.nullable else beyond
+    if value is None:
+        return Q(**{f"{key.path}__isnull": False})
+    return Q(**{f"{key.path}__lt": value})
+
+
+def _table(key):
+    """The relation a key's column sits behind ("" for the list's own table)."""
+    return key.path.rpartition("__")[0]
+
+
+def seek_q(keys, values, *, forward=True):
+    """The rows after (`forward`) or before the row whose sort values are `values`, in the order `keys`.
+
+    One direction and no NULL: a row comparison `(name, id) > ('Maju', 42)`, which PostgreSQL
+    answers from an index on (name, id) starting at that row. Otherwise the same comparison spelled
+    out (`name > 'Maju' OR (name = 'Maju' AND id > 42)`). Spelled out, or running over two tables
+    (the members by their cooperative's name, then their own), the first key gets its own, weaker
+    bound beside it (`cooperative.name >= 'Maju'`): PostgreSQL takes neither form to an index, but
+    this bound starts the first key's index at the row instead of reading the list from its top.
+    """
+    ascending = forward != keys[0].descending
+    seek_by_row = len({key.descending for key in keys}) == 1 and not any(key.nullable for key in keys)
+    if seek_by_row:
+        lookup = TupleGreaterThan if ascending else TupleLessThan
+        seek = Q(lookup(Tuple(*(F(key.path) for key in keys)), tuple(values)))
+    else:
+        seek = Q(pk__in=[])
+        equal = Q()
+        for key, value in zip(keys, values, strict=True):
+            seek |= equal & _beyond(key, value, forward=forward)
+            equal &= Q(**{f"{key.path}__isnull": True}) if value is None else Q(**{key.path: value})
+    first, value = keys[0], values[0]
+    one_table = len({_table(key) for key in keys}) == 1
+    if (not one_table or not seek_by_row) and value is not None and not first.nullable:
+        seek &= Q(**{f"{first.path}__{'gte' if ascending else 'lte'}": value})
+    return seek
+
+
+class KeysetPage(Sequence):
+    """A page that continues from a row: the same face as Django's Page for the templates, without
+    a number (counting the rows before it is the cost this page avoids)."""
+
+    number = None
+
+    def __init__(self, object_list, paginator, *, has_previous, has_next):
+        self.object_list = object_list
+        self.paginator = paginator
+        self._has_previous = has_previous
+        self._has_next = has_next
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def __getitem__(self, index):
+        return self.object_list[index]
+
+    def has_previous(self):
+        return self._has_previous
+
+    def has_next(self):
+        return self._has_next
+
+    def has_other_pages(self):
+        return self._has_previous or self._has_next
+
+
+class KeysetPaginationMixin:
+    """Pages of a list view that cost the same at row 25,000 as at row 1.
+
+    The first NUMBERED_PAGES pages keep their numbers (`?page=N`, OFFSET); "Berikutnya" and
+    "Sebelumnya" continue from the last or first row shown (`?setelah=<id>`, `?sebelum=<id>`): the
+    view reads that row's sort values by its id through the user's own records (`for_user`), then
+    seeks past them. A cursor that is no row of the user's area is a 404, as that record's own page
+    would be; a malformed one is refused by the query string rules (registry/query_params.py). A row
+    still in the area but no longer matching the filter keeps its place in the order, so the next
+    page is still right. The count above the list stays the paginator's (bounded or estimated).
+    """
+
+    paginator_class = BoundedCountPaginator
+
+    def keyset_rows(self):
+        """The records a cursor may name: the user's own, before any filter."""
+        return self.get_queryset().model._default_manager.for_user(self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        keys = sort_keys(queryset)
+        queryset = queryset.order_by(*(key.order() for key in keys))
+        after, before = self.request.GET.get(AFTER, ""), self.request.GET.get(BEFORE, "")
+        if not after and not before:
+            paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+            self._link_rows(page, object_list)
+            page.numbered_pages = range(1, min(paginator.num_pages, NUMBERED_PAGES) + 1)
+            return paginator, page, object_list, is_paginated
+        if after and before:
+            raise Http404("a page continues from one row, not from two")
+        forward = bool(after)
+        row = self.keyset_rows().filter(pk=int(after or before)).order_by().values_list(*(key.path for key in keys))
+        values = row.first()
+        if values is None:
+            raise Http404("the page continues from a row that is not among the user's records")
+        rows = queryset.filter(seek_q(keys, values, forward=forward))
+        if not forward:
+            rows = rows.order_by(*(key.order(reverse=True) for key in keys))
+        rows = list(rows[: page_size + 1])
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+        if not forward:
+            rows.reverse()
+        paginator = self.get_paginator(queryset, page_size)
+        page = KeysetPage(rows, paginator, has_previous=more if not forward else True,
+                          has_next=more if forward else True)
+        self._link_rows(page, rows)
+        page.numbered_pages = range(1, min(paginator.num_pages, NUMBERED_PAGES) + 1)
+        return paginator, page, rows, True
+
+    @staticmethod
+    def _link_rows(page, rows):
+        """The ids the "Sebelumnya" and "Berikutnya" links continue from."""
+        rows = list(rows)
+        page.first_pk = rows[0].pk if rows else None
+        page.last_pk = rows[-1].pk if rows else None

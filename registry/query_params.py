@@ -19,8 +19,9 @@ YEAR_MIN, YEAR_MAX = 1945, 2100
 YEAR_PARAMS = frozenset({
     "tahun", "rat_tahun", "laporan_tahun", "rat_dilaporkan_tahun", "tanpa_rat_2_tahun", "akhir_tahun", "year",
 })
-# Record numbers and page numbers: ASCII digits, no sign, at most 18 (a bigint).
-ID_PARAMS = frozenset({"koperasi", "anggota", "page"})
+# Record numbers and page numbers: ASCII digits, no sign, at most 18 (a bigint). `setelah` and
+# `sebelum` are the row a list page continues from (registry/paginators.py).
+ID_PARAMS = frozenset({"koperasi", "anggota", "page", "setelah", "sebelum"})
 # Region codes as Kemendagri writes them: 64.08, 64.08.01, 64.08.01.2001.
 REGION_PARAMS = frozenset({"kecamatan", "desa"})
 # Free text typed into a search box.
@@ -43,6 +44,8 @@ LABELS = {
     "koperasi": gettext_lazy("Nomor koperasi"),
     "anggota": gettext_lazy("Halaman anggota"),
     "page": gettext_lazy("Halaman"),
+    "setelah": gettext_lazy("Halaman berikutnya"),
+    "sebelum": gettext_lazy("Halaman sebelumnya"),
     "kecamatan": gettext_lazy("Kecamatan"),
     "desa": gettext_lazy("Desa/kelurahan"),
     "q": gettext_lazy("Pencarian"),

@@ -34,7 +34,8 @@ def active_filters(filterset, request, *, ignore=("urut", "page")):
             continue
         params = request.GET.copy()
         params.pop(name, None)
-        params.pop("page", None)
+        for position in ("page", "setelah", "sebelum"):  # a changed filter starts from its first page
+            params.pop(position, None)
         query = params.urlencode()
         form_field = filterset.form.fields[name]
         active.append(

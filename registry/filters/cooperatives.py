@@ -197,8 +197,10 @@ class CooperativeFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        # A stable order under every sort: ties broken by id, so no row shows on two pages.
+        # A stable order under every sort: ties broken by id, so no row shows on two pages. The id
+        # runs the way the sort does, so that a descending sort is the ascending one read backwards
+        # and one index on (column, id) serves both, for the first page and for any page after a row.
         ordering = list(queryset.query.order_by) or ["name"]
         if "id" not in ordering and "-id" not in ordering:
-            ordering.append("id")
+            ordering.append("-id" if str(ordering[0]).startswith("-") else "id")
         return queryset.order_by(*ordering)

@@ -22,7 +22,7 @@ from ..mixins import (
     VersionedEditMixin,
 )
 from ..models import Cooperative, last_full_year
-from ..paginators import BoundedCountPaginator
+from ..paginators import KeysetPaginationMixin
 from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
 from ..selectors import partnerships as partnership_selectors
@@ -39,14 +39,13 @@ def list_url(request):
     return reverse("registry:cooperative_list") + (f"?{query}" if query else "")
 
 
-class CooperativeListView(RegistryPermissionMixin, FilterView):
+class CooperativeListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView):
     """Find a cooperative: search, filters, sorting, pages that stay fast at 130,000 rows."""
 
     permission_required = "registry.view_cooperative"
     filterset_class = CooperativeFilter
     template_name = "registry/cooperatives/list.html"
     paginate_by = 25
-    paginator_class = BoundedCountPaginator
 
     def get_queryset(self):
         return selectors.cooperative_list(user=self.request.user)

@@ -305,13 +305,48 @@ class CooperativeProfileTests(TestCase):
             make_board_member(self.cooperative, "pengawas")
         make_report(self.cooperative, last_full_year(), members_male=1)
         # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 cooperative with
-        # desa and kecamatan, 5 status steps with their user, 6 board terms, 7 yearly reports, 8 member counts
-        # (listed, active, NIKs disagreeing with the birth date), 9 one page of members, 10 cooperatives of
-        # the same name in the desa, 11-14 history of cooperative, board, reports, members (each with its
-        # user), 15 assessments with their rubric, 16-18 partnerships, training participations and findings.
-        with self.assertNumQueries(18):
+        # desa, kecamatan and its member counts (listed, active, NIKs disagreeing with the birth date), 5 status
+        # steps with their user, 6 board terms, 7 yearly reports, 8 one page of members, 9 cooperatives of the
+        # same name in the desa, 10-13 history of cooperative, board, reports, members (each with its user),
+        # 14 assessments with their rubric, 15-17 partnerships, training participations and findings.
+        with self.assertNumQueries(17):
             response = self.client.get(url)
         self.assertEqual(len(response.context["member_page"].object_list), 20)
+        self.assertEqual(response.context["member_counts"], {"listed": 33, "active": 33, "nik_disagreeing": 0})
+
+
+class ProfileQueriesPerRoleTests(TestCase):
+    """The profile in the same number of queries for every role that opens it, whatever the size of the
+    cooperative: its sections are read whole (not per row), and a role's sections differ by what is shown."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cooperative = make_cooperative(name="Koperasi Ramai")
+        cls.named = make_user("Petugas", first_name="Rahmat", last_name="Hidayat")
+        year = last_full_year()
+        for n in range(25):
+            make_member(cls.cooperative, nik=f"64080412039{n:05d}", name=f"Anggota {n:02d}",
+                        left_on=datetime.date(year - 1, 1, 1) if n % 5 == 0 else None)
+        full_board(cls.cooperative)
+        make_report(cls.cooperative, year - 1, members_male=15, members_female=10, rat_date=datetime.date(year, 3, 1))
+        make_report(cls.cooperative, year, members_male=16, members_female=10)
+        StatusChange.objects.create(cooperative=cls.cooperative, from_status="aktif", to_status="tidak_aktif",
+                                    changed_on=datetime.date(year, 6, 1), reason="Tidak RAT", changed_by=cls.named)
+
+    def test_each_role_in_a_fixed_number_of_queries(self):
+        url = f"/koperasi/{self.cooperative.pk}/"
+        # As CooperativeProfileTests.test_constant_queries (17), and 18 the full names shared by two
+        # accounts, read once for every person the page names (registry_people.person: the status step's user).
+        for role in ("Petugas", "Pimpinan", "Admin Dinas", "Verifikator"):
+            with self.subTest(role=role):
+                self.client.force_login(make_user(role))
+                self.client.get(url)
+                with self.assertNumQueries(18):
+                    response = self.client.get(url)
+                self.assertEqual(len(response.context["member_page"].object_list), 20)
+                self.assertEqual(response.context["member_counts"],
+                                 {"listed": 25, "active": 20, "nik_disagreeing": 0})
+                self.assertContains(response, "Rahmat Hidayat")
 
 
 class CooperativeFormTests(TestCase):

@@ -6,7 +6,8 @@ import operator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,6 +33,31 @@ COMPLETENESS_FIELDS = [
 def cooperative_list(*, user):
     """The cooperatives in the user's area, with what a list row shows (desa and kecamatan) joined."""
     return Cooperative.objects.for_user(user).select_related("desa__kecamatan")
+
+
+def _member_count(condition=None):
+    """How many members of the outer cooperative match `condition`: a correlated subquery (0 for none)."""
+    members = Member.objects.filter(cooperative=OuterRef("pk"))
+    if condition is not None:
+        members = members.filter(condition)
+    counted = members.order_by().values("cooperative").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def cooperative_for_profile(*, user, today=None):
+    """The cooperatives a profile may open (the user's area), each with its desa and kecamatan and
+    the member counts the profile shows: listed, active on `today`, and NIKs disagreeing with the
+    birth date (`members_listed`, `members_active`, `members_nik_disagreeing`).
+
+    The counts ride on the cooperative's own query as correlated subqueries over the member index,
+    so the profile needs no aggregate query of its own.
+    """
+    today = today or timezone.localdate()
+    return Cooperative.objects.for_user(user).select_related("desa__kecamatan").annotate(
+        members_listed=_member_count(),
+        members_active=_member_count(Q(left_on__isnull=True) | Q(left_on__gt=today)),
+        members_nik_disagreeing=_member_count(Q(nik_birth_agrees=False)),
+    )
 
 
 def cooperative_totals(queryset, *, reports=False, desa=False):
@@ -143,8 +169,9 @@ def history_entries(*, cooperative, limit=50, full_personal=False):
     """The latest changes to the cooperative, its board terms, yearly reports and members, newest first.
 
     One query per model (history rows with their user); differences are computed in Python
-    between consecutive history rows of the same record. Without `full_personal` (the viewer's
-    `reveal_nik`) personal fields show as `masks` says: a birth year, the end of a phone number.
+    between consecutive history rows of the same record, for the `limit` entries shown only.
+    Without `full_personal` (the viewer's `reveal_nik`) personal fields show as `masks` says: a
+    birth year, the end of a phone number.
     """
     sources = [
         ("koperasi", Cooperative, Cooperative.history.filter(id=cooperative.pk)),
@@ -152,7 +179,7 @@ def history_entries(*, cooperative, limit=50, full_personal=False):
         ("laporan", YearlyReport, YearlyReport.history.filter(cooperative_id=cooperative.pk)),
         ("anggota", Member, Member.history.filter(cooperative_id=cooperative.pk)),
     ]
-    entries = []
+    rows = []
     for kind, model, records in sources:
         # A bounded window per model, whatever the size of the cooperative: a change whose previous
         # version falls outside it is listed without its difference.
@@ -160,12 +187,14 @@ def history_entries(*, cooperative, limit=50, full_personal=False):
         records = sorted(latest, key=lambda r: (r.id, r.history_date, r.history_id))
         previous = {}
         for record in records:
-            old = previous.get(record.id)
+            rows.append((kind, model, record, previous.get(record.id)))
             previous[record.id] = record
-            entries.append(HistoryEntry(kind=kind, record=record, subject=_subject(kind, record),
-                                        changes=_diff(model, record, old, full_personal=full_personal)))
-    entries.sort(key=lambda e: (e.record.history_date, e.record.history_id), reverse=True)
-    return entries[:limit]
+    rows.sort(key=lambda row: (row[2].history_date, row[2].history_id), reverse=True)
+    return [
+        HistoryEntry(kind=kind, record=record, subject=_subject(kind, record),
+                     changes=_diff(model, record, old, full_personal=full_personal))
+        for kind, model, record, old in rows[:limit]
+    ]
 
 
 def _subject(kind, record):
@@ -227,27 +256,35 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
     return DataQuality(completeness=completeness, missing=missing, issues=issues)
 
 
+# What a row of the profile's member page shows (and the model needs to mask the NIK).
+MEMBER_PAGE_FIELDS = ["id", "cooperative_id", "name", "has_nik", "nik_last4", "sex", "joined_on", "left_on"]
+
+
 def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, today=None, full_personal=False):
     """Everything the profile shows besides the cooperative itself, in a fixed number of queries.
 
-    Queries: status steps with their user; board terms; yearly reports; member counts (listed,
-    active and NIKs disagreeing with the birth date, one aggregate); one page of members; other
-    cooperatives of the same name in the desa; the history (one per model).
+    `cooperative` comes from `cooperative_for_profile`, with its member counts. Queries: status
+    steps with their user; board terms; yearly reports; one page of members; other cooperatives
+    of the same name in the desa; the history (one per model).
     """
     today = today or timezone.localdate()
     status_changes = list(cooperative.status_changes.select_related("changed_by"))
     board = list(cooperative.board_members.order_by("role", "-term_start", "id"))
-    current_board = [term for term in board if term.is_current(today)]
+    for term in board:
+        term.current = term.is_current(today)
+    current_board = [term for term in board if term.current]
     current_roles = {term.role for term in current_board}
     reports = list(cooperative.yearly_reports.all())
-    counts = cooperative.members.aggregate(
-        listed=Count("id"), active=Count("id", filter=Q(left_on__isnull=True) | Q(left_on__gt=today)),
-        nik_disagreeing=Count("id", filter=Q(nik_birth_agrees=False)),
-    )
-    members = cooperative.members.order_by("name", "id")
+    counts = {
+        "listed": cooperative.members_listed,
+        "active": cooperative.members_active,
+        "nik_disagreeing": cooperative.members_nik_disagreeing,
+    }
+    members = cooperative.members.only(*MEMBER_PAGE_FIELDS).order_by("name", "id")
     paginator = Paginator(members, members_per_page)
-    paginator.count = counts["listed"]  # already counted above: no second COUNT(*)
+    paginator.count = counts["listed"]  # counted with the cooperative: no COUNT(*) of its own
     member_page = paginator.get_page(member_page)
+    member_page.object_list = list(member_page.object_list)  # read here, not while rendering
     return {
         "status_changes": status_changes,
         "board": board,

@@ -91,7 +91,7 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
     template_name = "registry/cooperatives/detail.html"
 
     def get_queryset(self):
-        return Cooperative.objects.for_user(self.request.user).select_related("desa__kecamatan")
+        return selectors.cooperative_for_profile(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

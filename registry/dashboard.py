@@ -408,7 +408,8 @@ def rat_season_figures(d, links):
         "rat_musim", _("koperasi aktif dalam musim RAT %(year)s") % {"year": y}, total, as_of=when,
         href=links.rat(tahun=y), count=total,
         note=_("Koperasi berstatus Aktif hari ini yang sudah berdiri pada akhir tahun buku %(year)s, seperti "
-               "halaman musim RAT; dihitung saat halaman dibuka. RAT tahun buku %(year)s diadakan pada tahun "
+               "halaman musim RAT; dihitung ulang beberapa detik setelah setiap perubahan, sedangkan lewat atau "
+               "belumnya batas dinilai saat halaman dibuka. RAT tahun buku %(year)s diadakan pada tahun "
                "%(next)s, paling lambat %(due)s.") % {"year": y, "next": y + 1, "due": due},
     )]
     notes = {

@@ -96,6 +96,31 @@ def state_counts(cooperatives):
     return counts
 
 
+# The summary's columns of a season (registry/models/summary.py SummaryCell, rows of its book year):
+# what does not move with the calendar. Whether the cooperatives without a RAT are "still in time" or
+# "overdue" depends on today and on the office's due date, so it is decided when the figures are read
+# (counts_from_summary), never stored.
+SUMMARY_COUNTS = {
+    "season_cooperatives": Count("pk"),
+    "season_reported": Count("pk", filter=Q(rat_state=REPORTED)),
+    "season_reported_portal": Count("pk", filter=Q(rat_channel=PORTAL)),
+    "season_held_not_reported": Count("pk", filter=Q(rat_state=NOT_REPORTED)),
+}
+
+
+def counts_from_summary(totals, season):
+    """The counts of `state_counts` from a season's summary columns (`totals[name]`) as of `season.today`:
+    the cooperatives with no RAT recorded are all overdue once the due date has passed, else all in time."""
+    total, reported = totals["season_cooperatives"], totals["season_reported"]
+    held, portal = totals["season_held_not_reported"], totals["season_reported_portal"]
+    without_rat = total - reported - held
+    return {
+        "total": total, REPORTED: reported, NOT_REPORTED: held,
+        OVERDUE: without_rat if season.rat_overdue else 0, NOT_YET: 0 if season.rat_overdue else without_rat,
+        PORTAL: portal, STAFF: reported - portal,
+    }
+
+
 def listed(cooperatives, *, state=None, channel=None):
     """The annotated cooperatives of one state and/or channel: the list behind a count."""
     if state:

@@ -287,8 +287,9 @@ class DashboardFigureTests(TestCase):
         # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py),
         # 4 kecamatan of the area (names), 5 totals per year and classification, 6 rows per kecamatan,
         # 7 trend per year, 8 desa per kecamatan, 9 named needs-attention cooperatives, 10 last refresh,
-        # 11 active partnerships (live), 12 office settings (RAT due date), 13 RAT season counts (live).
-        with self.assertNumQueries(13):
+        # 11 active partnerships (live), 12 office settings (the RAT due date: the season's counts are in
+        # the summary).
+        with self.assertNumQueries(12):
             response = self.client.get(PAGE)
         self.assertEqual(figure(response, "headline", "koperasi").value, 18)
 
@@ -440,9 +441,9 @@ class DashboardAreaTests(TestCase):
         summary_refresh()
         # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 kecamatan of the
         # area, 5-10 summary: totals, per kecamatan, trend, desa, named needs-attention cooperatives, last
-        # refresh (no partnership recorded, so none counted); 11 office settings (RAT due date), 12 RAT season
-        # counts (live).
-        with self.assertNumQueries(12):
+        # refresh (no partnership recorded, so none counted); 11 office settings (the RAT due date: the
+        # season's counts are in the summary).
+        with self.assertNumQueries(11):
             response = self.client.get("/dasbor/")
         self.assertEqual(response.status_code, 200)
 

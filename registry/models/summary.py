@@ -74,6 +74,13 @@ class SummaryCell(models.Model):
     shu = _money(_("SHU (Rp)"))
     total_assets = _money(_("total aset (Rp)"))
     modal_sendiri = _money(_("modal sendiri (Rp)"))
+    # The RAT season of the book year (registry/rat_season.py): cooperatives Aktif at the refresh and
+    # founded by the year's end, and their RAT; those without one are "overdue" or "still in time"
+    # by the date the page is read, so only their number (the rest) is stored.
+    season_cooperatives = _count(_("koperasi aktif dalam musim RAT"))
+    season_reported = _count(_("RAT diadakan dan dilaporkan"))
+    season_reported_portal = _count(_("RAT dilaporkan lewat portal"))
+    season_held_not_reported = _count(_("RAT diadakan, belum dilaporkan"))
     # Assessments of the book year.
     assessed = _count(_("dinilai"))
     predicate_sehat = _count(_("Sehat"))
@@ -149,6 +156,9 @@ class SummaryRefresh(models.Model):
     partnerships = models.PositiveIntegerField(_("kemitraan tercatat"), default=0)
     trainings = models.PositiveIntegerField(_("pelatihan tercatat"), default=0)
     findings = models.PositiveIntegerField(_("temuan tercatat"), default=0)
+    # Whether this refresh counted the RAT seasons (SummaryCell.season_*): rows written before those
+    # columns existed hold 0 there, and the dashboard counts the season live until the next refresh.
+    rat_seasons = models.BooleanField(_("musim RAT dihitung"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("diminta oleh"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

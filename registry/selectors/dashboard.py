@@ -2,7 +2,7 @@
 
 Five queries whatever the size of the registry: the summary holds one row per kecamatan, year
 and classification value, so a request sums at most a few hundred rows. The RAT season figures
-are the exception, counted live in two more (see `rat_season_counts`).
+take one more, the office's due dates, to tell "overdue" from "still in time" as of today.
 """
 
 from dataclasses import dataclass, field
@@ -160,7 +160,7 @@ class Dashboard:
     has_findings: bool = False
     # A past book year: its cooperatives and statuses are shown as on 31 December of that year, not now.
     past: bool = False
-    # The RAT season of the book year (rat_season_counts): {state or channel: count, "total": n}.
+    # The RAT season of the book year (rat_season.counts_from_summary): {state or channel: count, "total": n}.
     rat: dict = field(default_factory=dict)
     rat_season: object = None  # rat_season.Season: its due date and today
 
@@ -192,19 +192,22 @@ def kecamatan_in_area(*, user, using=DEFAULT_DB_ALIAS):
     return list(Kecamatan.objects.using(using).for_user(user).order_by("code").values_list("code", "name"))
 
 
-def rat_season_counts(*, user, year, codes, chosen, today=None, using=DEFAULT_DB_ALIAS):
-    """The RAT season of book year `year` as the tracker (/rat/) counts it for the same area and kecamatan.
-
-    (Season, {state: n, channel: n, "total": n}). Counted live, not from the summary: a season's
-    states move with the calendar (no RAT is "still in time" until the due date passes, with no write
-    to refresh after) and the portal's acceptances should show at once, and one aggregate over the
-    cooperatives of the area (one LEFT JOIN to the year's reports, one EXISTS on the accepted
-    submissions) is cheap next to the page. Two queries: the office's due dates, the counts.
-    """
-    today = today or timezone.localdate()
+def office_season(*, year, today=None, using=DEFAULT_DB_ALIAS):
+    """The RAT season of book year `year` as of `today`: the office's due dates (one query)."""
     # The settings row is made by OfficeSettings.current() on first use; a replica may not have it yet.
     office = OfficeSettings.objects.using(using).filter(pk=1).first() or OfficeSettings()
-    season = rat_season.season(year, office, today)
+    return rat_season.season(year, office, today or timezone.localdate())
+
+
+def rat_season_counts(*, user, year, codes, chosen, today=None, using=DEFAULT_DB_ALIAS):
+    """The RAT season of book year `year` counted live, as the tracker (/rat/) counts it for the same area
+    and kecamatan: (Season, {state: n, channel: n, "total": n}). Two queries: the office's due dates
+    and one aggregate over the cooperatives of the area (162 ms at national scale).
+
+    The dashboard reads the season from the summary instead (counts_from_summary); it counts live only
+    a year the summary does not hold (never refreshed, or a new year before the nightly refresh).
+    """
+    season = office_season(year=year, today=today, using=using)
     cooperatives = Cooperative.objects.using(using).for_user(user)
     if chosen:
         cooperatives = cooperatives.filter(desa__kecamatan__in=codes)
@@ -223,7 +226,8 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
     user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it. A `year` before
     `latest_year` (the last full year) is a past year: its state figures are those of its 31 December.
     `using`: the database alias read (the API reads the read replica, settings.REPLICA_DATABASE).
-    Two more queries count the RAT season of `year` live (rat_season_counts), as of `today`.
+    One more reads the office's RAT due dates: the season of `year` as of `today` (counted live only
+    for a year the summary does not hold, rat_season_counts).
     """
     past = latest_year is not None and year < latest_year
     codes = [code for code, _ in kecamatan]
@@ -265,7 +269,7 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
         if len(examples) < ATTENTION_EXAMPLES:
             examples.append((cooperative_id, name))
     refresh = SummaryRefresh.objects.using(using).order_by("-finished_at").values(
-        "finished_at", "partnerships", "trainings", "findings"
+        "finished_at", "partnerships", "trainings", "findings", "rat_seasons"
     ).first() or {}
     active_partnerships = None
     if refresh.get("partnerships"):
@@ -285,7 +289,14 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
     # dashboard of 2025 (the default, the last full year) shows the season of 2025's RATs, held and
     # reported during 2026, the one officials are chasing now: as "RAT diadakan (tahun buku 2025)"
     # above it and the tracker's default year.
-    season, rat = rat_season_counts(user=user, year=year, codes=codes, chosen=chosen, today=today, using=using)
+    # Its counts are in the summary, refreshed after every write that moves them (a RAT recorded, a
+    # portal report accepted, a status or founding date changed); what moves with the calendar, the
+    # due date passing, is decided here from the office's settings as they are now.
+    if refresh.get("rat_seasons") and year in by_year:
+        season = office_season(year=year, today=today, using=using)
+        rat = rat_season.counts_from_summary(grouped.get((year, "", ""), Totals()), season)
+    else:
+        season, rat = rat_season_counts(user=user, year=year, codes=codes, chosen=chosen, today=today, using=using)
     return Dashboard(
         year=year,
         kecamatan=kecamatan,

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
-from .. import figures
+from .. import figures, rat_season
 from ..models import (
     Assessment,
     AttentionCase,
@@ -27,6 +27,7 @@ from ..models import (
     Finding,
     KecamatanSummary,
     KutimLabel,
+    OfficeSettings,
     Partnership,
     Predicate,
     StatusChange,
@@ -128,6 +129,21 @@ def _without_rat(cells, years, db):
             figures.active_without_rat(Cooperative.objects.using(db), year)
             .values(**_dims())
             .annotate(active_without_rat=Count("id"))
+            .order_by()
+        )
+        _collect(cells, rows, year=year)
+
+
+def _rat_seasons(cells, years, db, today):
+    """Each book year's RAT season by the tracker's own definition (rat_season.season_cooperatives):
+    its cooperatives, the RATs reported (and through the portal), the RATs held but not reported."""
+    for year in years:
+        # The due date plays no part in what is stored (rat_season.SUMMARY_COUNTS): the default settings do.
+        season = rat_season.season(year, OfficeSettings(), today)
+        rows = (
+            rat_season.season_cooperatives(Cooperative.objects.using(db), season)
+            .values(**_dims())
+            .annotate(**rat_season.SUMMARY_COUNTS)
             .order_by()
         )
         _collect(cells, rows, year=year)
@@ -235,6 +251,7 @@ def _refresh(token, *, requested_by, today, db):
     _year_end_status(cells, years, db)
     _reports(cells, db)
     _without_rat(cells, years, db)
+    _rat_seasons(cells, years, db, today or timezone.localdate())
     _assessments(cells, db)
     rows = _rollup(cells)
     cases = _attention(years, today or timezone.localdate(), db)
@@ -269,7 +286,7 @@ def _refresh(token, *, requested_by, today, db):
         # Finished now, after the writes: `finished_at - seconds` is when this refresh started.
         return SummaryRefresh.objects.create(
             finished_at=timezone.now(), seconds=time.monotonic() - started, cells=len(rows),
-            requested_by=requested_by,
+            requested_by=requested_by, rat_seasons=True,
             **counts,
         )
 

@@ -170,7 +170,8 @@ def seek_q(keys, values, *, forward=True):
             equal &= Q(**{f"{key.path}__isnull": True}) if value is None else Q(**{key.path: value})
     first, value = keys[0], values[0]
     one_table = len({_table(key) for key in keys}) == 1
-    if (not one_table or not seek_by_row) and value is not None and not first.nullable:
+    # NULL is the largest value: walking towards larger values, NULLs lie beyond any bound.
+    if (not one_table or not seek_by_row) and value is not None and not (first.nullable and ascending):
         seek &= Q(**{f"{first.path}__{'gte' if ascending else 'lte'}": value})
     return seek
 
@@ -212,10 +213,9 @@ class KeysetPaginationMixin:
     seeks past them. A cursor that is no row of the user's area is a 404, as that record's own page
     would be; a malformed one is refused by the query string rules (registry/query_params.py). A row
     still in the area but no longer matching the filter keeps its place in the order, so the next
-    page is still right. The count above the list stays the paginator's (bounded or estimated).
+    page is still right. The count above the list stays the view's own paginator's (bounded,
+    estimated or exact), so a list behind a dashboard figure still shows that figure.
     """
-
-    paginator_class = BoundedCountPaginator
 
     def keyset_rows(self):
         """The records a cursor may name: the user's own, before any filter."""

@@ -7,13 +7,30 @@ import html
 import re
 from unittest import mock
 
+from django.db.models import F
 from django.test import TestCase
 from django.utils import timezone
 
-from registry.models import Cooperative, Member
+from registry.models import Assessment, Cooperative, Finding, ImportBatch, Member, Partnership, Training
 from registry.paginators import AFTER, BEFORE, SortKey, seek_q, sort_keys
+from registry.views.assessments import AssessmentListView
 from registry.views.cooperatives import CooperativeListView
-from tests.builders import MUARA_WAHAU, SANGATTA_SELATAN, SANGATTA_UTARA, make_cooperative, make_user
+from registry.views.findings import FindingListView
+from registry.views.imports import ImportBatchListView
+from registry.views.members import MemberListView
+from registry.views.partnerships import PartnershipListView
+from registry.views.trainings import TrainingListView
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_SELATAN,
+    SANGATTA_UTARA,
+    make_cooperative,
+    make_finding,
+    make_member,
+    make_partnership,
+    make_training,
+    make_user,
+)
 
 PAGE = 3  # rows per page in these tests: ties fall across page boundaries
 
@@ -203,8 +220,6 @@ class SortKeyTests(TestCase):
         ])
 
     def test_an_ordering_by_expression_is_refused_loudly(self):
-        from django.db.models import F
-
         with self.assertRaises(ValueError):
             sort_keys(Cooperative.objects.order_by(F("name").asc()))
 
@@ -227,3 +242,113 @@ class SortKeyTests(TestCase):
             nulls = [row.pk for row in ordered if row.certificate_expiry is None]
             where = [row.pk for row in ordered[:2]] if ordering[0].startswith("-") else [row.pk for row in ordered[-2:]]
             self.assertEqual(sorted(where), sorted(nulls))  # NULLs last ascending, first descending, everywhere
+
+
+def rubric():
+    from registry.models import RubricVersion
+
+    return RubricVersion.objects.order_by("-year").first()
+
+
+@mock.patch.object(MemberListView, "paginate_by", PAGE)
+@mock.patch.object(AssessmentListView, "paginate_by", PAGE)
+@mock.patch.object(PartnershipListView, "paginate_by", PAGE)
+@mock.patch.object(TrainingListView, "paginate_by", PAGE)
+@mock.patch.object(FindingListView, "paginate_by", PAGE)
+@mock.patch.object(ImportBatchListView, "paginate_by", PAGE)
+class OtherListsKeysetTests(WalkMixin, TestCase):
+    """Every list with keyset pages, walked both ways through ties (and NULLs where its sort column
+    has them): the same rows in the same order as the list's own ordering."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = make_user("Admin Dinas")
+        # Two cooperatives of one name: the member and assessment orders tie on it.
+        places = (SANGATTA_UTARA, MUARA_WAHAU, SANGATTA_UTARA)
+        twins = [make_cooperative(name="Koperasi Kembar", kecamatan=place) for place in places]
+        cls.cooperatives = [*twins, make_cooperative(name="Koperasi Awal", kecamatan=SANGATTA_SELATAN),
+                            make_cooperative(name="Koperasi Zaitun", kecamatan=SANGATTA_UTARA)]
+        day = datetime.date
+        for n, cooperative in enumerate(cls.cooperatives * 3):
+            make_member(cooperative, name="Siti" if n % 2 else f"Anggota {n}")
+            make_finding(cooperative, due_date=day(2025, 3, 10 + n % 2))
+            # Partnerships without a start date sort first in the newest-first list.
+            make_partnership(cooperative, start_date=None if n % 3 == 0 else day(2024, 1 + n % 2, 1))
+            make_training(start_date=day(2025, 5, 5 + n % 2), end_date=day(2025, 5, 8))
+            ImportBatch.objects.create(kind="anggota", file_name=f"{n}.csv", user=cls.admin,
+                                       created_at=timezone.now() - datetime.timedelta(hours=n % 2))
+        for cooperative in cls.cooperatives:
+            for year in (2023, 2024):
+                Assessment.objects.create(cooperative=cooperative, year=year, rubric=rubric())
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def lists(self):
+        nulls_first = F("start_date").desc(nulls_first=True)
+        return {
+            "/anggota/": Member.objects.order_by("cooperative__name", "cooperative__id", "name", "id"),
+            "/penilaian/": Assessment.objects.order_by("-year", "cooperative__name", "id"),
+            "/kemitraan/": Partnership.objects.order_by(nulls_first, "-id"),
+            "/pelatihan/": Training.objects.order_by("-start_date", "-id"),
+            "/temuan/": Finding.objects.order_by("due_date", "id"),
+            "/impor/riwayat/": ImportBatch.objects.order_by("-created_at", "-id"),
+        }
+
+    def test_next_and_previous_walk_every_list_in_full(self):
+        for url, ordering in self.lists().items():
+            with self.subTest(url=url):
+                expected = list(ordering.values_list("pk", flat=True))
+                self.assertGreaterEqual(len(expected), 3 * PAGE)
+                forward, pages = self.walk(url)
+                self.assertEqual(forward, expected)
+                self.assertTrue(all(AFTER in page for page in pages[1:]))
+                backward, _pages = self.walk(pages[-1], PREVIOUS)
+                self.assertEqual(backward, expected)
+
+    def test_filters_are_kept_in_the_links(self):
+        queries = {
+            "/anggota/": ("q=Siti", Member.objects.filter(name__icontains="Siti").order_by(
+                "cooperative__name", "cooperative__id", "name", "id")),
+            "/penilaian/": ("tahun=2024", Assessment.objects.filter(year=2024).order_by("cooperative__name", "id")),
+            "/temuan/": (f"kecamatan={SANGATTA_UTARA}", Finding.objects.filter(
+                cooperative__desa__kecamatan=SANGATTA_UTARA).order_by("due_date", "id")),
+        }
+        for url, (query, ordering) in queries.items():
+            with self.subTest(url=url):
+                forward, pages = self.walk(f"{url}?{query}")
+                self.assertEqual(forward, list(ordering.values_list("pk", flat=True)))
+                self.assertGreater(len(pages), 1)
+                self.assertTrue(all(query in page for page in pages))
+
+    def test_a_cursor_from_another_kecamatan_is_a_404_for_a_limited_petugas(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        inside, outside = self.cooperatives[0], self.cooperatives[1]
+        for url, model in (("/anggota/", Member), ("/penilaian/", Assessment), ("/temuan/", Finding)):
+            theirs = model.objects.filter(cooperative=outside).first()
+            ours = model.objects.filter(cooperative=inside).order_by("pk").first()
+            for cursor in (AFTER, BEFORE):
+                with self.subTest(url=url, cursor=cursor):
+                    self.assertEqual(self.client.get(f"{url}?{cursor}={theirs.pk}").status_code, 404)
+                    self.assertEqual(self.client.get(f"{url}?{cursor}={ours.pk}").status_code, 200)
+
+    def test_constant_queries_on_a_deep_member_page(self):
+        deep = Member.objects.order_by("cooperative__name", "cooperative__id", "name", "id")[5]
+        url = f"/anggota/?{AFTER}={deep.pk}"
+        self.client.get(url)  # warm caches
+        # 1 session, 2 user, 3 access token (registry/access.py), 4 the cursor row's sort values (by id,
+        # in the user's area), 5 the page of members after it (cooperative, desa, kecamatan joined),
+        # 6 bounded count.
+        with self.assertNumQueries(6):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["object_list"]), PAGE)
+        for n in range(20):
+            make_member(self.cooperatives[0], name=f"Anggota Tambahan {n}")
+        with self.assertNumQueries(6):
+            self.client.get(url)
+
+    def test_a_bad_cursor_on_every_list(self):
+        for url in self.lists():
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(f"{url}?{AFTER}=abc").status_code, 400)
+                self.assertEqual(self.client.get(f"{url}?{BEFORE}={'9' * 18}").status_code, 404)

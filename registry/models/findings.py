@@ -67,6 +67,8 @@ class Finding(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+        # The list's order: its pages seek by (due_date, id) (registry/paginators.py).
+        indexes = [models.Index(fields=["due_date", "id"], name="finding_due_date_id")]
         verbose_name = _("temuan pengawasan")
         verbose_name_plural = pgettext_lazy("jamak", "temuan pengawasan")
         constraints = [

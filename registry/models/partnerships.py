@@ -177,7 +177,11 @@ class Partnership(models.Model):
                 violation_error_message=_("Nilai kemitraan tidak boleh negatif."),
             ),
         ]
-        indexes = [models.Index(fields=["kind", "status"], name="partnership_kind_status")]
+        indexes = [
+            models.Index(fields=["kind", "status"], name="partnership_kind_status"),
+            # The list's order, read backwards (NULL dates first): its pages seek by (start_date, id).
+            models.Index(fields=["start_date", "id"], name="partnership_start_date_id"),
+        ]
 
     def __str__(self):
         return f"{self.cooperative} – {self.partner_name} ({self.get_kind_display()})"

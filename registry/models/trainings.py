@@ -75,6 +75,8 @@ class Training(models.Model):
 
     class Meta:
         ordering = ["-start_date", "-id"]
+        # The list's order, read backwards: its pages seek by (start_date, id) (registry/paginators.py).
+        indexes = [models.Index(fields=["start_date", "id"], name="training_start_date_id")]
         verbose_name = _("pelatihan")
         verbose_name_plural = pgettext_lazy("jamak", "pelatihan")
         constraints = [

@@ -28,6 +28,7 @@ from ..models import (
     Predicate,
     last_full_year,
 )
+from ..paginators import KeysetPaginationMixin
 from ..selectors import assessments as selectors
 from ..services import assessments as services
 from ..services.versioning import EditConflict
@@ -38,7 +39,7 @@ from ..spreadsheets.recommendation_export import (
 from ..templatetags.registry_assessments import incomplete_text
 
 
-class AssessmentListView(RegistryPermissionMixin, FilterView):
+class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView):
     """Assessments in the user's area with each condition's change from last year."""
 
     permission_required = "registry.view_assessment"

@@ -22,7 +22,7 @@ from ..mixins import (
     VersionedEditMixin,
 )
 from ..models import Cooperative, last_full_year
-from ..paginators import KeysetPaginationMixin
+from ..paginators import BoundedCountPaginator, KeysetPaginationMixin
 from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
 from ..selectors import partnerships as partnership_selectors
@@ -46,6 +46,7 @@ class CooperativeListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
     filterset_class = CooperativeFilter
     template_name = "registry/cooperatives/list.html"
     paginate_by = 25
+    paginator_class = BoundedCountPaginator
 
     def get_queryset(self):
         return selectors.cooperative_list(user=self.request.user)

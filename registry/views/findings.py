@@ -11,10 +11,11 @@ from ..filters.active import active_filters
 from ..filters.partnerships import FindingFilter
 from ..forms.partnerships import FindingForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..paginators import KeysetPaginationMixin
 from ..selectors import partnerships as selectors
 
 
-class FindingListView(RegistryPermissionMixin, FilterView):
+class FindingListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView):
     permission_required = "registry.view_finding"
     filterset_class = FindingFilter
     template_name = "registry/findings/list.html"

@@ -16,6 +16,7 @@ from ..formats import angka
 from ..forms.imports import ImportUploadForm
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import ImportBatch, ImportKind, PendingImport
+from ..paginators import KeysetPaginationMixin
 from ..services.import_jobs import pending_commit_request, pending_data, pending_result, pending_upload
 from ..spreadsheets.commit import UndoRefused, import_batch_undo, may_undo
 from ..spreadsheets.import_sheets import errors_workbook, template_workbook
@@ -163,7 +164,7 @@ class ImportTemplateView(RegistryPermissionMixin, View):
                             content_type=XLSX)
 
 
-class ImportBatchListView(RegistryPermissionMixin, ListView):
+class ImportBatchListView(RegistryPermissionMixin, KeysetPaginationMixin, ListView):
     permission_required = "registry.view_importbatch"
     template_name = "registry/imports/batch_list.html"
     paginate_by = 50

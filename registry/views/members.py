@@ -18,7 +18,7 @@ from ..filters.members import NIK_SEARCH_SESSION_KEY, MemberFilter
 from ..forms.people import MemberEndForm, MemberErasureForm, MemberForm, NikSearchForm
 from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Member
-from ..paginators import BoundedCountPaginator
+from ..paginators import BoundedCountPaginator, KeysetPaginationMixin
 from ..security import client_ip
 from ..selectors import members as selectors
 from ..services.erasure import AlreadyErased, erase_member
@@ -27,7 +27,7 @@ from ..services.members import REVEAL_PURPOSE_MAX, REVEAL_PURPOSE_MIN, member_re
 from .limits import limit_reached
 
 
-class MemberListView(RegistryPermissionMixin, NoStoreMixin, FilterView):
+class MemberListView(RegistryPermissionMixin, NoStoreMixin, KeysetPaginationMixin, FilterView):
     """Members across cooperatives, NIK masked; exact NIK search through the keyed hash."""
 
     permission_required = "registry.view_member"

@@ -16,11 +16,12 @@ from ..filters.partnerships import PartnershipFilter
 from ..forms.partnerships import PartnershipForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Cooperative, Kecamatan, Partnership
+from ..paginators import KeysetPaginationMixin
 from ..selectors import partnerships as selectors
 from ..services.partnerships import evidence_labels, partnership_propose, reason_labels
 
 
-class PartnershipListView(RegistryPermissionMixin, FilterView):
+class PartnershipListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView):
     permission_required = "registry.view_partnership"
     filterset_class = PartnershipFilter
     template_name = "registry/partnerships/list.html"

@@ -18,12 +18,13 @@ from ..forms.cooperative_choice import CooperativePickForm
 from ..forms.partnerships import ParticipantsAddForm, TrainingForm, TrainingParticipantForm, cooperative_choices
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedEditMixin
 from ..models import Training, TrainingParticipant
+from ..paginators import KeysetPaginationMixin
 from ..selectors import partnerships as selectors
 from ..services.partnerships import training_add_participants
 from ..spreadsheets.coverage_export import coverage_workbook
 
 
-class TrainingListView(RegistryPermissionMixin, FilterView):
+class TrainingListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView):
     permission_required = "registry.view_training"
     filterset_class = TrainingFilter
     template_name = "registry/trainings/list.html"

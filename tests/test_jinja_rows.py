@@ -1,0 +1,130 @@
+"""The Jinja2 rows of the lists (registry/jinja_environment.py): the same filters, translations,
+URLs and escaping as the Django templates they replace."""
+
+import datetime
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template import engines
+from django.test import SimpleTestCase, TestCase
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from registry.models import Cooperative
+from tests.builders import make_cooperative, make_user
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def render(source, **context):
+    return engines["jinja2"].from_string(source).render(context)
+
+
+class FilterTests(SimpleTestCase):
+    def test_numbers_and_money_in_each_language(self):
+        source = "{{ n|angka }} {{ m|rupiah }} {{ s|persen }} {{ none|angka }}"
+        with translation.override("id"):
+            self.assertEqual(render(source, n=1150, m=-1234567, s=0.58, none=None), "1.150 -Rp 1.234.567 58,0% –")
+        with translation.override("en"):
+            self.assertEqual(render(source, n=1150, m=-1234567, s=0.58, none=None), "1,150 -Rp 1,234,567 58.0% –")
+
+    def test_choice_labels_and_status_codes_in_each_language(self):
+        cooperative = Cooperative(status=Cooperative.Status.INACTIVE, jenis=Cooperative.Jenis.PRODUCER)
+        source = ('{{ c|display("status") }} / {{ c|display("jenis") }} / {{ "tidak_aktif"|status_label }}'
+                  ' / {{ "x"|status_label }}')
+        with translation.override("id"):
+            self.assertEqual(render(source, c=cooperative), "Tidak aktif / Produsen / Tidak aktif / x")
+        with translation.override("en"):
+            self.assertEqual(render(source, c=cooperative), "Inactive / Producer / Inactive / x")
+
+    def test_dates_are_day_first_in_the_offices_time_zone(self):
+        late_evening_utc = datetime.datetime(2026, 11, 30, 20, 0, tzinfo=ZoneInfo("UTC"))  # 04:00 WITA next day
+        source = '{{ d|date("d/m/Y") }} {{ t|date("d/m/Y") }} {{ t|date("d/m/Y H:i") }} [{{ none|date("d/m/Y") }}]'
+        self.assertEqual(render(source, d=datetime.date(2026, 3, 7), t=late_evening_utc, none=None),
+                         "07/03/2026 01/12/2026 01/12/2026 04:00 []")
+
+    def test_default_add_and_truncatechars_as_in_django(self):
+        source = ('{{ a|default("–", true) }} {{ b|default("–", true) }} {{ 3|add(4) }} {{ none|add(none)|angka }}'
+                  ' {{ long|truncatechars(5) }}')
+        self.assertEqual(render(source, a="", b="12", none=None, long="abcdefgh"), "– 12 7 – abcd…")
+
+    def test_a_missing_attribute_is_empty_as_in_django(self):
+        self.assertEqual(render("[{{ c.desa.kecamatan.name }}]", c=Cooperative()), "[]")
+
+
+class TranslationTests(SimpleTestCase):
+    def test_indonesian_and_english_from_the_same_catalogue(self):
+        source = '{{ _("Ubah") }} · {{ _("pada akhir tahun: %(status)s", status="Aktif") }}'
+        with translation.override("id"):
+            self.assertEqual(render(source), "Ubah · pada akhir tahun: Aktif")
+        with translation.override("en"):
+            self.assertEqual(render(source), "Edit · at the year end: Aktif")
+
+    def test_a_translation_is_escaped_as_the_translate_tag_escapes_it_and_so_are_its_values(self):
+        with translation.override("id"):
+            self.assertEqual(render('{{ _("a & b") }}'), "a &amp; b")
+            self.assertEqual(render('{{ _("x %(v)s", v=v) }}', v="<b>"), "x &lt;b&gt;")
+
+    def test_every_string_of_the_jinja_templates_has_an_english_translation(self):
+        """makemessages reads `_("...")` of these templates only when it has no arguments; the
+        catalogue must keep every msgid they use, or English pages fall back to Indonesian."""
+        catalogue = (PROJECT / "locale" / "en" / "LC_MESSAGES" / "django.po").read_text()
+        used = set()
+        for template in (PROJECT / "templates" / "jinja2").rglob("*.html"):
+            used.update(re.findall(r'_\("((?:[^"\\]|\\.)*)"', template.read_text()))
+        self.assertTrue(used)
+        for msgid in used:
+            entry = re.search(r'^msgid "' + re.escape(msgid) + r'"\nmsgstr "(.+)"$', catalogue, re.MULTILINE)
+            self.assertIsNotNone(entry, f"no English translation of {msgid!r}")
+
+
+class EscapingTests(SimpleTestCase):
+    def test_text_is_escaped_and_safe_strings_are_kept(self):
+        self.assertEqual(render("{{ a }} {{ b }}", a="<script>", b=mark_safe("<b>x</b>")), "&lt;script&gt; <b>x</b>")
+
+
+class UrlTests(SimpleTestCase):
+    def test_the_same_urls_as_reverse(self):
+        for name, args in [("registry:cooperative_detail", (7,)), ("registry:cooperative_detail", (123456789012,)),
+                           ("registry:finding_update", (3, 41)), ("registry:cooperative_list", ())]:
+            with self.subTest(name=name, args=args):
+                self.assertEqual(render("{{ url(name, *args) }}", name=name, args=args), reverse(name, args=args))
+
+    def test_a_url_under_a_script_prefix(self):
+        from django.urls import get_script_prefix, set_script_prefix
+        before = get_script_prefix()
+        set_script_prefix("/kantor/")
+        try:
+            self.assertEqual(render('{{ url("registry:cooperative_detail", 5) }}'), "/kantor/koperasi/5/")
+        finally:
+            set_script_prefix(before)
+
+
+class CooperativeRowsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user("Petugas")
+        cls.cooperative = make_cooperative(name="<script>alert(1)</script> & Co", merah_putih=True)
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_a_name_with_markup_is_shown_as_text(self):
+        response = self.client.get("/koperasi/")
+        self.assertContains(response, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</a>")
+        self.assertNotContains(response, "<script>alert(1)")
+
+    def test_the_row_in_indonesian_and_in_english(self):
+        row = f'<a href="/koperasi/{self.cooperative.pk}/">'
+        response = self.client.get("/koperasi/")
+        self.assertContains(response, row)
+        self.assertContains(response, '<span class="badge status-aktif">Aktif</span>')
+        self.assertContains(response, '<span class="badge badge-mp">Merah Putih</span>')
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        response = self.client.get("/koperasi/")
+        self.assertContains(response, row)
+        self.assertContains(response, '<span class="badge status-aktif">Active</span>')
+        self.assertContains(response, "Producer")

@@ -65,11 +65,13 @@ ADMIN_TOTP_KEY = hashlib.sha1(b"kutim benchmark admin totp").hexdigest()
 KECAMATAN = "64.08.04"  # Sangatta Utara
 
 
-def pages(profile_id):
+def pages(profile_id, deep):
     """(section, label, our path, Django admin's path for the same table and query, or None).
 
     Deep pages skip about 25,000 rows on both sides: our lists show 25 (cooperatives) or 50
-    rows a page, the admin 100.
+    rows a page, the admin 100. Beside `?page=N` (OFFSET), the page our "Berikutnya" link leads to
+    there: the rows after row 25,000 (`?setelah=<its id>`, registry/paginators.py), whose ids
+    `deep` holds.
     """
     admin = "/admin/registry"
     return [
@@ -78,11 +80,13 @@ def pages(profile_id):
          f"{admin}/cooperative/?desa__kecamatan__code__exact={KECAMATAN}&status__exact=aktif"),
         ("Koperasi", "searched (sawit)", "/koperasi/?q=sawit", f"{admin}/cooperative/?q=sawit"),
         ("Koperasi", "deep page (row 25,000)", "/koperasi/?page=1000", f"{admin}/cooperative/?p=250"),
+        ("Koperasi", "deep keyset page (after row 25,000)", f"/koperasi/?setelah={deep['koperasi']}", None),
         ("Anggota", "first page", "/anggota/", f"{admin}/member/"),
         ("Anggota", "filtered (kecamatan + sex)", f"/anggota/?kecamatan={KECAMATAN}&jenis_kelamin=P",
          f"{admin}/member/?cooperative__desa__kecamatan__code__exact={KECAMATAN}&sex__exact=P"),
         ("Anggota", "searched (siti)", "/anggota/?q=siti", f"{admin}/member/?q=siti"),
         ("Anggota", "deep page (row 25,000)", "/anggota/?page=500", f"{admin}/member/?p=250"),
+        ("Anggota", "deep keyset page (after row 25,000)", f"/anggota/?setelah={deep['anggota']}", None),
         ("Penilaian", "first page", "/penilaian/", f"{admin}/assessment/"),
         ("Penilaian", "filtered (year + kecamatan)", f"/penilaian/?tahun=2024&kecamatan={KECAMATAN}",
          f"{admin}/assessment/?year__exact=2024&cooperative__desa__kecamatan__code__exact={KECAMATAN}"),
@@ -163,7 +167,17 @@ TOTPDevice.objects.create(user=user, name="benchmark", key={ADMIN_TOTP_KEY!r}, c
             "SELECT c.id FROM registry_cooperative c WHERE EXISTS (SELECT 1 FROM registry_member m "
             "WHERE m.cooperative_id = c.id) ORDER BY c.id LIMIT 1"
         ).fetchone()[0]
-    return counts, profile
+        # Row 25,000 of each list in its default order (Cooperative and Member Meta.ordering).
+        deep = {
+            "koperasi": conn.execute(
+                "SELECT id FROM registry_cooperative ORDER BY name, id OFFSET 24999 LIMIT 1"
+            ).fetchone()[0],
+            "anggota": conn.execute(
+                "SELECT m.id FROM registry_member m JOIN registry_cooperative c ON c.id = m.cooperative_id "
+                "ORDER BY c.name, c.id, m.name, m.id OFFSET 24999 LIMIT 1"
+            ).fetchone()[0],
+        }
+    return counts, profile, deep
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,7 +362,9 @@ def main():
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
-    (cooperatives, members, assessments, partnerships, trainings, findings, imports), profile = ensure_database(url)
+    (cooperatives, members, assessments, partnerships, trainings, findings, imports), profile, deep = (
+        ensure_database(url)
+    )
     env = production_env(url, args.port, args.workers)
     log_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"kutim-http-benchmark-{args.port}.log"
     server = start_server(env, log_path)
@@ -365,7 +381,7 @@ def main():
               f"{load_before[2]:.2f} on {os.cpu_count()} CPUs\n", flush=True)
 
         rows = []
-        for section, label, ours_path, admin_path in pages(profile):
+        for section, label, ours_path, admin_path in pages(profile, deep):
             ours_ms, admin_ms, errors = measure_pair(ours, ours_path, admin, admin_path, args.runs)
             ratio = f"{admin_ms / ours_ms:.1f}x" if ours_ms and admin_ms else "-"
             rows.append((section, label, ours_path, ours_ms, admin_path, admin_ms, ratio))

@@ -1,7 +1,8 @@
 """Where a staff page's time goes: queries per request, median time, and a cProfile of one page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kutim_speedlists \
-        .venv/bin/python benchmarks/page_profile.py [--runs 30] [--sql] [--profile /koperasi/] [--user petugas]
+        .venv/bin/python benchmarks/page_profile.py [--runs 30] [--sql] [--profile /koperasi/] [--user petugas] \
+        [--only /anggota/]
 
 Works on any seeded database (the demo district or the national one): the per-request overhead it
 shows (session, user, permissions, groups, area, rendering the filter form and the rows) does not
@@ -42,7 +43,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from registry.models import Cooperative, User  # noqa: E402
+from registry.models import Cooperative, Member, User  # noqa: E402
 
 
 class Rollback(Exception):
@@ -51,13 +52,22 @@ class Rollback(Exception):
 
 def pages():
     profile = Cooperative.objects.filter(members__isnull=False).order_by("id").values_list("id", flat=True).first()
+    # Row 25,000 of each list in its default order: "Berikutnya" there leads to ?setelah=<its id>.
+    deep_cooperative = Cooperative.objects.order_by("name", "id").values_list("id", flat=True)[24999]
+    deep_member = Member.objects.order_by("cooperative__name", "cooperative__id", "name", "id").values_list(
+        "id", flat=True
+    )[24999]
     return [
         ("/koperasi/", "/koperasi/"),
         ("/koperasi/ filtered", "/koperasi/?kecamatan=64.08.04&status=aktif"),
         ("/koperasi/ search", "/koperasi/?q=sawit"),
         ("/koperasi/ page 20", "/koperasi/?page=20"),
+        ("/koperasi/ page 1000", "/koperasi/?page=1000"),
+        ("/koperasi/ after row 25,000", f"/koperasi/?setelah={deep_cooperative}"),
         ("/koperasi/<id>/ profile", f"/koperasi/{profile}/"),
         ("/anggota/", "/anggota/"),
+        ("/anggota/ page 500", "/anggota/?page=500"),
+        ("/anggota/ after row 25,000", f"/anggota/?setelah={deep_member}"),
         ("/penilaian/", "/penilaian/"),
         ("/kemitraan/", "/kemitraan/"),
         ("/pelatihan/", "/pelatihan/"),
@@ -95,6 +105,7 @@ def main():
     parser.add_argument("--sql", action="store_true", help="print each statement's first words")
     parser.add_argument("--profile", metavar="PATH", help="cProfile this page instead")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--only", metavar="TEXT", help="only the pages whose label holds TEXT (e.g. /anggota/)")
     args = parser.parse_args()
     try:
         with transaction.atomic():
@@ -113,6 +124,8 @@ def main():
                   f"medians of {args.runs}\n")
             print(f"{'page':28} {'queries':>7} {'median ms':>10} {'min ms':>8} {'CPU ms':>7}")
             for label, path in pages():
+                if args.only and args.only not in label:
+                    continue
                 statements = one_request_queries(client, path)
                 median, fastest, cpu = timed(client, path, args.runs)
                 print(f"{label:28} {len(statements):7d} {median:10.1f} {fastest:8.1f} {cpu:7.1f}")

@@ -237,20 +237,32 @@ class KeysetPaginationMixin:
         values = row.first()
         if values is None:
             raise Http404("the page continues from a row that is not among the user's records")
-        rows = queryset.filter(seek_q(keys, values, forward=forward))
+        rows, more = self._rows(queryset.filter(seek_q(keys, values, forward=forward)), keys, page_size, forward)
+        beyond_the_end = not rows
+        if beyond_the_end:
+            # Nothing left past the row (the rows after it left the list since the link was made):
+            # the list's end in that direction, rather than an empty page without links.
+            rows, more = self._rows(queryset, keys, page_size, not forward)
+            forward = not forward
+        paginator = self.get_paginator(queryset, page_size)
+        page = KeysetPage(rows, paginator, has_previous=more if not forward else not beyond_the_end,
+                          has_next=more if forward else not beyond_the_end)
+        self._link_rows(page, rows)
+        page.numbered_pages = range(1, min(paginator.num_pages, NUMBERED_PAGES) + 1)
+        return paginator, page, rows, True
+
+    @staticmethod
+    def _rows(queryset, keys, page_size, forward):
+        """A page of rows from the start of `queryset` (from its end when not `forward`), in the
+        list's order, and whether more lie beyond them."""
         if not forward:
-            rows = rows.order_by(*(key.order(reverse=True) for key in keys))
-        rows = list(rows[: page_size + 1])
+            queryset = queryset.order_by(*(key.order(reverse=True) for key in keys))
+        rows = list(queryset[: page_size + 1])
         more = len(rows) > page_size
         rows = rows[:page_size]
         if not forward:
             rows.reverse()
-        paginator = self.get_paginator(queryset, page_size)
-        page = KeysetPage(rows, paginator, has_previous=more if not forward else True,
-                          has_next=more if forward else True)
-        self._link_rows(page, rows)
-        page.numbered_pages = range(1, min(paginator.num_pages, NUMBERED_PAGES) + 1)
-        return paginator, page, rows, True
+        return rows, more
 
     @staticmethod
     def _link_rows(page, rows):

@@ -116,6 +116,18 @@ class CooperativeKeysetTests(WalkMixin, TestCase):
         self.assertIsNone(link(NEXT, response))
         self.assertIsNotNone(link(PREVIOUS, response))
 
+    def test_past_either_end_the_list_s_own_end_is_shown(self):
+        """Nothing after the last row (or before the first): the last (first) page, not an empty one."""
+        expected = self.expected(["name", "id"])
+        response = self.client.get(f"/koperasi/?{AFTER}={expected[-1]}")
+        self.assertEqual([row.pk for row in response.context["object_list"]], expected[-3:])
+        self.assertIsNone(link(NEXT, response))
+        self.assertIsNotNone(link(PREVIOUS, response))
+        response = self.client.get(f"/koperasi/?{BEFORE}={expected[0]}")
+        self.assertEqual([row.pk for row in response.context["object_list"]], expected[:3])
+        self.assertIsNone(link(PREVIOUS, response))
+        self.assertIsNotNone(link(NEXT, response))
+
     def test_filters_and_the_sort_are_kept_in_the_links(self):
         query = f"status=aktif&kecamatan={SANGATTA_UTARA}&urut=-nama"
         matching = Cooperative.objects.filter(status="aktif", desa__kecamatan=SANGATTA_UTARA)

@@ -11,7 +11,7 @@ What the rows need of Django is here, so a partial writes the same HTML a Django
 - autoescaping (Django's SafeString has `__html__`, which Jinja2 honours);
 - `_()` and `ngettext()` through Django's translation (the same catalogue; strings are escaped as
   `{% translate %}` escapes them), newstyle: `_("pada akhir tahun: %(status)s", status=label)`;
-- `url(name, *args)` as `{% url %}`;
+- `url(name, *args)` as `{% url %}`, `final_score(assessment)` as `{% final_score %}`;
 - the project's formatting filters (`angka`, `rupiah`, `persen`, `display`, `status_label`) and
   Django's `date` (in the current time zone, as Django's engine converts), `add` and
   `truncatechars`;
@@ -29,6 +29,7 @@ from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext, npgettext, pgettext
 from jinja2 import ChainableUndefined, Environment
 
+from .templatetags.registry_assessments import final_score
 from .templatetags.registry_format import angka, display, persen, rupiah, status_label
 
 # Stand-ins for integer arguments: a URL reversed once with them is a template for every row.
@@ -91,6 +92,7 @@ def environment(**options):
         pgettext=_escaped(pgettext), npgettext=_escaped(npgettext),
     )
     env.globals["url"] = url
+    env.globals["final_score"] = final_score
     env.filters.update({
         "angka": angka,
         "rupiah": rupiah,

@@ -147,11 +147,33 @@ class DashboardMixin:
         return code
 
     @cached_property
+    def shown_kecamatan(self):
+        """The kecamatan whose figures are shown: the chosen one, or every one of the area."""
+        return [(c, n) for c, n in self.area if c == self.kecamatan_code] if self.kecamatan_code else self.area
+
+    # What the figures are read with besides the summary's rows: the page's cache key is made of them.
+    @cached_property
+    def refresh(self):
+        return dashboard_selectors.latest_refresh(using=self.get_database())
+
+    @cached_property
+    def season(self):
+        return dashboard_selectors.office_season(year=self.year, using=self.get_database())
+
+    @cached_property
+    def active_partnerships(self):
+        return dashboard_selectors.active_partnership_count(
+            user=self.request.user, codes=[code for code, _name in self.shown_kecamatan],
+            chosen=bool(self.kecamatan_code), refresh=self.refresh, using=self.get_database(),
+        )
+
+    @cached_property
     def dashboard(self):
-        chosen = [(c, n) for c, n in self.area if c == self.kecamatan_code] if self.kecamatan_code else self.area
         return dashboard_selectors.dashboard(
-            user=self.request.user, year=self.year, kecamatan=chosen, first_trend_year=figures.FIRST_TREND_YEAR,
-            chosen=bool(self.kecamatan_code), latest_year=last_full_year(), using=self.get_database(),
+            user=self.request.user, year=self.year, kecamatan=self.shown_kecamatan,
+            first_trend_year=figures.FIRST_TREND_YEAR, chosen=bool(self.kecamatan_code), latest_year=last_full_year(),
+            using=self.get_database(), refresh=self.refresh, season=self.season,
+            active_partnerships=self.active_partnerships,
         )
 
     @cached_property

@@ -12,6 +12,7 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.test import TestCase
 
 from registry.services.summary import summary_refresh
@@ -104,6 +105,9 @@ class FigureWalkTests(TestCase):
 
         self.client.force_login(self.roles["Pimpinan"])
         SummaryCell.objects.filter(year=YEAR, dimension="", kecamatan=MUARA_WAHAU).update(shu=1)
+        # Written behind the refresh's back (only a refresh writes the summary, under a new id): the
+        # dashboard bodies kept for the refresh of this class's records predate the drift.
+        cache.clear()
         problems, _checked = walk(self.client, f"/dasbor/?tahun={YEAR}&kecamatan={MUARA_WAHAU}")
         self.assertTrue(any("[shu]" in p for p in problems), problems)
 

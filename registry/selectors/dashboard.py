@@ -163,6 +163,7 @@ class Dashboard:
     # The RAT season of the book year (rat_season.counts_from_summary): {state or channel: count, "total": n}.
     rat: dict = field(default_factory=dict)
     rat_season: object = None  # rat_season.Season: its due date and today
+    rat_counted_live: bool = False  # the season was counted live: a year the summary does not hold
 
     @property
     def state(self):
@@ -199,7 +200,7 @@ def office_season(*, year, today=None, using=DEFAULT_DB_ALIAS):
     return rat_season.season(year, office, today or timezone.localdate())
 
 
-def rat_season_counts(*, user, year, codes, chosen, today=None, using=DEFAULT_DB_ALIAS):
+def rat_season_counts(*, user, year, codes, chosen, today=None, using=DEFAULT_DB_ALIAS, season=None):
     """The RAT season of book year `year` counted live, as the tracker (/rat/) counts it for the same area
     and kecamatan: (Season, {state: n, channel: n, "total": n}). Two queries: the office's due dates
     and one aggregate over the cooperatives of the area (162 ms at national scale).
@@ -207,15 +208,36 @@ def rat_season_counts(*, user, year, codes, chosen, today=None, using=DEFAULT_DB
     The dashboard reads the season from the summary instead (counts_from_summary); it counts live only
     a year the summary does not hold (never refreshed, or a new year before the nightly refresh).
     """
-    season = office_season(year=year, today=today, using=using)
+    season = season or office_season(year=year, today=today, using=using)
     cooperatives = Cooperative.objects.using(using).for_user(user)
     if chosen:
         cooperatives = cooperatives.filter(desa__kecamatan__in=codes)
     return season, rat_season.state_counts(rat_season.season_cooperatives(cooperatives, season))
 
 
+def latest_refresh(*, using=DEFAULT_DB_ALIAS):
+    """The last summary refresh ({} before the first): its id and end, whether partnerships, trainings and
+    findings are recorded, whether it counted the RAT seasons. One query."""
+    return SummaryRefresh.objects.using(using).order_by("-finished_at").values(
+        "id", "finished_at", "partnerships", "trainings", "findings", "rat_seasons"
+    ).first() or {}
+
+
+def active_partnership_count(*, user, codes, chosen, refresh, using=DEFAULT_DB_ALIAS):
+    """The active partnerships of the area (or the chosen kecamatan) counted live as their list counts
+    them (a partnership may join two kecamatan, so per-kecamatan sums would count it twice): one query,
+    none and None when the last refresh found no partnership recorded at all."""
+    if not refresh.get("partnerships"):
+        return None
+    partnerships = Partnership.objects.using(using).for_user(user).filter(status=Partnership.Status.ACTIVE)
+    return (partnerships.in_kecamatan(codes) if chosen else partnerships).count()
+
+
+UNREAD = object()  # an argument of dashboard() its caller did not read beforehand
+
+
 def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_year=None, using=DEFAULT_DB_ALIAS,
-              today=None):
+              today=None, refresh=None, season=None, active_partnerships=UNREAD):
     """Every figure of the dashboard for the user's area (or the chosen `kecamatan` codes in it).
 
     Five or six queries: the totals per year and classification, the rows per kecamatan, the trend
@@ -226,6 +248,8 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
     user's area (kecamatan_in_area); `chosen` says the user picked one kecamatan of it. A `year` before
     `latest_year` (the last full year) is a past year: its state figures are those of its 31 December.
     `using`: the database alias read (the API reads the read replica, settings.REPLICA_DATABASE).
+    `refresh` (latest_refresh), `season` (office_season) and `active_partnerships` (active_partnership_count):
+    when the caller has read them already (the page's cache key is made of them), not read again.
     One more reads the office's RAT due dates: the season of `year` as of `today` (counted live only
     for a year the summary does not hold, rat_season_counts).
     """
@@ -268,13 +292,11 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
         examples = attention.setdefault(reason, [])
         if len(examples) < ATTENTION_EXAMPLES:
             examples.append((cooperative_id, name))
-    refresh = SummaryRefresh.objects.using(using).order_by("-finished_at").values(
-        "finished_at", "partnerships", "trainings", "findings", "rat_seasons"
-    ).first() or {}
-    active_partnerships = None
-    if refresh.get("partnerships"):
-        partnerships = Partnership.objects.using(using).for_user(user).filter(status=Partnership.Status.ACTIVE)
-        active_partnerships = (partnerships.in_kecamatan(codes) if chosen else partnerships).count()
+    if refresh is None:
+        refresh = latest_refresh(using=using)
+    if active_partnerships is UNREAD:
+        active_partnerships = active_partnership_count(user=user, codes=codes, chosen=chosen, refresh=refresh,
+                                                       using=using)
 
     by_dimension = {}
     for dimension, labels in DIMENSION_LABELS.items():
@@ -292,11 +314,13 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
     # Its counts are in the summary, refreshed after every write that moves them (a RAT recorded, a
     # portal report accepted, a status or founding date changed); what moves with the calendar, the
     # due date passing, is decided here from the office's settings as they are now.
-    if refresh.get("rat_seasons") and year in by_year:
-        season = office_season(year=year, today=today, using=using)
-        rat = rat_season.counts_from_summary(grouped.get((year, "", ""), Totals()), season)
+    rat_counted_live = not (refresh.get("rat_seasons") and year in by_year)
+    if rat_counted_live:
+        season, rat = rat_season_counts(user=user, year=year, codes=codes, chosen=chosen, today=today, using=using,
+                                        season=season)
     else:
-        season, rat = rat_season_counts(user=user, year=year, codes=codes, chosen=chosen, today=today, using=using)
+        season = season or office_season(year=year, today=today, using=using)
+        rat = rat_season.counts_from_summary(grouped.get((year, "", ""), Totals()), season)
     return Dashboard(
         year=year,
         kecamatan=kecamatan,
@@ -317,5 +341,6 @@ def dashboard(*, user, year, kecamatan, first_trend_year, chosen=False, latest_y
         past=past,
         rat=rat,
         rat_season=season,
+        rat_counted_live=rat_counted_live,
     )
 

@@ -11,10 +11,11 @@ What the rows need of Django is here, so a partial writes the same HTML a Django
 - autoescaping (Django's SafeString has `__html__`, which Jinja2 honours);
 - `_()` and `ngettext()` through Django's translation (the same catalogue; strings are escaped as
   `{% translate %}` escapes them), newstyle: `_("pada akhir tahun: %(status)s", status=label)`;
-- `url(name, *args)` as `{% url %}`, `final_score(assessment)` as `{% final_score %}`;
+- `url(name, *args)` as `{% url %}`, `final_score(assessment)` as `{% final_score %}`,
+  `person(request, user)` as `{% person %}`;
 - the project's formatting filters (`angka`, `rupiah`, `persen`, `display`, `status_label`) and
-  Django's `date` (in the current time zone, as Django's engine converts), `add` and
-  `truncatechars`;
+  Django's `date` (in the current time zone, as Django's engine converts), `add`, `capfirst`
+  and `truncatechars`;
 - a missing attribute renders as nothing, as in Django (ChainableUndefined: `a.b.c` with `a.b`
   missing is empty, not an error).
 """
@@ -31,6 +32,7 @@ from jinja2 import ChainableUndefined, Environment
 
 from .templatetags.registry_assessments import final_score
 from .templatetags.registry_format import angka, display, persen, rupiah, status_label
+from .templatetags.registry_people import person_on_page
 
 # Stand-ins for integer arguments: a URL reversed once with them is a template for every row.
 _PLACEHOLDERS = tuple(9_000_000_001 + i for i in range(4))
@@ -73,6 +75,12 @@ def date(value, arg=None):
     if arg == "d/m/Y" and isinstance(value, datetime.date):
         value = template_localtime(value)
         return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    if isinstance(value, datetime.datetime):  # a history entry's moment, for people and for <time>
+        if arg == "d/m/Y H:i":
+            value = template_localtime(value)
+            return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
+        if arg == "c":
+            return template_localtime(value).isoformat()
     return defaultfilters.date(template_localtime(value), arg)
 
 
@@ -93,6 +101,7 @@ def environment(**options):
     )
     env.globals["url"] = url
     env.globals["final_score"] = final_score
+    env.globals["person"] = person_on_page
     env.filters.update({
         "angka": angka,
         "rupiah": rupiah,
@@ -101,6 +110,7 @@ def environment(**options):
         "status_label": status_label,
         "date": date,
         "add": defaultfilters.add,
+        "capfirst": defaultfilters.capfirst,
         "truncatechars": defaultfilters.truncatechars,
     })
     return env

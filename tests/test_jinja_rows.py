@@ -46,6 +46,16 @@ class FilterTests(SimpleTestCase):
         self.assertEqual(render(source, d=datetime.date(2026, 3, 7), t=late_evening_utc, none=None),
                          "07/03/2026 01/12/2026 01/12/2026 04:00 []")
 
+    def test_history_moments_as_djangos_date_filter_writes_them(self):
+        moments = [datetime.datetime(2026, 11, 30, 20, 0, tzinfo=ZoneInfo("UTC")),
+                   datetime.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=ZoneInfo("UTC"))]
+        django_source = engines["django"].from_string('{{ t|date:"c" }} {{ t|date:"d/m/Y H:i" }} {{ t|capfirst }}')
+        for moment in moments:
+            with self.subTest(moment=moment):
+                self.assertEqual(render('{{ t|date("c") }} {{ t|date("d/m/Y H:i") }} {{ t|capfirst }}', t=moment),
+                                 django_source.render({"t": moment}))
+        self.assertEqual(render('{{ t|date("c") }}', t=moments[0]), "2026-12-01T04:00:00+08:00")
+
     def test_default_add_and_truncatechars_as_in_django(self):
         source = ('{{ a|default("–", true) }} {{ b|default("–", true) }} {{ 3|add(4) }} {{ none|add(none)|angka }}'
                   ' {{ long|truncatechars(5) }}')

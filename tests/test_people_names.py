@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.template import Context, Template
+from django.template import Context, Template, engines
 from django.test import RequestFactory, TestCase
 
 from registry.models import ImportBatch, NikReveal, StatusChange
@@ -36,6 +36,18 @@ class PersonNameTests(TestCase):
         with self.assertNumQueries(1):
             text = template.render(Context({"people": people, "nobody": None, "request": request}))
         self.assertEqual(text, "Orang 0;Orang 1;Orang 2;Orang 3;Orang 4;–|sistem")
+
+    def test_jinja_partials_write_the_same_and_share_the_requests_names(self):
+        people = [make_user(first_name="Orang", last_name=str(i)) for i in range(3)]
+        people.append(make_user(username="orang.sama", first_name="Orang", last_name="0"))
+        django_page = Template("{% load registry_people %}{% for p in people %}{% person p %};{% endfor %}")
+        jinja_rows = engines["jinja2"].from_string("{% for p in people %}{{ person(request, p) }};{% endfor %}")
+        request = RequestFactory().get("/")
+        with self.assertNumQueries(1):  # the shared names, read by whichever engine comes first
+            jinja_text = jinja_rows.render({"people": people, "request": request})
+            django_text = django_page.render(Context({"people": people, "request": request}))
+        self.assertEqual(jinja_text, django_text)
+        self.assertIn("Orang 0 (orang.sama);", jinja_text)
 
 
 class PagesShowFullNamesTests(TestCase):

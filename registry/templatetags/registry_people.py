@@ -36,18 +36,22 @@ def person_name(user, shared):
     return name
 
 
-@register.simple_tag(takes_context=True)
-def person(context, user, default=NOBODY):
-    """`{% person record.history_user %}`; `default` when there is nobody (a system change)."""
+def person_on_page(request, user, default=NOBODY):
+    """What `{% person %}` writes, for the page of `request`: the shared names are read once per
+    request, whatever the number of people on the page (also `person()` in the Jinja2 partials)."""
     if user is None or user == "":
         return default
     if not user.get_full_name():
         return user.username
-    # The shared names are read once per request, whatever the number of people on the page.
-    request = context.get("request")
     shared = getattr(request, "_shared_full_names", None)
     if shared is None:
         shared = shared_full_names()
         if request is not None:
             request._shared_full_names = shared
     return person_name(user, shared)
+
+
+@register.simple_tag(takes_context=True)
+def person(context, user, default=NOBODY):
+    """`{% person record.history_user %}`; `default` when there is nobody (a system change)."""
+    return person_on_page(context.get("request"), user, default)

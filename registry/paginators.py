@@ -10,11 +10,7 @@ from django.db.models import F, Q
 
 # Row comparisons `(a, b) > (x, y)`: Django's own (the composite primary key uses them), not yet
 # documented as public API; SQLite and PostgreSQL both run them natively.
-from django.db.models.fields.tuple_lookups import (
-    Tuple,
-    TupleGreaterThan,
-    TupleLessThan,
-)
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThanOrEqual, TupleLessThanOrEqual
 from django.http import Http404
 from django.utils.functional import cached_property
 
@@ -150,7 +146,7 @@ def _table(key):
 def seek_q(keys, values, *, forward=True):
     """The rows after (`forward`) or before the row whose sort values are `values`, in the order `keys`.
 
-    One direction and no NULL: a row comparison `(name, id) > ('Maju', 42)`, which PostgreSQL
+    One direction and no NULL: a row comparison `(name, id) >= ('Maju', 42)` less that row, which PostgreSQL
     answers from an index on (name, id) starting at that row. Otherwise the same comparison spelled
     out (`name > 'Maju' OR (name = 'Maju' AND id > 42)`). Spelled out, or running over two tables
     (the members by their cooperative's name, then their own), the first key gets its own, weaker
@@ -160,8 +156,13 @@ def seek_q(keys, values, *, forward=True):
     ascending = forward != keys[0].descending
     seek_by_row = len({key.descending for key in keys}) == 1 and not any(key.nullable for key in keys)
     if seek_by_row:
-        lookup = TupleGreaterThan if ascending else TupleLessThan
+        # `>=` and the row itself left out, rather than `>`: the same rows, but PostgreSQL estimates a
+        # row comparison by its first column alone, and `status > 'aktif'` for a cursor in the last
+        # status (no row strictly beyond in that column) reads as one row, after which it joins and
+        # sorts the whole rest of the list instead of walking the index and stopping at the page.
+        lookup = TupleGreaterThanOrEqual if ascending else TupleLessThanOrEqual
         seek = Q(lookup(Tuple(*(F(key.path) for key in keys)), tuple(values)))
+        seek &= ~Q(**{key.path: value for key, value in zip(keys, values, strict=True)})
     else:
         seek = Q(pk__in=[])
         equal = Q()

@@ -305,7 +305,7 @@ class CooperativeProfileTests(TestCase):
             make_board_member(self.cooperative, "pengawas")
         make_report(self.cooperative, last_full_year(), members_male=1)
         # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 cooperative with
-        # desa, kecamatan and its member counts (listed, active, NIKs disagreeing with the birth date), 5 status
+        # desa, kecamatan and its member counts (members joined: listed, active, NIKs disagreeing), 5 status
         # steps with their user, 6 board terms, 7 yearly reports, 8 one page of members, 9 cooperatives of the
         # same name in the desa, 10-13 history of cooperative, board, reports, members (each with its user),
         # 14 assessments with their rubric, 15-17 partnerships, training participations and findings.

@@ -6,8 +6,7 @@ import operator
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,28 +34,23 @@ def cooperative_list(*, user):
     return Cooperative.objects.for_user(user).select_related("desa__kecamatan")
 
 
-def _member_count(condition=None):
-    """How many members of the outer cooperative match `condition`: a correlated subquery (0 for none)."""
-    members = Member.objects.filter(cooperative=OuterRef("pk"))
-    if condition is not None:
-        members = members.filter(condition)
-    counted = members.order_by().values("cooperative").annotate(n=Count("id")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def cooperative_for_profile(*, user, today=None):
     """The cooperatives a profile may open (the user's area), each with its desa and kecamatan and
     the member counts the profile shows: listed, active on `today`, and NIKs disagreeing with the
     birth date (`members_listed`, `members_active`, `members_nik_disagreeing`).
 
-    The counts ride on the cooperative's own query as correlated subqueries over the member index,
-    so the profile needs no aggregate query of its own.
+    The counts ride on the cooperative's own query (its members joined and counted, grouped by the
+    cooperative), so the profile needs no aggregate query of its own. A join rather than three
+    correlated subqueries: the same SQL work over the member index, and a third of the ORM's work to
+    build it (docs/benchmarks.md, "Profile page"). The area rule follows single-valued relations
+    (desa, kecamatan), so the join never counts a member twice.
     """
     today = today or timezone.localdate()
+    active = Q(members__left_on__isnull=True) | Q(members__left_on__gt=today)
     return Cooperative.objects.for_user(user).select_related("desa__kecamatan").annotate(
-        members_listed=_member_count(),
-        members_active=_member_count(Q(left_on__isnull=True) | Q(left_on__gt=today)),
-        members_nik_disagreeing=_member_count(Q(nik_birth_agrees=False)),
+        members_listed=Count("members"),
+        members_active=Count("members", filter=active),
+        members_nik_disagreeing=Count("members", filter=Q(members__nik_birth_agrees=False)),
     )
 
 

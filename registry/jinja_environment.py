@@ -27,12 +27,18 @@ from django.template import defaultfilters
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, ngettext, npgettext, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, npgettext, pgettext
 from jinja2 import ChainableUndefined, Environment
 
 from .templatetags.registry_assessments import final_score
 from .templatetags.registry_format import angka, display, persen, rupiah, status_label
 from .templatetags.registry_people import person_on_page
+
+# makemessages reads the partials' `_("...")` only when it has no values (it parses them as Django
+# templates); the strings they use with values are marked here so the catalogue keeps them.
+STRINGS_WITH_VALUES = [
+    gettext_noop("pada akhir tahun: %(status)s"),
+]
 
 # Stand-ins for integer arguments: a URL reversed once with them is a template for every row.
 _PLACEHOLDERS = tuple(9_000_000_001 + i for i in range(4))

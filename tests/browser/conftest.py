@@ -78,9 +78,12 @@ def browser(migrated_contents):  # read before Playwright starts: see migrated_c
     if not CHROMIUM.exists():
         _unavailable("Chromium not installed: apt-get install chromium")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("Playwright not installed: pip install -r requirements-dev.txt")
+    # Assertions wait as long as actions (the page fixture's 10 s), not Playwright's 5 s: on a busy
+    # machine a signed-in admin page of the demo district has taken longer than 5 s to arrive.
+    expect.set_options(timeout=10_000)
 
     # DJANGO_ALLOW_ASYNC_UNSAFE: Playwright's sync API runs an asyncio event loop in this very
     # thread (its calls switch to it through greenlets) from start() to stop(). While that loop

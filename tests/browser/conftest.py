@@ -38,6 +38,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.test.testcases import LiveServerThread
+
+from tests.live_server import OneRequestAtATimeServer
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 RESULTS_DIR = PROJECT_DIR / "test-results"
@@ -51,6 +54,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+# Only the browser tests start a live server (pytest-django's live_server, made when first asked for).
+LiveServerThread.server_class = OneRequestAtATimeServer
+
 
 # The demo district as seed_demo documents it (registry/demo/).
 DEMO_PASSWORD = "koperasi-kutim"

@@ -75,6 +75,8 @@ urlpatterns = [
     path("koperasi/<int:cooperative_pk>/anggota/tambah/", members.MemberCreateView.as_view(),
          name="member_create"),
     path("koperasi/<int:cooperative_pk>/akun-pengurus/", portal.BoardAccountView.as_view(), name="boardaccount_create"),
+    path("koperasi/<int:cooperative_pk>/riwayat/", history.CooperativeHistoryView.as_view(),
+         name="cooperative_history"),
     path("koperasi/<int:cooperative_pk>/riwayat/<slug:kind>/<int:history_id>/kembalikan/",
          history.HistoryRevertView.as_view(), name="history_revert"),
     # Members across cooperatives

@@ -315,6 +315,8 @@ MATRIX = {
     "registry:member_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
     # A board member's portal account: invited by a Petugas of the area (tests/test_board_accounts.py)
     "registry:boardaccount_create": form(EDIT, of_cooperative(), outside=OUTSIDE_EDIT),
+    # The change history of a cooperative (its record, board, reports, members), linked from its profile
+    "registry:cooperative_history": [Ask(READ, cooperative_pk_of, outside=OUTSIDE_READ)],
     "registry:history_revert": [
         Ask(ADMIN_ONLY, lambda r: {"cooperative_pk": r.cooperative, "kind": "koperasi", "history_id": r.change},
             outside=ADMIN_ONLY),

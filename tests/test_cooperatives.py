@@ -305,13 +305,13 @@ class CooperativeProfileTests(TestCase):
             make_board_member(self.cooperative, "pengawas")
         make_report(self.cooperative, last_full_year(), members_male=1)
         # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 cooperative with
-        # desa, kecamatan and its member counts (members joined: listed, active, NIKs disagreeing), 5 status
-        # steps with their user, 6 board terms, 7 yearly reports, 8 one page of members, 9 cooperatives of the
-        # same name in the desa, 10-13 history of cooperative, board, reports, members (each with its user),
-        # 14 assessments with their rubric, 15-17 partnerships, training participations and findings.
-        with self.assertNumQueries(17):
+        # desa, kecamatan, its member counts (members joined: listed, active, NIKs disagreeing) and its history
+        # count (subqueries), 5 status steps with their user, 6 board terms, 7 yearly reports, 8 the first
+        # members, 9 cooperatives of the same name in the desa, 10 assessments with their rubric, 11-13
+        # partnerships, training participations and findings. The history has a page of its own.
+        with self.assertNumQueries(13):
             response = self.client.get(url)
-        self.assertEqual(len(response.context["member_page"].object_list), 20)
+        self.assertEqual(len(response.context["members"]), 10)
         self.assertEqual(response.context["member_counts"], {"listed": 33, "active": 33, "nik_disagreeing": 0})
 
 
@@ -335,18 +335,47 @@ class ProfileQueriesPerRoleTests(TestCase):
 
     def test_each_role_in_a_fixed_number_of_queries(self):
         url = f"/koperasi/{self.cooperative.pk}/"
-        # As CooperativeProfileTests.test_constant_queries (17), and 18 the full names shared by two
+        # As CooperativeProfileTests.test_constant_queries (13), and 14 the full names shared by two
         # accounts, read once for every person the page names (registry_people.person: the status step's user).
         for role in ("Petugas", "Pimpinan", "Admin Dinas", "Verifikator"):
             with self.subTest(role=role):
                 self.client.force_login(make_user(role))
                 self.client.get(url)
-                with self.assertNumQueries(18):
+                with self.assertNumQueries(14):
                     response = self.client.get(url)
-                self.assertEqual(len(response.context["member_page"].object_list), 20)
+                self.assertEqual(len(response.context["members"]), 10)
                 self.assertEqual(response.context["member_counts"],
                                  {"listed": 25, "active": 20, "nik_disagreeing": 0})
                 self.assertContains(response, "Rahmat Hidayat")
+
+
+    def test_the_member_links_lead_to_the_same_counts(self):
+        """The profile lists the first members by name; its links open the member list of the cooperative,
+        whose counts are the profile's (members who left included in the first, not in the second)."""
+        pk = self.cooperative.pk
+        self.client.force_login(self.named)
+        profile = self.client.get(f"/koperasi/{pk}/")
+        self.assertEqual([m.name for m in profile.context["members"]], [f"Anggota {n:02d}" for n in range(10)])
+        self.assertContains(profile, "10 anggota pertama menurut nama.")
+        self.assertContains(profile, f'<a href="/anggota/?koperasi={pk}">Semua anggota (25)</a>', html=True)
+        self.assertContains(profile, f'<a href="/anggota/?koperasi={pk}&amp;aktif=true">Anggota aktif (20)</a>',
+                            html=True)
+        listed = self.client.get(f"/anggota/?koperasi={pk}")
+        self.assertEqual(listed.context["paginator"].count, 25)
+        self.assertContains(listed, "<strong>25</strong> anggota", html=True)
+        self.assertEqual(self.client.get(f"/anggota/?koperasi={pk}&aktif=true").context["paginator"].count, 20)
+
+    def test_the_history_link_carries_the_count_of_the_history_page(self):
+        self.client.force_login(self.named)
+        profile = self.client.get(f"/koperasi/{self.cooperative.pk}/")
+        # The creation of the cooperative, its 25 members, 4 board terms (full_board) and 2 yearly reports.
+        self.assertEqual(profile.context["cooperative"].history_count, 32)
+        self.assertContains(profile, f'<a class="button" href="/koperasi/{self.cooperative.pk}/riwayat/">'
+                                     "Lihat riwayat perubahan (32)</a>", html=True)
+        self.assertNotContains(profile, "history-entry")
+        history = self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/")
+        self.assertEqual(len(history.context["history"]), 32)
+        self.assertContains(history, "32 perubahan, yang terbaru di atas.")
 
 
 class CooperativeFormTests(TestCase):
@@ -414,10 +443,10 @@ class CooperativeFormTests(TestCase):
         self.assertEqual((cooperative.name, cooperative.version), ("Koperasi Baru", 2))
         record = cooperative.history.first()
         self.assertEqual((record.history_user, record.history_change_reason), (self.petugas, "Salah ketik nama"))
-        profile = self.client.get(f"/koperasi/{cooperative.pk}/")
-        self.assertContains(profile, "Nama koperasi: <del>Koperasi Lama</del> → <ins>Koperasi Baru</ins>")
-        self.assertContains(profile, "<strong>Rahmat</strong>")
-        self.assertContains(profile, "Salah ketik nama")
+        history = self.client.get(f"/koperasi/{cooperative.pk}/riwayat/")
+        self.assertContains(history, "Nama koperasi: <del>Koperasi Lama</del> → <ins>Koperasi Baru</ins>")
+        self.assertContains(history, "<strong>Rahmat</strong>")
+        self.assertContains(history, "Salah ketik nama")
 
     def test_second_editor_is_refused_and_keeps_their_input(self):
         cooperative = make_cooperative(name="Koperasi Rebutan", phone="0811", legal_entity_date=None)

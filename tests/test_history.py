@@ -3,7 +3,7 @@
 from django.test import TestCase
 
 from registry.models import Cooperative
-from tests.builders import make_cooperative, make_report, make_user
+from tests.builders import make_board_member, make_cooperative, make_member, make_report, make_user
 
 
 class HistoryAndRevertTests(TestCase):
@@ -30,7 +30,7 @@ class HistoryAndRevertTests(TestCase):
     def test_every_change_has_user_time_reason_and_readable_difference(self):
         self.edit(self.petugas, 1, name="Koperasi Baru", change_reason="Nama resmi dari akta")
         self.client.force_login(self.petugas)
-        entries = self.client.get(f"/koperasi/{self.cooperative.pk}/").context["history"]
+        entries = self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/").context["history"]
         latest = entries[0]
         self.assertEqual(latest.record.history_user, self.petugas)
         self.assertEqual(latest.record.history_change_reason, "Nama resmi dari akta")
@@ -44,7 +44,7 @@ class HistoryAndRevertTests(TestCase):
         report._change_reason = "Koreksi"
         report.save()
         self.client.force_login(self.petugas)
-        entries = self.client.get(f"/koperasi/{self.cooperative.pk}/").context["history"]
+        entries = self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/").context["history"]
         report_changes = [e for e in entries if e.kind == "laporan" and e.changes]
         self.assertEqual(report_changes[0].changes[0]["old"], "3")
         self.assertEqual(report_changes[0].subject, "Laporan tahun 2024")
@@ -59,7 +59,7 @@ class HistoryAndRevertTests(TestCase):
         self.assertContains(confirm, "Koperasi Salah")
         self.assertContains(confirm, "Koperasi Asli")
         response = self.client.post(url)
-        self.assertRedirects(response, f"/koperasi/{self.cooperative.pk}/")
+        self.assertRedirects(response, f"/koperasi/{self.cooperative.pk}/riwayat/")
         self.cooperative.refresh_from_db()
         # The reverted change's fields come back; the later, unrelated change stays.
         self.assertEqual((self.cooperative.name, self.cooperative.phone, self.cooperative.email),
@@ -91,7 +91,43 @@ class HistoryAndRevertTests(TestCase):
             self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/rahasia/{change.history_id}/kembalikan/")
             .status_code, 404,
         )
-        self.assertContains(self.client.get(f"/koperasi/{self.cooperative.pk}/"), "Kembalikan perubahan ini")
+        self.assertContains(self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/"), "Kembalikan perubahan ini")
+        self.client.force_login(self.petugas)
+        self.assertNotContains(self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/"), "Kembalikan perubahan ini")
+
+
+class HistoryPageTests(TestCase):
+    """The change history on a page of its own, linked from the profile: a bounded read whatever the history."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.cooperative = make_cooperative(name="Koperasi Berubah")
+        cls.editor = make_user("Petugas", first_name="Rahmat")
+        for n in range(55):
+            make_member(cls.cooperative, nik=f"64080412039{n:05d}", name=f"Anggota {n:02d}")
+
+    def test_constant_queries_and_the_latest_fifty_of_the_count(self):
+        url = f"/koperasi/{self.cooperative.pk}/riwayat/"
+        self.client.force_login(make_user("Pimpinan"))
+        self.client.get(url)
+        make_report(self.cooperative, 2024, members_male=3)
+        make_board_member(self.cooperative, "ketua").history.update(history_user=self.editor)
+        # 1 session, 2 user, 3 access token, 4 cooperative with desa, kecamatan and its history count,
+        # 5-8 history of cooperative, board, reports, members (each with its user), 9 the full names shared
+        # by two accounts (registry_people.person).
+        with self.assertNumQueries(9):
+            response = self.client.get(url)
+        self.assertEqual(len(response.context["history"]), 50)
+        self.assertEqual(response.context["cooperative"].history_count, 58)
+        self.assertContains(response, "50 perubahan terbaru dari 58, yang terbaru di atas.")
+        self.assertEqual(response["Cache-Control"].count("no-store"), 1)
+        self.assertContains(response, "<strong>Rahmat</strong>", html=True)
+
+    def test_the_profile_links_the_page_by_id_only(self):
+        self.client.force_login(make_user("Petugas"))
+        profile = self.client.get(f"/koperasi/{self.cooperative.pk}/")
+        self.assertContains(profile, f'href="/koperasi/{self.cooperative.pk}/riwayat/"')
+        self.assertContains(profile, "Lihat riwayat perubahan (56)")
 
 
 class RevertOtherRecordsTests(TestCase):

@@ -91,4 +91,5 @@ class PagesShowFullNamesTests(TestCase):
         self.assertEqual(response.status_code, 302)
         response = self.client.get(f"/koperasi/{self.cooperative.pk}/")
         self.assertContains(response, "<td>Rahmawati Putri (rahma.p)</td>", html=True)
-        self.assertContains(response, "<strong>Andi Wijaya</strong>", html=True)
+        history = self.client.get(f"/koperasi/{self.cooperative.pk}/riwayat/")
+        self.assertContains(history, "<strong>Andi Wijaya</strong>", html=True)

@@ -5,8 +5,9 @@ import functools
 import operator
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +21,16 @@ from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport
 # nik_birth_agrees is derived from fields whose own changes are listed (the NIK, the birth date, the sex).
 HIDDEN_HISTORY_FIELDS = {"version", "nik_encrypted", "nik_hash", "nik_birth_agrees", "created_at", "updated_at"}
 NO_RAT_WARNING_YEARS = 2
-HISTORY_WINDOW = 200  # history rows read per model for a profile
+HISTORY_WINDOW = 200  # history rows read per model for a cooperative's history page
+# The records whose changes a cooperative's history page lists: kind, model, the column naming the cooperative.
+HISTORY_SOURCES = [
+    ("koperasi", Cooperative, "id"),
+    ("pengurus", BoardMember, "cooperative_id"),
+    ("laporan", YearlyReport, "cooperative_id"),
+    ("anggota", Member, "cooperative_id"),
+]
+# Members the profile lists, by name; the member list filtered to the cooperative has them all.
+PROFILE_MEMBERS = 10
 
 # What a complete cooperative record holds, for the data quality panel.
 COMPLETENESS_FIELDS = [
@@ -36,8 +46,9 @@ def cooperative_list(*, user):
 
 def cooperative_for_profile(*, user, today=None):
     """The cooperatives a profile may open (the user's area), each with its desa and kecamatan and
-    the member counts the profile shows: listed, active on `today`, and NIKs disagreeing with the
-    birth date (`members_listed`, `members_active`, `members_nik_disagreeing`).
+    the counts the profile shows: members listed, active on `today`, and NIKs disagreeing with the
+    birth date (`members_listed`, `members_active`, `members_nik_disagreeing`); the saved changes
+    of its history page (`history_count`).
 
     The counts ride on the cooperative's own query (its members joined and counted, grouped by the
     cooperative), so the profile needs no aggregate query of its own. A join rather than three
@@ -51,7 +62,33 @@ def cooperative_for_profile(*, user, today=None):
         members_listed=Count("members"),
         members_active=Count("members", filter=active),
         members_nik_disagreeing=Count("members", filter=Q(members__nik_birth_agrees=False)),
+        history_count=history_count(),
     )
+
+
+def cooperative_for_history(*, user):
+    """The cooperatives whose history page a user may open (the user's area), with `history_count`."""
+    return Cooperative.objects.for_user(user).select_related("desa__kecamatan").annotate(
+        history_count=history_count()
+    )
+
+
+def history_count():
+    """The saved changes of a cooperative, its board terms, yearly reports and members (the rows
+    `history_entries` chooses from), as an annotation of a query on the cooperatives.
+
+    Raw SQL correlated to the cooperative's row: the same four counts over the history tables'
+    cooperative indexes as four Subquery(Count()) expressions, for a twentieth of the ORM's work to
+    build them (3 ms more per profile request with the expressions, 0.2 ms with this; measured on
+    the demo district).
+    """
+    quote = connection.ops.quote_name
+    owner = f"{quote(Cooperative._meta.db_table)}.{quote('id')}"
+    counts = [
+        f"(SELECT COUNT(*) FROM {quote(model.history.model._meta.db_table)} WHERE {quote(column)} = {owner})"
+        for _kind, model, column in HISTORY_SOURCES
+    ]
+    return RawSQL(" + ".join(counts), [], output_field=IntegerField())
 
 
 def cooperative_totals(queryset, *, reports=False, desa=False):
@@ -167,14 +204,9 @@ def history_entries(*, cooperative, limit=50, full_personal=False):
     Without `full_personal` (the viewer's `reveal_nik`) personal fields show as `masks` says: a
     birth year, the end of a phone number.
     """
-    sources = [
-        ("koperasi", Cooperative, Cooperative.history.filter(id=cooperative.pk)),
-        ("pengurus", BoardMember, BoardMember.history.filter(cooperative_id=cooperative.pk)),
-        ("laporan", YearlyReport, YearlyReport.history.filter(cooperative_id=cooperative.pk)),
-        ("anggota", Member, Member.history.filter(cooperative_id=cooperative.pk)),
-    ]
     rows = []
-    for kind, model, records in sources:
+    for kind, model, column in HISTORY_SOURCES:
+        records = model.history.filter(**{column: cooperative.pk})
         # A bounded window per model, whatever the size of the cooperative: a change whose previous
         # version falls outside it is listed without its difference.
         latest = records.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_WINDOW]
@@ -250,16 +282,18 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
     return DataQuality(completeness=completeness, missing=missing, issues=issues)
 
 
-# What a row of the profile's member page shows (and the model needs to mask the NIK).
-MEMBER_PAGE_FIELDS = ["id", "cooperative_id", "name", "has_nik", "nik_last4", "sex", "joined_on", "left_on"]
+# What a member row of the profile shows (and the model needs to mask the NIK).
+PROFILE_MEMBER_FIELDS = ["id", "cooperative_id", "name", "has_nik", "nik_last4", "sex", "joined_on", "left_on"]
 
 
-def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, today=None, full_personal=False):
+def cooperative_profile(*, cooperative, today=None):
     """Everything the profile shows besides the cooperative itself, in a fixed number of queries.
 
-    `cooperative` comes from `cooperative_for_profile`, with its member counts. Queries: status
-    steps with their user; board terms; yearly reports; one page of members; other cooperatives
-    of the same name in the desa; the history (one per model).
+    `cooperative` comes from `cooperative_for_profile`, with its counts. Queries: status steps with
+    their user; board terms; yearly reports; the first members by name (PROFILE_MEMBERS: the
+    member list filtered to the cooperative has the rest, under the same counts); other
+    cooperatives of the same name in the desa. The change history has a page of its own
+    (`history_entries`), which the profile links to with `history_count`.
     """
     today = today or timezone.localdate()
     status_changes = list(cooperative.status_changes.select_related("changed_by"))
@@ -274,11 +308,7 @@ def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, toda
         "active": cooperative.members_active,
         "nik_disagreeing": cooperative.members_nik_disagreeing,
     }
-    members = cooperative.members.only(*MEMBER_PAGE_FIELDS).order_by("name", "id")
-    paginator = Paginator(members, members_per_page)
-    paginator.count = counts["listed"]  # counted with the cooperative: no COUNT(*) of its own
-    member_page = paginator.get_page(member_page)
-    member_page.object_list = list(member_page.object_list)  # read here, not while rendering
+    members = list(cooperative.members.only(*PROFILE_MEMBER_FIELDS).order_by("name", "id")[:PROFILE_MEMBERS])
     return {
         "status_changes": status_changes,
         "board": board,
@@ -286,8 +316,7 @@ def cooperative_profile(*, cooperative, member_page=1, members_per_page=20, toda
         "board_complete": board_is_complete(current_roles),
         "years": yearly_rows(reports),
         "member_counts": counts,
-        "member_page": member_page,
-        "history": history_entries(cooperative=cooperative, full_personal=full_personal),
+        "members": members,
         "quality": data_quality(
             cooperative=cooperative, reports=reports, current_roles=current_roles,
             listed_members=counts["active"], today=today, current_board=current_board,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
 from django_filters.views import FilterView
 
-from .. import data_quality, masks
+from .. import data_quality
 from ..filters.active import active_filters
 from ..filters.cooperatives import CooperativeFilter
 from ..forms.cooperative_choice import written
@@ -86,7 +86,8 @@ class CooperativeListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
 
 
 class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
-    """The profile: identity, status history, board, yearly figures, members, history, data quality."""
+    """The profile: identity, status history, board, yearly figures, the first members, data quality;
+    the change history and the whole member list are pages of their own, linked with their counts."""
 
     permission_required = "registry.view_cooperative"
     template_name = "registry/cooperatives/detail.html"
@@ -96,10 +97,7 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.cooperative_profile(
-            cooperative=self.object, member_page=self.request.GET.get("anggota", 1),
-            full_personal=masks.sees_personal_data(self.request.user),
-        ))
+        context.update(selectors.cooperative_profile(cooperative=self.object))
         context["back_url"] = list_url(self.request)
         if self.request.user.has_perm("registry.view_assessment"):
             assessments = assessment_selectors.cooperative_assessments(cooperative=self.object)

@@ -1,4 +1,4 @@
-"""Undo one change from a cooperative's history (Admin Dinas), after a confirmation page."""
+"""A cooperative's change history, and undoing one change of it (Admin Dinas) after a confirmation page."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,13 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .. import masks
-from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
+from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin
 from ..models import BoardMember, Cooperative, Member, YearlyReport
-from ..selectors.cooperatives import display_value
+from ..selectors.cooperatives import cooperative_for_history, display_value, history_entries
 from ..services.history import history_revert, revertable_fields
 from ..services.versioning import EditConflict
 
 HISTORY_KINDS = {"koperasi": Cooperative, "pengurus": BoardMember, "laporan": YearlyReport, "anggota": Member}
+
+
+class CooperativeHistoryView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, TemplateView):
+    """The latest changes to a cooperative, its board, yearly reports and members, newest first, as
+    differences; personal fields masked as the viewer's role says (`masks`)."""
+
+    permission_required = "registry.view_cooperative"
+    template_name = "registry/cooperatives/history.html"
+
+    def get_cooperative(self):
+        if not hasattr(self, "_cooperative"):
+            queryset = cooperative_for_history(user=self.request.user)
+            self._cooperative = get_object_or_404(queryset, pk=self.kwargs["cooperative_pk"])
+        return self._cooperative
+
+    def get_context_data(self, **kwargs):
+        history = history_entries(cooperative=self.get_cooperative(),
+                                  full_personal=masks.sees_personal_data(self.request.user))
+        return super().get_context_data(history=history, **kwargs)
 
 
 class HistoryRevertView(RegistryPermissionMixin, CooperativeInAreaMixin, TemplateView):
@@ -69,4 +88,4 @@ class HistoryRevertView(RegistryPermissionMixin, CooperativeInAreaMixin, Templat
                 messages.error(request, message)
         else:
             messages.success(request, _("Perubahan #%(id)s dikembalikan.") % {"id": record.history_id})
-        return redirect("registry:cooperative_detail", self.get_cooperative().pk)
+        return redirect("registry:cooperative_history", self.get_cooperative().pk)

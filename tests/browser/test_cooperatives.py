@@ -83,6 +83,9 @@ def test_edit_a_cooperative_and_see_who_changed_what(page, demo):
 
     expect(page).to_have_url(re.compile(rf"/koperasi/{cooperative.pk}/$"))
     expect(page.locator(".message-success")).to_contain_text("Perubahan tersimpan")
+    # The history has a page of its own, linked from the profile with its count.
+    page.get_by_role("link", name=re.compile(r"Lihat riwayat perubahan \(\d+\)")).click()
+    expect(page).to_have_url(re.compile(rf"/koperasi/{cooperative.pk}/riwayat/$"))
     latest = page.locator(".history-entry").first
     expect(latest).to_contain_text("0812-5555-0001")
     expect(latest).to_contain_text("Nomor baru dari ketua")

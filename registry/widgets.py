@@ -6,6 +6,9 @@ import hashlib
 from django import forms
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
+from django.db.models import Lookup
+from django.db.models.expressions import Col
+from django.db.models.sql.where import WhereNode
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html, format_html_join
@@ -30,8 +33,8 @@ class QuickSelect(forms.Select):
     the page's time on the demo district (docs/benchmarks.md, "Per-request work"), and the two
     region lists two of its queries: the options are now kept in Django's cache per language and
     list (a fixed list keyed by its own values and labels; the kecamatan and desa of a user's area
-    keyed by their query and the access token, renewed by any change of a region), and only the
-    chosen option is marked per request.
+    keyed by their query's parts and the access token, renewed by any change of a region), and only
+    the chosen option is marked per request.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -51,18 +54,12 @@ class QuickSelect(forms.Select):
         """The key of this list's options in this language, or None when they are not to be cached."""
         choices = self.choices
         if isinstance(choices, ModelChoiceIterator):
-            token = access.request_token.get()
-            if token is None or choices.queryset.model not in CACHED_CHOICE_MODELS:
+            identity = region_choices_identity(choices.field)
+            if identity is None:
                 return None
-            try:
-                query = str(choices.queryset.query)
-            except EmptyResultSet:
-                return None
-            field = choices.field
-            identity = repr((query, str(field.empty_label), str(getattr(field, "null_label", None)), token))
         else:
-            identity = repr(_plain(choices))
-        digest = hashlib.sha256(identity.encode()).hexdigest()
+            identity = plain_choices(choices)
+        digest = hashlib.sha256(repr(identity).encode()).hexdigest()
         return f"registry:options:{get_language()}:{digest}"
 
     def render_options(self, name):
@@ -115,9 +112,87 @@ def attributes(attrs):
     ))
 
 
-def _plain(choices):
+def region_choices_identity(field):
+    """What the options of a kecamatan or desa ModelChoiceField are made of, for a cache key: its
+    query (region_queryset_identity) and labels; None when they are not to be cached."""
+    query = region_queryset_identity(field.queryset)
+    if query is None:
+        return None
+    return (query, getattr(field, "to_field_name", None), str(field.empty_label),
+            str(getattr(field, "null_label", None)))
+
+
+def region_queryset_identity(queryset):
+    """What a queryset of kecamatan or desa reads, for a cache key: its query and the access token
+    (renewed by every change of a region); None when it is not to be cached (another model, an
+    empty query, outside a signed-in request).
+
+    The query is described by its parts (query_identity) rather than its SQL: compiling the SQL of
+    the two region lists took a tenth of the cooperative list's time. The user's area is part of
+    those parts (`code__in`), so two users of different areas never share a list.
+    """
+    token = access.request_token.get()
+    if token is None or queryset is None or queryset.model not in CACHED_CHOICE_MODELS:
+        return None
+    query = query_identity(queryset)
+    if query is None:
+        try:
+            query = str(queryset.query)
+        except EmptyResultSet:
+            return None
+    return (query, str(token))
+
+
+def query_identity(queryset):
+    """A description of a plain queryset that differs whenever its SQL can (model, tables and joins,
+    conditions with their values, order, limits), or None for anything else (annotations, extra,
+    subqueries, expressions, combined queries): the caller then compiles the SQL instead.
+
+    Plain is what the region choices are: a model filtered by `field__in=<codes>` (the user's area)
+    or not at all, in a fixed order.
+    """
+    query = queryset.query
+    if (query.annotations or query.extra or query.combinator or query.distinct_fields or query.values_select
+            or query.extra_order_by or query.deferred_loading != (frozenset(), True) or query.select_for_update):
+        return None
+    if not all(isinstance(order, str) for order in query.order_by):
+        return None
+    where = _where_identity(query.where)
+    if where is None:
+        return None
+    tables = tuple((alias, getattr(table, "join_type", None), *(str(part) for part in table.identity))
+                   for alias, table in query.alias_map.items())
+    return (queryset.model._meta.label, type(queryset).__qualname__, tables, where, tuple(query.order_by),
+            query.default_ordering, repr(query.select_related), query.distinct, query.low_mark, query.high_mark)
+
+
+def _where_identity(node):
+    if isinstance(node, WhereNode):
+        children = [_where_identity(child) for child in node.children]
+        if any(child is None for child in children):
+            return None
+        return ("node", node.connector, node.negated, *children)
+    if isinstance(node, Lookup) and isinstance(node.lhs, Col):
+        rhs = node.rhs
+        if isinstance(rhs, (list, tuple, set, frozenset)):
+            if not all(type(value) in PLAIN_VALUES for value in rhs):
+                return None
+            rhs = (type(node.rhs).__name__, *(sorted(rhs, key=repr) if isinstance(rhs, (set, frozenset)) else rhs))
+        elif type(rhs) not in PLAIN_VALUES:
+            return None
+        lhs = node.lhs
+        return (type(node).__qualname__, node.lookup_name, lhs.alias, lhs.target.model._meta.label,
+                lhs.target.column, repr(rhs))
+    return None  # NothingNode (an empty queryset), expressions, subqueries
+
+
+PLAIN_VALUES = (str, int, bool, type(None))
+
+
+def plain_choices(choices):
     """The choices as plain strings (labels in the active language), groups nested."""
-    return [(str(value), _plain(label) if isinstance(label, (list, tuple)) else str(label)) for value, label in choices]
+    return [(str(value), plain_choices(label) if isinstance(label, (list, tuple)) else str(label))
+            for value, label in choices]
 
 
 def field_group(bound_field):

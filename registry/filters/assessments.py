@@ -62,13 +62,14 @@ class AssessmentFilter(django_filters.FilterSet):
         # A year without assessments yet (a dashboard figure of 0 links here) is an empty list, not a
         # refused filter: the asked year joins the years that have assessments.
         # The years are read once here, not again when the form is checked and drawn.
+        # (Read through year_choices, not the field's choices: those begin with the empty choice,
+        # which the field adds again to whatever it is given.)
         asked = (data or {}).get("tahun", "")
         if asked.isdigit() and MIN_YEAR <= int(asked) <= MAX_YEAR:
-            field = self.form.fields["tahun"]
-            choices = list(field.choices)
+            choices = year_choices()
             if all(str(value) != asked for value, _label in choices):
                 choices.append((int(asked), asked))
-            field.choices = choices
+            self.form.fields["tahun"].choices = choices
 
     def filter_status(self, queryset, name, value):
         if not value:

@@ -14,8 +14,8 @@ What the rows need of Django is here, so a partial writes the same HTML a Django
 - `url(name, *args)` as `{% url %}`, `final_score(assessment)` as `{% final_score %}`,
   `person(request, user)` as `{% person %}`;
 - the project's formatting filters (`angka`, `rupiah`, `persen`, `display`, `status_label`) and
-  Django's `date` (in the current time zone, as Django's engine converts), `add`, `capfirst`
-  and `truncatechars`;
+  Django's `date` (in the current time zone, as Django's engine converts), `add`, `capfirst`,
+  `truncatechars` and `localize` (a decimal as Django's engine writes one: `0,5` in Indonesian);
 - a missing attribute renders as nothing, as in Django (ChainableUndefined: `a.b.c` with `a.b`
   missing is empty, not an error).
 """
@@ -25,6 +25,7 @@ import functools
 
 from django.template import defaultfilters
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, gettext_noop, ngettext, npgettext, pgettext
@@ -38,6 +39,15 @@ from .templatetags.registry_people import person_on_page
 # templates); the strings they use with values are marked here so the catalogue keeps them.
 STRINGS_WITH_VALUES = [
     gettext_noop("pada akhir tahun: %(status)s"),
+    # The profile (registry/cooperatives/_profile.html, _profile_assessments.html, _profile_activities.html)
+    gettext_noop("menurut %(source)s"),
+    gettext_noop("dibubarkan %(day)s"),
+    gettext_noop("%(listed)s tercatat, %(active)s aktif"),
+    gettext_noop("%(shown)s anggota pertama menurut nama."),
+    gettext_noop("Semua anggota (%(n)s)"),
+    gettext_noop("Anggota aktif (%(n)s)"),
+    gettext_noop("Nilai tahun buku %(year)s"),
+    gettext_noop("%(open)s terbuka, %(overdue)s lewat batas"),
 ]
 
 # Stand-ins for integer arguments: a URL reversed once with them is a template for every row.
@@ -118,5 +128,6 @@ def environment(**options):
         "add": defaultfilters.add,
         "capfirst": defaultfilters.capfirst,
         "truncatechars": defaultfilters.truncatechars,
+        "localize": formats.localize,
     })
     return env

@@ -2,6 +2,7 @@
 URLs and escaping as the Django templates they replace."""
 
 import datetime
+import decimal
 import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -60,6 +61,15 @@ class FilterTests(SimpleTestCase):
         source = ('{{ a|default("–", true) }} {{ b|default("–", true) }} {{ 3|add(4) }} {{ none|add(none)|angka }}'
                   ' {{ long|truncatechars(5) }}')
         self.assertEqual(render(source, a="", b="12", none=None, long="abcdefgh"), "– 12 7 – abcd…")
+
+    def test_decimals_as_djangos_engine_writes_them(self):
+        """The profile's coordinates: a decimal in the language's format, as `{{ value }}` in Django."""
+        django_source = engines["django"].from_string("{{ d }}")
+        for language, expected in (("id", "-0,5123456"), ("en", "-0.5123456")):
+            with self.subTest(language=language), translation.override(language):
+                value = decimal.Decimal("-0.5123456")
+                self.assertEqual(render("{{ d|localize }}", d=value), expected)
+                self.assertEqual(django_source.render({"d": value}), expected)
 
     def test_a_missing_attribute_is_empty_as_in_django(self):
         self.assertEqual(render("[{{ c.desa.kecamatan.name }}]", c=Cooperative()), "[]")

@@ -43,6 +43,29 @@ class AccessCacheTests(TestCase):
         for table in ("auth_permission", "auth_group", "registry_user_kecamatan"):
             self.assertNotIn(table, statements)
 
+    def test_the_token_is_read_in_the_statement_that_reads_the_user(self):
+        statements = self.queries_of(LIST)
+        with_token = [sql for sql in statements if "registry_accessstamp" in sql]
+        self.assertEqual(len(with_token), 1, statements)
+        self.assertIn('FROM "registry_user"', with_token[0])
+
+    def test_a_user_loaded_another_way_reads_the_token_with_a_query_of_its_own(self):
+        user = User.objects.get(pk=self.petugas.pk)  # no token annotation
+        with self.assertNumQueries(1):
+            access.load(user)
+        self.assertEqual(user.access_token, AccessStamp.objects.get(pk=access.STAMP_PK).token)
+        self.assertEqual(user.area_codes, [SANGATTA_UTARA])
+
+    def test_the_backend_refuses_an_inactive_user_as_django_does(self):
+        User.objects.filter(pk=self.petugas.pk).update(is_active=False)
+        self.assertIsNone(access.UserWithAccessTokenBackend().get_user(self.petugas.pk))
+        self.assertEqual(self.client.get(LIST).status_code, 302)  # signed out: to the login page
+
+    def test_a_bumped_token_is_seen_by_the_read_with_the_user(self):
+        access.bump()
+        user = access.UserWithAccessTokenBackend().get_user(self.petugas.pk)
+        self.assertEqual(getattr(user, access.TOKEN_READ_WITH_USER), AccessStamp.objects.get(pk=access.STAMP_PK).token)
+
     def test_a_new_token_reads_them_again(self):
         access.bump()
         statements = " ".join(self.queries_of(LIST))

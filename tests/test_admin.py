@@ -454,8 +454,8 @@ def test_cooperative_changelist_queries(admin, django_assert_num_queries):
     for kecamatan in (MUARA_WAHAU, SANGATTA_SELATAN) * 3:
         make_cooperative(kecamatan=kecamatan)
     admin.get(url(Cooperative, "changelist"))  # the first request reads the user's access
-    with django_assert_num_queries(6):
-        # session, user, access token (area and roles from the cache: registry/access.py),
+    with django_assert_num_queries(5):
+        # session, user with the access token (area and roles from the cache: registry/access.py),
         # kecamatan filter choices, the bounded count (no second count of the whole table:
         # tests/test_admin_scale.py), the page of cooperatives joined with desa and kecamatan
         response = admin.get(url(Cooperative, "changelist"))
@@ -468,8 +468,8 @@ def test_member_changelist_queries(admin, django_assert_num_queries):
         for serial in range(4):
             make_member(cooperative, nik=f"6408011508{serial:06d}" if serial else None)
     admin.get(url(Member, "changelist"))  # the first request reads the user's access
-    with django_assert_num_queries(6):
-        # session, user, access token (area and roles from the cache: registry/access.py),
+    with django_assert_num_queries(5):
+        # session, user with the access token (area and roles from the cache: registry/access.py),
         # kecamatan filter choices, the bounded count, the page of members joined with their cooperative
         response = admin.get(url(Member, "changelist"))
     assert len(response.context["cl"].result_list) == 8
@@ -479,8 +479,8 @@ def test_user_changelist_queries(admin, django_assert_num_queries):
     for kecamatan in (MUARA_WAHAU, SANGATTA_SELATAN, None):
         make_user("Petugas", kecamatan=[kecamatan] if kecamatan else ())
     admin.get(url(User, "changelist"))  # the first request reads the user's access
-    with django_assert_num_queries(10):
-        # session, user, access token (area and roles from the cache: registry/access.py), role and
+    with django_assert_num_queries(9):
+        # session, user with the access token (area and roles from the cache: registry/access.py), role and
         # kecamatan filter choices, filtered count, total count, the page of users, their groups and
         # their kecamatan (prefetched)
         response = admin.get(url(User, "changelist"))

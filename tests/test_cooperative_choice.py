@@ -61,9 +61,9 @@ class SuggestionTests(TestCase):
             make_cooperative(name=f"Koperasi Banyak {i:02d}")
         self.client.force_login(self.petugas)
         self.client.get("/koperasi/saran/", {"q": "koperasi"})  # the first request reads the user's access
-        # session, user, access token (permissions, roles, area: registry/access.py); the aliases among
+        # session, user with the access token (permissions, roles, area: registry/access.py); the aliases among
         # the words; the cooperatives with desa and kecamatan.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get("/koperasi/saran/", {"q": "koperasi banyak"})
 
     def test_selector_reads_one_page(self):

@@ -160,10 +160,10 @@ class CooperativeListFilterTests(TestCase):
         self.client.get("/koperasi/?status=aktif")  # warm caches; stores the list's query in the session
         for n in range(40):
             make_cooperative(name=f"Koperasi Banyak {n}")
-        # 1 session, 2 user, 3 access token (permissions, roles and area from the cache: registry/access.py),
-        # 4 bounded count, 5 page of rows (desa and kecamatan joined). The kecamatan and desa choices of the
+        # 1 session, 2 user with the access token (permissions, roles and area from the cache: registry/access.py),
+        # 3 bounded count, 4 page of rows (desa and kecamatan joined). The kecamatan and desa choices of the
         # filter form come from the cache (registry/widgets.py).
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get("/koperasi/?status=aktif")
         self.assertEqual(len(response.context["object_list"]), 25)
 
@@ -174,7 +174,7 @@ class CooperativeListFilterTests(TestCase):
         for n in range(30):
             make_cooperative(name=f"Koperasi Banyak {n}")
         # As above (5): the header's kecamatan names come from the cache too.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.client.get("/koperasi/")
 
 
@@ -304,12 +304,12 @@ class CooperativeProfileTests(TestCase):
             make_member(self.cooperative, nik=f"64080412039{n + 100:05d}")
             make_board_member(self.cooperative, "pengawas")
         make_report(self.cooperative, last_full_year(), members_male=1)
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 cooperative with
-        # desa, kecamatan, its member counts (members joined: listed, active, NIKs disagreeing) and its history
-        # count (subqueries), 5 status steps with their user, 6 board terms, 7 yearly reports, 8 the first
-        # members, 9 cooperatives of the same name in the desa, 10 assessments with their rubric, 11-13
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 cooperative
+        # with desa, kecamatan, its member counts (members joined: listed, active, NIKs disagreeing) and its
+        # history count (subqueries), 4 status steps with their user, 5 board terms, 6 yearly reports, 7 the
+        # first members, 8 cooperatives of the same name in the desa, 9 assessments with their rubric, 10-12
         # partnerships, training participations and findings. The history has a page of its own.
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(12):
             response = self.client.get(url)
         self.assertEqual(len(response.context["members"]), 10)
         self.assertEqual(response.context["member_counts"], {"listed": 33, "active": 33, "nik_disagreeing": 0})
@@ -335,13 +335,13 @@ class ProfileQueriesPerRoleTests(TestCase):
 
     def test_each_role_in_a_fixed_number_of_queries(self):
         url = f"/koperasi/{self.cooperative.pk}/"
-        # As CooperativeProfileTests.test_constant_queries (13), and 14 the full names shared by two
+        # As CooperativeProfileTests.test_constant_queries (12), and 13 the full names shared by two
         # accounts, read once for every person the page names (registry_people.person: the status step's user).
         for role in ("Petugas", "Pimpinan", "Admin Dinas", "Verifikator"):
             with self.subTest(role=role):
                 self.client.force_login(make_user(role))
                 self.client.get(url)
-                with self.assertNumQueries(14):
+                with self.assertNumQueries(13):
                     response = self.client.get(url)
                 self.assertEqual(len(response.context["members"]), 10)
                 self.assertEqual(response.context["member_counts"],

@@ -284,12 +284,12 @@ class DashboardFigureTests(TestCase):
             make_report(cooperative, YEAR, members_male=3)
             make_partnership(cooperative)
         summary_refresh()
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py),
-        # 4 kecamatan of the area (names), 5 totals per year and classification, 6 rows per kecamatan,
-        # 7 trend per year, 8 desa per kecamatan, 9 named needs-attention cooperatives, 10 last refresh,
-        # 11 active partnerships (live), 12 office settings (the RAT due date: the season's counts are in
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py),
+        # 3 kecamatan of the area (names), 4 totals per year and classification, 5 rows per kecamatan,
+        # 6 trend per year, 7 desa per kecamatan, 8 named needs-attention cooperatives, 9 last refresh,
+        # 10 active partnerships (live), 11 office settings (the RAT due date: the season's counts are in
         # the summary).
-        with self.assertNumQueries(12):
+        with self.assertNumQueries(11):
             response = self.client.get(PAGE)
         self.assertEqual(figure(response, "headline", "koperasi").value, 18)
 
@@ -439,11 +439,11 @@ class DashboardAreaTests(TestCase):
         for _ in range(20):
             make_cooperative(kecamatan=SANGATTA_UTARA)
         summary_refresh()
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 kecamatan of the
-        # area, 5-10 summary: totals, per kecamatan, trend, desa, named needs-attention cooperatives, last
-        # refresh (no partnership recorded, so none counted); 11 office settings (the RAT due date: the
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 kecamatan of the
+        # area, 4-9 summary: totals, per kecamatan, trend, desa, named needs-attention cooperatives, last
+        # refresh (no partnership recorded, so none counted); 10 office settings (the RAT due date: the
         # season's counts are in the summary).
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             response = self.client.get("/dasbor/")
         self.assertEqual(response.status_code, 200)
 

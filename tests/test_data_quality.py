@@ -160,10 +160,10 @@ class ProfileAndListTests(TestCase):
         self.client.force_login(self.admin)
         url = "/mutu-data/"
         self.client.get(url)
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4-5 same names
-        # (keys, then the groups), 6 sitting ketua, 7 NIK disagreements, 8-10 members far apart (listed,
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3-4 same names
+        # (keys, then the groups), 5 sitting ketua, 6 NIK disagreements, 7-9 members far apart (listed,
         # reports, the cooperatives).
-        with self.assertNumQueries(10):
+        with self.assertNumQueries(9):
             response = self.client.get(url)
         context = response.context
         self.assertEqual([{c.pk for c in group} for group in context["same_names"]], [{self.coop.pk, self.twin.pk}])

@@ -186,9 +186,9 @@ class LargeExportTests(TestCase):
             make_export_file(self.petugas)
         ExportLog.objects.create(user=self.petugas, kind="anggota", file_format="csv", status="disiapkan")
         self.client.get(MINE)  # the first request reads the user's access
-        # session, user, access token (permissions, roles, area: registry/access.py); the count for the
+        # session, user with the access token (permissions, roles, area: registry/access.py); the count for the
         # pages, the page of exports.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             self.assertEqual(self.client.get(MINE).status_code, 200)
 
 

@@ -164,9 +164,9 @@ class ExportQueryTests(TestCase):
     def test_members_csv_queries_do_not_grow_with_rows(self):
         self.client.force_login(self.petugas)
         read_csv(self.client.get("/ekspor/anggota/csv/"))  # the first request reads the user's access
-        # session, user, access token (permissions, roles, area: registry/access.py); the export log row;
+        # session, user with the access token (permissions, roles, area: registry/access.py); the export log row;
         # whether the export is past the inline limit (a count bounded by it); the log row; the members
         # with cooperative and desa joined (one query, read in chunks); the log's row count.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             rows = read_csv(self.client.get("/ekspor/anggota/csv/"))
         self.assertEqual(len(rows), 7)

@@ -184,11 +184,11 @@ class TotalLineTests(TestCase):
         url = f"/koperasi/?laporan_tahun={YEAR}"
         self.client.get(url)  # warm caches; stores the list's query in the session
         # As the plain list (tests/test_cooperatives.py: 5), plus 6: the total line's one aggregate.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get(url)
         for n in range(10):
             make_report(make_cooperative(name=f"Koperasi Tambahan {n}"), YEAR, members_male=1)
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get(url)
         self.assertEqual(response.context["totals"]["anggota_l"], sum(range(30)) + 10)
 
@@ -225,12 +225,12 @@ class AverageLineTests(TestCase):
         self.client.force_login(self.pimpinan)
         url = f"/penilaian/?tahun={YEAR}"
         self.client.get(url)
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 years of the
-        # year filter (read once), 5 count, 6 the page, 7 the average line's one aggregate; the kecamatan
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 years of the
+        # year filter (read once), 4 count, 5 the page, 6 the average line's one aggregate; the kecamatan
         # choices from the cache.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get(url)
         for _ in range(5):
             make_assessment(make_cooperative(), YEAR, "50", "dalam_pengawasan")
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get(url)

@@ -112,9 +112,9 @@ class ImportBatchListQueryTests(TestCase):
     def test_queries(self):
         self.client.force_login(self.petugas)
         self.client.get("/impor/riwayat/")  # the first request reads the user's access into the cache
-        # session, user, access token (permissions, roles, area: registry/access.py); count; the page
+        # session, user with the access token (permissions, roles, area: registry/access.py); count; the page
         # with user joined.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get("/impor/riwayat/")
         self.assertEqual(len(response.context["object_list"]), 5)
 

@@ -85,9 +85,9 @@ class MemberListFilterTests(TestCase):
         self.client.get("/anggota/")
         for n in range(30):
             make_member(self.sawit, nik=f"64080412039{n + 10:05d}")
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 bounded count,
-        # 5 page of members (cooperative, desa, kecamatan joined); the kecamatan choices from the cache.
-        with self.assertNumQueries(5):
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 bounded count,
+        # 4 page of members (cooperative, desa, kecamatan joined); the kecamatan choices from the cache.
+        with self.assertNumQueries(4):
             response = self.client.get("/anggota/")
         self.assertEqual(len(response.context["object_list"]), 34)
 
@@ -269,14 +269,14 @@ class MemberPagesQueryCountTests(TestCase):
         for url in ("/anggota/ganda/", "/anggota/log-nik/"):
             self.client.get(url)
         self.add_people(20, 100)
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 bounded count of
-        # NIK hashes in several cooperatives, 5 one page of those hashes, 6 their membership rows with
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 bounded count of
+        # NIK hashes in several cooperatives, 4 one page of those hashes, 5 their membership rows with
         # cooperative and kecamatan.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get("/anggota/ganda/")
         self.assertEqual(len(response.context["people"]), 22)
         # 1-3 as above, 4 bounded count, 5 one page of reveals with user, member and cooperative,
         # 6 the latest NIK searches with their user.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get("/anggota/log-nik/")
         self.assertEqual(len(response.context["object_list"]), 22)

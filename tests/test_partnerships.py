@@ -137,9 +137,9 @@ class PartnershipListTests(TestCase):
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         self.client.force_login(limited)
         self.client.get("/kemitraan/")
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 count, 5 the
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 count, 4 the
         # page of partnerships with both sides and the party; the kecamatan choices from the cache.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get("/kemitraan/")
         self.assertEqual(len(response.context["object_list"]), 12)
 
@@ -235,10 +235,10 @@ class SuggestionTests(TestCase):
     def test_suggestion_page_queries(self):
         self.client.force_login(self.petugas)
         self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 the cooperative,
-        # 5 candidates, 6 existing partners, 7 neighbours, 8 latest assessments, 9-11 outside parties (the
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 the cooperative,
+        # 4 candidates, 5 existing partners, 6 neighbours, 7 latest assessments, 8-10 outside parties (the
         # cooperative's current kinds, neighbours, serving partnerships; no party to read).
-        with self.assertNumQueries(11):
+        with self.assertNumQueries(10):
             self.client.get(f"/koperasi/{self.target.pk}/saran-mitra/")
 
 
@@ -451,9 +451,9 @@ class NetworkTests(TestCase):
     def test_the_opening_page_counts_its_queries(self):
         self.client.force_login(self.user)
         self.client.get("/kemitraan/jaringan/")
-        # session, user, access token (permissions, roles, area: registry/access.py), kecamatan choices,
+        # session, user with the access token (permissions, roles, area: registry/access.py), kecamatan choices,
         # busiest kecamatan, partnerships, cooperatives without a partner.
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(6):
             self.client.get("/kemitraan/jaringan/")
 
 

@@ -251,9 +251,9 @@ class ChangeReviewTests(TestCase):
                             phone="1")
         make_submission(self.cooperative, 2024, status="disampaikan")  # the list above it, not empty
         self.client.get(reverse("registry:review_queue"))  # the first request reads the user's access
-        # session, user, access token (permissions, roles, area: registry/access.py), the submissions'
+        # session, user with the access token (permissions, roles, area: registry/access.py), the submissions'
         # count, the change requests (cooperative, desa, kecamatan and term joined), the page of submissions
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get(reverse("registry:review_queue"))
         self.assertEqual(len(response.context["changes"]), 2)
         for role in ("ketua", "sekretaris", "bendahara"):
@@ -261,7 +261,7 @@ class ChangeReviewTests(TestCase):
             make_change_request(cooperative, "akhir_jabatan", status="disampaikan",
                                 board_member=make_board_member(cooperative, role), ended_on=timezone.localdate(),
                                 end_reason="x")
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             response = self.client.get(reverse("registry:review_queue"))
         self.assertEqual(len(response.context["changes"]), 5)
         self.assertContains(response, "Masa jabatan berakhir", count=3)

@@ -54,7 +54,7 @@ class RecapTests(TestCase):
     def test_queries(self):
         self.client.force_login(self.limited)
         self.client.get("/ekspor/rekap-kementerian/?tahun=2024")  # the first request reads the user's access
-        # session, user, access token (permissions, roles, area: registry/access.py); kecamatan of the area;
+        # session, user with the access token (permissions, roles, area: registry/access.py); kecamatan of the area;
         # cooperative counts; report sums.
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(5):
             self.client.get("/ekspor/rekap-kementerian/?tahun=2024")

@@ -78,9 +78,9 @@ class TrainingListTests(TestCase):
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         self.client.force_login(limited)
         self.client.get("/pelatihan/")
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 count, 5 the
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 count, 4 the
         # page of trainings with the participants from the area counted; the kecamatan choices from the cache.
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(4):
             response = self.client.get("/pelatihan/")
         self.assertEqual(len(response.context["object_list"]), 12)
 
@@ -124,9 +124,9 @@ class CoverageTests(TestCase):
         response = self.client.get("/pelatihan/cakupan/")
         self.assertContains(response, "33,3%")
         self.assertContains(response, "Hanya Staf")
-        # 1 session, 2 user, 3 access token (permissions, roles, area: registry/access.py), 4 coverage per
-        # kecamatan, 5 never trained.
-        with self.assertNumQueries(5):
+        # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 coverage per
+        # kecamatan, 4 never trained.
+        with self.assertNumQueries(4):
             self.client.get("/pelatihan/cakupan/")
 
 

@@ -208,7 +208,7 @@ class FirstSignInView(NoStoreMixin, FormView):
         except ValidationError as refused:  # used by someone else between the check and now
             form.add_error("code", refused.messages[0])
             return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, user, backend="registry.access.UserWithAccessTokenBackend")
         messages.success(self.request, _("Akun Anda siap. Selamat datang di portal koperasi."))
         return redirect("registry:portal_home")
 

@@ -112,10 +112,10 @@ class HistoryPageTests(TestCase):
         self.client.get(url)
         make_report(self.cooperative, 2024, members_male=3)
         make_board_member(self.cooperative, "ketua").history.update(history_user=self.editor)
-        # 1 session, 2 user, 3 access token, 4 cooperative with desa, kecamatan and its history count,
-        # 5-8 history of cooperative, board, reports, members (each with its user), 9 the full names shared
+        # 1 session, 2 user with the access token, 3 cooperative with desa, kecamatan and its history count,
+        # 4-7 history of cooperative, board, reports, members (each with its user), 8 the full names shared
         # by two accounts (registry_people.person).
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(8):
             response = self.client.get(url)
         self.assertEqual(len(response.context["history"]), 50)
         self.assertEqual(response.context["cooperative"].history_count, 58)

@@ -20,8 +20,13 @@ from tests.builders import (
     first_desa,
     make_board_member,
     make_cooperative,
+    make_finding,
     make_member,
+    make_outside_party,
+    make_participant,
+    make_partnership,
     make_report,
+    make_training,
     make_user,
 )
 
@@ -332,6 +337,15 @@ class ProfileQueriesPerRoleTests(TestCase):
         make_report(cls.cooperative, year, members_male=16, members_female=10)
         StatusChange.objects.create(cooperative=cls.cooperative, from_status="aktif", to_status="tidak_aktif",
                                     changed_on=datetime.date(year, 6, 1), reason="Tidak RAT", changed_by=cls.named)
+        # Partnerships on both sides and with an outside party, a board member's and a staff member's training,
+        # a finding: their sections read only the columns they show, and nothing more per row.
+        make_partnership(cls.cooperative, outside_party=make_outside_party(name="PT Sawit Mitra"))
+        make_partnership(cls.cooperative, partner=make_cooperative(name="Koperasi Tetangga"))
+        make_partnership(make_cooperative(name="Koperasi Pengajak"), partner=cls.cooperative)
+        training = make_training(title="Bimtek Akuntansi")
+        make_participant(training, cls.cooperative.board_members.first())
+        make_participant(training, cooperative=cls.cooperative, name="Staf Kasir")
+        make_finding(cls.cooperative)
 
     def test_each_role_in_a_fixed_number_of_queries(self):
         url = f"/koperasi/{self.cooperative.pk}/"
@@ -347,6 +361,10 @@ class ProfileQueriesPerRoleTests(TestCase):
                 self.assertEqual(response.context["member_counts"],
                                  {"listed": 25, "active": 20, "nik_disagreeing": 0})
                 self.assertContains(response, "Rahmat Hidayat")
+                for partner in ("PT Sawit Mitra", "Koperasi Tetangga", "Koperasi Pengajak"):
+                    self.assertContains(response, f'<th scope="row">{partner}</th>', html=True)
+                self.assertContains(response, "Bimtek Akuntansi", count=2)
+                self.assertContains(response, "Staf Kasir")
 
 
     def test_the_member_links_lead_to_the_same_counts(self):

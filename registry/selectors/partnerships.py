@@ -268,6 +268,18 @@ def never_trained(*, user):
 # ---------------------------------------------------------------------------------------------
 
 
+# What the profile's rows show and `other_side` and `figures.is_board_trained` read: the two sides'
+# whole cooperative rows were most of the work of building and reading these queries.
+PROFILE_PARTNERSHIP_FIELDS = [
+    "id", "kind", "status", "start_date", "end_date", "value", "cooperative", "partner_cooperative", "outside_party",
+    "cooperative__name", "partner_cooperative__name", "outside_party__name",
+]
+PROFILE_PARTICIPATION_FIELDS = [
+    "id", "name", "position", "attended", "board_member", "training",
+    "training__title", "training__topic", "training__start_date", "training__end_date",
+]
+
+
 def profile_sections(*, cooperative, user, today=None):
     """What the profile's partnership, training and finding sections show, prefetched.
 
@@ -278,13 +290,14 @@ def profile_sections(*, cooperative, user, today=None):
     today = today or timezone.localdate()
     partnerships = list(
         Partnership.objects.involving(cooperative)
-        .select_related("cooperative", "partner_cooperative", "outside_party").order_by("-start_date", "-id")
+        .select_related("cooperative", "partner_cooperative", "outside_party").only(*PROFILE_PARTNERSHIP_FIELDS)
+        .order_by("-start_date", "-id")
     )
     for p in partnerships:
         p.partner = p.other_side(cooperative)
     participations = list(
         TrainingParticipant.objects.filter(cooperative=cooperative)
-        .select_related("training", "board_member").order_by("-training__start_date", "name")
+        .select_related("training").only(*PROFILE_PARTICIPATION_FIELDS).order_by("-training__start_date", "name")
     )
     findings = list(Finding.objects.filter(cooperative=cooperative).order_by("-found_on", "-id"))
     for finding in findings:

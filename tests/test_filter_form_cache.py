@@ -11,12 +11,14 @@ from django.db import connection, reset_queries
 from django.db.models.functions import Length
 from django.db.models.sql.query import Query
 from django.forms.boundfield import BoundField
+from django.http import QueryDict
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django_filters.filterset import BaseFilterSet
 
 from registry import access
-from registry.models import Assessment, Desa, Kecamatan, RubricVersion
+from registry.filters.cooperatives import CooperativeFilter
+from registry.models import Assessment, Cooperative, Desa, Kecamatan, RubricVersion
 from registry.widgets import QuickSelect, query_identity
 
 from .builders import (
@@ -279,6 +281,28 @@ class AssessmentYearTests(Fixture):
                 years = [q for q in captured.captured_queries
                          if re.search(r'SELECT DISTINCT "registry_assessment"\."year"', q["sql"])]
                 self.assertEqual(len(years), 1, years)
+
+
+class FormFieldsTests(TestCase):
+    """A FilterSet's form takes the fields its filters built for it (registry/filters/base.py)."""
+
+    def test_the_form_takes_the_filters_fields_and_no_other_filterset_shares_them(self):
+        data = QueryDict("jenis=konsumen&page=2")
+        first = CooperativeFilter(data, queryset=Cooperative.objects.none())
+        second = CooperativeFilter(data, queryset=Cooperative.objects.none())
+        self.assertTrue(first.is_valid())
+        self.assertIs(first.form.fields["jenis"], first.filters["jenis"].field)
+        self.assertIsNot(first.form.fields["jenis"], second.form.fields["jenis"])
+        self.assertIsNot(first.form.fields["jenis"].widget, second.form.fields["jenis"].widget)
+        first.form.fields["jenis"].widget.attrs["data-x"] = "1"
+        self.assertNotIn("data-x", second.form.fields["jenis"].widget.attrs)
+
+    def test_a_second_form_of_one_filterset_copies_the_fields(self):
+        filterset = CooperativeFilter(QueryDict("jenis=konsumen"), queryset=Cooperative.objects.none())
+        form = filterset.form
+        again = filterset.get_form_class()(filterset.data)
+        self.assertIsNot(again.fields["jenis"], form.fields["jenis"])
+        self.assertTrue(again.is_valid() and form.is_valid())
 
 
 class RegionOptionsKeyTests(TestCase):

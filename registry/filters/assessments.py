@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, Assessment, Condition, IndicatorScore, KutimLabel, Predicate
 from ..widgets import QuickSelect
+from .base import ListFilterSet
 from .cooperatives import kecamatan_choices
 
 # ?status= value of the assessments district recommendations are drawn from.
@@ -18,7 +19,7 @@ def year_choices():
     return [(year, str(year)) for year in years]
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(ListFilterSet):
     """?tahun=&kecamatan=&predikat=&terlemah=&status="""
 
     tahun = django_filters.ChoiceFilter(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, BoardMember, Cooperative, Desa, Kecamatan, YearlyReport
 from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
+from .base import ListFilterSet
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
 
@@ -42,7 +43,7 @@ def desa_choices(request):
     return Desa.objects.for_user(getattr(request, "user", None)).order_by("name")
 
 
-class CooperativeFilter(django_filters.FilterSet):
+class CooperativeFilter(ListFilterSet):
     """The list's query string: ?q=&kecamatan=&desa=&jenis=&kelompok=&status=&... &urut=."""
 
     q = django_filters.CharFilter(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Member, Sex
 from ..widgets import QuickSelect
+from .base import ListFilterSet
 from .cooperatives import YES_NO, kecamatan_choices
 
 
@@ -22,7 +23,7 @@ def active_q(today=None):
 NIK_SEARCH_SESSION_KEY = "nik_search"
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(ListFilterSet):
     """?koperasi=<id>&kecamatan=<code>&jenis_kelamin=L|P&aktif=true|false&q=<name>&hasil_nik=1.
 
     No NIK in the query string: `hasil_nik=1` narrows to the session's last NIK search.

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_YEAR, MIN_YEAR, Finding, OutsideParty, Partnership, Training, TrainingParticipant
 from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
+from .base import ListFilterSet
 from .cooperatives import YES_NO, kecamatan_choices
 
 COOPERATIVE_PARTNER = "koperasi"
@@ -14,7 +15,7 @@ PARTNER_KINDS = [(COOPERATIVE_PARTNER, _("Koperasi lain")), *OutsideParty.Kind.c
 YEAR_WIDGET = QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR})
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(ListFilterSet):
     """?q=&jenis=&status=&kecamatan=&mitra=&tahun=: kecamatan matches either side of the partnership."""
 
     q = django_filters.CharFilter(
@@ -63,7 +64,7 @@ class PartnershipFilter(django_filters.FilterSet):
         return queryset.active_in_year(int(value)) if value is not None else queryset
 
 
-class TrainingFilter(django_filters.FilterSet):
+class TrainingFilter(ListFilterSet):
     """?q=&bentuk=&topik=&tahun=&kecamatan= (trainings with a participant from that kecamatan)."""
 
     q = django_filters.CharFilter(
@@ -103,7 +104,7 @@ class TrainingFilter(django_filters.FilterSet):
         return queryset.filter(Exists(participants))
 
 
-class FindingFilter(django_filters.FilterSet):
+class FindingFilter(ListFilterSet):
     """?q=&kecamatan=&jenis=&risiko=&status=&lewat_batas=true|false."""
 
     q = django_filters.CharFilter(

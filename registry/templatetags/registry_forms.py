@@ -34,9 +34,10 @@ def filter_form_cache_key(filterset, fragment, vary=()):
 
     A list without a query string filters nothing, and its view never builds the form: the key is
     then read from the FilterSet's filters, so that a hit builds no form, field or widget at all
-    (2 of the cooperative list's 4 ms of form). A FilterSet whose form changes per request in any
-    other way (choices or fields by user) must declare that change by a callable choice list, or
-    its form must not be drawn through this tag.
+    (measured on the cooperative list, demo district: about 1 ms of CPU saved besides the 2 to 3 ms
+    of drawing). A FilterSet whose form changes per request in any other way (choices or fields by
+    user) must declare that change by a callable choice list, or its form must not be drawn
+    through this tag.
     """
     token = access.request_token.get()
     if token is None:

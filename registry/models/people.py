@@ -106,8 +106,9 @@ class Member(models.Model):
     explicitly (`has_nik` false), never with a placeholder such as "0".
     """
 
+    # No index of its own: the two indexes below begin with it (see Meta.indexes).
     cooperative = models.ForeignKey(
-        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="members"
+        Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="members", db_index=False
     )
     name = models.CharField(_("nama"), max_length=150)
     has_nik = models.BooleanField(_("punya NIK tercatat"), default=True)
@@ -161,8 +162,14 @@ class Member(models.Model):
                 violation_error_message=_("Tanggal keluar harus setelah tanggal masuk."),
             ),
         ]
-        # The member list's default order: without it PostgreSQL sorts 3 million rows per page.
-        indexes = [models.Index(fields=["cooperative", "name", "id"], name="member_cooperative_name")]
+        indexes = [
+            # The member list's default order: without it PostgreSQL sorts 3 million rows per page.
+            models.Index(fields=["cooperative", "name", "id"], name="member_cooperative_name"),
+            # Counting the members of an area by sex (the member list's filter) from the index alone:
+            # with the cooperative's index only, PostgreSQL read each member's row to test its sex
+            # (48 ms for one kecamatan at national size, 13 ms with this one).
+            models.Index(fields=["cooperative", "sex"], name="member_cooperative_sex"),
+        ]
 
     def __str__(self):
         return self.name

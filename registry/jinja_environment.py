@@ -28,7 +28,7 @@ from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, gettext_noop, ngettext, npgettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext, npgettext, pgettext
 from jinja2 import ChainableUndefined, Environment
 
 from .templatetags.registry_assessments import final_score
@@ -107,13 +107,29 @@ def _escaped(translate):
     return translated
 
 
+def _escaped_kept(translate):
+    """`_escaped`, kept per language and message: a catalogue does not change within a process, and
+    Django's lookup of the active translation was two fifths of the profile's partial (some ninety
+    strings a request). For messages without a count only: a count would make a key per number."""
+    kept = {}
+
+    def translated(*args):
+        key = (get_language(), args)
+        try:
+            return kept[key]
+        except KeyError:
+            kept[key] = value = conditional_escape(translate(*args))
+            return value
+    return translated
+
+
 def environment(**options):
     options["undefined"] = ChainableUndefined
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
     env = Environment(**options)
     env.install_gettext_callables(
-        _escaped(gettext), _escaped(ngettext), newstyle=True,
-        pgettext=_escaped(pgettext), npgettext=_escaped(npgettext),
+        _escaped_kept(gettext), _escaped(ngettext), newstyle=True,
+        pgettext=_escaped_kept(pgettext), npgettext=_escaped(npgettext),
     )
     env.globals["url"] = url
     env.globals["final_score"] = final_score

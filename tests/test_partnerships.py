@@ -138,8 +138,9 @@ class PartnershipListTests(TestCase):
         self.client.force_login(limited)
         self.client.get("/kemitraan/")
         # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 count, 4 the
-        # page of partnerships with both sides and the party; the kecamatan choices from the cache.
-        with self.assertNumQueries(4):
+        # page of partnerships with their cooperative and the party, 5 the partner cooperatives of that page
+        # (registry/selectors/partnerships.py: partnership_page); the kecamatan choices from the cache.
+        with self.assertNumQueries(5):
             response = self.client.get("/kemitraan/")
         self.assertEqual(len(response.context["object_list"]), 12)
 

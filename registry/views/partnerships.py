@@ -28,7 +28,7 @@ class PartnershipListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.partnership_list(user=self.request.user)
+        return selectors.partnership_page(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)

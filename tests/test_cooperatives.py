@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
 from registry.filters.cooperatives import search_words
-from registry.models import Cooperative, Desa, StatusChange, last_full_year
+from registry.models import Assessment, Cooperative, Desa, RubricVersion, StatusChange, last_full_year
+from registry.models.assessments import Predicate
 from registry.paginators import BoundedCountPaginator
 from tests.builders import (
     MUARA_WAHAU,
@@ -312,7 +313,7 @@ class CooperativeProfileTests(TestCase):
         # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 cooperative
         # with desa, kecamatan, its member counts (members joined: listed, active, NIKs disagreeing) and its
         # history count (subqueries), 4 status steps with their user, 5 board terms, 6 yearly reports, 7 the
-        # first members, 8 cooperatives of the same name in the desa, 9 assessments with their rubric, 10-12
+        # first members, 8 cooperatives of the same name in the desa, 9 assessments, 10-12
         # partnerships, training participations and findings. The history has a page of its own.
         with self.assertNumQueries(12):
             response = self.client.get(url)
@@ -346,6 +347,11 @@ class ProfileQueriesPerRoleTests(TestCase):
         make_participant(training, cls.cooperative.board_members.first())
         make_participant(training, cooperative=cls.cooperative, name="Staf Kasir")
         make_finding(cls.cooperative)
+        # Two years' assessments: a row shows what the assessment itself holds, nothing of its rubric.
+        rubric = RubricVersion.objects.order_by("year").first()
+        for assessed, score in ((year - 1, "71.25"), (year, "83.50")):
+            Assessment.objects.create(cooperative=cls.cooperative, year=assessed, rubric=rubric, overall_score=score,
+                                      predicate=Predicate.SEHAT if score > "80" else Predicate.CUKUP_SEHAT)
 
     def test_each_role_in_a_fixed_number_of_queries(self):
         url = f"/koperasi/{self.cooperative.pk}/"
@@ -365,6 +371,8 @@ class ProfileQueriesPerRoleTests(TestCase):
                     self.assertContains(response, f'<th scope="row">{partner}</th>', html=True)
                 self.assertContains(response, "Bimtek Akuntansi", count=2)
                 self.assertContains(response, "Staf Kasir")
+                for score in ("71,25", "83,50"):
+                    self.assertContains(response, f"<strong>{score}</strong>", html=True)
 
 
     def test_the_member_links_lead_to_the_same_counts(self):

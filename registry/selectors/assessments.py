@@ -258,9 +258,6 @@ def helper_letters(*, user, year, kecamatan_codes=None, helper=None):
 
 
 def cooperative_assessments(*, cooperative):
-    """A cooperative's assessments, newest year first, for its profile. One query."""
-    return list(
-        Assessment.objects.filter(cooperative=cooperative)
-        .select_related("rubric")
-        .order_by("-year")
-    )
+    """A cooperative's assessments, newest year first, for its profile: the scores, predicate, labels
+    and status a row shows are on the assessment itself, so one query without its rubric."""
+    return list(Assessment.objects.filter(cooperative=cooperative).order_by("-year"))

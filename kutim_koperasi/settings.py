@@ -187,7 +187,17 @@ DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL") or f"sq
 # each. Entries are keyed by a token read from the database on every request, so a per-process
 # cache is never stale; a shared cache (Redis, memcached) would only save each worker its first
 # computation.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}},
+    # The lists' filter forms (registry/templatetags/registry_forms.py), one entry per list, language,
+    # area and filter values: apart, so that many different searches evict old forms, never a user's
+    # cached permissions and area (registry/access.py) from the default cache.
+    "filter_forms": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "filter-forms",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 # A read replica (optional): the summary computation and /api/ringkasan.json read from this alias
 # explicitly (`.using(REPLICA_DATABASE)`), never through a router, so a page after a save still

@@ -28,6 +28,15 @@ def _english_off(settings):
     settings.LANGUAGE_CODE = "id"
 
 
+@pytest.fixture(autouse=True)
+def _no_filter_form_from_another_test():
+    """A filter form kept by an earlier test (whose rows were rolled back) is not this test's: each
+    test starts with the forms' cache empty (registry/templatetags/registry_forms.py)."""
+    from django.core.cache import caches
+
+    caches["filter_forms"].clear()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """The suite's export files and other media live in a directory of this process: remove it."""
     shutil.rmtree(django_settings.MEDIA_ROOT, ignore_errors=True)

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, reset_queries
 from django.db.models.functions import Length
 from django.db.models.sql.query import Query
@@ -19,6 +19,7 @@ from django_filters.filterset import BaseFilterSet
 from registry import access
 from registry.filters.cooperatives import CooperativeFilter
 from registry.models import Assessment, Cooperative, Desa, Kecamatan, RubricVersion
+from registry.templatetags.registry_forms import FORMS_CACHE
 from registry.widgets import QuickSelect, query_identity
 
 from .builders import (
@@ -48,6 +49,11 @@ LISTS = {
 ROLES = ("Admin Dinas", "Petugas", "Pimpinan")
 
 FORM = re.compile(r'<form method="get" class="filter-form.*?</form>', re.DOTALL)
+
+
+def clear_caches():
+    cache.clear()
+    caches[FORMS_CACHE].clear()
 
 
 def filter_form(response):
@@ -91,6 +97,20 @@ def counting_filter_form_work():
         yield counts
 
 
+class FormsCacheTests(TestCase):
+    def test_the_forms_have_a_cache_of_their_own_and_leave_the_access_data_alone(self):
+        clear_caches()
+        self.client.force_login(make_user("Petugas"))
+        self.assertEqual(self.client.get("/koperasi/").status_code, 200)
+        forms = caches[FORMS_CACHE]
+        self.assertIsNot(forms, cache)
+        self.assertTrue(any("filter" in key for key in forms._cache), list(forms._cache))
+        self.assertFalse(any("filter" in key for key in cache._cache), list(cache._cache))
+        for n in range(forms._max_entries + 10):  # many different searches: old forms go, never the access data
+            forms.set(f"other-form-{n}", "x")
+        self.assertTrue(any(":access:" in key for key in cache._cache))
+
+
 class Fixture(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -108,7 +128,7 @@ class Fixture(TestCase):
         cls.limited_elsewhere = make_user("Petugas", kecamatan=[MUARA_WAHAU])
 
     def setUp(self):
-        cache.clear()
+        clear_caches()
 
     def english(self):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -275,7 +295,7 @@ class AssessmentYearTests(Fixture):
         self.client.force_login(self.petugas)
         for url in ("/penilaian/", "/penilaian/?predikat=sehat", "/penilaian/?tahun=2024"):
             with self.subTest(url=url):
-                cache.clear()
+                clear_caches()
                 with CaptureQueriesContext(connection) as captured:
                     self.client.get(url)
                 years = [q for q in captured.captured_queries

@@ -7,7 +7,7 @@
 import hashlib
 
 from django import template
-from django.core.cache import cache
+from django.core.cache import caches
 from django.forms import ChoiceField, ModelChoiceField
 from django.utils.translation import get_language
 from django_filters.fields import ChoiceIterator
@@ -108,6 +108,10 @@ def _reads_choices(filterset, name):
     return filter_ is not None and callable(filter_.extra.get("choices"))
 
 
+# A cache of its own (settings.CACHES), so that forms never evict the users' access data.
+FORMS_CACHE = "filter_forms"
+
+
 class CachedFilterFormNode(template.Node):
     def __init__(self, nodelist, filterset, vary, fragment):
         self.nodelist = nodelist
@@ -118,11 +122,12 @@ class CachedFilterFormNode(template.Node):
     def render(self, context):
         key = filter_form_cache_key(self.filterset.resolve(context), self.fragment,
                                     [value.resolve(context) for value in self.vary])
-        html = cache.get(key) if key else None
+        forms = caches[FORMS_CACHE]
+        html = forms.get(key) if key else None
         if html is None:
             html = self.nodelist.render(context)
             if key:
-                cache.set(key, html, access.CACHE_SECONDS)
+                forms.set(key, html, access.CACHE_SECONDS)
         return html
 
 

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 ROLES = ["admin", "petugas", "petugas_sangatta", "pimpinan", "verifikator"]
 MAIN_PAGES = [
-    "/dasbor/", "/koperasi/", "{koperasi}", "/anggota/", "{anggota}", "/penilaian/", "/rekomendasi/",
-    "/rekomendasi/surat/", "/kemitraan/", "/kemitraan/jaringan/", "/pelatihan/", "/pelatihan/cakupan/", "/temuan/",
-    "/impor/", "/akun/", "/rat/", "/mutu-data/", "/tinjauan/",
+    "/dasbor/", "/koperasi/", "{koperasi}", "{koperasi}riwayat/", "/anggota/", "{anggota}", "/penilaian/",
+    "/rekomendasi/", "/rekomendasi/surat/", "/kemitraan/", "/kemitraan/jaringan/", "/pelatihan/",
+    "/pelatihan/cakupan/", "/temuan/", "/impor/", "/akun/", "/rat/", "/mutu-data/", "/tinjauan/",
 ]
 BLOCKING = {"serious", "critical"}
 ALL_ROLES = True

@@ -347,7 +347,7 @@ class AssessmentListTests(TestCase):
         self.client.force_login(user or self.pimpinan)
         response = self.client.get("/penilaian/" + query)
         self.assertEqual(response.status_code, 200)
-        return sorted((a.cooperative.name, a.year) for a, _ in response.context["rows"])
+        return sorted((a.cooperative_name, a.year) for a, _changes, _final in response.context["rows"])
 
     def test_each_filter(self):
         self.assertEqual(self.names("?tahun=2023"), [("Koperasi Kuat", 2023)])
@@ -364,12 +364,36 @@ class AssessmentListTests(TestCase):
     def test_big_drop_flagged(self):
         self.client.force_login(self.pimpinan)
         response = self.client.get("/penilaian/?tahun=2024&kecamatan=" + SANGATTA_UTARA)
-        (assessment, changes), = response.context["rows"]
+        (_assessment, changes, _final), = response.context["rows"]
         reputasi = next(c for c in changes if c["code"] == "reputasi")
         self.assertEqual(reputasi["change"], Decimal("-75.00"))
         self.assertTrue(reputasi["big_drop"])
         self.assertContains(response, "▼ -75,00")
         self.assertFalse(next(c for c in changes if c["code"] == "keuangan")["big_drop"])
+
+    def test_row_numbers_in_each_language(self):
+        # The row's numbers are written by the view, once per page, in the reader's language.
+        self.client.force_login(self.pimpinan)
+        url = "/penilaian/?tahun=2024&kecamatan=" + SANGATTA_UTARA
+        response = self.client.get(url)
+        self.assertContains(response, '<td class="num">71,88</td>', html=True)
+        self.assertContains(response, '62,50<span class="yoy">▼ -37,50</span>')
+        self.assertContains(response, '100,00<span class="yoy">0,00</span>')
+        self.client.cookies["django_language"] = "en"
+        response = self.client.get(url)
+        self.assertContains(response, '<td class="num">71.88</td>', html=True)
+        self.assertContains(response, '25.00<span class="yoy">▼ -75.00</span>')
+        self.assertContains(response, '100.00<span class="yoy">0.00</span>')
+
+    def test_row_without_last_year_or_complete_scores(self):
+        Assessment.objects.filter(cooperative=self.strong, year=2024).update(
+            unscored=2, overall_score=None, predicate="", score_keuangan=None)
+        self.client.force_login(self.pimpinan)
+        response = self.client.get("/penilaian/?tahun=2024&kecamatan=" + SANGATTA_UTARA)
+        self.assertContains(response, '<span class="incomplete">belum lengkap: 2 indikator belum dinilai</span>')
+        self.assertContains(response, '<td class="num">–</td>', html=True)  # no keuangan score, no change
+        response = self.client.get("/penilaian/?tahun=2023&kecamatan=" + SANGATTA_UTARA)
+        self.assertNotContains(response, 'class="yoy"')  # nothing a year before 2023
 
     def test_constant_queries(self):
         self.client.force_login(self.limited)
@@ -379,7 +403,7 @@ class AssessmentListTests(TestCase):
             healthy_records(cooperative)
             assessment_for(cooperative)
         # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 count,
-        # 4 the page of assessments (cooperative, desa, kecamatan joined; last year's scores as subqueries),
+        # 4 the page of assessments (cooperative and kecamatan names joined; last year's scores as subqueries),
         # 5 years for the year filter; the kecamatan choices from the cache.
         with self.assertNumQueries(5):
             response = self.client.get("/penilaian/")

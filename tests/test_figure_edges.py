@@ -38,8 +38,8 @@ class BigDropEdgeTests(TestCase):
         self.client.force_login(self.pimpinan)
         response = self.client.get(f"/penilaian/?tahun={YEAR}")
         flagged = {
-            assessment.cooperative.name: next(c for c in changes if c["code"] == "kelembagaan")["big_drop"]
-            for assessment, changes in response.context["rows"]
+            assessment.cooperative_name: next(c for c in changes if c["code"] == "kelembagaan")["big_drop"]
+            for assessment, changes, _final in response.context["rows"]
         }
         self.assertEqual(flagged, {"Turun Tepat Sepuluh": True, "Turun Hampir Sepuluh": False})
         listed = self.client.get(f"/penilaian/?tahun={YEAR}&turun_tajam=true").context["object_list"]

@@ -22,6 +22,13 @@ def test_angka_writes_numbers_as_django_number_format(value, decimals, language)
         assert formats.angka(value, decimals) == django_angka(value, decimals)
 
 
+@given(value=st.one_of(st.none(), st.integers(-10**13, 10**13), st.decimals(-10**6, 10**6, places=2)),
+       decimals=st.sampled_from([0, 1, 2]), language=st.sampled_from(["id", "en"]))
+def test_angka_writer_writes_as_angka(value, decimals, language):
+    with translation.override(language):
+        assert formats.angka_writer()(value, decimals) == formats.angka(value, decimals)
+
+
 @given(value=st.floats(-10**9, 10**9, allow_nan=False).filter(lambda v: abs(v) >= 0.01 or v == 0),
        decimals=st.sampled_from([0, 1, 2]))
 def test_angka_writes_floats_as_django_number_format(value, decimals):

@@ -17,8 +17,8 @@ def incomplete_text(unscored):
 
 
 @register.simple_tag
-def final_score(assessment):
+def final_score(assessment, write=angka):
     """The final score (two decimals), or "belum lengkap: N indikator belum dinilai" and no number."""
     if assessment.unscored:
         return format_html('<span class="incomplete">{}</span>', incomplete_text(assessment.unscored))
-    return angka(assessment.overall_score, 2)
+    return write(assessment.overall_score, 2)

@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 
 from .. import figures
 from ..filters.assessments import FINAL, AssessmentFilter
-from ..formats import angka
+from ..formats import angka, angka_writer
 from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
 from ..models import (
@@ -36,7 +36,7 @@ from ..spreadsheets.recommendation_export import (
     cooperative_recommendation_workbook,
     district_recommendation_workbook,
 )
-from ..templatetags.registry_assessments import incomplete_text
+from ..templatetags.registry_assessments import final_score, incomplete_text
 
 
 class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView):
@@ -48,11 +48,13 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.assessment_list(user=self.request.user)
+        return selectors.assessment_list_rows(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(a, selectors.year_on_year(a)) for a in context["object_list"]]
+        # Each row's numbers written here, once, in the page's language (formats.angka_writer).
+        write = angka_writer()
+        context["rows"] = [(a, selectors.year_on_year(a, write), final_score(a, write)) for a in context["object_list"]]
         context["prepare_form"] = PrepareYearForm()
         context["big_drop"] = figures.BIG_DROP
         # A year's list is behind the dashboard's average scores: its average line shows them.

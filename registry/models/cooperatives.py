@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -211,6 +212,10 @@ class Cooperative(models.Model):
         indexes = [
             models.Index(fields=["desa", "status"], name="cooperative_desa_status"),
             models.Index(fields=["status", "id"], name="cooperative_status_id"),
+            # Another cooperative of the same name in the desa (data_quality.same_name_in_desa, on every
+            # profile): PostgreSQL answered the case-blind equality from the trigram index, 8-16 ms at
+            # national size; this index answers it directly.
+            models.Index(F("desa"), Upper("name"), name="cooperative_desa_upper_name"),
         ]
 
     def __str__(self):

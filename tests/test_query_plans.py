@@ -1,0 +1,55 @@
+"""Queries of the lists and the profile as PostgreSQL plans them at national size: each answered
+by an index made for it.
+
+A list's bounded count (registry/paginators.py) reads up to 10,001 rows. At national size
+(docs/benchmarks.md) the member list filtered by kecamatan and sex took 48 ms while PostgreSQL
+read each member's row to test its sex; the index on (cooperative, sex) answers it without the
+table (13 ms). The profile's check for another cooperative of the same name in the desa read the name's
+trigram index (8-16 ms); the index on (desa, UPPER(name)) answers it in a few buffers. The planner
+is told not to read a table whole, as it would not at that size.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from .builders import SANGATTA_UTARA, make_cooperative, make_member, make_user
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def plan_of(client, path, starting):
+    """The plan of the one statement of the page `path` that starts with `starting`."""
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    statements = [q["sql"] for q in captured.captured_queries if q["sql"].startswith(starting)]
+    assert len(statements) == 1, captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + statements[0])
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def count_plan(client, path):
+    return plan_of(client, path, "SELECT COUNT(*)")
+
+
+def test_the_members_of_a_kecamatan_by_sex_are_counted_from_the_index(client):
+    for n in range(3):
+        cooperative = make_cooperative(name=f"Koperasi {n}", kecamatan=SANGATTA_UTARA)
+        for m in range(4):
+            make_member(cooperative, name=f"Anggota {n}-{m}", sex="P" if m % 2 else "L")
+    client.force_login(make_user("Petugas"))
+    plan = count_plan(client, f"/anggota/?kecamatan={SANGATTA_UTARA}&jenis_kelamin=P")
+    assert "Index Only Scan using member_cooperative_sex on registry_member" in plan, plan
+
+
+def test_the_profile_finds_a_same_name_in_the_desa_from_its_index(client):
+    cooperative = make_cooperative(name="Koperasi Sawit Makmur", kecamatan=SANGATTA_UTARA)
+    make_cooperative(name="koperasi sawit makmur", kecamatan=SANGATTA_UTARA)
+    client.force_login(make_user("Petugas"))
+    same_name = ('SELECT "registry_cooperative"."id", "registry_cooperative"."name", '
+                 '"registry_cooperative"."nomor_induk" FROM')
+    plan = plan_of(client, f"/koperasi/{cooperative.pk}/", same_name)
+    assert "using cooperative_desa_upper_name on registry_cooperative" in plan, plan

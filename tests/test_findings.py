@@ -43,6 +43,9 @@ class FindingListTests(TestCase):
 
     def test_kecamatan(self):
         self.assertEqual(self.ids(f"?kecamatan={MUARA_WAHAU}"), {self.done.pk, self.open.pk})
+        self.client.force_login(self.user)
+        response = self.client.get(f"/temuan/?kecamatan={MUARA_WAHAU}")
+        self.assertContains(response, f'{self.done.cooperative.name}</a><br><span class="hint">Muara Wahau</span>')
 
     def test_kind(self):
         self.assertEqual(self.ids("?jenis=pelanggaran"), {self.overdue.pk})

@@ -123,6 +123,16 @@ class PartnershipListTests(TestCase):
     def test_kecamatan_matches_either_side(self):
         self.assertEqual(self.ids(f"?kecamatan={MUARA_WAHAU}"), {self.loan.pk, self.between.pk})
 
+    def test_rows_name_both_sides_and_their_kecamatan(self):
+        self.client.force_login(self.user)
+        response = self.client.get("/kemitraan/?mitra=koperasi")
+        self.assertContains(response, f'<a href="/koperasi/{self.a.pk}/">Koperasi Sawit Makmur</a><br>'
+                                      '<span class="hint">Sangatta Utara</span>')
+        self.assertContains(response, f'<a href="/koperasi/{self.b.pk}/">Koperasi Tani Jaya</a><br>'
+                                      '<span class="hint">Koperasi · Muara Wahau</span>')
+        response = self.client.get("/kemitraan/?mitra=bank")
+        self.assertContains(response, 'Bank Kaltimtara Sangatta<br><span class="hint">Bank/lembaga keuangan</span>')
+
     def test_partner_kind(self):
         self.assertEqual(self.ids("?mitra=koperasi"), {self.between.pk})
         self.assertEqual(self.ids("?mitra=bank"), {self.loan.pk})

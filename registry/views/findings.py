@@ -22,7 +22,7 @@ class FindingListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.finding_list(user=self.request.user)
+        return selectors.finding_rows(user=self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)

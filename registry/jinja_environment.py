@@ -22,6 +22,7 @@ What the rows need of Django is here, so a partial writes the same HTML a Django
 
 import datetime
 import functools
+import unicodedata
 
 from django.template import defaultfilters
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -100,6 +101,16 @@ def date(value, arg=None):
     return defaultfilters.date(template_localtime(value), arg)
 
 
+def truncatechars(value, length):
+    """Django's `truncatechars`; a text no longer than `length` (most finding descriptions) is
+    returned as Django returns it (NFC-normalised) without its walk over every character, which was
+    a fifth of the findings rows' time."""
+    text = str(value)
+    if type(text) is str and type(length) is int and 0 < len(text) <= length:  # not a SafeString: Django keeps it safe
+        return unicodedata.normalize("NFC", text)
+    return defaultfilters.truncatechars(value, length)
+
+
 def _escaped(translate):
     """A translation escaped as `{% translate %}` escapes it (a translator's `&` stays text)."""
     def translated(*args):
@@ -143,7 +154,7 @@ def environment(**options):
         "date": date,
         "add": defaultfilters.add,
         "capfirst": defaultfilters.capfirst,
-        "truncatechars": defaultfilters.truncatechars,
+        "truncatechars": truncatechars,
         "localize": formats.localize,
     })
     return env

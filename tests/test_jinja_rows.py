@@ -62,6 +62,16 @@ class FilterTests(SimpleTestCase):
                   ' {{ long|truncatechars(5) }}')
         self.assertEqual(render(source, a="", b="12", none=None, long="abcdefgh"), "– 12 7 – abcd…")
 
+    def test_truncatechars_writes_what_django_writes(self):
+        django_source = engines["django"].from_string("{{ t|truncatechars:n }}")
+        texts = ["", "pendek", "a" * 120, "a" * 121, "Cafe\u0301 " * 30, "e\u0301" * 120, "é" * 121,
+                 mark_safe("<b>aman</b>"), mark_safe("<b>" + "x" * 200 + "</b>"), "<b>teks</b>", 12345]
+        for text in texts:
+            for n in (0, 5, 120):
+                with self.subTest(text=text, n=n):
+                    self.assertEqual(render("{{ t|truncatechars(n) }}", t=text, n=n),
+                                     django_source.render({"t": text, "n": n}))
+
     def test_decimals_as_djangos_engine_writes_them(self):
         """The profile's coordinates: a decimal in the language's format, as `{{ value }}` in Django."""
         django_source = engines["django"].from_string("{{ d }}")

@@ -4,7 +4,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Subquery, Sum
+from django.db.models import Count, F, Subquery, Sum
 
 from .. import assessment_inputs, figures
 from ..formats import angka
@@ -128,9 +128,7 @@ def assessment_list_rows(*, user):
 
 def _with_last_year(assessments, names):
     """`previous_<name>` of each field named: the same cooperative's value a year earlier, or None."""
-    # One assessment per cooperative and year: no order needed (the model's own ordering would join
-    # the cooperative and sort inside every subquery).
-    previous = Assessment.objects.filter(cooperative=OuterRef("cooperative"), year=OuterRef("year") - 1).order_by()
+    previous = figures.last_year_assessment()
     return assessments.annotate(**{f"previous_{name}": Subquery(previous.values(name)[:1]) for name in names})
 
 

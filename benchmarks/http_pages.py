@@ -329,8 +329,20 @@ def measure_pair(ours, ours_path, admin, admin_path, runs):
     return median_ms(ours_samples), median_ms(admin_samples), errors
 
 
+def machine_cpu_ticks():
+    """(busy, total) CPU ticks of the whole machine since boot (/proc/stat), or None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def throughput(port, path, clients, seconds):
-    """Requests per second of `clients` threads, each with its own session, for `seconds`."""
+    """Requests per second of `clients` threads, each with its own session, for `seconds`; and where
+    the machine's CPU went meanwhile (the client threads run on the same two cores as the server)."""
     browsers = [Browser(port).sign_in("petugas", DEMO_PASSWORD) for _ in range(clients)]
     for browser in browsers:
         browser.timed(path)
@@ -346,13 +358,20 @@ def throughput(port, path, clients, seconds):
                 failures[i] += 1
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
+    ticks_before, client_before = machine_cpu_ticks(), time.process_time()
     started = time.monotonic()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - started
-    return sum(done) / elapsed, sum(done), sum(failures)
+    client_cpu, ticks_after = time.process_time() - client_before, machine_cpu_ticks()
+    busy = None
+    if ticks_before and ticks_after and ticks_after[1] > ticks_before[1]:
+        busy = (ticks_after[0] - ticks_before[0]) / (ticks_after[1] - ticks_before[1])
+    cpus = os.cpu_count() or 1
+    usage = {"client_share": client_cpu / (elapsed * cpus), "busy_share": busy}
+    return sum(done) / elapsed, sum(done), sum(failures), usage
 
 
 def main():
@@ -396,9 +415,12 @@ def main():
         stylesheet = re.search(rb'href="(/static/[^"]+\.css)"', page).group(1).decode()
         static_ms = median_ms([ours.timed(stylesheet)[0] for _ in range(args.runs)])
         print(f"static file {stylesheet}: {static_ms:.1f} ms", flush=True)
-        rate, total, failures = throughput(args.port, f"/koperasi/{profile}/", args.clients, args.throughput_seconds)
+        rate, total, failures, usage = throughput(args.port, f"/koperasi/{profile}/", args.clients,
+                                                  args.throughput_seconds)
+        busy = f"{usage['busy_share']:.0%}" if usage["busy_share"] is not None else "unknown"
         print(f"profile page, {args.clients} concurrent clients for {args.throughput_seconds:.0f} s: "
-              f"{rate:.1f} requests/s ({total} answered, {failures} failed)", flush=True)
+              f"{rate:.1f} requests/s ({total} answered, {failures} failed); the machine's CPU busy {busy}, "
+              f"of which this script's client threads {usage['client_share']:.0%}", flush=True)
         load_after = os.getloadavg()
     finally:
         stop_server(server)
@@ -412,6 +434,7 @@ def main():
         print(f"| {section} {label}: `{ours_path}` | {ours_cell} | {admin_cell} | {ratio} |")
     print(f"| static file through whitenoise (the floor) | {static_ms:.1f} ms | - | - |")
     print(f"| profile, {args.clients} concurrent clients | {rate:.0f} requests/s | - | - |")
+    print(f"\nDuring the throughput run the client threads used {usage['client_share']:.0%} of the machine's CPU.")
 
 
 if __name__ == "__main__":

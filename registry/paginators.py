@@ -27,15 +27,20 @@ class BoundedCountPaginator(Paginator):
 
     count_limit = 10_000
 
-    def __init__(self, *args, estimate_table=None, **kwargs):
+    def __init__(self, *args, estimate_table=None, counted_rows=None, **kwargs):
+        """`counted_rows`: the same rows as the list, without the joins only a page's rows need
+        (a count keeps every annotation's join, and PostgreSQL keeps an inner join); the list itself
+        when None."""
         super().__init__(*args, **kwargs)
         self.estimate_table = estimate_table
+        self.counted_rows = counted_rows
         self.count_is_exact = True
         self.count_is_estimate = False
 
     @cached_property
     def count(self):
-        bounded = self.object_list.order_by()[: self.count_limit + 1].count()
+        rows = self.object_list if self.counted_rows is None else self.counted_rows
+        bounded = rows.order_by()[: self.count_limit + 1].count()
         if bounded <= self.count_limit:
             return bounded
         self.count_is_exact = False

@@ -2,7 +2,9 @@
 
 import datetime
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -86,10 +88,33 @@ class MemberListFilterTests(TestCase):
         for n in range(30):
             make_member(self.sawit, nik=f"64080412039{n + 10:05d}")
         # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 bounded count,
-        # 4 page of members (cooperative, desa, kecamatan joined); the kecamatan choices from the cache.
+        # 4 page of members (cooperative and kecamatan names joined); the kecamatan choices from the cache.
         with self.assertNumQueries(4):
             response = self.client.get("/anggota/")
         self.assertEqual(len(response.context["object_list"]), 34)
+
+    def test_rows_show_cooperative_kecamatan_mask_and_status(self):
+        response = self.get(f"kecamatan={SANGATTA_UTARA}")
+        self.assertContains(response, f'<td><a href="/koperasi/{self.sawit.pk}/">Koperasi Sawit</a></td>\n'
+                                      '      <td>Sangatta Utara</td>')
+        self.assertContains(response, '<td class="nik">************0002</td>', html=True)
+        self.assertContains(response, "<td>keluar 01/01/2020</td>", html=True)
+        response = self.get(f"kecamatan={MUARA_WAHAU}&jenis_kelamin=P")
+        self.assertContains(response, '<td class="nik"><span class="hint">tidak ada</span></td>', html=True)
+        self.assertContains(response, "<td>Muara Wahau</td>", html=True)
+
+    def test_list_reads_no_encrypted_nik_and_counts_without_the_names(self):
+        self.client.force_login(self.petugas)
+        self.client.get("/anggota/")
+        with CaptureQueriesContext(connection) as queries:
+            self.get("jenis_kelamin=L")
+        statements = [q["sql"] for q in queries.captured_queries if "registry_member" in q["sql"]]
+        self.assertEqual(len(statements), 2)  # the bounded count, the page
+        count, page = statements
+        self.assertNotIn("nik_encrypted", page)
+        self.assertNotIn("nik_hash", page)
+        self.assertIn("kecamatan_name", page)
+        self.assertNotIn("registry_kecamatan", count)  # the names are joined for the page's rows only
 
 
 class MemberNikPropertyTests(HypothesisTestCase):

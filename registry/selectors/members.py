@@ -1,6 +1,6 @@
 """Reads about members: the list, and people listed in more than one cooperative."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from ..models import Member, NikReveal, NikSearch
 
@@ -8,6 +8,28 @@ from ..models import Member, NikReveal, NikSearch
 def member_list(*, user):
     """Members in the user's area with their cooperative and its kecamatan joined."""
     return Member.objects.for_user(user).select_related("cooperative__desa__kecamatan")
+
+
+# What a row of the member list shows of a member (templates/jinja2/registry/members/_rows.html): the NIK
+# as its mask, from the last four digits; the encrypted NIK, its hash and the birth date are not read.
+LIST_ROW_FIELDS = ["cooperative_id", "name", "has_nik", "nik_last4", "sex", "left_on"]
+
+
+def member_list_rows(*, user):
+    """`member_list` with only the member's own columns that the list's rows show (the names of the
+    cooperative and kecamatan come with `with_row_names`, on the page's rows only)."""
+    return Member.objects.for_user(user).only(*LIST_ROW_FIELDS)
+
+
+def with_row_names(members):
+    """The cooperative's and kecamatan's names as columns of the same query rather than three more
+    model instances per row (building four whole models a row was most of the rows' time).
+
+    Only for the rows of a page: joined into the list's count, the kecamatan's table made the
+    national count of the first 10,001 members 3 ms slower (its cooperative and desa joins stay
+    whenever a filter or the area needs them)."""
+    return members.annotate(cooperative_name=F("cooperative__name"),
+                            kecamatan_name=F("cooperative__desa__kecamatan__name"))
 
 
 def duplicate_nik_hashes(*, user):

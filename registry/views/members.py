@@ -46,12 +46,18 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, KeysetPaginationMixi
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return selectors.member_list(user=self.request.user)
+        return selectors.member_list_rows(user=self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        # The count reads the rows without the names the page shows (selectors.with_row_names).
+        self.counted_rows = queryset
+        return super().paginate_queryset(selectors.with_row_names(queryset), page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         whole_table = not self.active and self.request.user.covers_whole_district
         table = Member._meta.db_table if whole_table else None
-        return self.paginator_class(queryset, per_page, estimate_table=table, **kwargs)
+        return self.paginator_class(queryset, per_page, estimate_table=table,
+                                    counted_rows=getattr(self, "counted_rows", None), **kwargs)
 
     @property
     def active(self):

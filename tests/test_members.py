@@ -103,6 +103,18 @@ class MemberListFilterTests(TestCase):
         self.assertContains(response, '<td class="nik"><span class="hint">tidak ada</span></td>', html=True)
         self.assertContains(response, "<td>Muara Wahau</td>", html=True)
 
+    def test_row_words_in_each_language(self):
+        for language, words in (("id", ("aktif", "keluar 01/01/2020", "tidak ada")),
+                                ("en", ("active", "left 01/01/2020", "none"))):
+            with self.subTest(language=language):
+                self.client.cookies["django_language"] = language
+                response = self.get()
+                active, left, no_nik = words
+                self.assertContains(response, f"<td>{active}</td>", count=3, html=True)
+                self.assertContains(response, f"<td>{left}</td>", count=1, html=True)
+                self.assertContains(response, f'<td class="nik"><span class="hint">{no_nik}</span></td>', count=1,
+                                    html=True)
+
     def test_list_reads_no_encrypted_nik_and_counts_without_the_names(self):
         self.client.force_login(self.petugas)
         self.client.get("/anggota/")

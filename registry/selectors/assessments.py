@@ -10,6 +10,7 @@ from .. import assessment_inputs, figures
 from ..formats import angka
 from ..models import Assessment, Helper, IndicatorScore, RubricIndicator
 from ..services.assessments import rubric_for_year, rubric_indicators
+from .compiled import CompiledRead
 
 
 def score_averages(queryset):
@@ -286,4 +287,7 @@ def helper_letters(*, user, year, kecamatan_codes=None, helper=None):
 def cooperative_assessments(*, cooperative):
     """A cooperative's assessments, newest year first, for its profile: the scores, predicate, labels
     and status a row shows are on the assessment itself, so one query without its rubric."""
-    return list(Assessment.objects.filter(cooperative=cooperative).order_by("-year"))
+    return profile_assessments(cooperative.pk)
+
+
+profile_assessments = CompiledRead(lambda key: Assessment.objects.filter(cooperative_id=key).order_by("-year"))

@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from .. import data_quality as quality_rules
 from .. import masks
 from ..figures import MEMBERS_TOTAL, REPORT_TOTALS, board_is_complete, missing_board_roles
-from ..models import BoardMember, Cooperative, Member, RegionAlias, YearlyReport, last_full_year
+from ..models import BoardMember, Cooperative, Member, RegionAlias, StatusChange, YearlyReport, last_full_year
+from .compiled import CompiledRead
 
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
 # nik_birth_agrees is derived from fields whose own changes are listed (the NIK, the birth date, the sex).
@@ -291,6 +292,19 @@ def data_quality(*, cooperative, reports, current_roles, listed_members, today=N
 # What a member row of the profile shows (and the model needs to mask the NIK).
 PROFILE_MEMBER_FIELDS = ["id", "cooperative_id", "name", "has_nik", "nik_last4", "sex", "joined_on", "left_on"]
 
+# The profile's sections by the cooperative's id, each compiled to SQL once per process (CompiledRead).
+profile_status_changes = CompiledRead(
+    lambda key: StatusChange.objects.filter(cooperative_id=key).select_related("changed_by")
+)
+profile_board = CompiledRead(
+    lambda key: BoardMember.objects.filter(cooperative_id=key).order_by("role", "-term_start", "id")
+)
+profile_reports = CompiledRead(lambda key: YearlyReport.objects.filter(cooperative_id=key))
+profile_members = CompiledRead(
+    lambda key: Member.objects.filter(cooperative_id=key).only(*PROFILE_MEMBER_FIELDS)
+    .order_by("name", "id")[:PROFILE_MEMBERS]
+)
+
 
 def cooperative_profile(*, cooperative, today=None):
     """Everything the profile shows besides the cooperative itself, in a fixed number of queries.
@@ -302,19 +316,19 @@ def cooperative_profile(*, cooperative, today=None):
     (`history_entries`), which the profile links to with `history_count`.
     """
     today = today or timezone.localdate()
-    status_changes = list(cooperative.status_changes.select_related("changed_by"))
-    board = list(cooperative.board_members.order_by("role", "-term_start", "id"))
+    status_changes = profile_status_changes(cooperative.pk)
+    board = profile_board(cooperative.pk)
     for term in board:
         term.current = term.is_current(today)
     current_board = [term for term in board if term.current]
     current_roles = {term.role for term in current_board}
-    reports = list(cooperative.yearly_reports.all())
+    reports = profile_reports(cooperative.pk)
     counts = {
         "listed": cooperative.members_listed,
         "active": cooperative.members_active,
         "nik_disagreeing": cooperative.members_nik_disagreeing,
     }
-    members = list(cooperative.members.only(*PROFILE_MEMBER_FIELDS).order_by("name", "id")[:PROFILE_MEMBERS])
+    members = profile_members(cooperative.pk)
     return {
         "status_changes": status_changes,
         "board": board,

@@ -17,6 +17,7 @@ from ..models import (
     Training,
     TrainingParticipant,
 )
+from .compiled import CompiledRead
 from .cooperatives import display_value
 
 # Partnerships that make two cooperatives "existing partners" (not suggested again).
@@ -312,6 +313,20 @@ PROFILE_PARTICIPATION_FIELDS = [
     "training__title", "training__topic", "training__start_date", "training__end_date",
 ]
 
+# The sections by the cooperative's id, each compiled to SQL once per process (CompiledRead).
+profile_partnerships = CompiledRead(
+    lambda key: Partnership.objects.filter(Q(cooperative_id=key) | Q(partner_cooperative_id=key))
+    .select_related("cooperative", "partner_cooperative", "outside_party").only(*PROFILE_PARTNERSHIP_FIELDS)
+    .order_by("-start_date", "-id")
+)
+profile_participations = CompiledRead(
+    lambda key: TrainingParticipant.objects.filter(cooperative_id=key)
+    .select_related("training").only(*PROFILE_PARTICIPATION_FIELDS).order_by("-training__start_date", "name")
+)
+profile_findings = CompiledRead(
+    lambda key: Finding.objects.filter(cooperative_id=key).order_by("-found_on", "-id")
+)
+
 
 def profile_sections(*, cooperative, user, today=None):
     """What the profile's partnership, training and finding sections show, prefetched.
@@ -321,18 +336,11 @@ def profile_sections(*, cooperative, user, today=None):
     the user's area, so everything about it is too.
     """
     today = today or timezone.localdate()
-    partnerships = list(
-        Partnership.objects.involving(cooperative)
-        .select_related("cooperative", "partner_cooperative", "outside_party").only(*PROFILE_PARTNERSHIP_FIELDS)
-        .order_by("-start_date", "-id")
-    )
+    partnerships = profile_partnerships(cooperative.pk)
     for p in partnerships:
         p.partner = p.other_side(cooperative)
-    participations = list(
-        TrainingParticipant.objects.filter(cooperative=cooperative)
-        .select_related("training").only(*PROFILE_PARTICIPATION_FIELDS).order_by("-training__start_date", "name")
-    )
-    findings = list(Finding.objects.filter(cooperative=cooperative).order_by("-found_on", "-id"))
+    participations = profile_participations(cooperative.pk)
+    findings = profile_findings(cooperative.pk)
     for finding in findings:
         finding.overdue = finding.is_overdue(today)
     return {

@@ -1,0 +1,73 @@
+"""Reads compiled to SQL once and run by a cooperative's id (registry/selectors/compiled.py): the same
+instances as their queryset, for any id, in one query each."""
+
+import datetime
+
+from django.db.models import Count, Q
+from django.test import TestCase
+
+from registry.models import BoardMember, Cooperative, Partnership, StatusChange
+from registry.selectors.compiled import CompiledRead
+from tests.builders import make_board_member, make_cooperative, make_outside_party, make_partnership, make_user
+
+
+def fields(instance, names):
+    return tuple(getattr(instance, name) for name in names)
+
+
+class CompiledReadTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.first = make_cooperative(name="Koperasi Satu")
+        cls.second = make_cooperative(name="Koperasi Dua")
+        make_board_member(cls.first, "ketua", name="Budi", term_start=datetime.date(2024, 1, 1))
+        make_board_member(cls.first, "pengawas", name="Ani", term_start=datetime.date(2023, 5, 2))
+        make_board_member(cls.second, "sekretaris", name="Citra", term_start=datetime.date(2022, 7, 3))
+        make_partnership(cls.first, outside_party=make_outside_party(name="PT Mitra"))
+        make_partnership(cls.second, partner=cls.first)
+        StatusChange.objects.create(cooperative=cls.first, from_status="aktif", to_status="tidak_aktif",
+                                    changed_on=datetime.date(2025, 6, 1), reason="Tidak RAT",
+                                    changed_by=make_user("Petugas", first_name="Rahmat"))
+
+    def test_each_id_reads_what_its_queryset_reads(self):
+        def board_of(key):
+            return BoardMember.objects.filter(cooperative_id=key).order_by("role", "-term_start", "id")
+
+        read = CompiledRead(board_of)
+        names = ["id", "name", "role", "term_start", "term_end", "ended_on"]
+        for cooperative in (self.first, self.second, self.first):
+            with self.subTest(cooperative=cooperative.name), self.assertNumQueries(1):
+                rows = read(cooperative.pk)
+            self.assertEqual([fields(r, names) for r in rows], [fields(r, names) for r in board_of(cooperative.pk)])
+            self.assertTrue(all(isinstance(r.term_start, datetime.date) for r in rows))  # converted, on SQLite too
+        self.assertEqual(read(0), [])
+
+    def test_select_related_and_only_as_the_queryset_has_them(self):
+        read = CompiledRead(
+            lambda key: Partnership.objects.filter(Q(cooperative_id=key) | Q(partner_cooperative_id=key))
+            .select_related("cooperative", "partner_cooperative", "outside_party")
+            .only("id", "status", "cooperative__name", "partner_cooperative__name", "outside_party__name")
+            .order_by("id")
+        )
+        with self.assertNumQueries(1):
+            rows = read(self.first.pk)
+            sides = [(p.cooperative.name, p.partner_cooperative and p.partner_cooperative.name,
+                      p.outside_party and p.outside_party.name) for p in rows]
+        self.assertEqual(sides, [("Koperasi Satu", None, "PT Mitra"), ("Koperasi Dua", "Koperasi Satu", None)])
+        self.assertIn("kind", rows[0].get_deferred_fields())  # a field left out stays deferred, as with only()
+
+    def test_the_related_user_of_a_status_step(self):
+        read = CompiledRead(lambda key: StatusChange.objects.filter(cooperative_id=key).select_related("changed_by"))
+        with self.assertNumQueries(1):
+            steps = read(self.first.pk)
+            self.assertEqual([(s.to_status, s.changed_by.first_name) for s in steps], [("tidak_aktif", "Rahmat")])
+
+    def test_refuses_a_query_it_cannot_run_by_the_id(self):
+        for build in (
+            lambda key: Cooperative.objects.all(),  # no key among the parameters
+            lambda key: Cooperative.objects.filter(pk=key).annotate(n=Count("members")),
+            lambda key: Cooperative.objects.filter(pk=key).values_list("name"),
+            lambda key: Cooperative.objects.filter(pk=key).prefetch_related("members"),
+        ):
+            with self.assertRaises(ValueError):
+                CompiledRead(build)(self.first.pk)

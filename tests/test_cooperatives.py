@@ -4,7 +4,9 @@ import datetime
 import re
 from unittest import mock
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -167,11 +169,29 @@ class CooperativeListFilterTests(TestCase):
         for n in range(40):
             make_cooperative(name=f"Koperasi Banyak {n}")
         # 1 session, 2 user with the access token (permissions, roles and area from the cache: registry/access.py),
-        # 3 bounded count, 4 page of rows (desa and kecamatan joined). The kecamatan and desa choices of the
-        # filter form come from the cache (registry/widgets.py).
+        # 3 bounded count, 4 page of rows (desa and kecamatan names joined). The kecamatan and desa choices of
+        # the filter form come from the cache (registry/widgets.py).
         with self.assertNumQueries(4):
             response = self.client.get("/koperasi/?status=aktif")
         self.assertEqual(len(response.context["object_list"]), 25)
+
+    def test_rows_name_kecamatan_and_desa(self):
+        response = self.get(f"kecamatan={SANGATTA_SELATAN}")
+        desa = self.usaha.desa
+        self.assertContains(response, f'<td>Sangatta Selatan<br><span class="hint">{desa.name}</span></td>', html=True)
+        self.assertContains(response, '<span class="badge badge-mp">Merah Putih</span>')
+        self.assertContains(response, "<td>Simpan Pinjam<br>", html=False)
+
+    def test_page_reads_only_the_columns_shown_and_counts_without_the_names(self):
+        self.client.force_login(self.petugas)
+        self.client.get("/koperasi/?status=aktif")
+        with CaptureQueriesContext(connection) as queries:
+            self.get("status=aktif")
+        count, page = [q["sql"] for q in queries.captured_queries if '"registry_cooperative"' in q["sql"]]
+        self.assertIn("COUNT(*)", count)
+        self.assertNotIn("registry_kecamatan", count)  # the names are joined for the page's rows only
+        self.assertIn("kecamatan_name", page)
+        self.assertNotIn('"registry_cooperative"."address"', page)
 
     def test_constant_queries_for_a_limited_petugas(self):
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])

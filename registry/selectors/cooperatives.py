@@ -6,7 +6,7 @@ import operator
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, F, IntegerField, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,24 @@ COMPLETENESS_FIELDS = [
 def cooperative_list(*, user):
     """The cooperatives in the user's area, with what a list row shows (desa and kecamatan) joined."""
     return Cooperative.objects.for_user(user).select_related("desa__kecamatan")
+
+
+# What a row of the cooperative list shows of a cooperative (templates/jinja2/registry/cooperatives/_rows.html);
+# the year's report figures and the status at a year's end come as the list's filters annotate them.
+LIST_ROW_FIELDS = ["name", "merah_putih", "nomor_induk", "desa_id", "jenis", "kelompok", "status", "updated_at"]
+
+
+def cooperative_list_rows(*, user):
+    """`cooperative_list` with only the cooperative's own columns that the list's rows show (the
+    names of the desa and kecamatan come with `with_row_names`, on the page's rows only)."""
+    return Cooperative.objects.for_user(user).only(*LIST_ROW_FIELDS)
+
+
+def with_row_names(cooperatives):
+    """The desa's and kecamatan's names as columns of the same query rather than two more model
+    instances per row; for the rows of a page only, so that the list's count and total line do
+    not join the kecamatan for them."""
+    return cooperatives.annotate(desa_name=F("desa__name"), kecamatan_name=F("desa__kecamatan__name"))
 
 
 def cooperative_for_profile(*, user, today=None):

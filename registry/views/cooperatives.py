@@ -49,12 +49,18 @@ class CooperativeListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
     paginator_class = BoundedCountPaginator
 
     def get_queryset(self):
-        return selectors.cooperative_list(user=self.request.user)
+        return selectors.cooperative_list_rows(user=self.request.user)
+
+    def paginate_queryset(self, queryset, page_size):
+        # The count reads the rows without the names the page shows (selectors.with_row_names).
+        self.counted_rows = queryset
+        return super().paginate_queryset(selectors.with_row_names(queryset), page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         whole_table = not self.active and self.request.user.covers_whole_district
         return self.paginator_class(
-            queryset, per_page, estimate_table=Cooperative._meta.db_table if whole_table else None, **kwargs
+            queryset, per_page, estimate_table=Cooperative._meta.db_table if whole_table else None,
+            counted_rows=getattr(self, "counted_rows", None), **kwargs
         )
 
     def get(self, request, *args, **kwargs):

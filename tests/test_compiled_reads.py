@@ -62,12 +62,39 @@ class CompiledReadTests(TestCase):
             steps = read(self.first.pk)
             self.assertEqual([(s.to_status, s.changed_by.first_name) for s in steps], [("tidak_aktif", "Rahmat")])
 
-    def test_refuses_a_query_it_cannot_run_by_the_id(self):
+    def test_annotations_and_a_shape_compiled_once_each(self):
+        read = CompiledRead(
+            lambda key, role: Cooperative.objects.filter(pk=key)
+            .annotate(terms=Count("board_members", filter=Q(board_members__role=role)))
+        )
+        with self.assertNumQueries(1):
+            self.assertEqual([c.terms for c in read(self.first.pk, shape=("ketua",))], [1])
+        self.assertEqual([c.terms for c in read(self.first.pk, shape=("sekretaris",))], [0])
+        self.assertEqual([c.terms for c in read(self.second.pk, shape=("sekretaris",))], [1])
+        self.assertEqual(len(read._compiled), 2)
+
+    def test_text_keys_reach_the_statement_as_they_are(self):
+        read = CompiledRead(lambda name, pk: Cooperative.objects.filter(name=name).exclude(pk=pk), keys=(str, int))
+        self.assertEqual([c.pk for c in read("Koperasi Satu", 0)], [self.first.pk])
+        self.assertEqual(read("Koperasi Satu", self.first.pk), [])
+        self.assertEqual(read("Koperasi%", 0), [])  # a text, never a pattern
+
+    def test_no_query_for_an_id_no_row_can_have_or_an_empty_queryset(self):
+        read = CompiledRead(lambda key, empty: (Cooperative.objects.none() if empty else Cooperative.objects)
+                            .filter(pk=key))
+        with self.assertNumQueries(0):
+            self.assertEqual(read(2**70, shape=(False,)), [])
+            self.assertEqual(read(self.first.pk, shape=(True,)), [])
+        self.assertEqual([c.pk for c in read(self.first.pk, shape=(False,))], [self.first.pk])
+
+    def test_refuses_a_query_it_cannot_run_by_its_keys(self):
         for build in (
             lambda key: Cooperative.objects.all(),  # no key among the parameters
-            lambda key: Cooperative.objects.filter(pk=key).annotate(n=Count("members")),
+            lambda key: Cooperative.objects.filter(pk=key, name=key),  # the name's field makes the key a text
             lambda key: Cooperative.objects.filter(pk=key).values_list("name"),
             lambda key: Cooperative.objects.filter(pk=key).prefetch_related("members"),
         ):
             with self.assertRaises(ValueError):
                 CompiledRead(build)(self.first.pk)
+        with self.assertRaises(ValueError):  # a LIKE pattern of the key, escaped while compiling
+            CompiledRead(lambda name: Cooperative.objects.filter(name__contains=name), keys=(str,))("x")

@@ -261,6 +261,24 @@ class AreaLimitedTests(TestCase):
         self.outside.refresh_from_db()
         self.assertEqual((self.outside.name, self.outside.status), ("Koperasi Luar", "aktif"))
 
+    def test_profiles_by_area_whoever_opened_one_first(self):
+        # The profile's read is compiled once per area: the limited user's and the district's differ.
+        wahau = make_user("Petugas", kecamatan=[MUARA_WAHAU])
+        both = make_user("Petugas", kecamatan=[MUARA_WAHAU, SANGATTA_UTARA])
+        expected = [(self.limited, 404, 200), (make_user("Petugas"), 200, 200), (wahau, 200, 404), (both, 200, 200),
+                    (self.limited, 404, 200), (make_user("Pimpinan"), 200, 200), (wahau, 200, 404)]
+        for user, outside, inside in expected:
+            with self.subTest(user=user.username):
+                self.client.force_login(user)
+                self.assertEqual(self.client.get(f"/koperasi/{self.outside.pk}/").status_code, outside)
+                self.assertEqual(self.client.get(f"/koperasi/{self.inside.pk}/").status_code, inside)
+
+    def test_a_profile_no_cooperative_can_have_is_not_found(self):
+        self.client.force_login(make_user("Admin Dinas"))
+        for pk in (0, 2**63 - 1, 2**63, 10**30):
+            with self.subTest(pk=pk):
+                self.assertEqual(self.client.get(f"/koperasi/{pk}/").status_code, 404)
+
 
 class SearchPropertyTests(HypothesisTestCase):
     """Whatever the words of a name, any of them in any order and case, or a part, finds it."""
@@ -321,6 +339,18 @@ class CooperativeProfileTests(TestCase):
         self.assertIn("Tidak ada RAT selama 3 tahun", issues)
         self.assertLess(quality.completeness, 0.5)
         self.assertIn("telepon", quality.missing)
+
+    def test_members_active_on_the_day_of_the_request(self):
+        member = make_member(self.cooperative, nik="6408041203900099", name="Anggota Keluar")
+        member.left_on = datetime.date(2026, 3, 1)
+        member.save()
+        # The profile's read is compiled once per day: each day's count is that day's.
+        for day, active in ((datetime.date(2026, 2, 28), 4), (datetime.date(2026, 3, 1), 3),
+                            (datetime.date(2026, 2, 1), 4)):
+            with self.subTest(day=day), mock.patch("django.utils.timezone.localdate", return_value=day):
+                self.client.force_login(self.petugas)
+                counts = self.client.get(f"/koperasi/{self.cooperative.pk}/").context["member_counts"]
+                self.assertEqual((counts["listed"], counts["active"]), (4, active))
 
     def test_constant_queries(self):
         self.client.force_login(self.petugas)

@@ -24,15 +24,32 @@ class AreaQuerySet(models.QuerySet):
     area_lookup = "desa__kecamatan"
 
     def for_user(self, user):
-        if not getattr(user, "is_authenticated", False):
+        return self.in_area(user_area(user))
+
+    def in_area(self, area):
+        """The rows in `area`, as `user_area` gives a user's."""
+        if area is NO_AREA:
             return self.none()
-        codes = user.area_codes
-        if codes is None:
+        if area is WHOLE_DISTRICT:
             return self
-        return self.in_kecamatan(codes)
+        return self.in_kecamatan(area)
 
     def in_kecamatan(self, codes):
         return self.filter(**{f"{self.area_lookup}__in": codes})
+
+
+NO_AREA = None
+WHOLE_DISTRICT = "*"
+
+
+def user_area(user):
+    """All that the area rule reads of a user: NO_AREA (not signed in), WHOLE_DISTRICT, or the tuple
+    of kecamatan codes they are limited to. A read compiled once per area (selectors/compiled.py)
+    keeps one statement per value of it."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_AREA
+    codes = user.area_codes
+    return WHOLE_DISTRICT if codes is None else tuple(codes)
 
 
 def area_queryset(lookup):

@@ -16,6 +16,7 @@ from .. import data_quality as quality_rules
 from .. import masks
 from ..figures import MEMBERS_TOTAL, REPORT_TOTALS, board_is_complete, missing_board_roles
 from ..models import BoardMember, Cooperative, Member, RegionAlias, StatusChange, YearlyReport, last_full_year
+from ..models.areas import user_area
 from .compiled import CompiledRead
 
 # Fields whose history is not shown as a difference: bookkeeping, or ciphertext of personal data.
@@ -63,26 +64,35 @@ def with_row_names(cooperatives):
     return cooperatives.annotate(desa_name=F("desa__name"), kecamatan_name=F("desa__kecamatan__name"))
 
 
-def cooperative_for_profile(*, user, today=None):
-    """The cooperatives a profile may open (the user's area), each with its desa and kecamatan and
-    the counts the profile shows: members listed, active on `today`, and NIKs disagreeing with the
-    birth date (`members_listed`, `members_active`, `members_nik_disagreeing`); the saved changes
-    of its history page (`history_count`).
+def cooperative_for_profile(*, user, pk, today=None):
+    """The cooperative `pk` if it lies in the user's area (else None), with its desa and kecamatan
+    and the counts the profile shows: members listed, active on `today`, and NIKs disagreeing with
+    the birth date (`members_listed`, `members_active`, `members_nik_disagreeing`); the saved
+    changes of its history page (`history_count`).
 
     The counts ride on the cooperative's own query (its members joined and counted, grouped by the
     cooperative), so the profile needs no aggregate query of its own. A join rather than three
     correlated subqueries: the same SQL work over the member index, and a third of the ORM's work to
     build it (docs/benchmarks.md, "Profile page"). The area rule follows single-valued relations
-    (desa, kecamatan), so the join never counts a member twice.
+    (desa, kecamatan), so the join never counts a member twice. Compiled once per area and day.
     """
-    today = today or timezone.localdate()
+    rows = _profile_cooperative(pk, shape=(user_area(user), today or timezone.localdate()))
+    return rows[0] if rows else None
+
+
+def _cooperatives_with_counts(area, today):
     active = Q(members__left_on__isnull=True) | Q(members__left_on__gt=today)
-    return Cooperative.objects.for_user(user).select_related("desa__kecamatan").annotate(
+    return Cooperative.objects.in_area(area).select_related("desa__kecamatan").annotate(
         members_listed=Count("members"),
         members_active=Count("members", filter=active),
         members_nik_disagreeing=Count("members", filter=Q(members__nik_birth_agrees=False)),
         history_count=history_count(),
     )
+
+
+_profile_cooperative = CompiledRead(
+    lambda key, area, today: _cooperatives_with_counts(area, today).filter(pk=key)
+)
 
 
 def cooperative_for_history(*, user):

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -98,8 +98,11 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
     permission_required = "registry.view_cooperative"
     template_name = "registry/cooperatives/detail.html"
 
-    def get_queryset(self):
-        return selectors.cooperative_for_profile(user=self.request.user)
+    def get_object(self, queryset=None):
+        cooperative = selectors.cooperative_for_profile(user=self.request.user, pk=self.kwargs["pk"])
+        if cooperative is None:
+            raise Http404
+        return cooperative
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -98,6 +98,17 @@ class TranslationTests(SimpleTestCase):
             self.assertEqual(render('{{ _("a & b") }}'), "a &amp; b")
             self.assertEqual(render('{{ _("x %(v)s", v=v) }}', v="<b>"), "x &lt;b&gt;")
 
+    def test_a_message_is_formatted_as_jinjas_newstyle_gettext_formats_it(self):
+        # Kept per language and message, and formatted even without values, as the i18n extension does.
+        with translation.override("id"):
+            for _n in range(2):
+                self.assertEqual(render('{{ _("100%% lengkap") }}|{{ _("%(n)s%%", n=5) }}'), "100% lengkap|5%")
+                self.assertEqual(render('{{ _("x %(v)s", v=v) }}', v=mark_safe("<b>")), "x <b>")
+            with self.assertRaises(KeyError):
+                render('{{ _("tanpa %(nilai)s") }}')
+        with translation.override("en"):
+            self.assertEqual(render('{{ _("Ubah") }}'), "Edit")
+
     def test_every_string_of_the_jinja_templates_has_an_english_translation(self):
         """makemessages reads `_("...")` of these templates only when it has no arguments; the
         catalogue must keep every msgid they use, or English pages fall back to Indonesian."""

@@ -87,11 +87,20 @@ class CompiledReadTests(TestCase):
             self.assertEqual(read(self.first.pk, shape=(True,)), [])
         self.assertEqual([c.pk for c in read(self.first.pk, shape=(False,))], [self.first.pk])
 
+    def test_values_list_tuples_and_no_keys(self):
+        read = CompiledRead(lambda key: Cooperative.objects.filter(pk=key).values_list("name", "status"))
+        self.assertEqual(read(self.first.pk), [("Koperasi Satu", "aktif")])
+        read = CompiledRead(
+            lambda: Cooperative.objects.values("status").annotate(n=Count("id")).values_list("status", "n"), keys=()
+        )
+        with self.assertNumQueries(1):
+            self.assertEqual(read(), [("aktif", 2)])
+
     def test_refuses_a_query_it_cannot_run_by_its_keys(self):
         for build in (
             lambda key: Cooperative.objects.all(),  # no key among the parameters
             lambda key: Cooperative.objects.filter(pk=key, name=key),  # the name's field makes the key a text
-            lambda key: Cooperative.objects.filter(pk=key).values_list("name"),
+            lambda key: Cooperative.objects.filter(pk=key).values("name"),
             lambda key: Cooperative.objects.filter(pk=key).prefetch_related("members"),
         ):
             with self.assertRaises(ValueError):

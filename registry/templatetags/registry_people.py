@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.db.models.functions import Lower, Trim
 
 from ..models import User
+from ..selectors.compiled import CompiledRead
 
 register = template.Library()
 
@@ -18,12 +19,16 @@ NOBODY = "–"
 
 def shared_full_names():
     """The full names (lower case, trimmed) that more than one account carries: one query."""
-    rows = (
-        User.objects.annotate(first=Lower(Trim("first_name")), last=Lower(Trim("last_name")))
-        .values("first", "last").annotate(accounts=Count("id")).filter(accounts__gt=1)
-        .values_list("first", "last")
-    )
-    return {(first, last) for first, last in rows if first or last}
+    return {(first, last) for first, last in _shared_names() if first or last}
+
+
+# Compiled once per process (a page naming people asks on every request: a profile's status steps).
+_shared_names = CompiledRead(
+    lambda: User.objects.annotate(first=Lower(Trim("first_name")), last=Lower(Trim("last_name")))
+    .values("first", "last").annotate(accounts=Count("id")).filter(accounts__gt=1)
+    .values_list("first", "last"),
+    keys=(),
+)
 
 
 def person_name(user, shared):

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from registry.management.commands import db_worker as db_worker_command
 from registry.management.commands.db_worker import Heartbeat
 from registry.models import Lease, StatusChange, SummaryCell, SummaryRefresh, WorkerHeartbeat
 from registry.services import summary as summary_service
@@ -274,16 +275,34 @@ class WorkerHeartbeatTests(TransactionTestCase):
         )
         seen = []
         original = summary_service._refresh
+        # The test database is SQLite's shared in-memory one, which refuses a thread's write at once
+        # ("database schema is locked") while another thread's transaction writes, where a file
+        # database in WAL mode (settings) or PostgreSQL waits: once in a CI run the heartbeat's write
+        # landed inside the refresh's transaction and the refresh failed. The heartbeat's database
+        # work and the task's are kept apart here; the beats still happen while the task sleeps.
+        database_work = threading.Lock()
+        beat, recover = Heartbeat.beat, db_worker_command.tasks_recover
+
+        def beat_apart(heartbeat):
+            with database_work:
+                beat(heartbeat)
+
+        def recover_apart():
+            with database_work:
+                recover()
 
         def slow(*args, **kwargs):
             time.sleep(0.3)  # a long task: the heartbeat goes on meanwhile
-            seen.extend(WorkerHeartbeat.objects.exclude(worker_id="long-gone").values_list("seen_at", flat=True))
-            return original(*args, **kwargs)
+            with database_work:
+                seen.extend(WorkerHeartbeat.objects.exclude(worker_id="long-gone").values_list("seen_at", flat=True))
+                return original(*args, **kwargs)
 
         summary_refresh_request()
         summary_service._refresh = slow
         try:
-            run_worker(transactional=True)
+            with patch.object(Heartbeat, "beat", beat_apart), \
+                    patch.object(db_worker_command, "tasks_recover", recover_apart):
+                run_worker(transactional=True)
         finally:
             summary_service._refresh = original
         self.assertEqual(len(seen), 1)

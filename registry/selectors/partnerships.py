@@ -315,7 +315,7 @@ PROFILE_PARTICIPATION_FIELDS = [
 
 # The sections by the cooperative's id, each compiled to SQL once per process (CompiledRead).
 profile_partnerships = CompiledRead(
-    lambda key: Partnership.objects.filter(Q(cooperative_id=key) | Q(partner_cooperative_id=key))
+    lambda key: Partnership.objects.involving(key)
     .select_related("cooperative", "partner_cooperative", "outside_party").only(*PROFILE_PARTNERSHIP_FIELDS)
     .order_by("-start_date", "-id")
 )

@@ -7,9 +7,10 @@ own version under a row lock, so two board members, or two reviewers, never over
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import YearlyReport
 from ..models.portal import REPORT_FIELDS, SUBMITTED_COUNTS, SUBMITTED_MONEY, Submission
@@ -83,6 +84,9 @@ class RecordChanged(ValidationError):
     """The yearly report on record changed after the review page showed it."""
 
 
+CHANGED_SINCE_PAGE = gettext_lazy("Laporan tahunan yang tercatat berubah setelah halaman ini dibuka. Periksa lagi.")
+
+
 @transaction.atomic
 def submission_accept(*, submission, expected_version, record_version, by) -> YearlyReport:
     """The submitted values become the yearly report of their year, through the write path of staff edits.
@@ -96,7 +100,7 @@ def submission_accept(*, submission, expected_version, record_version, by) -> Ye
     reason = accepted_reason(by)
     report = YearlyReport.objects.select_for_update().filter(cooperative=current.cooperative, year=current.year).first()
     if (report.version if report else 0) != record_version:
-        raise RecordChanged(_("Laporan tahunan yang tercatat berubah setelah halaman ini dibuka. Periksa lagi."))
+        raise RecordChanged(CHANGED_SINCE_PAGE)
     reported_on = timezone.localdate(current.submitted_at) if current.submitted_at else timezone.localdate()
     if report is None:
         report = report_candidate(current)
@@ -104,7 +108,13 @@ def submission_accept(*, submission, expected_version, record_version, by) -> Ye
             report.rat_reported_on = max(reported_on, report.rat_date)
         report.full_clean()
         report._change_reason = reason
-        report.save()
+        # No row to lock when none was on record: a report created by staff after the lookup above
+        # meets this one at the unique constraint, and is the same conflict as one seen moving.
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError as error:
+            raise RecordChanged(CHANGED_SINCE_PAGE) from error
     else:
         remember_loaded(report)
         report_candidate(current, report=report)

@@ -112,6 +112,8 @@ IMPORT_MODELS = ["ImportBatch", "ExportLog"]
 AUDIT_MODELS = ["MemberErasure"]
 # The office's settings: their pages are tested in tests/test_rat_season.py.
 OFFICE_MODELS = ["OfficeSettings"]
+# What cooperatives send through the portal: read-only, tested in tests/test_portal_admin.py.
+PORTAL_MODELS = ["Submission", "ChangeRequest"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ def test_admin_index_lists_every_model(admin):
     response = admin.get(reverse("admin:app_list", args=["registry"]))
     listed = {entry["object_name"] for entry in response.context["app_list"][0]["models"]}
     assert listed == ({model.__name__ for model in ALL_MODELS} | set(ASSESSMENT_MODELS) | set(PARTNERSHIP_MODELS)
-                      | set(IMPORT_MODELS) | set(AUDIT_MODELS) | set(OFFICE_MODELS))
+                      | set(IMPORT_MODELS) | set(AUDIT_MODELS) | set(OFFICE_MODELS) | set(PORTAL_MODELS))
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda model: model.__name__)

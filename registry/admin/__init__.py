@@ -5,4 +5,4 @@ where every list is limited to their kecamatan. One module per part of the regis
 models/; base.py holds what they share. Importing them here registers them.
 """
 
-from . import areas, assessments, cooperatives, imports, office, partnerships, people, reports  # noqa: F401
+from . import areas, assessments, cooperatives, imports, office, partnerships, people, portal, reports  # noqa: F401

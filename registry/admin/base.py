@@ -117,6 +117,19 @@ class BookYearFilter(admin.SimpleListFilter):
         return queryset.filter(year=int(self.value()))
 
 
+class ReadOnlyAdmin(BoundedCountMixin, WholeDistrictOnlyMixin, admin.ModelAdmin):
+    """Records the admin shows but never writes: logs, and what changes only through a service."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RecordAdmin(BoundedCountMixin, WholeDistrictOnlyMixin, HistoryAdmin):
     """Registry records (cooperatives and what belongs to them), with history, for whole-district users only."""
 

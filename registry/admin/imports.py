@@ -7,18 +7,7 @@ like the registry records they are shown to whole-district users only.
 from django.contrib import admin
 
 from ..models import ExportLog, ImportBatch, MemberErasure
-from .base import BoundedCountMixin, WholeDistrictOnlyMixin
-
-
-class ReadOnlyAdmin(BoundedCountMixin, WholeDistrictOnlyMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from .base import ReadOnlyAdmin
 
 
 @admin.register(ImportBatch)

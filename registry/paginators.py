@@ -223,11 +223,23 @@ class KeysetPaginationMixin:
     estimated or exact), so a list behind a dashboard figure still shows that figure.
     """
 
+    paginator_class = BoundedCountPaginator
+
     def keyset_rows(self):
         """The records a cursor may name: the user's own, before any filter."""
         return self.get_queryset().model._default_manager.for_user(self.request.user)
 
+    def page_rows(self, rows):
+        """The filtered rows with what only the rows shown need (names joined in). The count reads
+        the rows without it: a count keeps every annotation's join, and PostgreSQL keeps an inner join."""
+        return rows
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return super().get_paginator(queryset, per_page, counted_rows=getattr(self, "counted_rows", None), **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
+        self.counted_rows = queryset
+        queryset = self.page_rows(queryset)
         keys = sort_keys(queryset)
         queryset = queryset.order_by(*(key.order() for key in keys))
         after, before = self.request.GET.get(AFTER, ""), self.request.GET.get(BEFORE, "")

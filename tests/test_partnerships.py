@@ -148,11 +148,17 @@ class PartnershipListTests(TestCase):
         self.client.force_login(limited)
         self.client.get("/kemitraan/")
         # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 count, 4 the
-        # page of partnerships with their cooperative and the party, 5 the partner cooperatives of that page
-        # (registry/selectors/partnerships.py: partnership_page); the kecamatan choices from the cache.
+        # page of partnerships with the party, 5 both cooperatives of every row shown, in one read
+        # (registry/selectors/partnerships.py: with_cooperative_sides); the kecamatan choices from the cache.
         with self.assertNumQueries(5):
             response = self.client.get("/kemitraan/")
         self.assertEqual(len(response.context["object_list"]), 12)
+        self.assertContains(response, '<span class="hint">Koperasi · Muara Wahau</span>', count=11)
+        # A page continued from a row (keyset) reads one more: the sort values of that row.
+        with self.assertNumQueries(6):
+            response = self.client.get(f"/kemitraan/?setelah={response.context['page_obj'].first_pk}")
+        self.assertEqual(len(response.context["object_list"]), 11)
+        self.assertContains(response, '<span class="hint">Koperasi · Muara Wahau</span>', count=10)
 
 
 # ---------------------------------------------------------------------------------------------

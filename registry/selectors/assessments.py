@@ -115,16 +115,18 @@ LIST_ROW_FIELDS = ["cooperative_id", "year", "status", *Assessment.SCORE_FIELDS.
 
 
 def assessment_list_rows(*, user):
-    """`assessment_list` with only what the list's rows show: the assessment's own columns, last
-    year's condition scores, and the cooperative's and kecamatan's names as columns of the same query
-    rather than three more model instances per row (reading whole rows of four tables was most of
-    the list's time)."""
-    return (
-        _with_last_year(Assessment.objects.for_user(user), Assessment.SCORE_FIELDS.values())
-        .only(*LIST_ROW_FIELDS)
-        .annotate(cooperative_name=F("cooperative__name"), kecamatan_name=F("cooperative__desa__kecamatan__name"))
-        .order_by("-year", "cooperative__name", "pk")
-    )
+    """`assessment_list` with only what the list's rows show of the assessment's own columns; what
+    else they show is added by `with_row_values` to the page's rows only, so that the list's count
+    and average line do not join or compute it."""
+    return Assessment.objects.for_user(user).only(*LIST_ROW_FIELDS).order_by("-year", "cooperative__name", "pk")
+
+
+def with_row_values(assessments):
+    """Last year's condition scores, and the cooperative's and kecamatan's names as columns of the same
+    query rather than three more model instances per row (reading whole rows of four tables was most
+    of the list's time)."""
+    return _with_last_year(assessments, Assessment.SCORE_FIELDS.values()).annotate(
+        cooperative_name=F("cooperative__name"), kecamatan_name=F("cooperative__desa__kecamatan__name"))
 
 
 def _with_last_year(assessments, names):

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from .. import figures, matching, network
@@ -32,25 +32,35 @@ def partnership_list(*, user):
 
 
 def partnership_page(*, user):
-    """partnership_list for the pages of the list: the partner cooperative, its desa and kecamatan
-    are read by a second query, for the rows shown only.
+    """partnership_list for the pages of the list: the partnership's own columns and the outside
+    party; both cooperatives are joined to the rows shown by `with_cooperative_sides`.
 
-    One statement joining all seven tables took PostgreSQL 4.3 ms to plan at national size (and
-    2.9 ms to run), against 0.8 ms and 1.7 ms for the five tables left: the join order search grows
-    with every table.
-
-    Only what the rows show is read (templates/jinja2/registry/partnerships/_rows.html): of either
-    cooperative its name and its kecamatan's name, as columns rather than three model instances a side.
+    Joining the cooperative, its desa and kecamatan into the rows' statement (as columns) made
+    PostgreSQL join every partnership of the area before keeping the newest 50, and kept those joins
+    in the count: 4.4 ms of SQL at national size against 1.2 ms with one small read of the
+    cooperatives shown (docs/benchmarks.md). One statement joining all seven tables took 4.3 ms to
+    plan alone.
     """
     return (
         Partnership.objects.for_user(user)
         .select_related("outside_party")
         .only("cooperative_id", "partner_cooperative_id", "outside_party__name", "outside_party__kind", "kind",
               "status", "start_date", "end_date", "value")
-        .annotate(cooperative_name=F("cooperative__name"), kecamatan_name=F("cooperative__desa__kecamatan__name"))
-        .prefetch_related(Prefetch("partner_cooperative", queryset=Cooperative.objects.only("name").annotate(
-            kecamatan_name=F("desa__kecamatan__name"))))
     )
+
+
+def with_cooperative_sides(partnerships):
+    """Both cooperatives of each partnership (`cooperative`, `partner_cooperative`), of each only
+    what the list's rows show: its name and its kecamatan's name (`kecamatan_name`). One query for
+    both sides, where prefetching each side is one query a side."""
+    rows = list(partnerships)
+    ids = {p.cooperative_id for p in rows} | {p.partner_cooperative_id for p in rows if p.partner_cooperative_id}
+    sides = Cooperative.objects.only("name").annotate(kecamatan_name=F("desa__kecamatan__name")).in_bulk(ids)
+    for side in (Partnership.cooperative.field, Partnership.partner_cooperative.field):
+        for partnership in rows:
+            key = getattr(partnership, side.attname)
+            side.set_cached_value(partnership, sides[key] if key is not None else None)
+    return rows
 
 
 def training_list(*, user):
@@ -73,14 +83,19 @@ def finding_list(*, user):
 
 
 def finding_rows(*, user):
-    """`finding_list` with only what the list's rows show (templates/jinja2/registry/findings/_rows.html):
-    the cooperative's and kecamatan's names as columns rather than three more model instances per row."""
+    """`finding_list` with only what the list's rows show (templates/jinja2/registry/findings/_rows.html),
+    the names added by `with_finding_names` to the page's rows only (not to their count)."""
     return (
         Finding.objects.for_user(user)
         .only("cooperative_id", "found_on", "kind", "description", "risk", "due_date", "follow_up_status",
               "followed_up_on")
-        .annotate(cooperative_name=F("cooperative__name"), kecamatan_name=F("cooperative__desa__kecamatan__name"))
     )
+
+
+def with_finding_names(findings):
+    """The cooperative's and kecamatan's names as columns rather than three more model instances per row."""
+    return findings.annotate(cooperative_name=F("cooperative__name"),
+                             kecamatan_name=F("cooperative__desa__kecamatan__name"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -50,6 +50,9 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
     def get_queryset(self):
         return selectors.assessment_list_rows(user=self.request.user)
 
+    def page_rows(self, rows):
+        return selectors.with_row_values(rows)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Each row's numbers written here, once, in the page's language (formats.angka_writer).

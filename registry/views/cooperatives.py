@@ -22,7 +22,7 @@ from ..mixins import (
     VersionedEditMixin,
 )
 from ..models import Cooperative, last_full_year
-from ..paginators import BoundedCountPaginator, KeysetPaginationMixin
+from ..paginators import KeysetPaginationMixin
 from ..selectors import assessments as assessment_selectors
 from ..selectors import cooperatives as selectors
 from ..selectors import partnerships as partnership_selectors
@@ -46,22 +46,17 @@ class CooperativeListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
     filterset_class = CooperativeFilter
     template_name = "registry/cooperatives/list.html"
     paginate_by = 25
-    paginator_class = BoundedCountPaginator
 
     def get_queryset(self):
         return selectors.cooperative_list_rows(user=self.request.user)
 
-    def paginate_queryset(self, queryset, page_size):
-        # The count reads the rows without the names the page shows (selectors.with_row_names).
-        self.counted_rows = queryset
-        return super().paginate_queryset(selectors.with_row_names(queryset), page_size)
+    def page_rows(self, rows):
+        return selectors.with_row_names(rows)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         whole_table = not self.active and self.request.user.covers_whole_district
-        return self.paginator_class(
-            queryset, per_page, estimate_table=Cooperative._meta.db_table if whole_table else None,
-            counted_rows=getattr(self, "counted_rows", None), **kwargs
-        )
+        table = Cooperative._meta.db_table if whole_table else None
+        return super().get_paginator(queryset, per_page, estimate_table=table, **kwargs)
 
     def get(self, request, *args, **kwargs):
         query = request.GET.urlencode()

@@ -24,6 +24,9 @@ class FindingListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterView
     def get_queryset(self):
         return selectors.finding_rows(user=self.request.user)
 
+    def page_rows(self, rows):
+        return selectors.with_finding_names(rows)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)
         today = timezone.localdate()

@@ -34,7 +34,6 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, KeysetPaginationMixi
     filterset_class = MemberFilter
     template_name = "registry/members/list.html"
     paginate_by = 50
-    paginator_class = BoundedCountPaginator
 
     def get(self, request, *args, **kwargs):
         # A NIK in the address (an old bookmark, a number typed into the name box) is already in the
@@ -48,16 +47,13 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, KeysetPaginationMixi
     def get_queryset(self):
         return selectors.member_list_rows(user=self.request.user)
 
-    def paginate_queryset(self, queryset, page_size):
-        # The count reads the rows without the names the page shows (selectors.with_row_names).
-        self.counted_rows = queryset
-        return super().paginate_queryset(selectors.with_row_names(queryset), page_size)
+    def page_rows(self, rows):
+        return selectors.with_row_names(rows)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         whole_table = not self.active and self.request.user.covers_whole_district
         table = Member._meta.db_table if whole_table else None
-        return self.paginator_class(queryset, per_page, estimate_table=table,
-                                    counted_rows=getattr(self, "counted_rows", None), **kwargs)
+        return super().get_paginator(queryset, per_page, estimate_table=table, **kwargs)
 
     @property
     def active(self):

@@ -31,7 +31,9 @@ class PartnershipListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
         return selectors.partnership_page(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)
+        context = super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)
+        selectors.with_cooperative_sides(context["object_list"])
+        return context
 
 
 class PartnershipFormMixin:

@@ -15,6 +15,7 @@ from . import figures
 from .dashboard import Links, dashboard_sections
 from .models import MIN_YEAR, Cooperative, last_full_year
 from .selectors import dashboard as dashboard_selectors
+from .services.creation import AlreadyRecorded, insert_once
 from .services.versioning import EditConflict, remember_loaded, save_versioned
 
 
@@ -92,6 +93,36 @@ class VersionedEditMixin:
         form.save_m2m()
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+class InsertOnceMixin:
+    """Saves a CreateView's new record through `insert_once`: when someone else recorded the same one
+    (the same unique key) while this form was being saved, the form comes back with the user's input
+    and `already_recorded_message(existing)`, which says so and links to what is on record.
+
+    Put it just before CreateView: it replaces the form's save; what a view's own `form_valid` does
+    after calling it (a success message, warnings) happens only when the record was saved.
+    """
+
+    def already_recorded_message(self, existing):
+        return _("Data yang sama baru saja dicatat orang lain ketika Anda menyimpan. Isian Anda belum tersimpan "
+                 "dan masih ada di bawah.")
+
+    def form_valid(self, form):
+        self.object = insert_once(instance=form.save(commit=False))
+        form.save_m2m()
+        return HttpResponseRedirect(self.get_success_url())
+
+    def post(self, request, *args, **kwargs):
+        self.object = None
+        form = self.get_form()
+        if not form.is_valid():
+            return self.form_invalid(form)
+        try:
+            return self.form_valid(form)
+        except AlreadyRecorded as taken:
+            form.add_error(None, self.already_recorded_message(taken.existing))
+            return self.form_invalid(form)
 
 
 class SaveWarningsMixin:

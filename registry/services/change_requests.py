@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..models import BoardMember, Cooperative
 from ..models.portal import CONTACT_FIELDS, TERM_FIELDS, ChangeRequest
+from .creation import insert_once
 from .submissions import RecordChanged, accepted_reason, return_to_cooperative
 from .versioning import lock_at_version, remember_loaded, save_versioned
 
@@ -148,6 +149,10 @@ def change_request_save(*, change_request, by, expected_version=None, submit=Fal
         change_request._change_reason = _("Dikirim ke Dinas")
     else:
         change_request._change_reason = _("Draf disimpan")
+    if change_request.pk is None:
+        # A second contact change, or a second end of the same term, started at once by another board member.
+        return insert_once(instance=change_request, message=_(
+            "Permintaan yang sama baru saja dibuat pengurus lain ketika Anda menyimpan."))
     change_request.save()
     return change_request
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..matching import Candidate
 from ..models import BoardMember, Condition, Cooperative, Partnership, Training, TrainingParticipant
+from .creation import insert_once
 
 REASON_TEXT = {
     "jenis": _("jenis saling melengkapi (produsen dengan pemasaran/konsumen)"),
@@ -80,6 +81,8 @@ def training_add_participants(
         ))
     for participant in added:
         participant.full_clean()
-        participant._change_reason = str(_("Peserta pelatihan dicatat"))
-        participant.save()  # one by one, so each gets its history row
+        # One by one, so each gets its history row; a board member another Petugas added meanwhile
+        # refuses the whole batch (AlreadyRecorded), as the check above would have a moment later.
+        insert_once(instance=participant, reason=str(_("Peserta pelatihan dicatat")), message=_(
+            "%(name)s baru saja dicatat sebagai peserta pelatihan ini oleh orang lain.") % {"name": participant.name})
     return added

@@ -7,13 +7,14 @@ own version under a row lock, so two board members, or two reviewers, never over
 """
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..models import YearlyReport
 from ..models.portal import REPORT_FIELDS, SUBMITTED_COUNTS, SUBMITTED_MONEY, Submission
+from .creation import AlreadyRecorded, insert_once
 from .versioning import lock_at_version, remember_loaded, save_versioned
 
 # What a submission must hold before it is sent: every count and amount (0 is an answer, empty is not).
@@ -72,6 +73,10 @@ def submission_save(*, submission, by, expected_version=None, submit=False) -> S
         submission._change_reason = _("Dikirim ke Dinas")
     else:
         submission._change_reason = _("Draf disimpan")
+    if submission.pk is None:
+        # Two board members starting the same year at once: the second is told where the first one is.
+        return insert_once(instance=submission, message=_(
+            "Laporan tahun buku ini baru saja dibuat pengurus lain ketika Anda menyimpan."))
     submission.save()
     return submission
 
@@ -107,14 +112,12 @@ def submission_accept(*, submission, expected_version, record_version, by) -> Ye
         if report.rat_date:
             report.rat_reported_on = max(reported_on, report.rat_date)
         report.full_clean()
-        report._change_reason = reason
         # No row to lock when none was on record: a report created by staff after the lookup above
         # meets this one at the unique constraint, and is the same conflict as one seen moving.
         try:
-            with transaction.atomic():
-                report.save()
-        except IntegrityError as error:
-            raise RecordChanged(CHANGED_SINCE_PAGE) from error
+            insert_once(instance=report, reason=reason)
+        except AlreadyRecorded as taken:
+            raise RecordChanged(CHANGED_SINCE_PAGE) from taken
     else:
         remember_loaded(report)
         report_candidate(current, report=report)

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
 from django_filters.views import FilterView
@@ -16,6 +18,7 @@ from ..forms.cooperative_choice import written
 from ..forms.cooperatives import CooperativeForm, CooperativeStatusForm
 from ..mixins import (
     CooperativeInAreaMixin,
+    InsertOnceMixin,
     NoStoreMixin,
     RegistryPermissionMixin,
     SaveWarningsMixin,
@@ -118,7 +121,7 @@ class CooperativeDetailView(RegistryPermissionMixin, NoStoreMixin, DetailView):
         return context
 
 
-class CooperativeCreateView(RegistryPermissionMixin, SaveWarningsMixin, CreateView):
+class CooperativeCreateView(RegistryPermissionMixin, SaveWarningsMixin, InsertOnceMixin, CreateView):
     permission_required = "registry.add_cooperative"
     form_class = CooperativeForm
     template_name = "registry/cooperatives/form.html"
@@ -138,6 +141,16 @@ class CooperativeCreateView(RegistryPermissionMixin, SaveWarningsMixin, CreateVi
 
     def get_success_url(self):
         return reverse("registry:cooperative_detail", args=[self.object.pk])
+
+    def already_recorded_message(self, existing):
+        # The Nomor Induk Koperasi, the one unique key a new cooperative has. The other cooperative is
+        # named only inside the user's area: outside it, it is as unknown as on its own page (404).
+        message = gettext("Nomor Induk Koperasi ini baru saja dicatat orang lain untuk koperasi lain ketika Anda "
+                          "menyimpan. Isian Anda belum tersimpan dan masih ada di bawah: periksa nomornya.")
+        if not Cooperative.objects.for_user(self.request.user).filter(pk=existing.pk).exists():
+            return message
+        return format_html("{} " + gettext("Koperasi yang tercatat dengan nomor ini: <a href=\"{url}\">{name}</a>."),
+                           message, url=reverse("registry:cooperative_detail", args=[existing.pk]), name=existing.name)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(back_url=list_url(self.request), **kwargs)

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, ListView, UpdateView
@@ -16,7 +18,13 @@ from .. import nik as nik_codec
 from ..filters.active import active_filters
 from ..filters.members import NIK_SEARCH_SESSION_KEY, MemberFilter
 from ..forms.people import MemberEndForm, MemberErasureForm, MemberForm, NikSearchForm
-from ..mixins import CooperativeInAreaMixin, NoStoreMixin, RegistryPermissionMixin, VersionedEditMixin
+from ..mixins import (
+    CooperativeInAreaMixin,
+    InsertOnceMixin,
+    NoStoreMixin,
+    RegistryPermissionMixin,
+    VersionedEditMixin,
+)
 from ..models import Member
 from ..paginators import BoundedCountPaginator, KeysetPaginationMixin
 from ..security import client_ip
@@ -185,7 +193,9 @@ class MemberWarningsMixin:
         return response
 
 
-class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, MemberWarningsMixin, CreateView):
+class MemberCreateView(
+    RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaMixin, MemberWarningsMixin, InsertOnceMixin, CreateView
+):
     permission_required = "registry.add_member"
     form_class = MemberForm
     template_name = "registry/cooperatives/child_form.html"
@@ -200,6 +210,14 @@ class MemberCreateView(RegistryPermissionMixin, NoStoreMixin, CooperativeInAreaM
         response = super().form_valid(form)
         messages.success(self.request, _("Anggota %(name)s tercatat.") % {"name": self.object.name})
         return response
+
+    def already_recorded_message(self, existing):
+        # The NIK within the cooperative, the one unique key a new member has; never repeated on the page.
+        return format_html(
+            gettext("NIK ini baru saja dicatat orang lain untuk anggota koperasi ini ketika Anda menyimpan: "
+                    "<a href=\"{url}\">{name}</a>. Isian Anda belum tersimpan dan masih ada di bawah."),
+            url=member_success_url(existing), name=existing.name,
+        )
 
     def get_success_url(self):
         return member_success_url(self.object)

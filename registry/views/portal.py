@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +43,7 @@ from ..models.portal import (
 )
 from ..services.board_accounts import CODE_VALIDITY, account_first_sign_in, account_invite, accounts_end_with_terms
 from ..services.change_requests import change_request_save
+from ..services.creation import AlreadyRecorded
 from ..services.documents import document_add, document_content, document_remove
 from ..services.submissions import submission_save
 from ..services.versioning import EditConflict
@@ -101,6 +103,12 @@ class PortalHomeView(PortalMixin, NoStoreMixin, TemplateView):
             "board_member").order_by("-created_at", "-pk")[:20]
         context["change_kinds"] = ChangeRequest.Kind
         return context
+
+
+def already_started(taken, url):
+    """The refusal of a new draft another board member started at the same moment, with a link to theirs."""
+    return format_html("{} " + _("Isian Anda belum tersimpan dan masih ada di bawah. <a href=\"{url}\">Buka yang "
+                                 "sudah dibuat</a> dan lanjutkan di sana."), taken.messages[0], url=url)
 
 
 # The form on a phone: one short group at a time.
@@ -172,6 +180,10 @@ class SubmissionEditView(PortalMixin, NoStoreMixin, FormView):
                 "Laporan ini sudah diubah pengurus lain setelah Anda membukanya. Buka lagi halamannya untuk melihat "
                 "isian terbaru, lalu ulangi perubahan Anda."
             ))
+            return self.form_invalid(form)
+        except AlreadyRecorded as taken:
+            url = reverse("registry:portal_submission", args=[taken.existing.pk])
+            form.add_error(None, already_started(taken, url))
             return self.form_invalid(form)
         except ValidationError as refused:
             if hasattr(refused, "error_dict"):
@@ -404,7 +416,11 @@ class ChangeRequestEditView(PortalMixin, NoStoreMixin, FormView):
                 "melihat isian terbaru, lalu ulangi perubahan Anda."
             ))
             return self.form_invalid(form)
-        except IntegrityError:  # a second contact change, or a second end of the same term, sent at once
+        except AlreadyRecorded as taken:
+            url = reverse("registry:portal_change", args=[taken.existing.pk])
+            form.add_error(None, already_started(taken, url))
+            return self.form_invalid(form)
+        except IntegrityError:  # a draft turned into the end of a term whose end another draft took meanwhile
             form.add_error(None, _(
                 "Permintaan yang sama sedang disiapkan atau ditinjau. Buka dari halaman koperasi Anda."))
             return self.form_invalid(form)

@@ -5,8 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
@@ -20,6 +21,7 @@ from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin, VersionedE
 from ..models import Training, TrainingParticipant
 from ..paginators import KeysetPaginationMixin
 from ..selectors import partnerships as selectors
+from ..services.creation import AlreadyRecorded
 from ..services.partnerships import training_add_participants
 from ..spreadsheets.coverage_export import coverage_workbook
 
@@ -118,11 +120,19 @@ class TrainingParticipantAddView(RegistryPermissionMixin, CooperativeInAreaMixin
 
     def form_valid(self, form):
         cooperative = self.get_cooperative()
-        added = training_add_participants(
-            training=self.training, cooperative=cooperative,
-            board_members=list(form.cleaned_data["board_members"]), staff=form.cleaned_data["staff"],
-            attended=form.cleaned_data["attended"],
-        )
+        try:
+            added = training_add_participants(
+                training=self.training, cooperative=cooperative,
+                board_members=list(form.cleaned_data["board_members"]), staff=form.cleaned_data["staff"],
+                attended=form.cleaned_data["attended"],
+            )
+        except AlreadyRecorded as taken:
+            form.add_error(None, format_html(
+                "{} " + gettext("Belum ada yang tersimpan dari isian Anda, yang masih ada di bawah. "
+                                "<a href=\"{url}\">Lihat peserta yang tercatat</a>."),
+                taken.messages[0], url=reverse("registry:training_detail", args=[self.training.pk]),
+            ))
+            return self.form_invalid(form)
         messages.success(self.request, ngettext("%(n)s peserta dari %(name)s tercatat.",
                                                  "%(n)s peserta dari %(name)s tercatat.", len(added))
                          % {"n": len(added), "name": cooperative.name})

@@ -29,8 +29,7 @@ from registry.models import (
     last_full_year,
 )
 from registry.services import assessments as assessment_services
-from registry.services import change_requests, creation, submissions
-from registry.services import partnerships as partnership_services
+from registry.services import creation
 from tests.builders import (
     make_board_account,
     make_board_member,
@@ -88,14 +87,10 @@ class Assertions:
 # PostgreSQL: two connections
 
 
-@contextlib.contextmanager
-def insert_held(gate, *modules, thread="first"):
-    """The insert made in the thread named `thread` stays uncommitted until the gate is let go."""
-    held = gate.wrap(creation.insert_once, thread=thread)
-    with contextlib.ExitStack() as stack:
-        for module in modules:
-            stack.enter_context(mock.patch.object(module, "insert_once", held))
-        yield
+def insert_held(gate, model, thread="first"):
+    """The new `model` row saved in the thread named `thread` stays uncommitted until the gate is let go
+    (held right after the INSERT and its history row, inside the transaction of the write path)."""
+    return mock.patch.object(model, "save", gate.wrap(model.save, thread=thread))
 
 
 @pytest.mark.postgres
@@ -108,10 +103,10 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         self.rahmat = make_user("Petugas", first_name="Rahmat")
         self.cooperative = make_cooperative(name="Koperasi Laporan Ganda")
 
-    def race(self, first, second, *modules):
+    def race(self, first, second, model):
         """`first` inserts and holds its transaction open; `second` posts meanwhile and waits on the index."""
         gate = Gate()
-        with insert_held(gate, *modules):
+        with insert_held(gate, model):
             one = Worker("first", first)
             one.start()
             assert gate.reached.wait(30)
@@ -135,7 +130,7 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         create_url = reverse("registry:yearlyreport_create", args=[self.cooperative.pk])
         data = form_data(staff, create_url, **report_values())
         one, two = self.race(lambda: reviewer.post(review_url, accept), lambda: staff.post(create_url, data),
-                             submissions, mixins)
+                             YearlyReport)
         self.assertRedirects(one, reverse("registry:review_queue"), fetch_redirect_response=False)
         [report] = YearlyReport.objects.filter(cooperative=self.cooperative, year=YEAR)
         self.assert_refused_with_link(
@@ -150,7 +145,8 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         sri, rahmat = client_for(self.sri), client_for(self.rahmat)
         first = form_data(sri, create_url, **{**report_values(), "cash": "10.000"})
         second = form_data(rahmat, create_url, **report_values())
-        one, two = self.race(lambda: sri.post(create_url, first), lambda: rahmat.post(create_url, second), mixins)
+        one, two = self.race(lambda: sri.post(create_url, first), lambda: rahmat.post(create_url, second),
+                             YearlyReport)
         self.assertEqual(one.status_code, 302)
         [report] = YearlyReport.objects.filter(cooperative=self.cooperative, year=YEAR)
         self.assert_refused_with_link(
@@ -162,7 +158,7 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         sri, rahmat = client_for(self.sri), client_for(self.rahmat)
         first = form_data(sri, url, **member_values(self.cooperative))
         second = form_data(rahmat, url, **{**member_values(self.cooperative), "name": "Siti R."})
-        one, two = self.race(lambda: sri.post(url, first), lambda: rahmat.post(url, second), mixins)
+        one, two = self.race(lambda: sri.post(url, first), lambda: rahmat.post(url, second), Member)
         self.assertEqual(one.status_code, 302)
         [member] = Member.objects.filter(cooperative=self.cooperative)
         self.assert_refused_with_link(two, reverse("registry:member_detail", args=[member.pk]), "Siti R.")
@@ -174,7 +170,7 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         first = form_data(sri, url, **cooperative_values(), desa=self.cooperative.desa_id)
         second = form_data(rahmat, url, **{**cooperative_values(), "name": "Koperasi Sawit Kedua"},
                            desa=self.cooperative.desa_id)
-        one, two = self.race(lambda: sri.post(url, first), lambda: rahmat.post(url, second), mixins)
+        one, two = self.race(lambda: sri.post(url, first), lambda: rahmat.post(url, second), Cooperative)
         self.assertEqual(one.status_code, 302)
         [recorded] = Cooperative.objects.filter(nomor_induk=NOMOR_INDUK)
         self.assert_refused_with_link(two, reverse("registry:cooperative_detail", args=[recorded.pk]),
@@ -189,10 +185,10 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         sri, rahmat = client_for(self.sri), client_for(self.rahmat)
         data = {"koperasi": self.cooperative.pk, "board_members": [term.pk], "attended": "on"}
         staff = {**data, "staff": "Ani Lestari; kasir"}
-        one, two = self.race(lambda: sri.post(url, data), lambda: rahmat.post(url, staff), partnership_services)
+        one, two = self.race(lambda: sri.post(url, data), lambda: rahmat.post(url, staff), TrainingParticipant)
         self.assertEqual(one.status_code, 302)
         self.assert_refused_with_link(two, reverse("registry:training_detail", args=[training.pk]), "Ani Lestari")
-        self.assertContains(two, "Budi Santoso baru saja dicatat sebagai peserta")
+        self.assertContains(two, "Budi Santoso baru saja dicatat orang lain sebagai peserta pelatihan ini.")
         # Nothing of the refused batch stays, the staff member typed beside it included.
         self.assertEqual(list(TrainingParticipant.objects.filter(training=training).values_list("name", flat=True)),
                          ["Budi Santoso"])
@@ -204,7 +200,7 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         first, second = client_for(ketua.user), client_for(bendahara.user)
         data = {"year": YEAR, "rat_decisions": "Pembagian SHU"}
         one, two = self.race(lambda: first.post(url, data), lambda: second.post(url, {**data, "cash": "5.000"}),
-                             submissions)
+                             Submission)
         self.assertEqual(one.status_code, 302)
         [submission] = Submission.objects.filter(cooperative=self.cooperative, year=YEAR)
         self.assertEqual(two.status_code, 200)
@@ -220,7 +216,7 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         first, second = client_for(ketua.user), client_for(bendahara.user)
         data = form_data(first, url, phone="0812111")
         other = form_data(second, url, phone="0812222")
-        one, two = self.race(lambda: first.post(url, data), lambda: second.post(url, other), change_requests)
+        one, two = self.race(lambda: first.post(url, data), lambda: second.post(url, other), ChangeRequest)
         self.assertEqual(one.status_code, 302)
         [change] = ChangeRequest.objects.filter(cooperative=self.cooperative)
         self.assertEqual(two.status_code, 200)
@@ -229,6 +225,29 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         self.assertContains(two, "0812222")
         self.assertEqual(change.phone, "0812111")
 
+
+    def test_two_staff_preparing_the_same_year_prepare_it_once(self):
+        year = YEAR - 1
+        url = reverse("registry:assessment_prepare")
+        sri, rahmat = client_for(self.sri), client_for(self.rahmat)
+        gate = Gate()
+        held = gate.wrap(assessment_services.bulk_create_with_history, thread="first")
+        with mock.patch.object(assessment_services, "bulk_create_with_history", held):
+            one = Worker("first", lambda: sri.post(url, {"year": year}, follow=True))
+            one.start()
+            assert gate.reached.wait(30)
+            two = Worker("second", lambda: rahmat.post(url, {"year": year}, follow=True))
+            two.start()
+            self.assertTrue(blocked(two))  # waits on the unique index for the first run's assessments
+            gate.go.set()
+            one.finish()
+            two.finish()
+        self.assertEqual((one.error, two.error), (None, None))
+        self.assertContains(one.result, f"Tahun {year}: 1 penilaian draf dibuat")
+        self.assertContains(two.result, f"Sebagian penilaian tahun {year} baru saja dibuat orang lain bersamaan")
+        [assessment] = Assessment.objects.filter(year=year)
+        self.assertEqual((assessment.cooperative, assessment.assessed_by), (self.cooperative, self.sri))
+        self.assertEqual(assessment.history.count(), 1)
 
 # SQLite (and PostgreSQL): the other person's record lands just before the form's own insert
 

@@ -84,5 +84,5 @@ def training_add_participants(
         # One by one, so each gets its history row; a board member another Petugas added meanwhile
         # refuses the whole batch (AlreadyRecorded), as the check above would have a moment later.
         insert_once(instance=participant, reason=str(_("Peserta pelatihan dicatat")), message=_(
-            "%(name)s baru saja dicatat sebagai peserta pelatihan ini oleh orang lain.") % {"name": participant.name})
+            "%(name)s baru saja dicatat orang lain sebagai peserta pelatihan ini.") % {"name": participant.name})
     return added

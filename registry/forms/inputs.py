@@ -1,4 +1,5 @@
-"""Fields for what people type as they write it on paper: Rupiah with dots, dates as 26/11/2026."""
+"""Fields for what people type as they write it on paper: Rupiah with dots, dates as 26/11/2026; and
+free text that must not hold a NIK."""
 
 import re
 from decimal import Decimal
@@ -6,7 +7,10 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from .. import nik as nik_codec
 
 # After spaces are removed: an optional sign, an optional "Rp"/"Rp.", the sign again (both
 # "-Rp 5.000" and "Rp -5.000" are written), then whole Rupiah either as plain digits or in groups
@@ -134,3 +138,20 @@ def use_typed_inputs(form):
                 field.limit_to_model_field(model._meta.get_field(name))
             except FieldDoesNotExist:
                 pass
+
+
+class NoNikInFreeTextMixin:
+    """Refuse a NIK (16 digits, also grouped, as `nik.contains_nik` reads it) typed into any free-text field.
+
+    What a cooperative's board and the Dinas write to each other (a RAT's decisions, a reason, a
+    review note) is stored in clear, kept in the history and shown on the review pages, where a
+    member's NIK must never be: refused at entry, as the erasure and export forms refuse it.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(field, forms.CharField) and isinstance(value, str) and nik_codec.contains_nik(value):
+                self.add_error(name, _("%(field)s tidak boleh memuat NIK.") % {"field": capfirst(field.label or name)})
+        return cleaned

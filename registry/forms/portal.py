@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from .. import nik as nik_codec
 from ..models import BoardMember, User, last_full_year
 from ..models.portal import (
     CONTACT_FIELDS,
@@ -19,7 +20,7 @@ from ..models.portal import (
 )
 from ..services.board_accounts import CodeRefused, account_for_code, eligible_board
 from .cooperatives import DATE
-from .inputs import RupiahField, use_typed_inputs
+from .inputs import NoNikInFreeTextMixin, RupiahField, use_typed_inputs
 
 
 class BoardAccountInviteForm(forms.Form):
@@ -92,7 +93,7 @@ class FirstSignInForm(forms.Form):
         return cleaned
 
 
-class SubmissionForm(forms.ModelForm):
+class SubmissionForm(NoNikInFreeTextMixin, forms.ModelForm):
     """A cooperative's yearly report and RAT as its board types them on a phone.
 
     Every figure may stay empty in a draft; sending it (services/submissions.py) asks for them
@@ -151,12 +152,20 @@ class DocumentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # The file's own name is kept and shown to the Dinas: a scan named after its owner's NIK would show it.
+        if upload is not None and nik_codec.contains_nik(upload.name):
+            raise forms.ValidationError(
+                _("Nama berkas tidak boleh memuat NIK: ganti nama berkasnya, lalu unggah lagi."))
+        return upload
+
     @property
     def max_mb(self):
         return settings.DOCUMENT_MAX_BYTES // (1024 * 1024)
 
 
-class ChangeRequestForm(forms.ModelForm):
+class ChangeRequestForm(NoNikInFreeTextMixin, forms.ModelForm):
     """A change the board asks for, as typed on a phone: the fields of its kind only.
 
     A new term: the person, the position and the dates (no NIK: a board term holds none). The end of

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 
+from ..forms.inputs import NoNikInFreeTextMixin
 from ..mixins import NoStoreMixin, RegistryPermissionMixin
 from ..models import BoardMember, Cooperative, YearlyReport
 from ..models.portal import CONTACT_FIELDS, REPORT_FIELDS, TERM_FIELDS, ChangeRequest, Submission
@@ -27,7 +28,7 @@ from ..services.versioning import EditConflict
 from .portal import change_request_value
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(NoNikInFreeTextMixin, forms.Form):
     """Accept, or return with a note; the versions the page showed, so nothing changed unseen is accepted."""
 
     action = forms.ChoiceField(choices=[("terima", "terima"), ("kembalikan", "kembalikan")])

@@ -17,12 +17,14 @@ from django.test import Client, TestCase, TransactionTestCase, override_settings
 from django.urls import reverse
 
 from registry import mixins
+from registry.admin import base as admin_base
 from registry.models import (
     Assessment,
     ChangeRequest,
     Cooperative,
     IndicatorScore,
     Member,
+    OutsideParty,
     Submission,
     TrainingParticipant,
     YearlyReport,
@@ -35,6 +37,7 @@ from tests.builders import (
     make_board_member,
     make_cooperative,
     make_member,
+    make_outside_party,
     make_report,
     make_submission,
     make_training,
@@ -249,6 +252,21 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         self.assertEqual((assessment.cooperative, assessment.assessed_by), (self.cooperative, self.sri))
         self.assertEqual(assessment.history.count(), 1)
 
+    def test_two_admins_adding_one_outside_party_add_it_once(self):
+        first, second = make_user("Admin Dinas", is_staff=True), make_user("Admin Dinas", is_staff=True)
+        url = reverse("admin:registry_outsideparty_add")
+        data = {"name": "PT Sawit Timur", "kind": "perusahaan_perkebunan"}
+        dina, rudi = client_for(first), client_for(second)
+        one, two = self.race(lambda: dina.post(url, data), lambda: rudi.post(url, {**data, "notes": "Kaliorang"}),
+                             OutsideParty)
+        self.assertEqual(one.status_code, 302)
+        self.assertEqual(two.status_code, 200)
+        self.assertContains(two, "Data yang sama baru saja dicatat orang lain.")
+        self.assertIn("name", two.context["adminform"].form.errors)
+        self.assertContains(two, "Kaliorang")
+        [party] = OutsideParty.objects.all()
+        self.assertEqual([h.history_user for h in party.history.all()], [first])
+
 # SQLite (and PostgreSQL): the other person's record lands just before the form's own insert
 
 
@@ -363,3 +381,53 @@ class CollisionMessageTests(Assertions, TestCase):
         response = self.client.post(url, {"year": year}, follow=True)
         self.assertContains(response, f"Tahun {year}: 3 penilaian draf dibuat, 0 koperasi dilewati")
         self.assertEqual(Assessment.objects.filter(year=year).count(), 1 + len(others))
+
+
+class AdminAddTests(TestCase):
+    """Django admin's add pages insert through the same service: a record added meanwhile is the
+    model's own refusal on the form, the input kept."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = make_user("Admin Dinas", is_staff=True)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_an_outside_party_added_meanwhile(self):
+        url = reverse("admin:registry_outsideparty_add")
+        data = {"name": "PT Sawit Timur", "kind": "perusahaan_perkebunan", "notes": "Mitra plasma Kaliorang"}
+        # The form's check ran before the other party was committed; the insert then meets it.
+        make_outside_party(name="PT Sawit Timur")
+        checks = []
+        original = OutsideParty.validate_unique
+
+        def checked_before_the_other_commit(party, *args, **kwargs):
+            checks.append(party.name)
+            return None if len(checks) == 1 else original(party, *args, **kwargs)
+
+        with mock.patch.object(OutsideParty, "validate_unique", checked_before_the_other_commit):
+            response = self.client.post(url, data)
+        self.assertEqual(checks, ["PT Sawit Timur", "PT Sawit Timur"])
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Data yang sama baru saja dicatat orang lain.")
+        self.assertIn("name", response.context["adminform"].form.errors)
+        self.assertContains(response, "Mitra plasma Kaliorang")
+        self.assertEqual(OutsideParty.objects.filter(name="PT Sawit Timur").count(), 1)
+
+    def test_a_record_the_form_cannot_see_as_taken_is_refused_on_the_add_page(self):
+        url = reverse("admin:registry_outsideparty_add")
+        data = {"name": "PT Sawit Timur", "kind": "perusahaan_perkebunan"}
+        taken = creation.AlreadyRecorded("Data yang sama baru saja dicatat orang lain.", existing=None)
+        with mock.patch.object(admin_base, "insert_once", side_effect=taken):
+            response = self.client.post(url, data, follow=True)
+        self.assertRedirects(response, url)
+        self.assertContains(response, "Data yang sama baru saja dicatat orang lain.")
+        self.assertFalse(OutsideParty.objects.exists())
+
+    def test_an_add_that_meets_nothing_is_saved_with_its_history(self):
+        url = reverse("admin:registry_outsideparty_add")
+        response = self.client.post(url, {"name": "Bank Kaltimtara", "kind": "bank"})
+        self.assertEqual(response.status_code, 302)
+        party = OutsideParty.objects.get(name="Bank Kaltimtara")
+        self.assertEqual([(h.history_type, h.history_user) for h in party.history.all()], [("+", self.admin)])

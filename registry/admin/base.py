@@ -3,10 +3,11 @@ changelists that stay fast at national size, and the versioned records' change f
 the same write path as the registry's forms."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import last_full_year
 from ..paginators import BoundedCountPaginator
+from ..services.creation import AlreadyRecorded, insert_once
 from ..services.versioning import EditConflict, lock_at_version, remember_loaded, save_versioned
 
 
@@ -24,12 +26,34 @@ def field_label(model, name):
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """History can be read, never reverted.
+    """History can be read, never reverted; a new record is inserted through `insert_once`.
 
     A revert writes an old row back whole: past the status lifecycle, past the optimistic lock's
     version and onto fields this admin keeps read-only. Whoever needs an old value enters it
     again, and that edit is recorded like any other.
     """
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        obj._history_user = request.user
+        insert_once(instance=obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AlreadyRecorded as taken:
+            # Someone else added the same record while this one was saved (the whole save was rolled
+            # back). Checked again, the form now meets it and says so with the model's own message,
+            # the input kept; should it still pass (a field the form does not check), the add page
+            # opens again with the refusal.
+            self.message_user(request, taken.messages[0], level=messages.WARNING)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except AlreadyRecorded:
+                self.message_user(request, taken.messages[0], level=messages.ERROR)
+                return HttpResponseRedirect(request.get_full_path())
 
     def revert_disabled(self, request, obj=None):
         return True

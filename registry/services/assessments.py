@@ -290,38 +290,38 @@ def assessment_prepare_year(*, user: User, year: int, today: datetime.date | Non
     done = set(Assessment.objects.filter(year=year, cooperative__in=active).values_list("cooperative_id", flat=True))
     todo = [c for c in active if c.pk not in done]
     reason = _("Disiapkan untuk tahun %(year)s") % {"year": year}
-    try:
-        for start in range(0, len(todo), 500):
-            batch = todo[start:start + 500]
-            records = assessment_inputs.records_for(batch, year=year, today=today)
-            assessments, rows = [], []
-            for cooperative in batch:
-                levels, scores = {}, []
-                for indicator in indicators:
-                    suggestion = assessment_inputs.suggest(indicator, records[cooperative.pk])
-                    level = suggestion.level if suggestion else None
-                    levels[indicator.pk] = level
-                    scores.append(IndicatorScore(
-                        indicator=indicator, computed_level=level, level=level,
-                        computed_explanation=suggestion.explanation if suggestion else "",
-                    ))
-                assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric, assessed_by=user)
-                apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
-                assessments.append(assessment)
-                rows.append(scores)
+    for start in range(0, len(todo), 500):
+        batch = todo[start:start + 500]
+        records = assessment_inputs.records_for(batch, year=year, today=today)
+        assessments, rows = [], []
+        for cooperative in batch:
+            levels, scores = {}, []
+            for indicator in indicators:
+                suggestion = assessment_inputs.suggest(indicator, records[cooperative.pk])
+                level = suggestion.level if suggestion else None
+                levels[indicator.pk] = level
+                scores.append(IndicatorScore(
+                    indicator=indicator, computed_level=level, level=level,
+                    computed_explanation=suggestion.explanation if suggestion else "",
+                ))
+            assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric, assessed_by=user)
+            apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
+            assessments.append(assessment)
+            rows.append(scores)
+        try:
             created = bulk_create_with_history(
                 assessments, Assessment, default_user=user, default_change_reason=reason
             )
-            for assessment, scores in zip(created, rows, strict=True):
-                for score in scores:
-                    score.assessment = assessment
-            bulk_create_with_history([s for scores in rows for s in scores], IndicatorScore, default_user=user)
-    except IntegrityError as error:
-        # An assessment of one of these cooperatives saved (or a year prepared) by someone else since
-        # the lookup above: nothing of this run is kept, and running it again skips what exists.
-        raise ValidationError(_(
-            "Sebagian penilaian tahun %(year)s baru saja dibuat orang lain bersamaan: tidak ada yang disimpan. "
-            "Jalankan lagi; koperasi yang sudah dinilai akan dilewati.") % {"year": year}) from error
+        except IntegrityError as error:
+            # One of these cooperatives assessed (or the year prepared) by someone else since the lookup
+            # above: nothing of this run is kept, and running it again skips what exists.
+            raise ValidationError(_(
+                "Sebagian penilaian tahun %(year)s baru saja dibuat orang lain bersamaan: tidak ada yang "
+                "disimpan. Jalankan lagi; koperasi yang sudah dinilai akan dilewati.") % {"year": year}) from error
+        for assessment, scores in zip(created, rows, strict=True):
+            for score in scores:
+                score.assessment = assessment
+        bulk_create_with_history([s for scores in rows for s in scores], IndicatorScore, default_user=user)
     if todo:
         summary_refresh_soon()  # bulk writes send no signals
     return PreparedYear(created=len(todo), skipped=len(done))

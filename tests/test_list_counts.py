@@ -18,7 +18,9 @@ from tests.builders import (
     make_cooperative,
     make_finding,
     make_member,
+    make_participant,
     make_partnership,
+    make_training,
     make_user,
 )
 
@@ -28,6 +30,7 @@ LISTS = {
     "/penilaian/": "registry_assessment",
     "/kemitraan/": "registry_partnership",
     "/temuan/": "registry_finding",
+    "/pelatihan/": "registry_training",
 }
 
 
@@ -45,6 +48,12 @@ class ListCountTests(TestCase):
         # Inside the area on one side only: the partnership is in the area (either side counts).
         make_partnership(cls.outside[0], partner=cls.inside[0])
         make_partnership(cls.outside[1], partner=cls.outside[0])
+        # Every user sees every training; the kecamatan filter keeps those with a participant from it.
+        cls.both = make_training(title="Bimtek dua kecamatan")
+        make_participant(cls.both, cooperative=cls.inside[0])
+        make_participant(cls.both, cooperative=cls.outside[0])
+        make_participant(make_training(), cooperative=cls.outside[1])
+        make_training()
 
     def count_query(self, path, table):
         with CaptureQueriesContext(connection) as queries:
@@ -65,14 +74,20 @@ class ListCountTests(TestCase):
                 self.assertEqual(response.context["paginator"].count, len(response.context["object_list"]))
 
     def test_the_count_equals_the_rows_in_an_area_and_under_a_filter(self):
-        expected = {"/koperasi/": 3, "/anggota/": 3, "/penilaian/": 3, "/kemitraan/": 1, "/temuan/": 3}
+        # (unfiltered, filtered by the area's kecamatan) for a Petugas of Sangatta Utara
+        expected = {"/koperasi/": (3, 3), "/anggota/": (3, 3), "/penilaian/": (3, 3), "/kemitraan/": (1, 1),
+                    "/temuan/": (3, 3), "/pelatihan/": (3, 1)}
         self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
         for path, table in LISTS.items():
-            for query in ("", f"?kecamatan={SANGATTA_UTARA}"):
+            for query, rows in zip(("", f"?kecamatan={SANGATTA_UTARA}"), expected[path], strict=True):
                 with self.subTest(path + query):
                     response, _count = self.count_query(path + query, table)
-                    self.assertEqual(len(response.context["object_list"]), expected[path])
-                    self.assertEqual(response.context["paginator"].count, expected[path])
+                    self.assertEqual(len(response.context["object_list"]), rows)
+                    self.assertEqual(response.context["paginator"].count, rows)
+        # The participants counted on a training's row are the area's only.
+        response = self.client.get(f"/pelatihan/?kecamatan={SANGATTA_UTARA}")
+        self.assertEqual([(t.title, t.participant_count) for t in response.context["object_list"]],
+                         [("Bimtek dua kecamatan", 1)])
         self.client.force_login(make_user("Petugas"))
         for path, table in LISTS.items():
             with self.subTest(path, kecamatan=MUARA_WAHAU):

@@ -63,9 +63,14 @@ def with_cooperative_sides(partnerships):
     return rows
 
 
+def training_rows(*, user):
+    """Trainings (all users see all), newest first."""
+    return Training.objects.for_user(user).order_by("-start_date", "-id")
+
+
 def training_list(*, user):
-    """Trainings (all users see all) with the number of participants from the user's area."""
-    return Training.objects.for_user(user).with_participant_count(user).order_by("-start_date", "-id")
+    """`training_rows` with the number of participants from the user's area."""
+    return training_rows(user=user).with_participant_count(user)
 
 
 def training_participants(*, training, user):

@@ -33,7 +33,11 @@ class TrainingListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterVie
     paginate_by = 50
 
     def get_queryset(self):
-        return selectors.training_list(user=self.request.user)
+        return selectors.training_rows(user=self.request.user)
+
+    def page_rows(self, rows):
+        # The participants are counted for the rows shown only: the list's count reads trainings alone.
+        return rows.with_participant_count(self.request.user)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(active_filters=active_filters(self.filterset, self.request), **kwargs)

@@ -242,6 +242,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "registry:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
+# Django's database sessions, read through a statement compiled once per process (registry/sessions.py).
+SESSION_ENGINE = "registry.sessions"
+
 # A working day in the field, not longer: counted from sign-in, however active the session
 # (registry.middleware.SessionTimeoutMiddleware), so an unattended browser in a shared office
 # logs out. SESSION_COOKIE_AGE alone would slide with every write to the session.

@@ -1,12 +1,20 @@
-"""Session limits: 30 minutes without a request, 12 hours after sign-in; the login page says why."""
+"""Session limits: 30 minutes without a request, 12 hours after sign-in; the login page says why. The
+session store and the read of the signed-in user."""
 
 import time
 from datetime import timedelta
+from unittest.mock import patch
 
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from registry.access import TOKEN_READ_WITH_USER, UserWithAccessTokenBackend, current_token
 from registry.middleware import SEEN_KEY, SEEN_RESOLUTION, STARTED_KEY
+from registry.sessions import SessionStore
 from tests.builders import PASSWORD, make_user
 
 MINUTE = 60
@@ -97,3 +105,72 @@ class SessionLimitTests(TestCase):
         response = self.client.get(reverse("login"))
         self.assertEqual(response.status_code, 200)
         self.assertNotIn(SEEN_KEY, self.client.session)
+
+
+class SessionStoreTests(TestCase):
+    """registry/sessions.py: Django's database sessions, read through a statement compiled once; the
+    expiry compared on the row as Django compares it in SQL (`expire_date > now`)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user("Pimpinan", username="pemegang-sesi")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+        self.key = self.client.session.session_key
+        self.expires = Session.objects.get(session_key=self.key).expire_date
+
+    def page_at(self, moment):
+        with patch("registry.sessions.timezone.now", return_value=moment):
+            return SessionStore(self.key).load()
+
+    def test_a_session_is_read_until_its_expiry_and_not_at_it(self):
+        self.assertEqual(self.page_at(self.expires - timedelta(microseconds=1))["_auth_user_id"], str(self.user.pk))
+        self.assertEqual(self.page_at(self.expires), {})
+        self.assertEqual(self.page_at(self.expires + timedelta(seconds=1)), {})
+
+    def test_an_expired_session_signs_nobody_in(self):
+        Session.objects.filter(session_key=self.key).update(expire_date=timezone.now() - timedelta(seconds=1))
+        response = self.client.get("/dasbor/")
+        self.assertRedirects(response, f"{reverse('login')}?next=%2Fdasbor%2F", fetch_redirect_response=False)
+
+    def test_an_unknown_or_missing_key_is_no_session_and_a_write_gets_a_new_key(self):
+        for key in ("tidak-ada-sesi-dengan-kunci-ini", None):
+            with self.subTest(key=key):
+                store = SessionStore(key)
+                self.assertEqual(store.load(), {})
+                self.assertIsNone(store.session_key)
+                store["dicatat"] = 1
+                store.save()
+                self.assertNotEqual(store.session_key, key)
+                self.assertEqual(SessionStore(store.session_key).load(), {"dicatat": 1})
+
+    def test_a_signed_out_session_is_gone(self):
+        self.client.logout()
+        self.assertEqual(SessionStore(self.key).load(), {})
+
+    def test_one_statement_for_every_request(self):
+        with CaptureQueriesContext(connection) as first:
+            SessionStore(self.key).load()
+        other = self.client_class()
+        other.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as second:
+            SessionStore(other.session.session_key).load()
+        self.assertEqual(len(first), 1)
+        self.assertEqual(first[0]["sql"].replace(self.key, "?"),
+                         second[0]["sql"].replace(other.session.session_key, "?"))
+
+
+class UserReadTests(TestCase):
+    """registry/access.py: the signed-in user and the access token, by a statement compiled once."""
+
+    def test_the_user_is_read_by_an_integer_id_and_by_any_other_form_of_it(self):
+        user = make_user("Petugas")
+        backend = UserWithAccessTokenBackend()
+        for user_id in (user.pk, str(user.pk)):
+            with self.subTest(user_id=user_id):
+                read = backend.get_user(user_id)
+                self.assertEqual((read.pk, read.username, read.password), (user.pk, user.username, user.password))
+                self.assertEqual(getattr(read, TOKEN_READ_WITH_USER), current_token())
+        self.assertIsNone(backend.get_user(user.pk + 1000))
+        self.assertIsNone(backend.get_user(2**70))  # beyond any id: no row, not a database error

@@ -7,14 +7,20 @@ count must still equal the rows the list holds: with a filter that joins (the ke
 kecamatan-limited Petugas's area.
 """
 
+from unittest import mock
+
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Assessment, RubricVersion
+from registry.models import Assessment, Cooperative, Desa, RubricVersion
+from registry.paginators import BoundedCountPaginator
+from registry.services.versioning import save_versioned
 from tests.builders import (
     MUARA_WAHAU,
+    SANGATTA_SELATAN,
     SANGATTA_UTARA,
+    first_desa,
     make_cooperative,
     make_finding,
     make_member,
@@ -94,3 +100,71 @@ class ListCountTests(TestCase):
                 response, _count = self.count_query(f"{path}?kecamatan={MUARA_WAHAU}", table)
                 self.assertEqual(response.context["paginator"].count, len(response.context["object_list"]))
                 self.assertEqual(response.context["paginator"].count, 2)
+
+
+class MemberCountByKecamatanTests(TestCase):
+    """The member list narrowed by kecamatan and sex counts its cooperatives' members through the
+    cooperatives of the kecamatan (the index on (desa, id) of migration 0040 serves that read at
+    national size): the count must stay the list's own rows, exact up to the bound, in every area."""
+
+    @classmethod
+    def setUpTestData(cls):
+        # Two desa of Sangatta Utara and one of Sangatta Selatan and Muara Wahau each; both sexes.
+        north = list(Desa.objects.filter(kecamatan_id=SANGATTA_UTARA).order_by("code")[:2])
+        cls.expected = {}
+        for desa, kecamatan, women, men in ((north[0], SANGATTA_UTARA, 2, 1), (north[1], SANGATTA_UTARA, 1, 2),
+                                            (first_desa(SANGATTA_SELATAN), SANGATTA_SELATAN, 3, 0),
+                                            (first_desa(MUARA_WAHAU), MUARA_WAHAU, 1, 1)):
+            cooperative = make_cooperative(kecamatan=kecamatan, desa=desa)
+            for sex, n in (("P", women), ("L", men)):
+                for _ in range(n):
+                    make_member(cooperative, sex=sex)
+                cls.expected[kecamatan, sex] = cls.expected.get((kecamatan, sex), 0) + n
+
+    def page(self, query):
+        response = self.client.get(f"/anggota/?{query}")
+        self.assertEqual(response.status_code, 200)
+        return response.context["paginator"], response.context["object_list"]
+
+    def test_the_count_is_the_rows_of_each_kecamatan_and_sex(self):
+        self.client.force_login(make_user("Petugas"))
+        for kecamatan in (SANGATTA_UTARA, SANGATTA_SELATAN, MUARA_WAHAU):
+            for sex in ("P", "L"):
+                with self.subTest(kecamatan=kecamatan, sex=sex):
+                    paginator, rows = self.page(f"kecamatan={kecamatan}&jenis_kelamin={sex}")
+                    self.assertEqual(paginator.count, self.expected[kecamatan, sex])
+                    self.assertEqual(len(rows), paginator.count)
+                    self.assertEqual({(m.cooperative.desa.kecamatan_id, m.sex) for m in rows} or {(kecamatan, sex)},
+                                     {(kecamatan, sex)})
+        paginator, rows = self.page(f"kecamatan={SANGATTA_UTARA}")
+        self.assertEqual((paginator.count, len(rows)), (6, 6))
+
+    def test_a_limited_petugas_counts_their_area_only(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA, SANGATTA_SELATAN]))
+        cases = {"jenis_kelamin=P": 6, "jenis_kelamin=L": 3, "": 9, f"kecamatan={SANGATTA_SELATAN}": 3,
+                 f"kecamatan={SANGATTA_UTARA}&jenis_kelamin=P": 3}
+        for query, rows in cases.items():
+            with self.subTest(query):
+                paginator, shown = self.page(query)
+                self.assertEqual((paginator.count, len(shown)), (rows, rows))
+        # A kecamatan outside the area is no choice of the filter: the list stays the area's.
+        paginator, shown = self.page(f"kecamatan={MUARA_WAHAU}&jenis_kelamin=P")
+        self.assertNotIn(MUARA_WAHAU, {m.cooperative.desa.kecamatan_id for m in shown})
+
+    def test_the_count_is_exact_up_to_the_bound_and_a_bound_beyond(self):
+        """A bound of 3 rows stands in for 10,000: exact at 3, "more than 3" at 4 or more."""
+        self.client.force_login(make_user("Petugas"))
+        with mock.patch.object(BoundedCountPaginator, "count_limit", 3):
+            paginator, _rows = self.page(f"kecamatan={SANGATTA_UTARA}&jenis_kelamin=P")
+            self.assertEqual((paginator.count, paginator.count_is_exact), (3, True))
+            paginator, _rows = self.page(f"kecamatan={SANGATTA_UTARA}")
+            self.assertEqual((paginator.count, paginator.count_is_exact), (4, False))
+            self.assertContains(self.client.get(f"/anggota/?kecamatan={SANGATTA_UTARA}"), "lebih dari 3 ")
+
+    def test_a_cooperative_moved_to_another_kecamatan_takes_its_members_count_along(self):
+        self.client.force_login(make_user("Petugas"))
+        moved = Cooperative.objects.filter(desa__kecamatan=SANGATTA_SELATAN).get()
+        moved.desa = first_desa(MUARA_WAHAU)
+        save_versioned(instance=moved, expected_version=moved.version, reason="Pindah alamat")
+        self.assertEqual(self.page(f"kecamatan={SANGATTA_SELATAN}&jenis_kelamin=P")[0].count, 0)
+        self.assertEqual(self.page(f"kecamatan={MUARA_WAHAU}&jenis_kelamin=P")[0].count, 4)

@@ -138,8 +138,9 @@ class Cooperative(models.Model):
     )
     pattern = models.CharField(_("pola"), max_length=12, choices=Pattern.choices, default=Pattern.CONVENTIONAL)
     address = models.CharField(_("alamat"), max_length=255, blank=True)
+    # No index of its own: the three indexes on (desa, ...) below begin with it (see Meta.indexes).
     desa = models.ForeignKey(
-        Desa, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="cooperatives"
+        Desa, verbose_name=_("desa/kelurahan"), on_delete=models.PROTECT, related_name="cooperatives", db_index=False
     )
     postcode = models.CharField(
         _("kode pos"), max_length=5, blank=True, validators=[RegexValidator(r"^[0-9]{5}\Z", _("Kode pos 5 angka."))]
@@ -211,6 +212,13 @@ class Cooperative(models.Model):
         ]
         indexes = [
             models.Index(fields=["desa", "status"], name="cooperative_desa_status"),
+            # The ids of a kecamatan's cooperatives from the index alone: the member list filtered by
+            # kecamatan (or limited to a Petugas's area) counts each of those cooperatives' members in
+            # the member index. With the desa's index alone PostgreSQL read the cooperative table
+            # instead (a sequential scan until it had enough cooperatives, or a row per cooperative for
+            # its id): the national count of one kecamatan's women took 12.5 ms, 5.4 ms with this one
+            # (docs/benchmarks.md, "The member list's counts at national size").
+            models.Index(fields=["desa", "id"], name="cooperative_desa_id"),
             models.Index(fields=["status", "id"], name="cooperative_status_id"),
             # Another cooperative of the same name in the desa (data_quality.same_name_in_desa, on every
             # profile): PostgreSQL answered the case-blind equality from the trigram index, 8-16 ms at

@@ -103,8 +103,11 @@ def main():
             assert response.status_code == 200, (path, response.status_code)
             statements = [query["sql"] for query in captured.captured_queries]  # before the next request resets them
             paginator = response.context["paginator"]
-            shown = "more than " if not getattr(paginator, "count_is_exact", True) else ""
-            print(f"\n{label}: {path}  (count {shown}{paginator.count:,})")
+            exact = getattr(paginator, "count_is_exact", True)
+            shown = f"{paginator.count:,}" if exact else f"more than {paginator.count_limit:,}"
+            if getattr(paginator, "count_is_estimate", False):
+                shown = f"about {paginator.count:,}"
+            print(f"\n{label}: {path}  (count {shown})")
             if args.pages:
                 samples = []
                 for _ in range(args.pages):

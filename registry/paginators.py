@@ -4,7 +4,7 @@ pages that continue from a row (keyset) instead of skipping OFFSET rows."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import F, Q
 
@@ -244,7 +244,8 @@ class KeysetPaginationMixin:
         queryset = queryset.order_by(*(key.order() for key in keys))
         after, before = self.request.GET.get(AFTER, ""), self.request.GET.get(BEFORE, "")
         if not after and not before:
-            paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+            paginated = self._first_page(queryset, page_size) or super().paginate_queryset(queryset, page_size)
+            paginator, page, object_list, is_paginated = paginated
             self._link_rows(page, object_list)
             page.numbered_pages = range(1, min(paginator.num_pages, NUMBERED_PAGES) + 1)
             return paginator, page, object_list, is_paginated
@@ -268,6 +269,31 @@ class KeysetPaginationMixin:
         self._link_rows(page, rows)
         page.numbered_pages = range(1, min(paginator.num_pages, NUMBERED_PAGES) + 1)
         return paginator, page, rows, True
+
+    def _first_page(self, queryset, page_size):
+        """The first page, its rows read before the count: when the whole list fits on the page,
+        the rows are the count and the count's own query is not run. A search or a filter narrow
+        enough for one page (most of them) costs one query instead of two; a longer list costs the
+        same two as before. None when the request is for another page: Django's paginator then
+        counts and slices as usual.
+
+        When the list fits, the rows and the number come from one statement, so they cannot
+        disagree, and the number is exact, as the bounded count is below its limit."""
+        page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        if str(page) != "1" or self.get_paginate_orphans():
+            return None
+        rows = list(queryset[: page_size + 1])
+        paginator = self.get_paginator(queryset, page_size, orphans=0,
+                                       allow_empty_first_page=self.get_allow_empty())
+        if len(rows) <= page_size:
+            paginator.count = len(rows)  # the cached_property's value: no COUNT query
+        rows = rows[:page_size]
+        try:
+            page = paginator.page(1)  # its own rows are a lazy slice, never read: replaced below
+        except InvalidPage as error:  # an empty list where the view allows none
+            raise Http404(str(error)) from error
+        page.object_list = rows
+        return paginator, page, rows, page.has_other_pages()
 
     @staticmethod
     def _rows(queryset, keys, page_size, forward):

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
+from django.utils.functional import LazyObject
 from django.utils.translation import gettext as _
 
 from . import access, query_params, second_factor
@@ -45,7 +46,15 @@ class CachedAccessMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None:
+            return self.get_response(request)
+        # The user is read here anyway (is_authenticated): from now on request.user is the user
+        # itself, not Django's lazy proxy, whose every attribute read (a page asks a few hundred:
+        # permissions, area, names in the layout) went through two extra Python calls.
+        if isinstance(user, LazyObject):
+            user.is_authenticated  # noqa: B018 (loads the wrapped user)
+            request.user = user = user._wrapped
+        if not user.is_authenticated:
             return self.get_response(request)
         access.load(user)
         reset = access.request_token.set(user.access_token)

@@ -195,3 +195,29 @@ class AccessCacheTests(TestCase):
         second.force_login(other)
         self.assertEqual(second.get(f"/koperasi/{self.inside.pk}/").status_code, 404)
         self.assertEqual(self.status(f"/koperasi/{self.inside.pk}/"), 200)
+
+
+class RequestUserTests(TestCase):
+    """After CachedAccessMiddleware, request.user is the user itself (not Django's lazy proxy), for a
+    signed-in user and for an anonymous visitor alike, and signing in and out still replaces it."""
+
+    def test_the_signed_in_user_is_the_user_itself(self):
+        user = make_user("Petugas")
+        self.client.force_login(user)
+        response = self.client.get("/koperasi/")
+        self.assertIs(type(response.wsgi_request.user), User)
+        self.assertEqual(response.wsgi_request.user.pk, user.pk)
+        self.assertEqual(response.context["user"].pk, user.pk)
+
+    def test_an_anonymous_visitor_is_anonymous_itself(self):
+        response = self.client.get(reverse("login"))
+        self.assertFalse(response.wsgi_request.user.is_authenticated)
+        self.assertEqual(type(response.wsgi_request.user).__name__, "AnonymousUser")
+
+    def test_signing_in_and_out_replace_the_user(self):
+        user = make_user("Petugas")
+        response = self.client.post(reverse("login"), {"username": user.username, "password": PASSWORD})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.wsgi_request.user.pk, user.pk)
+        response = self.client.post(reverse("logout"))
+        self.assertFalse(response.wsgi_request.user.is_authenticated)

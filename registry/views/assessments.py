@@ -16,7 +16,7 @@ from django_filters.views import FilterView
 from .. import figures
 from ..filters.assessments import FINAL, AssessmentFilter
 from ..formats import angka, angka_writer
-from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm
+from ..forms.assessments import AssessmentEntryForm, PrepareYearForm, ReasonForm, prepare_year_field
 from ..mixins import CooperativeInAreaMixin, RegistryPermissionMixin
 from ..models import (
     MAX_YEAR,
@@ -58,7 +58,7 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
         # Each row's numbers written here, once, in the page's language (formats.angka_writer).
         write = angka_writer()
         context["rows"] = [(a, selectors.year_on_year(a, write), final_score(a, write)) for a in context["object_list"]]
-        context["prepare_form"] = PrepareYearForm()
+        context["prepare_year_field"] = prepare_year_field()
         context["big_drop"] = figures.BIG_DROP
         # A year's list is behind the dashboard's average scores: its average line shows them.
         if self.filterset.is_valid() and self.filterset.form.cleaned_data.get("tahun"):

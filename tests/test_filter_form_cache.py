@@ -378,3 +378,53 @@ class RegionOptionsKeyTests(TestCase):
         with mock.patch.object(Query, "__str__", side_effect=AssertionError("SQL compiled")):
             self.assertEqual(self.client.get("/koperasi/").status_code, 200)
 
+
+
+class FilterCopyTests(TestCase):
+    """Each FilterSet's filters are its own (registry/filters/base.py, copy_filter), as django-filter's
+    deep copy made them, without copying what never changes."""
+
+    def test_each_filterset_has_its_own_filters_bound_to_itself(self):
+        from registry.filters.cooperatives import CooperativeFilter
+        from registry.models import Cooperative
+
+        first = CooperativeFilter({"q": "sawit"}, queryset=Cooperative.objects.all())
+        second = CooperativeFilter({"q": "maju"}, queryset=Cooperative.objects.all())
+        for name, filter_ in first.filters.items():
+            with self.subTest(name):
+                other = second.filters[name]
+                self.assertIsNot(filter_, other)
+                self.assertIsNot(filter_, CooperativeFilter.base_filters[name])
+                self.assertIs(filter_.parent, first)
+                self.assertIs(other.parent, second)
+                self.assertIsNot(filter_.extra, other.extra)
+                self.assertEqual(filter_.extra, CooperativeFilter.base_filters[name].extra)
+                # Shared, not copied: the form field copies the widget it is given.
+                self.assertIs(filter_.extra["widget"], CooperativeFilter.base_filters[name].extra["widget"])
+                self.assertIsNot(filter_.field, other.field)
+                if filter_.method is not None:
+                    # The method filter finds the method on its own FilterSet, not on the other one.
+                    self.assertIs(filter_.filter.f, filter_)
+                    self.assertEqual(filter_.filter.method.__self__, first)
+        self.assertFalse(hasattr(CooperativeFilter.base_filters["q"], "_field"))
+        self.assertFalse(hasattr(CooperativeFilter.base_filters["q"], "parent"))
+
+    def test_a_change_to_one_filtersets_filter_leaves_the_others(self):
+        from registry.filters.cooperatives import CooperativeFilter
+        from registry.models import Cooperative
+
+        first = CooperativeFilter(None, queryset=Cooperative.objects.all())
+        first.filters["jenis"].extra["choices"] = [("x", "x")]
+        second = CooperativeFilter(None, queryset=Cooperative.objects.all())
+        self.assertNotEqual(second.filters["jenis"].extra["choices"], [("x", "x")])
+
+    def test_searches_of_two_filtersets_filter_by_their_own_words(self):
+        from registry.filters.cooperatives import CooperativeFilter
+        from registry.models import Cooperative
+
+        make_cooperative(name="Koperasi Sawit Jaya")
+        make_cooperative(name="Koperasi Maju Bersama")
+        first = CooperativeFilter({"q": "sawit"}, queryset=Cooperative.objects.all())
+        second = CooperativeFilter({"q": "maju"}, queryset=Cooperative.objects.all())
+        self.assertEqual([c.name for c in second.qs], ["Koperasi Maju Bersama"])
+        self.assertEqual([c.name for c in first.qs], ["Koperasi Sawit Jaya"])

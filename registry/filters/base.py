@@ -1,5 +1,7 @@
 """What the lists' FilterSets share."""
 
+import copy
+
 import django_filters
 
 
@@ -10,8 +12,34 @@ class FieldsOfOneForm(dict):
         return dict(self)
 
 
+class FiltersOfOneSet(dict):
+    """A FilterSet class's filters, which each FilterSet copies for itself (`copy_filter`)."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy_filter(filter_) for name, filter_ in self.items()}
+
+
+def copy_filter(filter_):
+    """A filter of its own for one FilterSet, without a deep copy of what it shares with the class's.
+
+    django-filter deep-copies every filter of the class for each FilterSet, widgets, choices and
+    lazy labels included: 0.34 ms of the cooperative list's 0.38 ms FilterSet (17 filters, measured
+    without the database). What a FilterSet changes of a filter is its own: `parent` and `model`
+    (set by FilterSet.__init__), the field it builds (`_field`) and the method bound to it; its
+    `extra` (the field's arguments) is a dict of its own, whose values (a widget, choices, a
+    queryset or a function giving one) are never changed in place: Django's form field copies the
+    widget and clones the queryset it is given.
+    """
+    copied = copy.copy(filter_)
+    copied.__dict__.pop("_field", None)
+    copied.extra = dict(filter_.extra)
+    if filter_.method is not None:
+        copied.method = filter_.method  # a FilterMethod of the copy's, which finds the method on its parent
+    return copied
+
+
 class ListFilterSet(django_filters.FilterSet):
-    """A FilterSet whose form takes the fields its filters built rather than a copy of them.
+    """A FilterSet whose filters and form are its own without deep copies of the class's.
 
     django-filter builds a form class for each FilterSet from fields built for it alone (each
     FilterSet holds copies of its class's filters, and each filter builds its field once), and
@@ -20,6 +48,11 @@ class ListFilterSet(django_filters.FilterSet):
     builds the form to check its values: for the cooperative list the second copy was a quarter of
     building and checking it (0.25 of 1 ms, measured without the database).
     """
+
+    def __init__(self, *args, **kwargs):
+        # FilterSet.__init__ deep-copies base_filters: this dict copies them as copy_filter says.
+        self.base_filters = FiltersOfOneSet(type(self).base_filters)
+        super().__init__(*args, **kwargs)
 
     def get_form_class(self):
         form_class = super().get_form_class()

@@ -59,6 +59,53 @@ class BoundedCountPaginator(Paginator):
         return int(row[0]) if row and row[0] and row[0] > 0 else None
 
 
+class MatchingIdsPaginator(BoundedCountPaginator):
+    """A bounded count and a page from one read of the matching ids, for a filter costly per row.
+
+    `counted_rows` (in the list's order) gives the ids of its first `count_limit` + 1 rows in one
+    statement: the count is how many there are, a numbered page is its slice of them, and the
+    page's rows are read by those ids. A search tests three columns of every row it reads; counting
+    the matches and then finding the first page's rows read the same rows twice, and at national
+    size each read costs more than the whole page should (docs/benchmarks.md, "The cooperative
+    search at national size"). Read in the list's order, the ids stop where the count stops.
+    """
+
+    @cached_property
+    def matching_ids(self):
+        ids = self.counted_rows.values_list("pk", flat=True)[: self.count_limit + 1]
+        if connection.vendor != "postgresql":
+            return list(ids)
+        # As one array in one row: 10,001 rows through the ORM cost more than the statement itself.
+        sql, params = ids.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT ARRAY({sql})", params)
+            return cursor.fetchone()[0]
+
+    @cached_property
+    def count(self):
+        bounded = len(self.matching_ids)
+        if bounded <= self.count_limit:
+            return bounded
+        self.count_is_exact = False
+        estimate = self._table_estimate()
+        if estimate and estimate > bounded:
+            self.count_is_estimate = True
+            return estimate
+        return bounded
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        if top > len(self.matching_ids):  # beyond the ids read (an estimated count): by OFFSET
+            return self._get_page(self.object_list[bottom:top], number, self)
+        # The ids are in the list's order; `object_list` keeps it (and its annotations) for those rows.
+        rows = self.object_list.filter(pk__in=self.matching_ids[bottom:top])
+        return self._get_page(rows, number, self)
+
+
 # ---------------------------------------------------------------------------------------------
 # Keyset ("seek") pages: the next page starts after the last row shown, not after OFFSET rows
 # ---------------------------------------------------------------------------------------------
@@ -238,10 +285,12 @@ class KeysetPaginationMixin:
         return super().get_paginator(queryset, per_page, counted_rows=getattr(self, "counted_rows", None), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
-        self.counted_rows = queryset
+        counted = queryset
         queryset = self.page_rows(queryset)
         keys = sort_keys(queryset)
         queryset = queryset.order_by(*(key.order() for key in keys))
+        # In the list's order: MatchingIdsPaginator reads the ids in it; a count drops the order.
+        self.counted_rows = counted.order_by(*(key.order() for key in keys))
         after, before = self.request.GET.get(AFTER, ""), self.request.GET.get(BEFORE, "")
         if not after and not before:
             paginated = self._first_page(queryset, page_size) or super().paginate_queryset(queryset, page_size)
@@ -281,6 +330,10 @@ class KeysetPaginationMixin:
         disagree, and the number is exact, as the bounded count is below its limit."""
         page = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         if str(page) != "1" or self.get_paginate_orphans():
+            return None
+        if issubclass(self.paginator_class, MatchingIdsPaginator):
+            # Its ids are the count and the page at once; the rows read first would be the walk the
+            # ids are read to avoid (a common word's first 26 rows: 47 ms at national size).
             return None
         rows = list(queryset[: page_size + 1])
         paginator = self.get_paginator(queryset, page_size, orphans=0,

@@ -173,6 +173,8 @@ def database_from_url(url, *, connect_timeout=DATABASE_CONNECT_TIMEOUT, statemen
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         })
     elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, with a check of a kept connection that costs no round trip.
+        config["ENGINE"] = "kutim_koperasi.postgresql"
         options.setdefault("connect_timeout", connect_timeout)
         if statement_timeout:
             flags = f"-c statement_timeout={statement_timeout * 1000}"

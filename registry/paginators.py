@@ -39,21 +39,12 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # The whole table, estimated well beyond the bound: the bounded count could only say "more
-        # than 10,000" before the estimate is shown anyway, and reading 10,001 rows of an index to
-        # say so was 1.3 ms of SQL on the cooperative and member lists' first pages at national size.
-        # Twice the bound leaves room for an estimate gone stale: PostgreSQL's autovacuum analyses a
-        # table again after a tenth of it changed, and these records are seldom deleted.
-        estimate = self._table_estimate()
-        if estimate is not None and estimate > 2 * self.count_limit:
-            self.count_is_exact = False
-            self.count_is_estimate = True
-            return estimate
         rows = self.object_list if self.counted_rows is None else self.counted_rows
         bounded = rows.order_by()[: self.count_limit + 1].count()
         if bounded <= self.count_limit:
             return bounded
         self.count_is_exact = False
+        estimate = self._table_estimate()
         if estimate and estimate > bounded:
             self.count_is_estimate = True
             return estimate

@@ -31,6 +31,10 @@ def wait_readable(kept, seconds=5):
 
 @pytest.mark.postgres
 class KeptConnectionCheckTests(TransactionTestCase):
+    # As the other TransactionTestCases here: the database is restored as it was (content types
+    # and permissions included) for the serialized-rollback tests that follow.
+    serialized_rollback = True
+
     def test_the_settings_select_this_backend(self):
         self.assertIsInstance(connections["default"], DatabaseWrapper)
         self.assertTrue(connection.settings_dict["CONN_HEALTH_CHECKS"])

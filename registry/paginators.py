@@ -40,7 +40,11 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self):
         rows = self.object_list if self.counted_rows is None else self.counted_rows
-        bounded = rows.order_by()[: self.count_limit + 1].count()
+        return self._shown_count(rows.order_by()[: self.count_limit + 1].count())
+
+    def _shown_count(self, bounded):
+        """The count to show for `bounded`, the rows counted up to the bound plus one: itself up to
+        the bound, beyond it the table's estimate where the list is the whole table, else the bound."""
         if bounded <= self.count_limit:
             return bounded
         self.count_is_exact = False
@@ -83,15 +87,7 @@ class MatchingIdsPaginator(BoundedCountPaginator):
 
     @cached_property
     def count(self):
-        bounded = len(self.matching_ids)
-        if bounded <= self.count_limit:
-            return bounded
-        self.count_is_exact = False
-        estimate = self._table_estimate()
-        if estimate and estimate > bounded:
-            self.count_is_estimate = True
-            return estimate
-        return bounded
+        return self._shown_count(len(self.matching_ids))
 
     def page(self, number):
         number = self.validate_number(number)

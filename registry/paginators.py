@@ -4,6 +4,7 @@ pages that continue from a row (keyset) instead of skipping OFFSET rows."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import InvalidPage, Paginator
 from django.db import connection
 from django.db.models import F, Q
@@ -40,7 +41,41 @@ class BoundedCountPaginator(Paginator):
     @cached_property
     def count(self):
         rows = self.object_list if self.counted_rows is None else self.counted_rows
-        return self._shown_count(rows.order_by()[: self.count_limit + 1].count())
+        bounded_rows = rows.order_by()[: self.count_limit + 1]
+        if self.estimate_table and connection.vendor == "postgresql":
+            bounded = self._bounded_count_unless_estimated(bounded_rows)
+            if bounded is None:
+                self.count_is_exact = False
+                self.count_is_estimate = True
+                return self._estimate
+        else:
+            bounded = bounded_rows.count()
+        return self._shown_count(bounded)
+
+    def _bounded_count_unless_estimated(self, bounded_rows):
+        """The whole table's bounded count, or None when its estimate alone says far more rows.
+
+        Counting 10,001 rows of a table of millions only learns "more than 10,000", after which the
+        estimate is shown anyway (1.3 ms of SQL per page at national size). One statement reads the
+        estimate and counts only when the estimate is more than twice the bound: a table that small,
+        or never analysed (-1), or whose estimate lags a large delete, is counted as before, so a
+        list near the bound never shows an estimate where an exact count is cheap. The estimate
+        read is kept for `_table_estimate`: no second statement for it."""
+        try:
+            inner, params = bounded_rows.values("pk").query.sql_with_params()
+        except EmptyResultSet:  # a filter that can match nothing: Django writes no SQL for it
+            self._estimate = None
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_size.n, CASE WHEN table_size.n > %s THEN NULL "
+                f"ELSE (SELECT COUNT(*) FROM ({inner}) AS bounded) END "
+                "FROM (SELECT (SELECT reltuples::bigint FROM pg_class WHERE relname = %s) AS n) AS table_size",
+                [2 * self.count_limit, *params, self.estimate_table],
+            )
+            estimate, bounded = cursor.fetchone()
+        self._estimate = int(estimate) if estimate and estimate > 0 else None
+        return bounded
 
     def _shown_count(self, bounded):
         """The count to show for `bounded`, the rows counted up to the bound plus one: itself up to
@@ -57,6 +92,8 @@ class BoundedCountPaginator(Paginator):
     def _table_estimate(self):
         if not self.estimate_table or connection.vendor != "postgresql":
             return None
+        if hasattr(self, "_estimate"):  # read with the count
+            return self._estimate
         with connection.cursor() as cursor:
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [self.estimate_table])
             row = cursor.fetchone()

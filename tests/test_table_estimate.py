@@ -1,0 +1,122 @@
+"""A whole table's list reads PostgreSQL's estimate and its bounded count in one statement, and
+counts only when the estimate is at most twice the bound (registry/paginators.py,
+BoundedCountPaginator._bounded_count_unless_estimated).
+
+The estimate is set in pg_class inside each test's transaction (rolled back after it), and the bound
+is made 5 so that the edges are cheap to build.
+"""
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from registry.models import Cooperative
+from registry.paginators import BoundedCountPaginator
+from registry.views.cooperatives import CooperativeListView
+from tests.builders import SANGATTA_UTARA, make_cooperative, make_user
+
+pytestmark = pytest.mark.postgres
+
+BOUND = 5
+TABLE = Cooperative._meta.db_table
+
+
+def set_estimate(rows):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE pg_class SET reltuples = %s WHERE relname = %s", [rows, TABLE])
+
+
+class TableEstimateTests(TestCase):
+    def paginator(self, queryset=None, table=TABLE):
+        paginator = BoundedCountPaginator(
+            Cooperative.objects.order_by("pk") if queryset is None else queryset, 3, estimate_table=table)
+        paginator.count_limit = BOUND
+        return paginator
+
+    def cooperatives(self, n):
+        for _ in range(n):
+            make_cooperative(kecamatan=SANGATTA_UTARA)
+
+    def count(self, paginator, statements=1):
+        with self.assertNumQueries(statements):
+            count = paginator.count
+            paginator._table_estimate()  # what the templates' "about" rests on: read with the count
+        return count, paginator.count_is_exact, paginator.count_is_estimate
+
+    def test_an_estimate_of_exactly_twice_the_bound_is_counted(self):
+        self.cooperatives(5)
+        set_estimate(2 * BOUND)
+        self.assertEqual(self.count(self.paginator()), (5, True, False))
+
+    def test_an_estimate_beyond_twice_the_bound_is_shown_without_counting(self):
+        self.cooperatives(5)
+        set_estimate(2 * BOUND + 1)
+        self.assertEqual(self.count(self.paginator()), (11, False, True))
+
+    def test_beyond_the_bound_a_larger_estimate_is_shown_as_about(self):
+        self.cooperatives(7)
+        set_estimate(8)
+        self.assertEqual(self.count(self.paginator()), (8, False, True))
+
+    def test_beyond_the_bound_a_stale_estimate_gives_the_bound(self):
+        self.cooperatives(7)  # counted up to the bound plus one: 6
+        set_estimate(6)
+        self.assertEqual(self.count(self.paginator()), (6, False, False))
+
+    def test_a_table_never_analysed_is_counted(self):
+        self.cooperatives(7)
+        set_estimate(-1)
+        self.assertEqual(self.count(self.paginator()), (6, False, False))
+
+    def test_under_the_bound_the_count_is_exact_whatever_the_estimate(self):
+        self.cooperatives(3)
+        for estimate in (-1, 0, 3, 10):
+            with self.subTest(estimate=estimate):
+                set_estimate(estimate)
+                self.assertEqual(self.count(self.paginator()), (3, True, False))
+
+    def test_a_list_that_can_match_nothing_is_zero_without_a_statement(self):
+        self.cooperatives(2)
+        set_estimate(1_000_000)
+        self.assertEqual(self.count(self.paginator(Cooperative.objects.filter(pk__in=[])), statements=0), (0, True, False))
+
+    def test_a_list_that_is_not_the_whole_table_is_counted_without_the_estimate(self):
+        self.cooperatives(7)
+        set_estimate(1_000_000)
+        # Beyond the bound, not the table: "more than the bound", and no estimate asked.
+        self.assertEqual(self.count(self.paginator(table=None)), (6, False, False))
+
+
+class CooperativeListEstimateTests(TestCase):
+    """Through the page, a list longer than its first page: the whole district's list shows the
+    estimate from the one statement; a Petugas limited to a kecamatan gets the bound, not the estimate."""
+
+    def setUp(self):
+        for patcher in (mock.patch.object(CooperativeListView, "paginate_by", 3),
+                        mock.patch.object(BoundedCountPaginator, "count_limit", BOUND)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        for _ in range(7):
+            make_cooperative(kecamatan=SANGATTA_UTARA)
+        set_estimate(2_000_000)
+
+    def test_the_whole_district_sees_about_the_estimate_from_one_statement(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/koperasi/")
+        self.assertContains(response, "sekitar 2.000.000")
+        paginator = response.context["paginator"]
+        self.assertEqual((paginator.count, paginator.count_is_estimate), (2_000_000, True))
+        estimates = [q["sql"] for q in queries.captured_queries if "reltuples" in q["sql"]]
+        self.assertEqual(len(estimates), 1)
+        self.assertIn(f'FROM "{TABLE}"', estimates[0])  # the bounded count, in the same statement
+
+    def test_a_limited_petugas_sees_more_than_the_bound(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/koperasi/")
+        self.assertContains(response, "lebih dari 5")
+        self.assertNotIn("reltuples", " ".join(q["sql"] for q in queries.captured_queries))

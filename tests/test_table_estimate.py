@@ -81,7 +81,8 @@ class TableEstimateTests(TestCase):
     def test_a_list_that_can_match_nothing_is_zero_without_a_statement(self):
         self.cooperatives(2)
         set_estimate(1_000_000)
-        self.assertEqual(self.count(self.paginator(Cooperative.objects.filter(pk__in=[])), statements=0), (0, True, False))
+        nothing = self.paginator(Cooperative.objects.filter(pk__in=[]))
+        self.assertEqual(self.count(nothing, statements=0), (0, True, False))
 
     def test_a_list_that_is_not_the_whole_table_is_counted_without_the_estimate(self):
         self.cooperatives(7)

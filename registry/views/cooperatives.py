@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -85,8 +86,10 @@ class CooperativeListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
             request.session[LIST_QUERY_KEY] = query  # "back to the list" keeps the filters
         return super().get(request, *args, **kwargs)
 
-    @property
+    @cached_property
     def active(self):
+        # Read by the paginator, the context and the export links: worked out once per request,
+        # after the filterset is bound (FilterView.get), which never changes within the request.
         return active_filters(self.filterset, self.request)
 
     def get_context_data(self, **kwargs):

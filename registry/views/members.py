@@ -63,8 +63,10 @@ class MemberListView(RegistryPermissionMixin, NoStoreMixin, KeysetPaginationMixi
         table = Member._meta.db_table if whole_table else None
         return super().get_paginator(queryset, per_page, estimate_table=table, **kwargs)
 
-    @property
+    @cached_property
     def active(self):
+        # Read by the paginator, the context and the export links: worked out once per request,
+        # after the filterset is bound (FilterView.get), which never changes within the request.
         return active_filters(self.filterset, self.request)
 
     def get_context_data(self, **kwargs):

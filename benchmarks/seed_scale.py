@@ -65,9 +65,23 @@ def main():
     from django.core.management import call_command
     from django.db import connection
 
-    from registry.models import BoardMember, Cooperative, Member, StatusChange, YearlyReport
+    from registry.models import (
+        Assessment,
+        BoardMember,
+        Cooperative,
+        Finding,
+        ImportBatch,
+        IndicatorScore,
+        Member,
+        Partnership,
+        StatusChange,
+        Training,
+        TrainingParticipant,
+        YearlyReport,
+    )
 
-    models = (Cooperative, Cooperative.history.model, StatusChange, YearlyReport, BoardMember, Member)
+    models = (Cooperative, Cooperative.history.model, StatusChange, YearlyReport, BoardMember, Member, Assessment,
+              IndicatorScore, Partnership, Training, TrainingParticipant, Finding, ImportBatch)
 
     def rows():
         return {model._meta.db_table: model.objects.count() for model in models}

@@ -505,3 +505,58 @@ def test_if_empty_leaves_a_database_with_cooperatives_alone():
     Cooperative.objects.all().delete()  # no demo assessments: --if-empty stopped before writing any
     seed(cooperatives=5, if_empty=True)
     assert Cooperative.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_scale_mode_seeds_assessments_partnerships_trainings_findings_and_imports_in_proportion(monkeypatch):
+    """Scale mode gives every block of cooperatives what the demo district's first has (blocks of 10 here,
+    the last one of 5), the last book year's assessments and one finished import per N cooperatives."""
+    from registry.demo import imports, partnerships
+    from registry.demo.assessments import STATUS_MEAN
+    from registry.models import ImportBatch, PendingImport
+    from registry.services.assessments import outcome_of, rubric_indicators
+
+    monkeypatch.setattr(partnerships, "DEMO_BLOCK", 10)
+    monkeypatch.setattr(imports, "COOPERATIVES_PER_IMPORT", 5)
+    seed(cooperatives=25, members_per_cooperative=1)
+    year = last_full_year(timezone.localdate())
+
+    # Assessments: one for every cooperative alive and not dissolved, with every indicator scored
+    # and totals that are those of its scores.
+    assessed = [c for c in Cooperative.objects.filter(status__in=list(STATUS_MEAN))
+                if c.life_error_in_year(year) is None]
+    assert sorted(Assessment.objects.values_list("cooperative", flat=True)) == sorted(c.pk for c in assessed)
+    assert set(Assessment.objects.values_list("year", flat=True)) == {year}
+    assert {Assessment.Status.VERIFIED, Assessment.Status.SUBMITTED, Assessment.Status.DRAFT} >= set(
+        Assessment.objects.values_list("status", flat=True))
+    for assessment in Assessment.objects.select_related("rubric"):
+        indicators = rubric_indicators(assessment.rubric)
+        levels = dict(assessment.scores.values_list("indicator", "level"))
+        assert len(levels) == len(indicators)
+        outcome = outcome_of(indicators, levels)
+        assert (assessment.overall_score, assessment.predicate) == (outcome.overall, outcome.predicate or "")
+    assert not Assessment.history.exists()  # scale mode writes no history rows
+
+    # Partnerships, trainings and findings in every block; trainings and findings in proportion.
+    def block(pk):
+        return (pk - 1) // 10
+    assert {block(pk) for pk in Partnership.objects.values_list("cooperative", flat=True)} == {0, 1, 2}
+    assert {block(pk) for pk in TrainingParticipant.objects.values_list("cooperative", flat=True)} == {0, 1, 2}
+    assert Training.objects.count() == 40 + 40 + 20
+    alive = Cooperative.objects.exclude(status=Cooperative.Status.DISSOLVED)
+    assert Finding.objects.count() == alive.count()  # fewer than 130 per block: every one has a finding
+
+    # Finished imports, one per 5 cooperatives, their counts adding up, no uploaded file kept.
+    assert ImportBatch.objects.count() == 5
+    for batch in ImportBatch.objects.all():
+        assert batch.rows_total == (batch.rows_created + batch.rows_updated + batch.rows_unchanged
+                                    + batch.rows_skipped + batch.rows_conflicted)
+        assert len(batch.skipped_rows) == batch.rows_skipped and len(batch.conflicted_rows) == batch.rows_conflicted
+        assert batch.created_at < timezone.now()
+    assert not PendingImport.objects.exists()
+
+    # A second run adds nothing.
+    counts = {model: model.objects.count() for model in (Assessment, IndicatorScore, Partnership, Training,
+                                                          TrainingParticipant, Finding, ImportBatch)}
+    seed(cooperatives=25, members_per_cooperative=1)
+    assert {model: model.objects.count() for model in counts} == counts

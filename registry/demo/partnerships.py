@@ -3,13 +3,17 @@
 Deterministic (random generators seeded with the seed and a stream name alone) and idempotent:
 neighbours and outside parties are looked up by name; partnerships, trainings and findings are
 added only to a database that holds none of them yet. Fast: a few bulk inserts.
+
+Scale mode (seed_partnerships_at_scale) gives every further block of DEMO_BLOCK cooperatives
+what the demo district's first block has, drawn the same way with the block's own generators.
 """
 
 import datetime
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import reset_queries, transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -27,6 +31,10 @@ from ..models import (
 from .profiles import CHANGE_REASON, DEFAULT_SEED, DISTRICT_SIZE
 
 TRAININGS = 40
+FINDINGS_PER_BLOCK = 130
+# The demo district's partnerships, trainings and findings are drawn for its cooperatives by id, this
+# many at a time: the demo writes the first block; scale mode writes every further one the same way.
+DEMO_BLOCK = DISTRICT_SIZE
 FIRST_TRAINING_YEAR = 2023
 
 NEIGHBOURS = [
@@ -180,17 +188,19 @@ def _partnerships(rng, cooperatives, parties, today):
     return rows
 
 
-def _trainings(rng, today):
+def _trainings(rng, today, count=TRAININGS, first_cohort=1):
+    """`count` trainings from FIRST_TRAINING_YEAR to today; each topic's cohorts are numbered from
+    `first_cohort` (scale mode numbers on from the blocks before, so titles repeat less)."""
     rows = []
     topics = list(TOPIC_TITLES)
-    for number in range(TRAININGS):
-        year = FIRST_TRAINING_YEAR + number * (today.year - FIRST_TRAINING_YEAR + 1) // TRAININGS
+    for number in range(count):
+        year = FIRST_TRAINING_YEAR + number * (today.year - FIRST_TRAINING_YEAR + 1) // count
         start = _date_in(rng, year, today - datetime.timedelta(days=3))
         topic = topics[number % len(topics)]
         kind = Training.Kind.BIMTEK if "Bimtek" in TOPIC_TITLES[topic] else (
             Training.Kind.DIKLAT if "Diklat" in TOPIC_TITLES[topic] else Training.Kind.TRAINING)
         rows.append(Training(
-            title=f"{TOPIC_TITLES[topic]} {start.year} angkatan {number % 3 + 1}", kind=kind, topic=topic,
+            title=f"{TOPIC_TITLES[topic]} {start.year} angkatan {number % 3 + first_cohort}", kind=kind, topic=topic,
             start_date=start, end_date=start + datetime.timedelta(days=rng.randrange(0, 3)),
             organiser=rng.choice(ORGANISERS), place=rng.choice(PLACES),
         ))
@@ -225,10 +235,10 @@ def _participants(rng, trainings, cooperatives):
     return rows
 
 
-def _findings(rng, cooperatives, today):
+def _findings(rng, cooperatives, today, count=FINDINGS_PER_BLOCK):
     rows = []
     pool = [c for c in cooperatives if c.status != Cooperative.Status.DISSOLVED]
-    for cooperative in rng.sample(pool, min(len(pool), 130)):
+    for cooperative in rng.sample(pool, min(len(pool), count)):
         kind, description, recommendation = rng.choice(FINDINGS)
         # Found while the cooperative existed: never before its founding.
         found = max(_date_in(rng, rng.randrange(2023, today.year + 1), today), cooperative.founded_on)
@@ -259,7 +269,7 @@ def seed_partnerships(*, seed=DEFAULT_SEED, today=None) -> SeededPartnerships:
     if Partnership.objects.exists() or Training.objects.exists() or Finding.objects.exists():
         return SeededPartnerships(neighbours, new_parties, 0, 0, 0, 0)
     # The demo district's first 1,150 cooperatives: the same few hundred records at any --cooperatives.
-    cooperatives = list(Cooperative.objects.select_related("desa").order_by("pk")[:DISTRICT_SIZE])
+    cooperatives = list(Cooperative.objects.select_related("desa").order_by("pk")[:DEMO_BLOCK])
     history = {"default_change_reason": CHANGE_REASON}
     partnerships = _partnerships(random.Random(f"{seed}:partnerships"), cooperatives, parties, today)
     bulk_create_with_history(partnerships, Partnership, batch_size=500, **history)
@@ -271,3 +281,50 @@ def seed_partnerships(*, seed=DEFAULT_SEED, today=None) -> SeededPartnerships:
     bulk_create_with_history(findings, Finding, batch_size=500, **history)
     return SeededPartnerships(neighbours, new_parties, len(partnerships), len(trainings), len(participants),
                               len(findings))
+
+
+def seed_partnerships_at_scale(*, seed=DEFAULT_SEED, today=None) -> SeededPartnerships:
+    """Scale mode: partnerships, trainings with participants and findings for every block of DEMO_BLOCK
+    cooperatives after the first (which seed_partnerships writes), at the demo district's rates.
+
+    Block `n` holds the cooperatives with ids n * DEMO_BLOCK + 1 to (n + 1) * DEMO_BLOCK (demo cooperative
+    `index` has the id `index + 1`) and draws from generators seeded with the seed, the stream and `n`
+    alone, so a block gets the same records in every run and at every --cooperatives. A block already
+    holding a partnership, a participant or a finding is left as it is (each block is written in one
+    transaction: a stopped run resumes at the next). A last, partial block gets trainings and findings in
+    proportion to its size. Without history rows, as seed_district writes scale mode.
+    """
+    today = today or timezone.localdate()
+    parties, _new = _parties()
+    last_id = Cooperative.objects.aggregate(last=Max("pk"))["last"] or 0
+    totals = [0, 0, 0, 0]
+    for block in range(1, -(-last_id // DEMO_BLOCK)):
+        low, high = block * DEMO_BLOCK + 1, (block + 1) * DEMO_BLOCK
+        ids = {"cooperative__pk__range": (low, high)}
+        if (Partnership.objects.filter(**ids).exists() or TrainingParticipant.objects.filter(**ids).exists()
+                or Finding.objects.filter(**ids).exists()):
+            continue
+        cooperatives = list(Cooperative.objects.select_related("desa").filter(pk__range=(low, high)).order_by("pk"))
+        if not cooperatives:
+            continue
+        with transaction.atomic():
+            for index, count in enumerate(_write_block(block, cooperatives, parties, seed, today)):
+                totals[index] += count
+        reset_queries()  # under DEBUG Django keeps every query's SQL: bounded per block, not per run
+    return SeededPartnerships(0, 0, *totals)
+
+
+def _write_block(block, cooperatives, parties, seed, today):
+    share = len(cooperatives) / DEMO_BLOCK
+    partnerships = _partnerships(random.Random(f"{seed}:partnerships:{block}"), cooperatives, parties, today)
+    Partnership.objects.bulk_create(partnerships, batch_size=500)
+    trainings = Training.objects.bulk_create(_trainings(
+        random.Random(f"{seed}:trainings:{block}"), today, count=max(1, round(TRAININGS * share)),
+        first_cohort=3 * block + 1,
+    ))
+    participants = _participants(random.Random(f"{seed}:participants:{block}"), trainings, cooperatives)
+    TrainingParticipant.objects.bulk_create(participants, batch_size=500)
+    findings = _findings(random.Random(f"{seed}:findings:{block}"), cooperatives, today,
+                         count=max(1, round(FINDINGS_PER_BLOCK * share)))
+    Finding.objects.bulk_create(findings, batch_size=500)
+    return len(partnerships), len(trainings), len(participants), len(findings)

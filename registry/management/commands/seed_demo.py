@@ -10,11 +10,16 @@ from registry.demo.accounts import DEMO_PASSWORD, ensure_demo_accounts
 from registry.demo.assessments import seed_assessments
 from registry.demo.cooperatives import MAX_COOPERATIVES
 from registry.demo.district import CHUNK_SIZE, seed_district
-from registry.demo.partnerships import seed_partnerships
+from registry.demo.imports import seed_import_history
+from registry.demo.partnerships import seed_partnerships, seed_partnerships_at_scale
 from registry.demo.portal import seed_portal
 from registry.demo.profiles import DEFAULT_SEED, DISTRICT_SIZE, FIRST_REPORT_YEAR
 from registry.models import BoardMember, Cooperative, Member, YearlyReport, last_full_year
 from registry.services.summary import summary_refresh
+
+# Scale mode assesses the last book years (the demo district: three). Each year is about 2.7 million
+# indicator scores at national size: see docs/benchmarks.md for the time one takes.
+SCALE_ASSESSED_YEARS = 1
 
 
 class Command(BaseCommand):
@@ -32,7 +37,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--members-per-cooperative", type=int, default=None, metavar="M",
-            help="List M members in every cooperative (scale mode, no cooperative history). "
+            help="List M members in every cooperative (scale mode, no history rows; partnerships, trainings and "
+            "findings at the demo's rate per cooperative, the last book year's assessments, finished imports). "
             "Default: 10-60 members for about a quarter of the cooperatives.",
         )
         parser.add_argument(
@@ -94,14 +100,30 @@ class Command(BaseCommand):
         # Partnerships, kecamatan neighbours, trainings and findings: once per database,
         # before the assessments, whose trained-board, partnership and findings indicators read them.
         self.stdout.write(f"Added: {seed_partnerships(seed=options['seed'], today=today)}")
+        if members is not None:  # scale mode: the same for every further block of the demo district's size
+            self._timed("partnerships, trainings and findings at scale",
+                        lambda: seed_partnerships_at_scale(seed=options["seed"], today=today))
         self.stdout.write(f"Added: {seed_portal(today=today, seed=options['seed'])}")
-        if members is None:  # the demo district, not the scale mode of benchmarks (millions of indicator rows)
+        if members is None:
             assessed = seed_assessments(seed=options["seed"], today=today)
             self.stdout.write(f"Assessments of the last three book years: {assessed.created:,} added.")
+        else:
+            # Millions of indicator rows at national size: the last book year only, without history rows.
+            last = last_full_year(today)
+            years = list(range(last - SCALE_ASSESSED_YEARS + 1, last + 1))
+            self._timed(f"assessments of {', '.join(map(str, years))}", lambda: seed_assessments(
+                years=years, seed=options["seed"], today=today, with_history=False))
+            self._timed("finished imports", lambda: seed_import_history(
+                cooperatives=cooperatives, seed=options["seed"], today=today))
         # The dashboard sums precomputed figures: count the district just seeded,
         # last, after every kind of record.
         refreshed = summary_refresh()  # single-flight: waits for a refresh running elsewhere
         self.stdout.write(f"Dashboard summary refreshed: {refreshed.cells:,} rows in {refreshed.seconds:.1f} s.")
+
+    def _timed(self, what, seed):
+        started = time.monotonic()
+        result = seed()
+        self.stdout.write(f"Added {what}: {result} in {time.monotonic() - started:.1f} s.")
 
     def _summary(self, result, accounts, cooperatives, seconds):
         created = result.created

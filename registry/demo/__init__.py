@@ -6,6 +6,7 @@ cooperatives.py the cooperatives and their status lifecycle
 reports.py      yearly reports with their RAT
 people.py       board terms and members
 accounts.py     the demo sign-ins
-partnerships.py partnerships, kecamatan neighbours, trainings and findings
-assessments.py  assessments of the last three book years
+partnerships.py partnerships, kecamatan neighbours, trainings and findings (scale mode: per block)
+assessments.py  assessments of the last three book years (scale mode: the last one)
+imports.py      scale mode's finished imports (the import history)
 """

@@ -25,13 +25,16 @@ from registry.models import (
     IndicatorScore,
     Member,
     OutsideParty,
+    RubricCondition,
+    RubricIndicator,
+    RubricVersion,
     Submission,
     TrainingParticipant,
     YearlyReport,
     last_full_year,
 )
 from registry.services import assessments as assessment_services
-from registry.services import creation
+from registry.services import creation, rubrics
 from tests.builders import (
     make_board_account,
     make_board_member,
@@ -267,6 +270,19 @@ class ConcurrentCreateTests(Assertions, TransactionTestCase):
         [party] = OutsideParty.objects.all()
         self.assertEqual([h.history_user for h in party.history.all()], [first])
 
+    def test_two_admins_adding_one_rubric_version_add_it_once(self):
+        first, second = make_user("Admin Dinas", is_staff=True), make_user("Admin Dinas", is_staff=True)
+        url = reverse("admin:registry_rubricversion_add")
+        dina, rudi = client_for(first), client_for(second)
+        one, two = self.race(lambda: dina.post(url, rubric_version_values()),
+                             lambda: rudi.post(url, rubric_version_values(notes="Usulan Rudi")), RubricVersion)
+        self.assertEqual(one.status_code, 302)
+        self.assertEqual(two.status_code, 200)
+        self.assertContains(two, "Data yang sama baru saja dicatat orang lain.")
+        self.assertContains(two, "Usulan Rudi")
+        [version] = RubricVersion.objects.filter(year=RUBRIC_YEAR)
+        self.assertEqual([h.history_user for h in version.history.all()], [first])
+
 # SQLite (and PostgreSQL): the other person's record lands just before the form's own insert
 
 
@@ -383,6 +399,31 @@ class CollisionMessageTests(Assertions, TestCase):
         self.assertEqual(Assessment.objects.filter(year=year).count(), 1 + len(others))
 
 
+RUBRIC_YEAR = 2031
+
+
+@contextlib.contextmanager
+def checked_before_the_other_commit(model):
+    """The add form's check of `model`'s unique rules passes once, as it would have before another
+    admin's row was committed; the insert then meets that row, and the form's second check sees it."""
+    checks = []
+    original = model.validate_constraints
+
+    def check(instance, *args, **kwargs):
+        checks.append(instance)
+        return None if len(checks) == 1 else original(instance, *args, **kwargs)
+
+    with mock.patch.object(model, "validate_constraints", check):
+        yield checks
+
+
+def rubric_version_values(**values):
+    """The add page of a rubric version, its conditions' inline left empty."""
+    return {"year": RUBRIC_YEAR, "revision": 1, "name": "Rubrik 2031", "notes": "",
+            "conditions-TOTAL_FORMS": 0, "conditions-INITIAL_FORMS": 0, "conditions-MIN_NUM_FORMS": 0,
+            "conditions-MAX_NUM_FORMS": 1000, **values}
+
+
 class AdminAddTests(TestCase):
     """Django admin's add pages insert through the same service: a record added meanwhile is the
     model's own refusal on the form, the input kept."""
@@ -424,6 +465,48 @@ class AdminAddTests(TestCase):
         self.assertRedirects(response, url)
         self.assertContains(response, "Data yang sama baru saja dicatat orang lain.")
         self.assertFalse(OutsideParty.objects.exists())
+
+    def test_a_rubric_version_added_meanwhile(self):
+        url = reverse("admin:registry_rubricversion_add")
+        RubricVersion.objects.create(year=RUBRIC_YEAR, revision=1, name="Rubrik lain")
+        with checked_before_the_other_commit(RubricVersion) as checks:
+            response = self.client.post(url, rubric_version_values(notes="Bobot keuangan dinaikkan"))
+        self.assertEqual(len(checks), 2)  # passed, then met on the second look after the refused insert
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Data yang sama baru saja dicatat orang lain.")
+        self.assertTrue(response.context["adminform"].form.errors)
+        self.assertContains(response, "Bobot keuangan dinaikkan")
+        self.assertEqual(list(RubricVersion.objects.filter(year=RUBRIC_YEAR).values_list("name", flat=True)),
+                         ["Rubrik lain"])
+
+    def test_an_indicator_code_added_meanwhile_to_the_same_condition(self):
+        condition = RubricCondition.objects.filter(rubric__assessments__isnull=True).first()
+        data = {"condition": condition.pk, "code": "K9", "text": "Indikator baru", "weight": "1", "order": "0",
+                "method": "manual", "level_1": "1", "level_2": "2", "level_3": "3", "level_4": "4",
+                "recommendation": "Pendampingan", "helper": "dinas", "bands": "[]", "checklist_items": "[]"}
+        RubricIndicator.objects.create(
+            condition=condition, code="K9", text="Indikator lain", weight=1, method="manual",
+            level_1="1", level_2="2", level_3="3", level_4="4", recommendation="-", helper="dinas")
+        with checked_before_the_other_commit(RubricIndicator) as checks:
+            response = self.client.post(reverse("admin:registry_rubricindicator_add"), data)
+        self.assertEqual(len(checks), 2)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Data yang sama baru saja dicatat orang lain.")
+        self.assertContains(response, "Indikator baru")
+        self.assertEqual(list(RubricIndicator.objects.filter(condition=condition, code="K9").values_list(
+            "text", flat=True)), ["Indikator lain"])
+
+    def test_a_rubric_copied_meanwhile_to_the_same_revision_is_copied_as_the_next(self):
+        source = RubricVersion.objects.order_by("year", "revision").first()
+        other = lambda: RubricVersion.objects.create(year=source.year, revision=source.revision + 1,  # noqa: E731
+                                                     name="Salinan admin lain")
+        with recorded_meanwhile(rubrics, other):
+            copy = rubrics.rubric_copy(rubric=source)
+        self.assertEqual(copy.revision, source.revision + 2)
+        self.assertEqual(copy.conditions.count(), source.conditions.count())
+        self.assertEqual(RubricIndicator.objects.filter(condition__rubric=copy).count(),
+                         RubricIndicator.objects.filter(condition__rubric=source).count())
+        self.assertEqual(RubricVersion.objects.filter(year=source.year).count(), 3 if source.revision == 1 else 4)
 
     def test_an_add_that_meets_nothing_is_saved_with_its_history(self):
         url = reverse("admin:registry_outsideparty_add")

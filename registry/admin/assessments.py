@@ -6,12 +6,11 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from ..models import Assessment, IndicatorScore, RubricCondition, RubricIndicator, RubricVersion
 from ..services import assessments as workflow
 from ..services.rubrics import rubric_copy
-from .base import BookYearFilter, RecordAdmin
+from .base import BookYearFilter, HistoryAdmin, RecordAdmin
 
 
 class FrozenRubricMixin:
@@ -45,7 +44,11 @@ class RubricConditionInline(FrozenRubricMixin, admin.TabularInline):
 
 
 @admin.register(RubricVersion)
-class RubricVersionAdmin(FrozenRubricMixin, SimpleHistoryAdmin):
+class RubricVersionAdmin(FrozenRubricMixin, HistoryAdmin):
+    """A new version is inserted through `insert_once` (HistoryAdmin): two admins adding the same
+    year and revision at once get one version and, for the second, the form's own refusal with the
+    input kept, not a server error."""
+
     list_display = ["year", "revision", "name", "frozen_status", "created_at"]
     inlines = [RubricConditionInline]
     actions = ["copy_to_new_version", "copy_to_next_year"]
@@ -90,7 +93,9 @@ class RubricVersionAdmin(FrozenRubricMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RubricIndicator)
-class RubricIndicatorAdmin(FrozenRubricMixin, SimpleHistoryAdmin):
+class RubricIndicatorAdmin(FrozenRubricMixin, HistoryAdmin):
+    """As the versions: an indicator code added meanwhile to the same condition is the form's refusal."""
+
     list_display = ["code", "text", "condition", "weight", "method", "source", "helper"]
     list_filter = ["condition__rubric", "condition__code", "method", "helper"]
     list_select_related = ["condition__rubric"]

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Desa, Kecamatan, RegionAlias, User
+from ..services.member_areas import desa_save_with_members
 from ..services.second_factor import second_factor_reset
 from .base import HistoryAdmin, field_label
 
@@ -30,6 +31,13 @@ class DesaAdmin(HistoryAdmin):
     # Also the search behind the desa autocomplete of cooperatives and members.
     search_fields = ["name", "code", "kecamatan__name"]
     list_select_related = ["kecamatan"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # A desa moved to another kecamatan takes its cooperatives' members' kecamatan along.
+        desa_save_with_members(desa=obj)
 
 
 @admin.register(RegionAlias)

@@ -198,6 +198,7 @@ class PeopleDraws:
                 left = joined + datetime.timedelta(days=rng.randint(1, (self.as_of - joined).days))
             member = Member(
                 cooperative=plan.cooperative,
+                kecamatan_id=kecamatan,  # the cooperative's: written in bulk, past Member.save()
                 name=person.name,
                 sex=person.sex,
                 birth_date=person.birth_date,

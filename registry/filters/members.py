@@ -34,8 +34,10 @@ class MemberFilter(ListFilterSet):
         label=_("hasil pencarian NIK"), method="filter_nik_search", widget=forms.HiddenInput,
     )
     koperasi = django_filters.NumberFilter(label=_("koperasi (nomor)"), field_name="cooperative")
+    # The member's copy of its cooperative's kecamatan (Member.kecamatan): one range of the index on
+    # (kecamatan, sex) instead of one lookup per cooperative of the kecamatan.
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
+        label=_("kecamatan"), field_name="kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )
     jenis_kelamin = django_filters.ChoiceFilter(

@@ -1,7 +1,7 @@
 """The people of a cooperative: its board terms and its members."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from .. import data_quality
 from .. import nik as nik_codec
-from .areas import Desa, area_queryset
+from .areas import Desa, Kecamatan, area_queryset
 from .cooperatives import Cooperative
 
 # ---------------------------------------------------------------------------------------------
@@ -99,6 +99,51 @@ class BoardMember(models.Model):
         )
 
 
+# Cooperatives read per statement when new members take their kecamatan (an IN list of ids).
+KECAMATAN_READ_BATCH = 500
+
+
+def cooperative_kecamatans(cooperative_ids) -> dict:
+    """{cooperative id: the code of its kecamatan}, read under a share lock on the cooperatives' rows.
+
+    What a new member, or one moved to another cooperative, copies into `Member.kecamatan`. The
+    lock (PostgreSQL's FOR SHARE; call it inside the transaction that writes the members) waits
+    for a cooperative's move to another desa to commit, and holds off one until the members are
+    written: either way the members end with the kecamatan the cooperative has once both are
+    saved (a move rewrites its members after locking the cooperative, see
+    registry.services.member_areas). The desa's kecamatan is read in a second statement, so that
+    it is read after the lock is granted (a desa moved to another kecamatan locks its
+    cooperatives first). SQLite has no row locks: its writers are serialised anyway.
+    """
+    ids = sorted(set(cooperative_ids))
+    alias = router.db_for_write(Cooperative)
+    connection = connections[alias]
+    desa_of = {}
+    for start in range(0, len(ids), KECAMATAN_READ_BATCH):
+        rows = (Cooperative._base_manager.using(alias).filter(pk__in=ids[start:start + KECAMATAN_READ_BATCH])
+                .order_by("pk").values_list("pk", "desa_id"))
+        sql, params = rows.query.sql_with_params()
+        if connection.features.has_select_for_update:
+            sql += " FOR SHARE"  # Django's select_for_update() has no shared mode
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            desa_of.update(cursor.fetchall())
+    kecamatan_of_desa = dict(
+        Desa.objects.using(alias).filter(code__in=set(desa_of.values())).values_list("code", "kecamatan_id")
+    )
+    return {pk: kecamatan_of_desa[desa] for pk, desa in desa_of.items()}
+
+
+def stamp_cooperative_kecamatan(members) -> None:
+    """Set `kecamatan` on new members from their cooperative's (read under a share lock).
+
+    For the paths that write members in bulk, which bypass `Member.save()`: the import's insert.
+    """
+    kecamatan_of = cooperative_kecamatans(member.cooperative_id for member in members)
+    for member in members:
+        member.kecamatan_id = kecamatan_of[member.cooperative_id]
+
+
 class Member(models.Model):
     """A member (anggota) of a cooperative.
 
@@ -109,6 +154,18 @@ class Member(models.Model):
     # No index of its own: the two indexes below begin with it (see Meta.indexes).
     cooperative = models.ForeignKey(
         Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="members", db_index=False
+    )
+    # A copy of the cooperative's kecamatan (its desa's), so that the member list filtered by
+    # kecamatan counts from one index range instead of one index lookup per cooperative of the
+    # kecamatan (docs/benchmarks.md, "The member list's counts at national size"). Never entered:
+    # `save()` sets it on a new member or one moved to another cooperative, the import's insert
+    # with `stamp_cooperative_kecamatan`, and a cooperative moved to another desa (or a desa to
+    # another kecamatan) rewrites its members' (registry.services.member_areas). NOT NULL, so that
+    # a write path that forgets it fails instead of leaving a member out of its kecamatan's list.
+    # Not in the member's history: it is the cooperative's fact, recorded in the cooperative's.
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan koperasi"), on_delete=models.PROTECT, related_name="+",
+        editable=False, db_index=False,
     )
     name = models.CharField(_("nama"), max_length=150)
     has_nik = models.BooleanField(_("punya NIK tercatat"), default=True)
@@ -132,7 +189,7 @@ class Member(models.Model):
     # tombstone so that counts, the reveal log and the erasure log keep their reference.
     erased_at = models.DateTimeField(_("data pribadi dihapus pada"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["kecamatan"])
 
     objects = area_queryset("cooperative__desa__kecamatan").as_manager()
 
@@ -169,10 +226,36 @@ class Member(models.Model):
             # with the cooperative's index only, PostgreSQL read each member's row to test its sex
             # (48 ms for one kecamatan at national size, 13 ms with this one).
             models.Index(fields=["cooperative", "sex"], name="member_cooperative_sex"),
+            # The member list filtered by kecamatan (and sex), counted from one range of this index.
+            models.Index(fields=["kecamatan", "sex"], name="member_kecamatan_sex"),
         ]
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Saved with its cooperative's kecamatan when new or moved to another cooperative."""
+        update_fields = kwargs.get("update_fields")
+        moved = (
+            "cooperative" in update_fields or "cooperative_id" in update_fields
+            if update_fields is not None
+            else self.cooperative_id != getattr(self, "_stored_cooperative_id", self.cooperative_id)
+        )
+        if not (self._state.adding or moved):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=router.db_for_write(type(self))):
+            self.kecamatan_id = cooperative_kecamatans([self.cooperative_id])[self.cooperative_id]
+            if update_fields is not None and "kecamatan" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "kecamatan"]
+            super().save(*args, **kwargs)
+        self._stored_cooperative_id = self.cooperative_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_cooperative_id = instance.__dict__.get("cooperative_id")
+        return instance
 
     @property
     def nik(self):

@@ -102,6 +102,7 @@ def import_commit(*, kind: str, data: bytes, file_name: str, user, cooperative=N
             for planned in plan:
                 spec.finalise(planned.instance)
             if created:
+                spec.before_insert([p.instance for p in created])
                 bulk_create_with_history([p.instance for p in created], spec.model, batch_size=BATCH_SIZE,
                                          default_user=user, default_change_reason=reason)
             written = _apply_updates(spec, updated, locked, user=user, reason=reason)
@@ -150,6 +151,7 @@ def _apply_updates(spec, updated, locked, *, user, reason):
         written.append((target, previous))
     if written:
         _bulk_update(spec.model, [target for target, _previous in written], fields, user=user, reason=reason)
+        spec.after_update([(target, set(previous)) for target, previous in written])
     return written
 
 
@@ -212,17 +214,20 @@ def import_batch_undo(*, batch: ImportBatch, user) -> ImportBatch:
         for row in rows:
             if row.action == ImportedRow.Action.UPDATED:
                 instance = objects[row.object_id]
+                names = set()
                 for name, value in row.previous.items():
                     value = model._meta.get_field(name).to_python(value)
                     if value != getattr(instance, name):
                         setattr(instance, name, value)
-                        fields.add(name)
+                        names.add(name)
+                fields |= names
                 instance.version += 1
                 if hasattr(instance, "updated_at"):
                     instance.updated_at = now
-                restored.append(instance)
+                restored.append((instance, names))
         if restored:
-            _bulk_update(model, restored, fields, user=user, reason=reason)
+            _bulk_update(model, [instance for instance, _names in restored], fields, user=user, reason=reason)
+            spec.after_update(restored)
         created = [objects[row.object_id] for row in rows if row.action == ImportedRow.Action.CREATED]
         if created:
             _delete_with_history(model, created, user=user, reason=reason)

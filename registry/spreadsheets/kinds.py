@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy
 from .. import nik as nik_codec
 from ..formats import angka, rupiah
 from ..models import BoardMember, Cooperative, ImportKind, Member, Sex, YearlyReport
+from ..models.people import stamp_cooperative_kecamatan
+from ..services.member_areas import members_follow_cooperatives
 from .columns import CellError, normalise_header, parse_integer
 from .fields import (
     COOPERATIVE_KEYS,
@@ -84,6 +86,15 @@ class Spec:
 
     def finalise(self, instance):
         """Last touches before a planned record is written (only in the commit)."""
+
+    def before_insert(self, instances):
+        """Last touches to the new records, all at once, just before they are inserted in bulk."""
+
+    def after_update(self, changes):
+        """What follows from records updated in bulk (by the commit or its undo), in their transaction.
+
+        `changes` is [(record, the attnames written)], the records locked since the start.
+        """
 
     def finish(self, ctx):
         """Checks over the whole file once every row is read: [(row, column key, message)] to refuse."""
@@ -265,6 +276,12 @@ class CooperativeSpec(Spec):
         super().build(instance, values, ctx)
         if instance.nomor_induk == "":
             instance.nomor_induk = None
+
+    def after_update(self, changes):
+        # A cooperative moved to another desa: its members' copy of the kecamatan follows.
+        moved = [record.pk for record, names in changes if "desa_id" in names]
+        if moved:
+            members_follow_cooperatives(cooperative_ids=moved)
 
 
 class ChildSpec(Spec):
@@ -468,6 +485,10 @@ class MemberSpec(ChildSpec):
     def finalise(self, instance):
         if getattr(instance, "_pending_nik", None):
             instance.nik = instance._pending_nik
+
+    def before_insert(self, instances):
+        # The bulk insert bypasses Member.save(): the cooperatives' kecamatan, read under a share lock.
+        stamp_cooperative_kecamatan(instances)
 
 
 class BoardMemberSpec(ChildSpec):

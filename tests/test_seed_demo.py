@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db.models import Count, Max, Min
+from django.db.models import Count, F, Max, Min
 from django.test import TestCase
 from django.utils import timezone
 
@@ -220,6 +220,10 @@ class DefaultDistrictTests(TestCase):
         per_cooperative = dict(Member.objects.values_list("cooperative").annotate(n=Count("id")))
         self.assertTrue(200 <= len(per_cooperative) <= 400, len(per_cooperative))
         self.assertTrue(all(10 <= n <= 60 for n in per_cooperative.values()))
+
+    def test_members_hold_their_cooperatives_kecamatan(self):
+        self.assertTrue(Member.objects.exists())
+        self.assertFalse(Member.objects.exclude(kecamatan=F("cooperative__desa__kecamatan")).exists())
 
     def test_member_niks_valid_encrypted_and_sometimes_absent(self):
         outside = 0

@@ -153,6 +153,17 @@ class MovesTests(TestCase):
         import_batch_undo(batch=batch, user=self.admin)
         self.assert_moved(SANGATTA_UTARA)
 
+    def test_the_area_rule_follows_the_move(self):
+        limited = make_user("Petugas", kecamatan=[SANGATTA_SELATAN])
+        self.client.force_login(limited)
+        member = self.members[0]
+        self.assertEqual(self.client.get(f"/anggota/{member.pk}/").status_code, 404)
+        self.move_with_the_form(self.there)
+        self.client.force_login(limited)
+        self.assertEqual(self.client.get(f"/anggota/{member.pk}/").status_code, 200)
+        listed = self.client.get("/anggota/").context["paginator"].count
+        self.assertEqual(listed, 2)
+
     def test_a_history_revert(self):
         self.move_with_the_form(self.there)
         self.assert_moved()

@@ -72,6 +72,11 @@ class TrainingListTests(TestCase):
     def test_kecamatan_of_participants(self):
         self.assertEqual(self.ids(f"?kecamatan={SANGATTA_UTARA}"), {self.rat.pk})
 
+    def test_participant_count_per_row_with_none_as_zero(self):
+        self.client.force_login(self.user)
+        listed = self.client.get("/pelatihan/").context["object_list"]
+        self.assertEqual({t.pk: t.participant_count for t in listed}, {self.rat.pk: 1, self.digital.pk: 0})
+
     def test_constant_queries(self):
         for _ in range(10):
             make_participant(make_training(), make_board_member(make_cooperative(), "bendahara"))

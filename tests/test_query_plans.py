@@ -17,6 +17,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from registry.filters.assessments import year_choices
+from registry.models import Assessment, RubricVersion
 from registry.views.members import MemberListView
 
 from .builders import SANGATTA_UTARA, make_cooperative, make_member, make_user
@@ -79,3 +81,15 @@ def test_the_profile_finds_a_same_name_in_the_desa_from_its_index(client):
                  '"registry_cooperative"."nomor_induk" FROM')
     plan = plan_of(client, f"/koperasi/{cooperative.pk}/", same_name)
     assert "using cooperative_desa_upper_name on registry_cooperative" in plan, plan
+
+
+def test_the_assessment_years_are_read_one_index_entry_per_year(client):
+    rubric = RubricVersion.objects.order_by("year").first()
+    for n, year in enumerate((2023, 2024, 2024, 2025)):
+        Assessment.objects.create(cooperative=make_cooperative(name=f"Koperasi {n}"), year=year, rubric=rubric)
+    client.force_login(make_user("Petugas"))
+    plan = plan_of(client, "/penilaian/", "WITH RECURSIVE years")
+    # Each year found by one step backwards down the index on year, not a DISTINCT over every assessment.
+    assert "Index Only Scan Backward using assessment_year on registry_assessment" in plan, plan
+    assert "HashAggregate" not in plan and "Unique" not in plan, plan
+    assert [value for value, _label in year_choices()] == [2025, 2024, 2023]

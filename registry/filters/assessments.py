@@ -1,6 +1,7 @@
 """Filters of the assessment list (/penilaian/): year, kecamatan, predicate, weakest condition, status."""
 
 import django_filters
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,23 @@ FINAL = "diajukan_diverifikasi"
 
 
 def year_choices():
-    years = Assessment.objects.order_by("-year").values_list("year", flat=True).distinct()
-    return [(year, str(year)) for year in years]
+    """The years that have assessments, newest first, read on every request of the list.
+
+    A loose index scan: the newest year, then the newest one before it, and so on, each one step
+    down the index on year (assessment_year), so the statement reads one index entry per year
+    rather than every assessment (a DISTINCT read all 121,483 of them at national size, 29-46 ms;
+    this, 0.06 ms). Whole-district, as before: a year is a choice even where the user's area has
+    none of it (an empty list)."""
+    table = connection.ops.quote_name(Assessment._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "WITH RECURSIVE years(year) AS ("
+            f"SELECT MAX(year) FROM {table} "
+            f"UNION ALL SELECT (SELECT MAX(later.year) FROM {table} AS later WHERE later.year < years.year) "
+            "FROM years WHERE years.year IS NOT NULL"
+            ") SELECT year FROM years WHERE year IS NOT NULL ORDER BY year DESC"
+        )
+        return [(year, str(year)) for (year,) in cursor.fetchall()]
 
 
 class AssessmentFilter(ListFilterSet):

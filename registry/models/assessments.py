@@ -425,6 +425,10 @@ class Assessment(models.Model):
             ("verify_assessment", _("Dapat memverifikasi (mengunci) penilaian")),
             ("reopen_assessment", _("Dapat membuka kembali penilaian yang terverifikasi")),
         ]
+        indexes = [
+            # The assessment list's year choices walk it one year at a time (filters/assessments.py).
+            models.Index(fields=["year"], name="assessment_year"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["cooperative", "year"], name="assessment_one_per_year",

@@ -230,6 +230,11 @@ class Member(models.Model):
             models.Index(fields=["cooperative", "sex"], name="member_cooperative_sex"),
             # The member list filtered by kecamatan (and sex), counted from one range of this index.
             models.Index(fields=["kecamatan", "sex"], name="member_kecamatan_sex"),
+            # The active members of an area (a kecamatan-limited Petugas, or `?kecamatan=` with
+            # `?aktif=`), counted from the index alone. Descending puts the NULLs (never left) first on
+            # PostgreSQL, so the active ones come before the 20,000 who left and the count stops at its
+            # bound (12.8 to 2.2 ms at national size); `?aktif=false` reads the other end as a range.
+            models.Index(fields=["kecamatan", "-left_on"], name="member_kecamatan_left_on"),
         ]
 
     def __str__(self):

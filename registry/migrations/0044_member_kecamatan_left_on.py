@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0042_member_kecamatan'),
+        ('registry', '0043_assessment_year_index'),
     ]
 
     operations = [

@@ -3,6 +3,7 @@ the profile's partnership, training and findings sections, the demo records. Who
 tests/access.py."""
 
 import datetime
+from unittest import mock
 
 from django.db import IntegrityError, transaction
 from django.test import TestCase
@@ -113,6 +114,18 @@ class PartnershipListTests(TestCase):
 
     def test_search(self):
         self.assertEqual(self.ids("?q=kaltim prima"), {self.plasma.pk})
+
+    def test_search_by_ids_and_through_joins_alike(self):
+        # A word in few names is matched by the cooperatives' ids, one in many through the joins
+        # (registry/filters/partnerships.py): the same partnerships either way, on either side.
+        searches = {"?q=sawit": {self.plasma.pk, self.between.pk}, "?q=jaya": {self.loan.pk, self.between.pk},
+                    "?q=bank": {self.loan.pk}, "?q=tani sawit": {self.between.pk}, "?q=MAKMUR kaltim": {self.plasma.pk},
+                    "?q=tidak+ada": set()}
+        for read in (10_000, 0):
+            with mock.patch("registry.filters.partnerships.MATCHING_COOPERATIVES_READ", read):
+                for query, expected in searches.items():
+                    with self.subTest(query, read=read):
+                        self.assertEqual(self.ids(query), expected)
 
     def test_kind(self):
         self.assertEqual(self.ids("?jenis=pembiayaan"), {self.loan.pk})

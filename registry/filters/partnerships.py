@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import MAX_YEAR, MIN_YEAR, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from ..models import MAX_YEAR, MIN_YEAR, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
 from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
 from .base import ListFilterSet
 from .cooperatives import YES_NO, kecamatan_choices
@@ -13,6 +13,9 @@ from .cooperatives import YES_NO, kecamatan_choices
 COOPERATIVE_PARTNER = "koperasi"
 PARTNER_KINDS = [(COOPERATIVE_PARTNER, _("Koperasi lain")), *OutsideParty.Kind.choices]
 YEAR_WIDGET = QuickNumberInput(attrs={"min": MIN_YEAR, "max": MAX_YEAR})
+# A partnership search word in at most this many cooperatives' names is matched by their ids
+# (PartnershipFilter.filter_search); in more, through the joins.
+MATCHING_COOPERATIVES_READ = 10_000
 
 
 class PartnershipFilter(ListFilterSet):
@@ -45,11 +48,33 @@ class PartnershipFilter(ListFilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
+        """Each word in the name of the cooperative, of the partner cooperative or of the outside party.
+
+        A word in few cooperatives' names is matched by their ids, read first (through the trigram
+        index of the names, migration 0005): the partnerships are then found by their own indexes.
+        Tested through joins instead, every partnership of the district is joined to both its
+        cooperatives before the page or the count can stop (a rare word: 250 ms for the rows and
+        as much for the count at national size). A word in many names ("sawit": 40% of them) keeps
+        the joins: there the rows and the bounded count stop after the first matches, where the ids
+        would be tens of thousands (docs/benchmarks.md)."""
         for word in value.split():
-            queryset = queryset.filter(
-                Q(cooperative__name__icontains=word) | Q(partner_cooperative__name__icontains=word)
-                | Q(outside_party__name__icontains=word)
+            matching = list(
+                Cooperative.objects.filter(name__icontains=word).order_by().values_list("pk", flat=True)
+                [: MATCHING_COOPERATIVES_READ + 1]
             )
+            if len(matching) <= MATCHING_COOPERATIVES_READ:
+                # As ids too (a few dozen parties): the three conditions are then on plain values,
+                # which PostgreSQL may answer from the partnership's indexes; a subquery may not.
+                parties = OutsideParty.objects.filter(name__icontains=word).order_by().values_list("pk", flat=True)
+                parties = list(parties)
+                queryset = queryset.filter(
+                    Q(cooperative__in=matching) | Q(partner_cooperative__in=matching) | Q(outside_party__in=parties)
+                )
+            else:
+                queryset = queryset.filter(
+                    Q(cooperative__name__icontains=word) | Q(partner_cooperative__name__icontains=word)
+                    | Q(outside_party__name__icontains=word)
+                )
         return queryset
 
     def filter_kecamatan(self, queryset, name, value):

@@ -21,8 +21,17 @@ from django.test.utils import CaptureQueriesContext
 from registry.filters.assessments import year_choices
 from registry.models import Assessment, RubricVersion
 from registry.views.members import MemberListView
+from registry.views.trainings import TrainingListView
 
-from .builders import SANGATTA_UTARA, make_cooperative, make_member, make_user
+from .builders import (
+    SANGATTA_UTARA,
+    make_board_member,
+    make_cooperative,
+    make_member,
+    make_participant,
+    make_training,
+    make_user,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -114,3 +123,32 @@ def test_the_assessment_years_are_read_one_index_entry_per_year(client):
     assert "Index Only Scan Backward using assessment_year on registry_assessment" in plan, plan
     assert "HashAggregate" not in plan and "Unique" not in plan, plan
     assert [value for value, _label in year_choices()] == [2025, 2024, 2023]
+
+
+def test_the_training_search_is_counted_from_its_trigram_indexes(client):
+    for n in range(3):
+        make_training(title=f"Bimtek RAT {n}", organiser="Dinas Koperasi", place="Sangatta")
+    make_training(title="Pelatihan Kasir", organiser="Dinas Koperasi", place="Sangatta")
+    client.force_login(make_user("Petugas"))
+    with CaptureQueriesContext(connection) as captured, mock.patch.object(TrainingListView, "paginate_by", 2):
+        assert client.get("/pelatihan/?q=rat").status_code == 200
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1, captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_training")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as it would not read 4,522 trainings for a rare word
+        cursor.execute("EXPLAIN " + counts[0])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for column in ("title", "organiser", "place"):
+        assert f"Bitmap Index Scan on training_{column}_trgm" in plan, plan
+
+
+def test_the_training_list_counts_participants_for_the_rows_shown_only(client):
+    for n in range(3):
+        make_participant(make_training(title=f"Bimtek {n}"),
+                         make_board_member(make_cooperative(name=f"Koperasi {n}"), "ketua"))
+    client.force_login(make_user("Petugas"))
+    plan = plan_of(client, "/pelatihan/", 'SELECT "registry_training"."id"')
+    # A subquery per row after the limit, not a join of every participant grouped by training.
+    assert "SubPlan" in plan and "Aggregate" in plan, plan
+    assert "HashAggregate" not in plan and "GroupAggregate" not in plan and "Hash Right Join" not in plan, plan

@@ -314,6 +314,11 @@ class KeysetPaginationMixin:
         the rows without it: a count keeps every annotation's join, and PostgreSQL keeps an inner join."""
         return rows
 
+    def first_rows(self, queryset, limit):
+        """The first `limit` rows of the list (a view may read them by a cheaper statement with the
+        same rows)."""
+        return list(queryset[:limit])
+
     def get_paginator(self, queryset, per_page, **kwargs):
         return super().get_paginator(queryset, per_page, counted_rows=getattr(self, "counted_rows", None), **kwargs)
 
@@ -368,7 +373,7 @@ class KeysetPaginationMixin:
             # Its ids are the count and the page at once; the rows read first would be the walk the
             # ids are read to avoid (a common word's first 26 rows: 47 ms at national size).
             return None
-        rows = list(queryset[: page_size + 1])
+        rows = self.first_rows(queryset, page_size + 1)
         paginator = self.get_paginator(queryset, page_size, orphans=0,
                                        allow_empty_first_page=self.get_allow_empty())
         if len(rows) <= page_size:

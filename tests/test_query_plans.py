@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.filters.assessments import year_choices
 from registry.models import Assessment, RubricVersion
+from registry.views.assessments import AssessmentListView
 from registry.views.members import MemberListView
 from registry.views.trainings import TrainingListView
 
@@ -152,3 +153,29 @@ def test_the_training_list_counts_participants_for_the_rows_shown_only(client):
     # A subquery per row after the limit, not a join of every participant grouped by training.
     assert "SubPlan" in plan and "Aggregate" in plan, plan
     assert "HashAggregate" not in plan and "GroupAggregate" not in plan and "Hash Right Join" not in plan, plan
+
+
+def test_the_first_page_of_assessments_is_read_one_year_at_a_time_in_the_lists_order(client):
+    rubric = RubricVersion.objects.order_by("year").first()
+    names = ["Koperasi Cempaka", "Koperasi Anggrek", "Koperasi Bakung", "Koperasi Dahlia"]
+    cooperatives = [make_cooperative(name=name) for name in names]
+    for year, assessed in ((2023, cooperatives), (2024, cooperatives[1:3]), (2025, cooperatives[2:])):
+        for cooperative in assessed:
+            Assessment.objects.create(cooperative=cooperative, year=year, rubric=rubric)
+    client.force_login(make_user("Petugas"))
+    expected = [(a.year, a.cooperative.name) for a in Assessment.objects.order_by("-year", "cooperative__name", "pk")]
+    for size in (1, 2, 3, 5, 10):
+        with mock.patch.object(AssessmentListView, "paginate_by", size), \
+                CaptureQueriesContext(connection) as captured:
+            response = client.get("/penilaian/")
+        shown = [(a.year, a.cooperative_name) for a, _changes, _final in response.context["rows"]]
+        assert shown == expected[:size]
+        assert response.context["paginator"].count == len(expected)
+        # Three years, each part limited to the page and one row more (to know of a next page), and the whole.
+        rows_read = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("(SELECT")]
+        assert len(rows_read) == 1 and rows_read[0].count(f"LIMIT {size + 1}") == 4, rows_read
+    # One year asked: that year's rows alone, by the list's plain statement.
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/penilaian/?tahun=2024")
+    assert [a.cooperative_name for a, _c, _f in response.context["rows"]] == ["Koperasi Anggrek", "Koperasi Bakung"]
+    assert not any(q["sql"].startswith("(SELECT") for q in captured.captured_queries)

@@ -81,12 +81,14 @@ class AssessmentFilter(ListFilterSet):
         # The years are read once here, not again when the form is checked and drawn.
         # (Read through year_choices, not the field's choices: those begin with the empty choice,
         # which the field adds again to whatever it is given.)
+        # The years with assessments are also the list's first page's (AssessmentListView.first_rows):
+        # read once, and given to the field as a list, not the callable it would call again.
+        choices = year_choices()
+        self.years_assessed = [value for value, _label in choices]
         asked = (data or {}).get("tahun", "")
-        if asked.isdigit() and MIN_YEAR <= int(asked) <= MAX_YEAR:
-            choices = year_choices()
-            if all(str(value) != asked for value, _label in choices):
-                choices.append((int(asked), asked))
-            self.form.fields["tahun"].choices = choices
+        if asked.isdigit() and MIN_YEAR <= int(asked) <= MAX_YEAR and int(asked) not in self.years_assessed:
+            choices.append((int(asked), asked))
+        self.form.fields["tahun"].choices = choices
 
     def filter_status(self, queryset, name, value):
         if not value:

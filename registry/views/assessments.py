@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -52,6 +53,28 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
 
     def page_rows(self, rows):
         return selectors.with_row_values(rows)
+
+    def first_rows(self, queryset, limit):
+        """The first page read one year at a time, each year's first rows by its cooperatives' names.
+
+        The list's order (newest year, then the cooperative's name) spans two tables, so no index
+        gives it: PostgreSQL joined and sorted every assessment for the first 51 (515 ms at national
+        size, 121,483 assessments). Within one year it walks the index on the cooperative's name and
+        stops at the page (1.4 ms, as the list filtered by year always did). So: each year's first
+        `limit` rows, put together and ordered again, are the list's first `limit` rows. The years
+        are those with any assessment (the filter's year choices, read anyway); a list of one year
+        (one year assessed, or the year filter) is that year's query alone. SQLite cannot limit
+        each part of a UNION; its lists are small, and it reads the list as before."""
+        years = self.filterset.years_assessed
+        one_year_asked = self.filterset.is_bound and (
+            not self.filterset.is_valid() or self.filterset.form.cleaned_data.get("tahun"))
+        if connection.vendor != "postgresql" or not years or one_year_asked:
+            return super().first_rows(queryset, limit)
+        if len(years) == 1:
+            return list(queryset.filter(year=years[0])[:limit])
+        parts = [queryset.filter(year=year)[:limit] for year in years]
+        # The union's own order by its columns: the same as the list's (Assessment.Meta.ordering).
+        return list(parts[0].union(*parts[1:], all=True).order_by("-year", "cooperative_name", "pk")[:limit])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

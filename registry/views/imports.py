@@ -170,7 +170,10 @@ class ImportBatchListView(RegistryPermissionMixin, KeysetPaginationMixin, ListVi
     paginate_by = 50
 
     def get_queryset(self):
-        return ImportBatch.objects.for_user(self.request.user).select_related("user", "undone_by")
+        # The rows skipped and in conflict (lists that can run to thousands of entries) are read on
+        # the batch's own page only.
+        return (ImportBatch.objects.for_user(self.request.user).select_related("user", "undone_by")
+                .defer("skipped_rows", "conflicted_rows"))
 
 
 class ImportBatchDetailView(RegistryPermissionMixin, DetailView):

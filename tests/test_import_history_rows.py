@@ -17,7 +17,8 @@ DJANGO_ROWS = """{% load registry_people registry_format %}{% for batch in objec
     <td>{{ batch.created_at|date:"d/m/Y H:i" }}</td>
     <th scope="row"><a href="{% url 'registry:importbatch_detail' batch.pk %}">{{ batch.file_name }}</a></th>
     <td>{{ batch.get_kind_display }}</td><td>{% person batch.user %}</td>
-    <td class="number">{{ batch.rows_created|angka }}</td><td class="number">{{ batch.rows_updated|angka }}</td><td class="number">{{ batch.rows_skipped|angka }}</td>
+    <td class="number">{{ batch.rows_created|angka }}</td><td class="number">{{ batch.rows_updated|angka }}</td>
+    <td class="number">{{ batch.rows_skipped|angka }}</td>
     <td>{{ batch.get_status_display }}</td></tr>{% endfor %}"""
 
 

@@ -23,7 +23,7 @@ DJANGO_ROWS = """{% load registry_people registry_format %}{% for batch in objec
 
 
 def squeezed(html):
-    return re.sub(r"\s+", " ", str(html)).strip()
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
 
 
 class ImportHistoryRowsTests(TestCase):

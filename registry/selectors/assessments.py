@@ -19,12 +19,20 @@ def score_averages(queryset):
     Each condition's mean and the final score's, keyed by condition code and figures.FINAL_SCORE_KEY,
     over the assessments scored for it; averaged as the dashboard averages them.
     """
+    return score_totals(queryset)[0]
+
+
+def score_totals(queryset):
+    """`score_averages` and the number of rows it read, from the same statement: the list's count
+    where it shows the average line (AssessmentListView), so the count and the averages are of the
+    same rows by construction, and the rows are not read a second time to count them."""
     fields = {**Assessment.SCORE_FIELDS, figures.FINAL_SCORE_KEY: "overall_score"}
     sums = {}
     for key, name in fields.items():
         sums[f"{key}_sum"], sums[f"{key}_n"] = Sum(name), Count(name)
-    row = queryset.order_by().aggregate(**sums)
-    return {str(key): figures.average_score(row[f"{key}_sum"] or 0, row[f"{key}_n"]) for key in fields}
+    row = queryset.order_by().aggregate(**sums, rows=Count("pk"))
+    averages = {str(key): figures.average_score(row[f"{key}_sum"] or 0, row[f"{key}_n"]) for key in fields}
+    return averages, row["rows"]
 
 
 @dataclass

@@ -179,3 +179,21 @@ def test_the_first_page_of_assessments_is_read_one_year_at_a_time_in_the_lists_o
         response = client.get("/penilaian/?tahun=2024")
     assert [a.cooperative_name for a, _c, _f in response.context["rows"]] == ["Koperasi Anggrek", "Koperasi Bakung"]
     assert not any(q["sql"].startswith("(SELECT") for q in captured.captured_queries)
+    # Pages after and before a row, read by years too: forwards through the whole list, then back.
+    with mock.patch.object(AssessmentListView, "paginate_by", 2):
+        page = client.get("/penilaian/").context["page_obj"]
+        walked, shown = [], []
+        while True:
+            response = client.get(f"/penilaian/?setelah={page.last_pk}")
+            page = response.context["page_obj"]
+            shown = [(a.year, a.cooperative_name) for a, _c, _f in response.context["rows"]]
+            walked += shown
+            if not page.has_next():
+                break
+        assert walked == expected[2:]
+        back = []
+        while page.has_previous():
+            response = client.get(f"/penilaian/?sebelum={page.first_pk}")
+            page = response.context["page_obj"]
+            back = [(a.year, a.cooperative_name) for a, _c, _f in response.context["rows"]] + back
+        assert back == expected[:len(expected) - len(shown)]

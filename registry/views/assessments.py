@@ -70,11 +70,33 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
             not self.filterset.is_valid() or self.filterset.form.cleaned_data.get("tahun"))
         if connection.vendor != "postgresql" or not years or one_year_asked:
             return super().first_rows(queryset, limit)
+        return self._rows_by_year(queryset, years, limit, forward=True)
+
+    def _rows(self, queryset, keys, page_size, forward):
+        """A page after or before a row (`?setelah=`, `?sebelum=`), read by years as the first page is."""
+        years = self.filterset.years_assessed
+        one_year_asked = self.filterset.is_bound and (
+            not self.filterset.is_valid() or self.filterset.form.cleaned_data.get("tahun"))
+        if connection.vendor != "postgresql" or not years or one_year_asked:
+            return super()._rows(queryset, keys, page_size, forward)
+        if not forward:
+            queryset = queryset.order_by(*(key.order(reverse=True) for key in keys))
+        rows = self._rows_by_year(queryset, years, page_size + 1, forward=forward)
+        more = len(rows) > page_size
+        rows = rows[:page_size]
+        if not forward:
+            rows.reverse()
+        return rows, more
+
+    @staticmethod
+    def _rows_by_year(queryset, years, limit, *, forward):
         if len(years) == 1:
             return list(queryset.filter(year=years[0])[:limit])
         parts = [queryset.filter(year=year)[:limit] for year in years]
-        # The union's own order by its columns: the same as the list's (Assessment.Meta.ordering).
-        return list(parts[0].union(*parts[1:], all=True).order_by("-year", "cooperative_name", "pk")[:limit])
+        # The union's own order by its columns: the same as the list's (Assessment.Meta.ordering), or
+        # its reverse for a page before a row.
+        order = ("-year", "cooperative_name", "pk") if forward else ("year", "-cooperative_name", "-pk")
+        return list(parts[0].union(*parts[1:], all=True).order_by(*order)[:limit])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

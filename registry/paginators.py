@@ -343,6 +343,7 @@ class KeysetPaginationMixin:
         values = row.first()
         if values is None:
             raise Http404("the page continues from a row that is not among the user's records")
+        self.cursor_values = values  # for a view that reads the rows past it its own way
         rows, more = self._rows(queryset.filter(seek_q(keys, values, forward=forward)), keys, page_size, forward)
         beyond_the_end = not rows
         if beyond_the_end:

@@ -81,7 +81,12 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
             return super()._rows(queryset, keys, page_size, forward)
         if not forward:
             queryset = queryset.order_by(*(key.order(reverse=True) for key in keys))
-        rows = self._rows_by_year(queryset, years, page_size + 1, forward=forward)
+        # Within the cursor's year the rows past it lie past its cooperative's name: that bound starts
+        # the walk down the name index at the cursor rather than at the list's start (or end).
+        cursor_year, cursor_name = self.cursor_values[:2]
+        name_bound = {f"cooperative__name__{'gte' if forward else 'lte'}": cursor_name}
+        rows = self._rows_by_year(queryset, years, page_size + 1, forward=forward,
+                                  bounds={cursor_year: name_bound})
         more = len(rows) > page_size
         rows = rows[:page_size]
         if not forward:
@@ -89,10 +94,11 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
         return rows, more
 
     @staticmethod
-    def _rows_by_year(queryset, years, limit, *, forward):
-        if len(years) == 1:
-            return list(queryset.filter(year=years[0])[:limit])
-        parts = [queryset.filter(year=year)[:limit] for year in years]
+    def _rows_by_year(queryset, years, limit, *, forward, bounds=None):
+        bounds = bounds or {}
+        parts = [queryset.filter(year=year, **bounds.get(year, {}))[:limit] for year in years]
+        if len(parts) == 1:
+            return list(parts[0])
         # The union's own order by its columns: the same as the list's (Assessment.Meta.ordering), or
         # its reverse for a page before a row.
         order = ("-year", "cooperative_name", "pk") if forward else ("year", "-cooperative_name", "-pk")

@@ -177,7 +177,11 @@ def database_from_url(url, *, connect_timeout=DATABASE_CONNECT_TIMEOUT, statemen
         config["ENGINE"] = "kutim_koperasi.postgresql"
         options.setdefault("connect_timeout", connect_timeout)
         if statement_timeout:
-            flags = f"-c statement_timeout={statement_timeout * 1000}"
+            # The web server's statements are short; PostgreSQL's JIT compiles any whose estimated
+            # cost passes jit_above_cost, as some counts and searches do at national size, and the
+            # compiling took 60-70 ms beside a few ms of execution (docs/benchmarks.md). Commands
+            # and the worker keep it for their long aggregates.
+            flags = f"-c statement_timeout={statement_timeout * 1000} -c jit=off"
             options["options"] = f"{options['options']} {flags}" if options.get("options") else flags
     return config
 

@@ -232,7 +232,8 @@ def test_a_database_that_refuses_gives_the_503_page_at_once():
 
 def test_postgresql_gets_connect_and_statement_timeouts_and_persistent_checked_connections():
     config = database_from_url("postgres://u:p@db:5432/kutim?sslmode=require", connect_timeout=4, statement_timeout=30)
-    assert config["OPTIONS"] == {"sslmode": "require", "connect_timeout": 4, "options": "-c statement_timeout=30000"}
+    assert config["OPTIONS"] == {"sslmode": "require", "connect_timeout": 4,
+                                 "options": "-c statement_timeout=30000 -c jit=off"}
     assert config["CONN_HEALTH_CHECKS"] is True
     assert "options" not in database_from_url("postgres://u@db/kutim", statement_timeout=0)["OPTIONS"]
     sqlite = database_from_url("sqlite:////tmp/x.sqlite3")
@@ -246,8 +247,9 @@ def test_the_web_server_sets_a_statement_timeout_commands_and_the_worker_do_not(
     web = subprocess.run([sys.executable, "-c", f"import kutim_koperasi.wsgi; {show}"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     command = _manage("shell", "-v0", "-c", show, env=env)
-    assert "'options': '-c statement_timeout=30000'" in web.stdout, web.stderr
+    assert "'options': '-c statement_timeout=30000 -c jit=off'" in web.stdout, web.stderr
     assert "statement_timeout" not in command.stdout and "'connect_timeout': 5" in command.stdout, command.stderr
+    assert "jit" not in command.stdout, command.stdout
 
 
 def test_log_lines_are_one_per_event_with_the_traceback_on_the_same_line():

@@ -134,7 +134,7 @@ class MovesTests(TestCase):
     def test_a_move_within_the_kecamatan_rewrites_nothing(self):
         other = Desa.objects.filter(kecamatan_id=SANGATTA_UTARA).exclude(pk=self.cooperative.desa_id).first()
         self.cooperative.desa = other
-        self.assertEqual(member_areas.members_follow_cooperatives(cooperative_ids=[self.cooperative.pk]), 0)
+        self.assertEqual(member_areas.area_copies_follow_cooperatives(cooperative_ids=[self.cooperative.pk]), 0)
         self.move_with_the_form(other)
         self.assert_moved(SANGATTA_UTARA)
 
@@ -246,8 +246,8 @@ class MemberAddedWhileTheCooperativeMovesTests(TransactionTestCase):
 
         gate = Gate()
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(versioning, "members_follow_cooperatives",
-                          gate.wrap(versioning.members_follow_cooperatives, thread="move"))
+            patch.setattr(versioning, "area_copies_follow_cooperatives",
+                          gate.wrap(versioning.area_copies_follow_cooperatives, thread="move"))
             mover = Worker("move", self.move)
             mover.start()
             assert gate.reached.wait(30)

@@ -120,6 +120,13 @@ def fresh_digest(tmp_path_factory):
     return result.stdout.strip().splitlines()[-1]
 
 
+def partnerships_misplaced():
+    """Partnerships whose copies of their sides' kecamatan are not the cooperatives' (none, always)."""
+    from tests.test_partnership_kecamatan import misplaced
+
+    return misplaced()
+
+
 class DefaultDistrictTests(TestCase):
     """The district `make run` shows: the default arguments, 1,150 cooperatives."""
 
@@ -224,6 +231,10 @@ class DefaultDistrictTests(TestCase):
     def test_members_hold_their_cooperatives_kecamatan(self):
         self.assertTrue(Member.objects.exists())
         self.assertFalse(Member.objects.exclude(kecamatan=F("cooperative__desa__kecamatan")).exists())
+
+    def test_partnerships_hold_both_sides_kecamatan(self):
+        self.assertTrue(Partnership.objects.filter(partner_cooperative__isnull=False).exists())
+        self.assertEqual(partnerships_misplaced(), [])
 
     def test_member_niks_valid_encrypted_and_sometimes_absent(self):
         outside = 0
@@ -545,6 +556,7 @@ def test_scale_mode_seeds_assessments_partnerships_trainings_findings_and_import
     def block(pk):
         return (pk - 1) // 10
     assert {block(pk) for pk in Partnership.objects.values_list("cooperative", flat=True)} == {0, 1, 2}
+    assert partnerships_misplaced() == []
     assert {block(pk) for pk in TrainingParticipant.objects.values_list("cooperative", flat=True)} == {0, 1, 2}
     assert Training.objects.count() == 40 + 40 + 20
     alive = Cooperative.objects.exclude(status=Cooperative.Status.DISSOLVED)

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Desa, Kecamatan, RegionAlias, User
-from ..services.member_areas import desa_save_with_members
+from ..services.member_areas import desa_save_with_area_copies
 from ..services.second_factor import second_factor_reset
 from .base import HistoryAdmin, field_label
 
@@ -36,8 +36,8 @@ class DesaAdmin(HistoryAdmin):
         if not change:
             super().save_model(request, obj, form, change)
             return
-        # A desa moved to another kecamatan takes its cooperatives' members' kecamatan along.
-        desa_save_with_members(desa=obj)
+        # A desa moved to another kecamatan takes its cooperatives' members' and partnerships' kecamatan along.
+        desa_save_with_area_copies(desa=obj)
 
 
 @admin.register(RegionAlias)

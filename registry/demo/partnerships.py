@@ -161,7 +161,8 @@ def _partnerships(rng, cooperatives, parties, today):
                     status = rng.choice([Partnership.Status.FINISHED, Partnership.Status.STOPPED])
                     end = _day_between(rng, start + SHORTEST_RUN, min(start + datetime.timedelta(days=2500), today))
                 rows.append(Partnership(
-                    cooperative=cooperative, outside_party=rng.choice(parties[party_kind]), kind=kind, status=status,
+                    cooperative=cooperative, kecamatan_id=cooperative.desa.kecamatan_id,
+                    outside_party=rng.choice(parties[party_kind]), kind=kind, status=status,
                     start_date=start, end_date=end, value=rng.randrange(low, high, 1_000_000),
                     agreement_number=f"{rng.randrange(1, 999):03d}/PKS/{start.year}",
                 ))
@@ -181,8 +182,10 @@ def _partnerships(rng, cooperatives, parties, today):
             start = None if status == Partnership.Status.PROPOSED else _day_between(rng, first, today - SHORTEST_RUN)
             if start is None and status != Partnership.Status.PROPOSED:
                 continue
+            # Both sides' kecamatan set here: bulk_create bypasses Partnership.save().
             rows.append(Partnership(
-                cooperative=a, partner_cooperative=b, kind=Partnership.Kind.BETWEEN_COOPERATIVES, status=status,
+                cooperative=a, kecamatan_id=a.desa.kecamatan_id, partner_cooperative=b,
+                partner_kecamatan_id=b.desa.kecamatan_id, kind=Partnership.Kind.BETWEEN_COOPERATIVES, status=status,
                 start_date=start, notes="Usaha bersama angkutan dan pemasaran TBS.",
             ))
     return rows

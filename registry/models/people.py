@@ -106,10 +106,11 @@ KECAMATAN_READ_BATCH = 500
 def cooperative_kecamatans(cooperative_ids) -> dict:
     """{cooperative id: the code of its kecamatan}, read under a share lock on the cooperatives' rows.
 
-    What a new member, or one moved to another cooperative, copies into `Member.kecamatan`. The
+    What a new member, or one moved to another cooperative, copies into `Member.kecamatan` (and a
+    new partnership, or one with a side changed, into `Partnership.kecamatan`/`partner_kecamatan`). The
     lock (PostgreSQL's FOR SHARE; call it inside the transaction that writes the members) waits
     for a cooperative's move to another desa to commit, and holds off one until the members are
-    written: either way the members end with the kecamatan the cooperative has once both are
+    written: either way the copies end with the kecamatan the cooperative has once both are
     saved (a move rewrites its members after locking the cooperative, see
     registry.services.member_areas). The desa's kecamatan is read in a second statement, so that
     it is read after the lock is granted (a desa moved to another kecamatan locks its

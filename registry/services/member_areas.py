@@ -1,11 +1,13 @@
-"""The members' copy of their cooperative's kecamatan (`Member.kecamatan`), kept right when a
-cooperative moves to a desa of another kecamatan, or a desa to another kecamatan.
+"""The copies of a cooperative's kecamatan kept on other rows (`Member.kecamatan`, and both sides'
+`Partnership.kecamatan` and `Partnership.partner_kecamatan`), kept right when a cooperative moves to
+a desa of another kecamatan, or a desa to another kecamatan (`area_copies_follow_cooperatives`).
 
 Each rewrite runs in the transaction that moves the cooperative (or the desa), after the
 cooperative's row is locked or updated: a member being added meanwhile holds a share lock on its
 cooperative while it reads the kecamatan (`cooperative_kecamatans`), so either the move waits for
 that member to be committed and then rewrites it too, or the member waits for the move and reads
-the new kecamatan. The rows are updated without history rows: the column is not in the member's
+the new kecamatan (a partnership being added locks both its cooperatives the same way). The rows
+are updated without history rows: the columns are not in the members' or the partnerships'
 history, the move is in the cooperative's (or the desa's).
 """
 
@@ -13,19 +15,21 @@ from collections import defaultdict
 
 from django.db import transaction
 
-from ..models import Cooperative, Desa, Member
+from ..models import Cooperative, Desa, Member, Partnership
 from .summary import summary_refresh_soon
 
 BATCH_SIZE = 500
 
+# Each copy of a cooperative's kecamatan: (model, the cooperative's column, the copy's column).
+AREA_COPIES = [
+    (Member, "cooperative_id", "kecamatan_id"),
+    (Partnership, "cooperative_id", "kecamatan_id"),
+    (Partnership, "partner_cooperative_id", "partner_kecamatan_id"),
+]
 
-def members_follow_cooperatives(*, cooperative_ids) -> int:
-    """Rewrite the kecamatan of these cooperatives' members to their cooperative's; how many changed.
 
-    Call it inside the transaction that changed the cooperatives' desa, after their rows were
-    locked or updated. Members already right are not written (a move within the kecamatan
-    writes nothing).
-    """
+def _by_kecamatan(cooperative_ids) -> dict:
+    """{kecamatan code: [ids of these cooperatives in it]}, read now."""
     ids = sorted(set(cooperative_ids))
     by_kecamatan = defaultdict(list)
     for start in range(0, len(ids), BATCH_SIZE):
@@ -33,22 +37,37 @@ def members_follow_cooperatives(*, cooperative_ids) -> int:
             "pk", "desa__kecamatan_id")
         for pk, kecamatan in rows:
             by_kecamatan[kecamatan].append(pk)
+    return by_kecamatan
+
+
+def area_copies_follow_cooperatives(*, cooperative_ids) -> int:
+    """Rewrite every copy of these cooperatives' kecamatan (their members', both sides of their
+    partnerships') to their cooperative's; how many rows changed.
+
+    Call it inside the transaction that changed the cooperatives' desa, after their rows were
+    locked or updated. Rows already right are not written (a move within the kecamatan writes
+    nothing).
+    """
+    by_kecamatan = _by_kecamatan(cooperative_ids)
     changed = 0
-    for kecamatan, cooperatives in by_kecamatan.items():
-        for start in range(0, len(cooperatives), BATCH_SIZE):
-            changed += (
-                Member._base_manager.filter(cooperative_id__in=cooperatives[start:start + BATCH_SIZE])
-                .exclude(kecamatan_id=kecamatan).update(kecamatan_id=kecamatan)
-            )
+    for model, cooperative_column, copy_column in AREA_COPIES:
+        for kecamatan, cooperatives in by_kecamatan.items():
+            for start in range(0, len(cooperatives), BATCH_SIZE):
+                changed += (
+                    model._base_manager.filter(**{f"{cooperative_column}__in": cooperatives[start:start + BATCH_SIZE]})
+                    .exclude(**{copy_column: kecamatan}).update(**{copy_column: kecamatan})
+                )
     return changed
 
 
 @transaction.atomic
-def desa_save_with_members(*, desa: Desa) -> Desa:
-    """Save a desa (the admin's reference data); when its kecamatan changed, its cooperatives' members follow.
+def desa_save_with_area_copies(*, desa: Desa) -> Desa:
+    """Save a desa (the admin's reference data); when its kecamatan changed, its cooperatives'
+    members and partnerships follow.
 
-    The desa's cooperatives are locked before the desa is written, so that a member being added
-    to one of them either is committed before (and is rewritten here) or reads the desa after.
+    The desa's cooperatives are locked before the desa is written, so that a member or partnership
+    being added to one of them either is committed before (and is rewritten here) or reads the
+    desa after.
     """
     stored = Desa.objects.filter(pk=desa.pk).values_list("kecamatan_id", flat=True).first()
     if stored is None or stored == desa.kecamatan_id:
@@ -58,6 +77,6 @@ def desa_save_with_members(*, desa: Desa) -> Desa:
         Cooperative._base_manager.select_for_update().filter(desa=desa).order_by("pk").values_list("pk", flat=True)
     )
     desa.save()
-    members_follow_cooperatives(cooperative_ids=cooperatives)
+    area_copies_follow_cooperatives(cooperative_ids=cooperatives)
     summary_refresh_soon()
     return desa

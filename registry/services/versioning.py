@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from ..models import Cooperative
-from .member_areas import members_follow_cooperatives
+from .member_areas import area_copies_follow_cooperatives
 from .summary import summary_refresh_soon
 
 
@@ -146,8 +146,8 @@ def save_versioned(*, instance: Model, expected_version: int, reason: str = "", 
         instance._change_reason = reason
     instance.save(update_fields=[*changed, "version", *auto_now_fields(type(instance))])
     if "desa" in changed and isinstance(instance, Cooperative):
-        # The members' copy of the kecamatan, rewritten under the row lock taken above.
-        members_follow_cooperatives(cooperative_ids=[instance.pk])
+        # The copies of the kecamatan (members', partnerships'), rewritten under the row lock taken above.
+        area_copies_follow_cooperatives(cooperative_ids=[instance.pk])
     remember_loaded(instance)
     summary_refresh_soon()
     return instance

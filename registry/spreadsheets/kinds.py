@@ -17,7 +17,7 @@ from .. import nik as nik_codec
 from ..formats import angka, rupiah
 from ..models import BoardMember, Cooperative, ImportKind, Member, Sex, YearlyReport
 from ..models.people import stamp_cooperative_kecamatan
-from ..services.member_areas import members_follow_cooperatives
+from ..services.member_areas import area_copies_follow_cooperatives
 from .columns import CellError, normalise_header, parse_integer
 from .fields import (
     COOPERATIVE_KEYS,
@@ -278,10 +278,10 @@ class CooperativeSpec(Spec):
             instance.nomor_induk = None
 
     def after_update(self, changes):
-        # A cooperative moved to another desa: its members' copy of the kecamatan follows.
+        # A cooperative moved to another desa: its members' and partnerships' copies of the kecamatan follow.
         moved = [record.pk for record, names in changes if "desa_id" in names]
         if moved:
-            members_follow_cooperatives(cooperative_ids=moved)
+            area_copies_follow_cooperatives(cooperative_ids=moved)
 
 
 class ChildSpec(Spec):

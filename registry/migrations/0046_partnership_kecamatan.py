@@ -29,7 +29,7 @@ WHERE registry_cooperative.id = registry_partnership.cooperative_id
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0044_member_kecamatan_left_on"),
+        ("registry", "0045_training_search_trigram_indexes"),
     ]
 
     operations = [

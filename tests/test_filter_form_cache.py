@@ -170,7 +170,11 @@ class SameMarkupTests(Fixture):
                 self.client.get(path)
                 with counting_filter_form_work() as counts:
                     self.assertEqual(self.client.get(path).status_code, 200)
-                self.assertEqual(counts, {"forms": 0, "bound_fields": 0, "widgets": 0})
+                # The assessment list's FilterSet builds its form to hand the year choices it read
+                # (once, also for the first page's years: filters/assessments.py); nothing of the form
+                # is drawn or bound on a hit.
+                forms = 1 if path == "/penilaian/" else 0
+                self.assertEqual(counts, {"forms": forms, "bound_fields": 0, "widgets": 0})
 
     def test_the_cache_adds_no_query(self):
         self.client.force_login(self.limited)
@@ -299,7 +303,7 @@ class AssessmentYearTests(Fixture):
                 with CaptureQueriesContext(connection) as captured:
                     self.client.get(url)
                 years = [q for q in captured.captured_queries
-                         if re.search(r'SELECT DISTINCT "registry_assessment"\."year"', q["sql"])]
+                         if re.search(r'WITH RECURSIVE years\(year\)', q["sql"])]  # filters/assessments.py
                 self.assertEqual(len(years), 1, years)
 
 

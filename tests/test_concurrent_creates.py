@@ -46,7 +46,8 @@ from tests.builders import (
     make_training,
     make_user,
 )
-from tests.test_concurrent_writes import DATABASE_TASKS, Gate, Worker, blocked
+from tests.races import Gate, Worker, blocked
+from tests.test_concurrent_writes import DATABASE_TASKS
 from tests.test_write_path import rendered
 
 YEAR = last_full_year()

@@ -15,7 +15,6 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.db import connection
 from django.test import Client, TransactionTestCase, override_settings
 from django.urls import reverse
 
@@ -28,6 +27,7 @@ from registry.spreadsheets import commit as commit_module
 from registry.spreadsheets.commit import UndoRefused, import_batch_undo, import_commit
 from registry.spreadsheets.imports import import_dry_run, preview_plan
 from tests.builders import SANGATTA_UTARA, make_cooperative, make_user
+from tests.races import Gate, Worker, blocked
 from tests.test_imports import csv_bytes
 from tests.test_write_path import rendered
 
@@ -35,52 +35,6 @@ DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 HEADERS = ["Nama koperasi", "Nomor Induk Koperasi", "Jenis", "Kelompok", "Sektor usaha", "Desa/kelurahan",
            "Kecamatan", "Alamat"]
 IMPORT_FIELDS = {"name", "nomor_induk", "jenis", "kelompok", "sector", "desa", "address"}
-
-
-class Gate:
-    """Holds one thread at a point until the test lets it go."""
-
-    def __init__(self):
-        self.reached, self.go = threading.Event(), threading.Event()
-
-    def hold(self):
-        self.reached.set()
-        assert self.go.wait(60), "never let go"
-
-    def wrap(self, function, *, thread=None):
-        def held(*args, **kwargs):
-            result = function(*args, **kwargs)
-            if thread is None or threading.current_thread().name == thread:
-                self.hold()
-            return result
-        return held
-
-
-class Worker(threading.Thread):
-    """Runs `target` with its own database connection; keeps its result or exception."""
-
-    def __init__(self, name, target):
-        super().__init__(name=name, daemon=True)
-        self.target_function, self.result, self.error = target, None, None
-
-    def run(self):
-        try:
-            self.result = self.target_function()
-        except Exception as error:  # noqa: BLE001 (the test reads it)
-            self.error = error
-        finally:
-            connection.close()
-
-    def finish(self):
-        self.join(timeout=60)
-        assert not self.is_alive(), f"{self.name} still running"
-        return self
-
-
-def blocked(worker, seconds=0.5):
-    """Whether `worker` is still waiting (for a row lock) after a while."""
-    worker.join(timeout=seconds)
-    return worker.is_alive()
 
 
 def cooperative_file(cooperative, address):

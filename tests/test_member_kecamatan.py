@@ -13,10 +13,9 @@ from django.db.models import F
 from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 
-from registry.models import Cooperative, Desa, Member
+from registry.models import Cooperative, Desa, Member, people
 from registry.services import member_areas
 from registry.services.history import history_revert
-from registry.services.versioning import remember_loaded, save_versioned
 from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
     MUARA_WAHAU,
@@ -27,8 +26,8 @@ from tests.builders import (
     make_member,
     make_user,
 )
+from tests.races import AddedWhileTheCooperativeMoves
 from tests.test_admin import form_data
-from tests.test_concurrent_writes import Gate, Worker, blocked
 from tests.test_imports import MEMBER_HEADERS, csv_bytes, nik
 from tests.test_write_path import rendered
 
@@ -202,63 +201,18 @@ class MovesTests(TestCase):
 
 
 @pytest.mark.postgres
-class MemberAddedWhileTheCooperativeMovesTests(TransactionTestCase):
+class MemberAddedWhileTheCooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new member and its cooperative's move to another kecamatan, at once."""
 
-    serialized_rollback = True
+    reads = people
 
     def setUp(self):
-        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
+        self.moving = make_cooperative(kecamatan=SANGATTA_UTARA)
         self.there = first_desa(SANGATTA_SELATAN)
 
-    def move(self):
-        cooperative = remember_loaded(Cooperative.objects.get(pk=self.cooperative.pk))
-        cooperative.desa = self.there
-        return save_versioned(instance=cooperative, expected_version=cooperative.version)
-
     def add(self):
-        with transaction.atomic():
-            return make_member(self.cooperative, name="Anggota Baru")
+        return make_member(self.moving, name="Anggota Baru")
 
-    def test_a_member_reading_the_cooperative_first_makes_the_move_wait_and_is_rewritten(self):
-        from registry.models import people
-
-        gate = Gate()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(people, "cooperative_kecamatans", gate.wrap(people.cooperative_kecamatans, thread="add"))
-            adder = Worker("add", self.add)
-            adder.start()
-            assert gate.reached.wait(30)
-            # The new member has read the old kecamatan, not yet written: the move must wait for it.
-            mover = Worker("move", self.move)
-            mover.start()
-            self.assertTrue(blocked(mover))
-            gate.go.set()
-            adder.finish()
-            mover.finish()
-        self.assertIsNone(adder.error)
-        self.assertIsNone(mover.error)
-        self.assertEqual(kecamatan_of(adder.result), SANGATTA_SELATAN)
-        self.assertEqual(misplaced(), [])
-
-    def test_a_move_holding_the_cooperative_makes_the_new_member_wait_and_read_the_new_kecamatan(self):
-        from registry.services import versioning
-
-        gate = Gate()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(versioning, "area_copies_follow_cooperatives",
-                          gate.wrap(versioning.area_copies_follow_cooperatives, thread="move"))
-            mover = Worker("move", self.move)
-            mover.start()
-            assert gate.reached.wait(30)
-            # The move has rewritten the members it sees and not yet committed: a new member waits.
-            adder = Worker("add", self.add)
-            adder.start()
-            self.assertTrue(blocked(adder))
-            gate.go.set()
-            mover.finish()
-            adder.finish()
-        self.assertIsNone(adder.error)
-        self.assertIsNone(mover.error)
-        self.assertEqual(kecamatan_of(adder.result), SANGATTA_SELATAN)
+    def assert_rewritten(self, member):
+        self.assertEqual(kecamatan_of(member), SANGATTA_SELATAN)
         self.assertEqual(misplaced(), [])

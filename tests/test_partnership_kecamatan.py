@@ -17,9 +17,8 @@ from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry.models import Cooperative, Desa, Partnership
+from registry.models import Cooperative, Desa, Partnership, partnerships
 from registry.services.history import history_revert
-from registry.services.versioning import remember_loaded, save_versioned
 from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
     MUARA_WAHAU,
@@ -31,8 +30,8 @@ from tests.builders import (
     make_partnership,
     make_user,
 )
+from tests.races import AddedWhileTheCooperativeMoves
 from tests.test_admin import form_data
-from tests.test_concurrent_writes import Gate, Worker, blocked
 from tests.test_imports import csv_bytes
 from tests.test_member_kecamatan import COOPERATIVE_HEADERS, cooperative_row
 from tests.test_write_path import rendered
@@ -251,67 +250,21 @@ class MovesTests(TestCase):
 
 
 @pytest.mark.postgres
-class PartnershipAddedWhileACooperativeMovesTests(TransactionTestCase):
+class PartnershipAddedWhileACooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new partnership and its partner cooperative's move to another kecamatan, at once."""
 
-    serialized_rollback = True
+    reads = partnerships
 
     def setUp(self):
         self.cooperative = make_cooperative(kecamatan=MUARA_WAHAU)
-        self.partner = make_cooperative(kecamatan=SANGATTA_UTARA)
+        self.moving = make_cooperative(kecamatan=SANGATTA_UTARA)
         self.there = first_desa(SANGATTA_SELATAN)
 
-    def move(self):
-        cooperative = remember_loaded(Cooperative.objects.get(pk=self.partner.pk))
-        cooperative.desa = self.there
-        return save_versioned(instance=cooperative, expected_version=cooperative.version)
-
     def add(self):
-        with transaction.atomic():
-            return make_partnership(self.cooperative, partner=self.partner)
+        return make_partnership(self.cooperative, partner=self.moving)
 
-    def test_a_partnership_reading_the_cooperatives_first_makes_the_move_wait_and_is_rewritten(self):
-        from registry.models import partnerships
-
-        gate = Gate()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(partnerships, "cooperative_kecamatans",
-                          gate.wrap(partnerships.cooperative_kecamatans, thread="add"))
-            adder = Worker("add", self.add)
-            adder.start()
-            assert gate.reached.wait(30)
-            # The partnership has read the old kecamatan, not yet written: the move must wait for it.
-            mover = Worker("move", self.move)
-            mover.start()
-            self.assertTrue(blocked(mover))
-            gate.go.set()
-            adder.finish()
-            mover.finish()
-        self.assertIsNone(adder.error)
-        self.assertIsNone(mover.error)
-        self.assertEqual(sides_of(adder.result), (MUARA_WAHAU, SANGATTA_SELATAN))
-        self.assertEqual(misplaced(), [])
-
-    def test_a_move_holding_the_cooperative_makes_the_partnership_wait_and_read_the_new_kecamatan(self):
-        from registry.services import versioning
-
-        gate = Gate()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(versioning, "area_copies_follow_cooperatives",
-                          gate.wrap(versioning.area_copies_follow_cooperatives, thread="move"))
-            mover = Worker("move", self.move)
-            mover.start()
-            assert gate.reached.wait(30)
-            # The move has rewritten the partnerships it sees and not yet committed: a new one waits.
-            adder = Worker("add", self.add)
-            adder.start()
-            self.assertTrue(blocked(adder))
-            gate.go.set()
-            mover.finish()
-            adder.finish()
-        self.assertIsNone(adder.error)
-        self.assertIsNone(mover.error)
-        self.assertEqual(sides_of(adder.result), (MUARA_WAHAU, SANGATTA_SELATAN))
+    def assert_rewritten(self, partnership):
+        self.assertEqual(sides_of(partnership), (MUARA_WAHAU, SANGATTA_SELATAN))
         self.assertEqual(misplaced(), [])
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MAX_YEAR, MIN_YEAR, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
+from ..paginators import read_ids
 from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
 from .base import ListFilterSet
 from .cooperatives import YES_NO, kecamatan_choices
@@ -40,18 +41,6 @@ def estimated_rows(rows):
     if isinstance(plan, str):
         plan = json.loads(plan)
     return plan[0]["Plan"]["Plan Rows"]
-
-
-def read_ids(ids):
-    """The values of `ids` (a values_list of one column) as a list; on PostgreSQL as one array in
-    one row: thousands of rows through the ORM cost more than the statement itself."""
-    connection = connections[ids.db]
-    if connection.vendor != "postgresql":
-        return list(ids)
-    sql, params = ids.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT ARRAY({sql})", params)
-        return cursor.fetchone()[0]
 
 
 def id_set(ids, db):

@@ -320,9 +320,11 @@ class KeysetPaginationMixin:
         the rows without it: a count keeps every annotation's join, and PostgreSQL keeps an inner join."""
         return rows
 
-    def first_rows(self, queryset, limit):
-        """The first `limit` rows of the list (a view may read them by a cheaper statement with the
-        same rows)."""
+    def read_rows(self, queryset, limit, *, forward=True, past=None):
+        """The first `limit` rows of `queryset` in its order: the list's first page, or the rows past
+        a row (`past`, that row's sort values) that `queryset` already seeks past, ordered backwards
+        for a page before it (not `forward`). A view may read them by a cheaper statement with the
+        same rows."""
         return list(queryset[:limit])
 
     def get_paginator(self, queryset, per_page, **kwargs):
@@ -349,13 +351,13 @@ class KeysetPaginationMixin:
         values = row.first()
         if values is None:
             raise Http404("the page continues from a row that is not among the user's records")
-        self.cursor_values = values  # for a view that reads the rows past it its own way
-        rows, more = self._rows(queryset.filter(seek_q(keys, values, forward=forward)), keys, page_size, forward)
+        seek = seek_q(keys, values, forward=forward)
+        rows, more = self._rows(queryset.filter(seek), keys, page_size, forward, past=values)
         beyond_the_end = not rows
         if beyond_the_end:
             # Nothing left past the row (the rows after it left the list since the link was made):
             # the list's end in that direction, rather than an empty page without links.
-            rows, more = self._rows(queryset, keys, page_size, not forward)
+            rows, more = self._rows(queryset, keys, page_size, not forward, past=values)
             forward = not forward
         paginator = self.get_paginator(queryset, page_size)
         page = KeysetPage(rows, paginator, has_previous=more if not forward else not beyond_the_end,
@@ -380,7 +382,7 @@ class KeysetPaginationMixin:
             # Its ids are the count and the page at once; the rows read first would be the walk the
             # ids are read to avoid (a common word's first 26 rows: 47 ms at national size).
             return None
-        rows = self.first_rows(queryset, page_size + 1)
+        rows = self.read_rows(queryset, page_size + 1)
         paginator = self.get_paginator(queryset, page_size, orphans=0,
                                        allow_empty_first_page=self.get_allow_empty())
         if len(rows) <= page_size:
@@ -393,13 +395,12 @@ class KeysetPaginationMixin:
         page.object_list = rows
         return paginator, page, rows, page.has_other_pages()
 
-    @staticmethod
-    def _rows(queryset, keys, page_size, forward):
+    def _rows(self, queryset, keys, page_size, forward, *, past):
         """A page of rows from the start of `queryset` (from its end when not `forward`), in the
         list's order, and whether more lie beyond them."""
         if not forward:
             queryset = queryset.order_by(*(key.order(reverse=True) for key in keys))
-        rows = list(queryset[: page_size + 1])
+        rows = self.read_rows(queryset, page_size + 1, forward=forward, past=past)
         more = len(rows) > page_size
         rows = rows[:page_size]
         if not forward:

@@ -81,7 +81,7 @@ class AssessmentFilter(ListFilterSet):
         # The years are read once here, not again when the form is checked and drawn.
         # (Read through year_choices, not the field's choices: those begin with the empty choice,
         # which the field adds again to whatever it is given.)
-        # The years with assessments are also the list's first page's (AssessmentListView.first_rows):
+        # The years with assessments are also the list's first page's (AssessmentListView.read_rows):
         # read once, and given to the field as a list, not the callable it would call again.
         choices = year_choices()
         self.years_assessed = [value for value, _label in choices]

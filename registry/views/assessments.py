@@ -54,8 +54,8 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
     def page_rows(self, rows):
         return selectors.with_row_values(rows)
 
-    def first_rows(self, queryset, limit):
-        """The first page read one year at a time, each year's first rows by its cooperatives' names.
+    def read_rows(self, queryset, limit, *, forward=True, past=None):
+        """The rows read one year at a time, each year's first rows by its cooperatives' names.
 
         The list's order (newest year, then the cooperative's name) spans two tables, so no index
         gives it: PostgreSQL joined and sorted every assessment for the first 51 (515 ms at national
@@ -64,34 +64,20 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
         `limit` rows, put together and ordered again, are the list's first `limit` rows. The years
         are those with any assessment (the filter's year choices, read anyway); a list of one year
         (one year assessed, or the year filter) is that year's query alone. SQLite cannot limit
-        each part of a UNION; its lists are small, and it reads the list as before."""
+        each part of a UNION; its lists are small, and it reads the list as before. A page after or
+        before a row (`?setelah=`, `?sebelum=`) is read by years the same way."""
         years = self.filterset.years_assessed
         one_year_asked = self.filterset.is_bound and (
             not self.filterset.is_valid() or self.filterset.form.cleaned_data.get("tahun"))
         if connection.vendor != "postgresql" or not years or one_year_asked:
-            return super().first_rows(queryset, limit)
-        return self._rows_by_year(queryset, years, limit, forward=True)
-
-    def _rows(self, queryset, keys, page_size, forward):
-        """A page after or before a row (`?setelah=`, `?sebelum=`), read by years as the first page is."""
-        years = self.filterset.years_assessed
-        one_year_asked = self.filterset.is_bound and (
-            not self.filterset.is_valid() or self.filterset.form.cleaned_data.get("tahun"))
-        if connection.vendor != "postgresql" or not years or one_year_asked:
-            return super()._rows(queryset, keys, page_size, forward)
-        if not forward:
-            queryset = queryset.order_by(*(key.order(reverse=True) for key in keys))
-        # Within the cursor's year the rows past it lie past its cooperative's name: that bound starts
-        # the walk down the name index at the cursor rather than at the list's start (or end).
-        cursor_year, cursor_name = self.cursor_values[:2]
-        name_bound = {f"cooperative__name__{'gte' if forward else 'lte'}": cursor_name}
-        rows = self._rows_by_year(queryset, years, page_size + 1, forward=forward,
-                                  bounds={cursor_year: name_bound})
-        more = len(rows) > page_size
-        rows = rows[:page_size]
-        if not forward:
-            rows.reverse()
-        return rows, more
+            return super().read_rows(queryset, limit, forward=forward, past=past)
+        bounds = None
+        if past is not None:
+            # Within the row's year the rows past it lie past its cooperative's name: that bound
+            # starts the walk down the name index at the row rather than at the list's start (or end).
+            row_year, row_name = past[:2]
+            bounds = {row_year: {f"cooperative__name__{'gte' if forward else 'lte'}": row_name}}
+        return self._rows_by_year(queryset, years, limit, forward=forward, bounds=bounds)
 
     @staticmethod
     def _rows_by_year(queryset, years, limit, *, forward, bounds=None):

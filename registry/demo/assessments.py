@@ -18,7 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from .. import assessment_inputs, scoring
-from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, last_full_year
+from ..models import Assessment, Cooperative, Desa, IndicatorScore, RubricIndicator, last_full_year
 from ..services.assessments import apply_outcome, outcome_of, rubric_for_year, rubric_indicators
 from .profiles import CHANGE_REASON, DEFAULT_SEED
 
@@ -59,6 +59,9 @@ def seed_assessments(*, years=None, seed=DEFAULT_SEED, today=None, chunk_size=CH
     last = last_full_year(today)
     years = years or [last - 2, last - 1, last]
     cooperatives = list(Cooperative.objects.filter(status__in=list(STATUS_MEAN)).order_by("pk"))
+    # Each assessment's copy of its cooperative's kecamatan, from the desa (bulk_create bypasses
+    # Assessment.save(); nothing moves cooperatives while the seed runs).
+    kecamatan_of_desa = dict(Desa.objects.values_list("code", "kecamatan_id"))
     created = skipped = 0
     for year in years:
         rubric = rubric_for_year(year)
@@ -70,12 +73,12 @@ def seed_assessments(*, years=None, seed=DEFAULT_SEED, today=None, chunk_size=CH
         for start in range(0, len(todo), chunk_size):
             with transaction.atomic():
                 created += _write(todo[start:start + chunk_size], year, rubric, indicators, seed, today, last,
-                                  with_history)
+                                  kecamatan_of_desa, with_history)
             reset_queries()  # under DEBUG Django keeps every query's SQL: bounded per chunk, not per run
     return SeededAssessments(created=created, skipped=skipped)
 
 
-def _write(cooperatives, year, rubric, indicators, seed, today, last, with_history=True):
+def _write(cooperatives, year, rubric, indicators, seed, today, last, kecamatan_of_desa, with_history=True):
     records = assessment_inputs.records_for(cooperatives, year=year, today=today)
     assessments, all_scores = [], []
     for cooperative in cooperatives:
@@ -100,7 +103,8 @@ def _write(cooperatives, year, rubric, indicators, seed, today, last, with_histo
             # (indicator id, computed level, level, ticked items, explanation): a model instance only
             # where one is written with history (building 21 per assessment was a tenth of scale mode's time).
             scores.append((indicator.pk, computed, level, met, suggestion.explanation if suggestion else ""))
-        assessment = Assessment(cooperative=cooperative, year=year, rubric=rubric)
+        assessment = Assessment(cooperative=cooperative, kecamatan_id=kecamatan_of_desa[cooperative.desa_id], year=year,
+                                rubric=rubric)
         apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
         _workflow(assessment, rng, year, last)
         assessments.append(assessment)

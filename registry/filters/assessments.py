@@ -41,8 +41,9 @@ class AssessmentFilter(ListFilterSet):
     tahun = django_filters.ChoiceFilter(
         label=_("tahun"), field_name="year", choices=year_choices, empty_label=_("semua"), widget=QuickSelect
     )
+    # The assessment's copy of its cooperative's kecamatan (Assessment.kecamatan), as the area rule reads.
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
+        label=_("kecamatan"), field_name="kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )
     predikat = django_filters.ChoiceFilter(

@@ -7,15 +7,16 @@ indicators, editable in Django admin. An assessment keeps the rubric version it 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .. import scoring
-from .areas import area_queryset
+from .areas import Kecamatan, area_queryset
 from .cooperatives import Cooperative
+from .people import cooperative_kecamatans
 from .reports import MAX_YEAR, MIN_YEAR
 from .time_rules import open_year_error
 
@@ -362,6 +363,19 @@ class Assessment(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="assessments"
     )
+    # A copy of the cooperative's kecamatan (its desa's), so that the list filtered by year and
+    # kecamatan averages and counts from one index range instead of one lookup per assessment
+    # through its cooperative and desa (docs/benchmarks.md, "The assessments' area at national
+    # size"). Never entered: `save()` sets it on a new assessment or one moved to another
+    # cooperative, the bulk writers with `stamp_cooperative_kecamatan` (or the seed from the desa),
+    # and a cooperative moved to another desa (or a desa to another kecamatan) rewrites it
+    # (registry.services.member_areas), as for members. NOT NULL, so that a write path that forgets
+    # it fails instead of leaving an assessment out of its kecamatan's list. Not in the history: it
+    # is the cooperative's fact, recorded in the cooperative's.
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan koperasi"), on_delete=models.PROTECT, related_name="+",
+        editable=False, db_index=False,
+    )
     year = models.PositiveSmallIntegerField(
         _("tahun buku"), validators=[MinValueValidator(MIN_YEAR), MaxValueValidator(MAX_YEAR)]
     )
@@ -406,9 +420,9 @@ class Assessment(models.Model):
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "kecamatan"])
 
-    objects = area_queryset("cooperative__desa__kecamatan").as_manager()
+    objects = area_queryset("kecamatan").as_manager()
 
     SCORE_FIELDS = {
         Condition.INSTITUTIONAL: "score_kelembagaan",
@@ -428,6 +442,13 @@ class Assessment(models.Model):
         indexes = [
             # The assessment list's year choices walk it one year at a time (filters/assessments.py).
             models.Index(fields=["year"], name="assessment_year"),
+            # The list of a kecamatan's year (and a kecamatan-limited Petugas's list) averaged and
+            # counted from one range of this index alone: the scores its average line sums ride in it.
+            models.Index(
+                fields=["kecamatan", "year"], name="assessment_kecamatan_year",
+                include=["score_kelembagaan", "score_keuangan", "score_operasional", "score_reputasi",
+                         "overall_score"],
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -450,6 +471,30 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.cooperative} {self.year}"
+
+    def save(self, *args, **kwargs):
+        """Saved with its cooperative's kecamatan when new or moved to another cooperative."""
+        update_fields = kwargs.get("update_fields")
+        moved = (
+            "cooperative" in update_fields or "cooperative_id" in update_fields
+            if update_fields is not None
+            else self.cooperative_id != getattr(self, "_stored_cooperative_id", self.cooperative_id)
+        )
+        if not (self._state.adding or moved):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=router.db_for_write(type(self))):
+            self.kecamatan_id = cooperative_kecamatans([self.cooperative_id])[self.cooperative_id]
+            if update_fields is not None and "kecamatan" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "kecamatan"]
+            super().save(*args, **kwargs)
+        self._stored_cooperative_id = self.cooperative_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_cooperative_id = instance.__dict__.get("cooperative_id")
+        return instance
 
     def clean(self):
         super().clean()
@@ -506,7 +551,8 @@ class IndicatorScore(models.Model):
     evidence = models.CharField(_("bukti"), max_length=300, blank=True)
     history = HistoricalRecords()
 
-    objects = area_queryset("assessment__cooperative__desa__kecamatan").as_manager()
+    # Through the assessment's copy of its cooperative's kecamatan: one join, not three.
+    objects = area_queryset("assessment__kecamatan").as_manager()
 
     class Meta:
         ordering = ["assessment", "indicator__condition__order", "indicator__order", "id"]

@@ -135,14 +135,15 @@ def cooperative_kecamatans(cooperative_ids) -> dict:
     return {pk: kecamatan_of_desa[desa] for pk, desa in desa_of.items()}
 
 
-def stamp_cooperative_kecamatan(members) -> None:
-    """Set `kecamatan` on new members from their cooperative's (read under a share lock).
+def stamp_cooperative_kecamatan(rows) -> None:
+    """Set `kecamatan` on new members (or assessments) from their cooperative's (read under a share lock).
 
-    For the paths that write members in bulk, which bypass `Member.save()`: the import's insert.
+    For the paths that write them in bulk, which bypass `save()`: the member import's insert,
+    preparing a year's assessments.
     """
-    kecamatan_of = cooperative_kecamatans(member.cooperative_id for member in members)
-    for member in members:
-        member.kecamatan_id = kecamatan_of[member.cooperative_id]
+    kecamatan_of = cooperative_kecamatans(row.cooperative_id for row in rows)
+    for row in rows:
+        row.kecamatan_id = kecamatan_of[row.cooperative_id]
 
 
 class Member(models.Model):

@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from .. import assessment_inputs, scoring
 from ..models import Assessment, Cooperative, IndicatorScore, RubricIndicator, RubricVersion, User
+from ..models.people import stamp_cooperative_kecamatan
 from ..models.time_rules import open_year_error
 from .summary import summary_refresh_soon
 from .versioning import lock_at_version, save_versioned
@@ -308,6 +309,8 @@ def assessment_prepare_year(*, user: User, year: int, today: datetime.date | Non
             apply_outcome(assessment, outcome_of(indicators, levels), records[cooperative.pk])
             assessments.append(assessment)
             rows.append(scores)
+        # bulk_create bypasses Assessment.save(): the copy of each cooperative's kecamatan set here.
+        stamp_cooperative_kecamatan(assessments)
         try:
             created = bulk_create_with_history(
                 assessments, Assessment, default_user=user, default_change_reason=reason

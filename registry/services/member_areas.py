@@ -1,21 +1,23 @@
-"""The copies of a cooperative's kecamatan kept on other rows (`Member.kecamatan`, and both sides'
-`Partnership.kecamatan` and `Partnership.partner_kecamatan`), kept right when a cooperative moves to
-a desa of another kecamatan, or a desa to another kecamatan (`area_copies_follow_cooperatives`).
+"""The copies of a cooperative's kecamatan kept on other rows (`Member.kecamatan`, both sides'
+`Partnership.kecamatan` and `Partnership.partner_kecamatan`, `Assessment.kecamatan`), kept right
+when a cooperative moves to a desa of another kecamatan, or a desa to another kecamatan
+(`area_copies_follow_cooperatives`).
 
 Each rewrite runs in the transaction that moves the cooperative (or the desa), after the
 cooperative's row is locked or updated: a member being added meanwhile holds a share lock on its
 cooperative while it reads the kecamatan (`cooperative_kecamatans`), so either the move waits for
 that member to be committed and then rewrites it too, or the member waits for the move and reads
-the new kecamatan (a partnership being added locks both its cooperatives the same way). The rows
-are updated without history rows: the columns are not in the members' or the partnerships'
-history, the move is in the cooperative's (or the desa's).
+the new kecamatan (a partnership being added locks both its cooperatives the same way, and an
+assessment its cooperative). The rows are updated without history rows: the columns are not in the
+members', the partnerships' or the assessments' history, the move is in the cooperative's (or the
+desa's).
 """
 
 from collections import defaultdict
 
 from django.db import transaction
 
-from ..models import Cooperative, Desa, Member, Partnership
+from ..models import Assessment, Cooperative, Desa, Member, Partnership
 from .summary import summary_refresh_soon
 
 BATCH_SIZE = 500
@@ -25,6 +27,7 @@ AREA_COPIES = [
     (Member, "cooperative_id", "kecamatan_id"),
     (Partnership, "cooperative_id", "kecamatan_id"),
     (Partnership, "partner_cooperative_id", "partner_kecamatan_id"),
+    (Assessment, "cooperative_id", "kecamatan_id"),
 ]
 
 
@@ -42,7 +45,7 @@ def _by_kecamatan(cooperative_ids) -> dict:
 
 def area_copies_follow_cooperatives(*, cooperative_ids) -> int:
     """Rewrite every copy of these cooperatives' kecamatan (their members', both sides of their
-    partnerships') to their cooperative's; how many rows changed.
+    partnerships', their assessments') to their cooperative's; how many rows changed.
 
     Call it inside the transaction that changed the cooperatives' desa, after their rows were
     locked or updated. Rows already right are not written (a move within the kecamatan writes
@@ -63,11 +66,11 @@ def area_copies_follow_cooperatives(*, cooperative_ids) -> int:
 @transaction.atomic
 def desa_save_with_area_copies(*, desa: Desa) -> Desa:
     """Save a desa (the admin's reference data); when its kecamatan changed, its cooperatives'
-    members and partnerships follow.
+    members, partnerships and assessments follow.
 
-    The desa's cooperatives are locked before the desa is written, so that a member or partnership
-    being added to one of them either is committed before (and is rewritten here) or reads the
-    desa after.
+    The desa's cooperatives are locked before the desa is written, so that a member, partnership or
+    assessment being added to one of them either is committed before (and is rewritten here) or
+    reads the desa after.
     """
     stored = Desa.objects.filter(pk=desa.pk).values_list("kecamatan_id", flat=True).first()
     if stored is None or stored == desa.kecamatan_id:

@@ -1,0 +1,348 @@
+"""The assessments' copy of their cooperative's kecamatan (`Assessment.kecamatan`) after every write
+path, and the list reading it.
+
+New assessments (the entry page, preparing a year, a plain create, the demo seed), an assessment
+moved to another cooperative (a save, a history revert; the admin does not edit assessments), a
+cooperative moved to a desa of another kecamatan (its form, the import and its undo, a history
+revert) and a desa moved to another kecamatan (the admin): after each, every assessment holds the
+kecamatan its cooperative's desa is in. The list filtered by kecamatan, and a kecamatan-limited
+Petugas's, show, count and average the same rows as through the cooperatives. On PostgreSQL, an
+assessment added while its cooperative moves ends with the new kecamatan, whichever transaction
+locks first, and a kecamatan's year is averaged without joining the cooperatives.
+"""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.test import TestCase, TransactionTestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registry.demo.assessments import seed_assessments
+from registry.models import Assessment, Cooperative, Desa, RubricVersion
+from registry.selectors.assessments import score_totals
+from registry.services.history import history_revert
+from registry.services.versioning import remember_loaded, save_versioned
+from registry.spreadsheets.commit import import_batch_undo, import_commit
+from tests.builders import (
+    MUARA_WAHAU,
+    SANGATTA_SELATAN,
+    SANGATTA_UTARA,
+    first_desa,
+    make_cooperative,
+    make_user,
+)
+from tests.test_admin import form_data
+from tests.test_assessments import ALL_FOURS, assessment_for, entry_data, healthy_records
+from tests.test_concurrent_writes import Gate, Worker, blocked
+from tests.test_imports import csv_bytes
+from tests.test_member_kecamatan import COOPERATIVE_HEADERS, cooperative_row
+from tests.test_write_path import rendered
+
+YEAR = 2024
+
+
+def misplaced():
+    """Assessments whose kecamatan is not their cooperative's (none, always)."""
+    return list(Assessment.objects.exclude(kecamatan=F("cooperative__desa__kecamatan")).values_list("pk", flat=True))
+
+
+def kecamatan_of(assessment):
+    return Assessment.objects.values_list("kecamatan_id", flat=True).get(pk=assessment.pk)
+
+
+def rubric():
+    return RubricVersion.for_year(YEAR)
+
+
+class WritesTests(TestCase):
+    """New assessments, and one moved to another cooperative."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.admin = make_user("Admin Dinas", is_staff=True, is_superuser=True)
+        cls.south = make_cooperative(kecamatan=SANGATTA_SELATAN, name="Koperasi Selatan")
+        cls.far = make_cooperative(kecamatan=MUARA_WAHAU, name="Koperasi Jauh")
+
+    def test_the_entry_page_sets_it_from_the_cooperative(self):
+        healthy_records(self.south, YEAR)
+        self.client.force_login(self.petugas)
+        response = self.client.post(f"/koperasi/{self.south.pk}/penilaian/{YEAR}/", entry_data(ALL_FOURS))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(kecamatan_of(Assessment.objects.get(cooperative=self.south)), SANGATTA_SELATAN)
+
+    def test_preparing_a_year_sets_it_on_each(self):
+        self.client.force_login(self.petugas)
+        response = self.client.post("/penilaian/siapkan/", {"year": YEAR}, follow=True)
+        self.assertContains(response, "2 penilaian draf dibuat")
+        self.assertEqual(dict(Assessment.objects.values_list("cooperative_id", "kecamatan_id")),
+                         {self.south.pk: SANGATTA_SELATAN, self.far.pk: MUARA_WAHAU})
+
+    def test_a_given_kecamatan_is_overwritten_by_the_cooperatives(self):
+        assessment = Assessment(cooperative=self.south, year=YEAR, rubric=rubric(), kecamatan_id=MUARA_WAHAU)
+        assessment.save()
+        self.assertEqual(kecamatan_of(assessment), SANGATTA_SELATAN)
+
+    def test_a_plain_save_moved_to_another_cooperative(self):
+        created = Assessment.objects.create(cooperative=self.south, year=YEAR, rubric=rubric())
+        assessment = Assessment.objects.get(pk=created.pk)
+        assessment.cooperative = self.far
+        assessment.save()
+        self.assertEqual(kecamatan_of(assessment), MUARA_WAHAU)
+        assessment.cooperative = self.south
+        assessment.save(update_fields=["cooperative"])
+        self.assertEqual(kecamatan_of(assessment), SANGATTA_SELATAN)
+
+    def test_a_history_revert_to_the_first_cooperative(self):
+        assessment = assessment_for(self.south, year=YEAR)
+        moved = Assessment.objects.get(pk=assessment.pk)
+        moved.cooperative = self.far
+        moved.save()
+        self.assertEqual(kecamatan_of(assessment), MUARA_WAHAU)
+        change = Assessment.history.filter(id=assessment.pk).order_by("-history_id").first()
+        history_revert(record=change, instance=Assessment.objects.get(pk=assessment.pk), user=self.admin)
+        self.assertEqual(Assessment.objects.get(pk=assessment.pk).cooperative_id, self.south.pk)
+        self.assertEqual(kecamatan_of(assessment), SANGATTA_SELATAN)
+        self.assertEqual(misplaced(), [])
+
+    def test_the_demo_seed_sets_it(self):
+        for with_history in (True, False):
+            Assessment.objects.all().delete()
+            seed_assessments(years=[YEAR], today=datetime.date(2025, 11, 1), with_history=with_history)
+            self.assertEqual(Assessment.objects.count(), 2)
+            self.assertEqual(misplaced(), [])
+
+    def test_a_bulk_insert_without_it_fails_loudly(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            Assessment.objects.bulk_create([Assessment(cooperative=self.south, year=YEAR, rubric=rubric())])
+
+    def test_the_history_does_not_hold_it(self):
+        assessment = Assessment.objects.create(cooperative=self.south, year=YEAR, rubric=rubric())
+        self.assertFalse(hasattr(assessment.history.first(), "kecamatan_id"))
+
+
+class MovesTests(TestCase):
+    """A cooperative (or its desa) moved to another kecamatan: its assessments follow, others stay."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.petugas = make_user("Petugas")
+        cls.admin = make_user("Admin Dinas", is_staff=True, is_superuser=True)
+        cls.there = first_desa(SANGATTA_SELATAN)
+
+    def setUp(self):
+        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA, nomor_induk="6408040000001")
+        self.bystander = make_cooperative(kecamatan=SANGATTA_UTARA)
+        self.assessments = [Assessment.objects.create(cooperative=self.cooperative, year=year, rubric=rubric())
+                            for year in (2023, 2024)]
+        self.stays = Assessment.objects.create(cooperative=self.bystander, year=2024, rubric=rubric())
+
+    def assert_moved(self, kecamatan=SANGATTA_SELATAN):
+        self.assertEqual({kecamatan_of(a) for a in self.assessments}, {kecamatan})
+        self.assertEqual(kecamatan_of(self.stays), SANGATTA_UTARA)
+        self.assertEqual(misplaced(), [])
+
+    def move_with_the_form(self, desa):
+        self.cooperative.refresh_from_db()
+        self.client.force_login(self.petugas)
+        url = f"/koperasi/{self.cooperative.pk}/ubah/"
+        data = {**rendered(self.client.get(url).context["form"]), "kecamatan": desa.kecamatan_id, "desa": desa.code}
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+
+    def test_the_cooperative_form(self):
+        self.move_with_the_form(self.there)
+        self.assert_moved()
+
+    def test_the_import_and_its_undo(self):
+        data = csv_bytes([COOPERATIVE_HEADERS, cooperative_row(self.cooperative, self.there)])
+        batch = import_commit(kind="koperasi", data=data, file_name="koperasi.csv", user=self.petugas)
+        self.assertEqual(batch.rows_updated, 1)
+        self.assert_moved()
+        import_batch_undo(batch=batch, user=self.admin)
+        self.assert_moved(SANGATTA_UTARA)
+
+    def test_a_history_revert(self):
+        self.move_with_the_form(self.there)
+        change = self.cooperative.history.get(version=2)
+        history_revert(record=change, instance=Cooperative.objects.get(pk=self.cooperative.pk), user=self.admin)
+        self.assert_moved(SANGATTA_UTARA)
+
+    def test_a_desa_moved_to_another_kecamatan_in_the_admin(self):
+        desa = self.cooperative.desa
+        self.client.force_login(self.admin)
+        url = reverse("admin:registry_desa_change", args=[desa.pk])
+        data = {**form_data(self.client.get(url)), "kecamatan": SANGATTA_SELATAN}
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        # The bystander's cooperative shares the desa only if make_cooperative gave it the same one.
+        moved = {self.cooperative.pk} | ({self.bystander.pk} if self.bystander.desa_id == desa.pk else set())
+        for assessment in Assessment.objects.all():
+            expected = SANGATTA_SELATAN if assessment.cooperative_id in moved else SANGATTA_UTARA
+            self.assertEqual(kecamatan_of(assessment), expected)
+        self.assertEqual(Desa.objects.get(pk=desa.pk).kecamatan_id, SANGATTA_SELATAN)
+        self.assertEqual(misplaced(), [])
+
+    def test_the_area_rule_and_the_filter_follow_the_move(self):
+        limited = make_user("Petugas", kecamatan=[SANGATTA_SELATAN])
+        self.assertFalse(Assessment.objects.for_user(limited).exists())
+        self.move_with_the_form(self.there)
+        self.assertEqual(set(Assessment.objects.for_user(limited)), set(self.assessments))
+        self.client.force_login(self.admin)
+        response = self.client.get(f"/penilaian/?kecamatan={SANGATTA_SELATAN}")
+        self.assertEqual({a.pk for a, _changes, _final in response.context["rows"]}, {a.pk for a in self.assessments})
+
+
+class ListTests(TestCase):
+    """The list filtered by kecamatan (and year), and a limited Petugas's: the same rows, count and
+    average line as through the cooperatives."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.pimpinan = make_user("Pimpinan")
+        cls.limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA, MUARA_WAHAU])
+        low = {code: 1 for code in ALL_FOURS}
+        for n, code in enumerate((SANGATTA_UTARA, SANGATTA_UTARA, SANGATTA_SELATAN, MUARA_WAHAU)):
+            cooperative = make_cooperative(kecamatan=code, name=f"Koperasi {n}")
+            healthy_records(cooperative, 2024)
+            for year in (2023, 2024):
+                assessment_for(cooperative, ALL_FOURS if (n + year) % 2 else dict(low, K2=4, F1=4), year=year)
+
+    def through_cooperatives(self, codes, year=None):
+        rows = Assessment.objects.filter(cooperative__desa__kecamatan__in=codes)
+        return rows.filter(year=year) if year else rows
+
+    def page(self, query, user):
+        self.client.force_login(user)
+        response = self.client.get("/penilaian/" + query)
+        self.assertEqual(response.status_code, 200)
+        return response.context
+
+    def test_a_kecamatan_and_a_year(self):
+        for code in (SANGATTA_UTARA, SANGATTA_SELATAN, MUARA_WAHAU):
+            expected = self.through_cooperatives([code], 2024)
+            averages, count = score_totals(expected)
+            context = self.page(f"?tahun=2024&kecamatan={code}", self.pimpinan)
+            self.assertEqual({a.pk for a, _c, _f in context["rows"]}, {a.pk for a in expected})
+            self.assertEqual(context["paginator"].count, count)
+            self.assertEqual(context["averages"], averages)
+            self.assertGreater(count, 0)
+
+    def test_a_kecamatan_without_a_year(self):
+        context = self.page(f"?kecamatan={SANGATTA_UTARA}", self.pimpinan)
+        expected = self.through_cooperatives([SANGATTA_UTARA])
+        self.assertEqual({a.pk for a, _c, _f in context["rows"]}, {a.pk for a in expected})
+        self.assertEqual(context["paginator"].count, 4)
+
+    def test_a_limited_petugas(self):
+        codes = [SANGATTA_UTARA, MUARA_WAHAU]
+        context = self.page("", self.limited)
+        self.assertEqual({a.pk for a, _c, _f in context["rows"]}, {a.pk for a in self.through_cooperatives(codes)})
+        context = self.page("?tahun=2024", self.limited)
+        averages, count = score_totals(self.through_cooperatives(codes, 2024))
+        self.assertEqual((context["averages"], context["paginator"].count), (averages, count))
+        # A kecamatan outside the area: nothing, not the other kecamatan's rows.
+        context = self.page(f"?tahun=2024&kecamatan={SANGATTA_SELATAN}", self.limited)
+        self.assertEqual(list(context["rows"]), [])
+
+
+@pytest.mark.postgres
+class AssessmentAddedWhileItsCooperativeMovesTests(TransactionTestCase):
+    """Two connections: a new assessment and its cooperative's move to another kecamatan, at once."""
+
+    serialized_rollback = True
+
+    def setUp(self):
+        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
+        self.there = first_desa(SANGATTA_SELATAN)
+
+    def move(self):
+        cooperative = remember_loaded(Cooperative.objects.get(pk=self.cooperative.pk))
+        cooperative.desa = self.there
+        return save_versioned(instance=cooperative, expected_version=cooperative.version)
+
+    def add(self):
+        with transaction.atomic():
+            return Assessment.objects.create(cooperative=self.cooperative, year=YEAR, rubric=rubric())
+
+    def test_an_assessment_reading_the_cooperative_first_makes_the_move_wait_and_is_rewritten(self):
+        from registry.models import assessments
+
+        gate = Gate()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(assessments, "cooperative_kecamatans",
+                          gate.wrap(assessments.cooperative_kecamatans, thread="add"))
+            adder = Worker("add", self.add)
+            adder.start()
+            assert gate.reached.wait(30)
+            # The assessment has read the old kecamatan, not yet written: the move must wait for it.
+            mover = Worker("move", self.move)
+            mover.start()
+            self.assertTrue(blocked(mover))
+            gate.go.set()
+            adder.finish()
+            mover.finish()
+        self.assertIsNone(adder.error)
+        self.assertIsNone(mover.error)
+        self.assertEqual(kecamatan_of(adder.result), SANGATTA_SELATAN)
+        self.assertEqual(misplaced(), [])
+
+    def test_a_move_holding_the_cooperative_makes_the_assessment_wait_and_read_the_new_kecamatan(self):
+        from registry.services import versioning
+
+        gate = Gate()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(versioning, "area_copies_follow_cooperatives",
+                          gate.wrap(versioning.area_copies_follow_cooperatives, thread="move"))
+            mover = Worker("move", self.move)
+            mover.start()
+            assert gate.reached.wait(30)
+            # The move has rewritten the assessments it sees and not yet committed: a new one waits.
+            adder = Worker("add", self.add)
+            adder.start()
+            self.assertTrue(blocked(adder))
+            gate.go.set()
+            mover.finish()
+            adder.finish()
+        self.assertIsNone(adder.error)
+        self.assertIsNone(mover.error)
+        self.assertEqual(kecamatan_of(adder.result), SANGATTA_SELATAN)
+        self.assertEqual(misplaced(), [])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_kecamatans_year_is_averaged_from_its_index_without_joining_the_cooperatives(client):
+    for n, code in enumerate((SANGATTA_UTARA, SANGATTA_UTARA, SANGATTA_SELATAN)):
+        Assessment.objects.create(cooperative=make_cooperative(kecamatan=code, name=f"Koperasi {n}"), year=2025,
+                                  rubric=rubric())
+    # Elsewhere, many more (written in bulk, with their copies).
+    elsewhere = make_cooperative(kecamatan=MUARA_WAHAU)
+    Assessment.objects.bulk_create([
+        Assessment(cooperative=elsewhere, kecamatan_id=MUARA_WAHAU, year=1950 + n, rubric=rubric()) for n in range(150)
+    ])
+    for user, path in ((make_user("Petugas"), f"/penilaian/?tahun=2025&kecamatan={SANGATTA_UTARA}"),
+                       (make_user("Petugas", kecamatan=[SANGATTA_UTARA]), "/penilaian/?tahun=2025")):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.context["paginator"].count == 2
+        (statement,) = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT SUM(")]
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_assessment")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + statement)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        # Which index the planner takes for these few rows is its choice; that the kecamatan is the
+        # assessment's own column, tested without joining the cooperatives, holds at any size.
+        assert "(kecamatan_id)::text = '64.08.04'::text" in plan, plan
+        assert "registry_cooperative" not in plan and "registry_desa" not in plan, plan
+    # An index that begins with the kecamatan and the year, with the scores the average line sums in
+    # it, so that a kecamatan's year is one range of it, answered without the table (at national size
+    # 17,000 rows, docs/benchmarks.md; whether the table is read depends on its visibility map).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('assessment_kecamatan_year'::regclass)")
+        definition = cursor.fetchone()[0]
+    assert "(kecamatan_id, year) INCLUDE (score_kelembagaan, score_keuangan, score_operasional, " \
+           "score_reputasi, overall_score)" in definition, definition

@@ -21,10 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.demo.assessments import seed_assessments
-from registry.models import Assessment, Cooperative, Desa, RubricVersion
+from registry.models import Assessment, Cooperative, Desa, RubricVersion, assessments
 from registry.selectors.assessments import score_totals
 from registry.services.history import history_revert
-from registry.services.versioning import remember_loaded, save_versioned
 from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
     MUARA_WAHAU,
@@ -34,9 +33,9 @@ from tests.builders import (
     make_cooperative,
     make_user,
 )
+from tests.races import AddedWhileTheCooperativeMoves
 from tests.test_admin import form_data
 from tests.test_assessments import ALL_FOURS, assessment_for, entry_data, healthy_records
-from tests.test_concurrent_writes import Gate, Worker, blocked
 from tests.test_imports import csv_bytes
 from tests.test_member_kecamatan import COOPERATIVE_HEADERS, cooperative_row
 from tests.test_write_path import rendered
@@ -248,66 +247,20 @@ class ListTests(TestCase):
 
 
 @pytest.mark.postgres
-class AssessmentAddedWhileItsCooperativeMovesTests(TransactionTestCase):
+class AssessmentAddedWhileItsCooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new assessment and its cooperative's move to another kecamatan, at once."""
 
-    serialized_rollback = True
+    reads = assessments
 
     def setUp(self):
-        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
+        self.moving = make_cooperative(kecamatan=SANGATTA_UTARA)
         self.there = first_desa(SANGATTA_SELATAN)
 
-    def move(self):
-        cooperative = remember_loaded(Cooperative.objects.get(pk=self.cooperative.pk))
-        cooperative.desa = self.there
-        return save_versioned(instance=cooperative, expected_version=cooperative.version)
-
     def add(self):
-        with transaction.atomic():
-            return Assessment.objects.create(cooperative=self.cooperative, year=YEAR, rubric=rubric())
+        return Assessment.objects.create(cooperative=self.moving, year=YEAR, rubric=rubric())
 
-    def test_an_assessment_reading_the_cooperative_first_makes_the_move_wait_and_is_rewritten(self):
-        from registry.models import assessments
-
-        gate = Gate()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(assessments, "cooperative_kecamatans",
-                          gate.wrap(assessments.cooperative_kecamatans, thread="add"))
-            adder = Worker("add", self.add)
-            adder.start()
-            assert gate.reached.wait(30)
-            # The assessment has read the old kecamatan, not yet written: the move must wait for it.
-            mover = Worker("move", self.move)
-            mover.start()
-            self.assertTrue(blocked(mover))
-            gate.go.set()
-            adder.finish()
-            mover.finish()
-        self.assertIsNone(adder.error)
-        self.assertIsNone(mover.error)
-        self.assertEqual(kecamatan_of(adder.result), SANGATTA_SELATAN)
-        self.assertEqual(misplaced(), [])
-
-    def test_a_move_holding_the_cooperative_makes_the_assessment_wait_and_read_the_new_kecamatan(self):
-        from registry.services import versioning
-
-        gate = Gate()
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(versioning, "area_copies_follow_cooperatives",
-                          gate.wrap(versioning.area_copies_follow_cooperatives, thread="move"))
-            mover = Worker("move", self.move)
-            mover.start()
-            assert gate.reached.wait(30)
-            # The move has rewritten the assessments it sees and not yet committed: a new one waits.
-            adder = Worker("add", self.add)
-            adder.start()
-            self.assertTrue(blocked(adder))
-            gate.go.set()
-            mover.finish()
-            adder.finish()
-        self.assertIsNone(adder.error)
-        self.assertIsNone(mover.error)
-        self.assertEqual(kecamatan_of(adder.result), SANGATTA_SELATAN)
+    def assert_rewritten(self, assessment):
+        self.assertEqual(kecamatan_of(assessment), SANGATTA_SELATAN)
         self.assertEqual(misplaced(), [])
 
 

@@ -12,12 +12,12 @@ cooperatives. The demo seed: tests/test_seed_demo.py.
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry.models import Cooperative, Desa, Partnership, partnerships
+from registry.models import Cooperative, Desa, Kecamatan, Partnership, partnerships
 from registry.services.history import history_revert
 from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
@@ -175,6 +175,67 @@ class AreaTests(TestCase):
             self.assertEqual(set(Partnership.objects.in_kecamatan(codes)), set(through), codes)
         limited = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         self.assertEqual(Partnership.objects.for_user(limited).count(), 1 + 3 + 3)
+
+
+class BusiestKecamatanTests(TestCase):
+    """Where the network page opens (`busiest_kecamatan`), read from the copies: the same kecamatan as
+    counted through the cooperatives' desa, each active partnership for its own cooperative's side."""
+
+    @classmethod
+    def setUpTestData(cls):
+        utara = [make_cooperative(kecamatan=SANGATTA_UTARA) for _ in range(2)]
+        wahau = make_cooperative(kecamatan=MUARA_WAHAU)
+        ancalong = make_cooperative(kecamatan=KENDARAAN)
+        make_cooperative(kecamatan=SANGATTA_SELATAN)  # no partnership
+        # Active, by the own side: Muara Wahau 3, Muara Ancalong 2, Sangatta Utara 1. By both sides
+        # Sangatta Utara would lead with 4, by the partner's side with 3, and with its ended ones too.
+        for partner in (*utara, ancalong):
+            make_partnership(wahau, partner=partner)
+        make_partnership(ancalong, partner=utara[0])
+        make_partnership(ancalong)
+        make_partnership(utara[0])
+        for status in ("selesai", "selesai", "dihentikan"):
+            make_partnership(utara[1], status=status)
+
+    @staticmethod
+    def through_the_cooperatives(*, user, choices):
+        """The grouping before the copies: by the own cooperative's desa's kecamatan."""
+        codes = [k.code for k in choices]
+        counts = dict(
+            Partnership.objects.for_user(user).filter(status="aktif", cooperative__desa__kecamatan__in=codes)
+            .order_by().values("cooperative__desa__kecamatan").annotate(n=Count("id"))
+            .values_list("cooperative__desa__kecamatan", "n")
+        )
+        if not counts:
+            return choices[0] if choices else None
+        best = max(codes, key=lambda code: (counts.get(code, 0), -codes.index(code)))
+        return next(k for k in choices if k.code == best)
+
+    def test_the_same_kecamatan_as_through_the_cooperatives(self):
+        from registry.selectors.partnerships import busiest_kecamatan
+
+        users = [make_user("Pimpinan"), *(make_user("Petugas", kecamatan=codes) for codes in
+                                         ([SANGATTA_UTARA], [SANGATTA_UTARA, KENDARAAN], [SANGATTA_SELATAN]))]
+        expected = [MUARA_WAHAU, SANGATTA_UTARA, KENDARAAN, SANGATTA_SELATAN]
+        for user, busiest in zip(users, expected, strict=True):
+            choices = list(Kecamatan.objects.for_user(user).order_by("name"))
+            for chosen in (choices, [k for k in choices if k.code != MUARA_WAHAU], choices[::-1], []):
+                with self.subTest(user=user.username, choices=[k.code for k in chosen]):
+                    self.assertEqual(busiest_kecamatan(user=user, choices=chosen),
+                                     self.through_the_cooperatives(user=user, choices=chosen))
+            self.assertEqual(busiest_kecamatan(user=user, choices=choices).code, busiest)
+
+    def test_one_query_without_the_cooperatives(self):
+        from registry.selectors.partnerships import busiest_kecamatan
+
+        user = make_user("Pimpinan")
+        choices = list(Kecamatan.objects.order_by("name"))
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(busiest_kecamatan(user=user, choices=choices).code, MUARA_WAHAU)
+        # The other statement reads the user's kecamatan, for the area rule.
+        (statement,) = [q["sql"] for q in captured.captured_queries if "registry_partnership" in q["sql"]]
+        self.assertNotIn("registry_cooperative", statement)
+        self.assertNotIn("registry_desa", statement)
 
 
 class MovesTests(TestCase):

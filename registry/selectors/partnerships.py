@@ -119,13 +119,14 @@ class Network:
 
 def busiest_kecamatan(*, user, choices):
     """The kecamatan (of `choices`) with the most active partnerships: where the network page opens,
-    since the whole district's drawing is too dense to read. One query; None without partnerships."""
+    since the whole district's drawing is too dense to read. One query; None without partnerships.
+
+    A partnership counts for its own cooperative's kecamatan only, not its partner's: read from
+    its copy (`Partnership.kecamatan`), with no join to the cooperatives and their desa."""
     codes = [k.code for k in choices]
     counts = dict(
-        Partnership.objects.for_user(user).filter(status=Partnership.Status.ACTIVE,
-                                                  cooperative__desa__kecamatan__in=codes)
-        .order_by().values("cooperative__desa__kecamatan").annotate(n=Count("id"))
-        .values_list("cooperative__desa__kecamatan", "n")
+        Partnership.objects.for_user(user).filter(status=Partnership.Status.ACTIVE, kecamatan__in=codes)
+        .order_by().values("kecamatan").annotate(n=Count("id")).values_list("kecamatan", "n")
     )
     if not counts:
         return choices[0] if choices else None

@@ -207,7 +207,8 @@ def recommended_scores(*, user, year, kecamatan_codes=None):
         figures.recommended_q(), figures.final_assessment_q("assessment__"), assessment__year=year,
     )
     if kecamatan_codes:
-        scores = scores.filter(assessment__cooperative__desa__kecamatan__in=kecamatan_codes)
+        # The assessment's own copy of its kecamatan: no join through the cooperative and its desa.
+        scores = scores.filter(assessment__kecamatan__in=kecamatan_codes)
     return scores
 
 

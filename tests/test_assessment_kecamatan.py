@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.demo.assessments import seed_assessments
-from registry.models import Assessment, Cooperative, Desa, RubricVersion, assessments
+from registry.models import Assessment, Cooperative, Desa, RubricVersion, people
 from registry.selectors.assessments import score_totals
 from registry.services.history import history_revert
 from registry.spreadsheets.commit import import_batch_undo, import_commit
@@ -250,7 +250,7 @@ class ListTests(TestCase):
 class AssessmentAddedWhileItsCooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new assessment and its cooperative's move to another kecamatan, at once."""
 
-    reads = assessments
+    reads = people  # where KeepsCooperativeKecamatan.save reads the kecamatan
 
     def setUp(self):
         self.moving = make_cooperative(kecamatan=SANGATTA_UTARA)

@@ -7,7 +7,7 @@ indicators, editable in Django admin. An assessment keeps the rubric version it 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, router, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from .. import scoring
 from .areas import Kecamatan, area_queryset
 from .cooperatives import Cooperative
-from .people import cooperative_kecamatans
+from .people import KeepsCooperativeKecamatan
 from .reports import MAX_YEAR, MIN_YEAR
 from .time_rules import open_year_error
 
@@ -341,7 +341,7 @@ class RubricIndicator(models.Model):
 # ---------------------------------------------------------------------------------------------
 
 
-class Assessment(models.Model):
+class Assessment(KeepsCooperativeKecamatan, models.Model):
     """A cooperative's assessment for one year, scored with one rubric version.
 
     Only for a closed book year within the cooperative's life (`year_error`).
@@ -471,30 +471,6 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.cooperative} {self.year}"
-
-    def save(self, *args, **kwargs):
-        """Saved with its cooperative's kecamatan when new or moved to another cooperative."""
-        update_fields = kwargs.get("update_fields")
-        moved = (
-            "cooperative" in update_fields or "cooperative_id" in update_fields
-            if update_fields is not None
-            else self.cooperative_id != getattr(self, "_stored_cooperative_id", self.cooperative_id)
-        )
-        if not (self._state.adding or moved):
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=router.db_for_write(type(self))):
-            self.kecamatan_id = cooperative_kecamatans([self.cooperative_id])[self.cooperative_id]
-            if update_fields is not None and "kecamatan" not in update_fields:
-                kwargs["update_fields"] = [*update_fields, "kecamatan"]
-            super().save(*args, **kwargs)
-        self._stored_cooperative_id = self.cooperative_id
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_cooperative_id = instance.__dict__.get("cooperative_id")
-        return instance
 
     def clean(self):
         super().clean()

@@ -146,7 +146,39 @@ def stamp_cooperative_kecamatan(rows) -> None:
         row.kecamatan_id = kecamatan_of[row.cooperative_id]
 
 
-class Member(models.Model):
+class KeepsCooperativeKecamatan:
+    """For a model with `cooperative` and a copy of its kecamatan in `kecamatan` (Member,
+    Assessment): saved with its cooperative's kecamatan, read under the share lock of
+    `cooperative_kecamatans`, when new or moved to another cooperative. Bulk writers, which bypass
+    `save()`, use `stamp_cooperative_kecamatan`; a cooperative's move rewrites the copies
+    (registry.services.member_areas)."""
+
+    def save(self, *args, **kwargs):
+        """Saved with its cooperative's kecamatan when new or moved to another cooperative."""
+        update_fields = kwargs.get("update_fields")
+        moved = (
+            "cooperative" in update_fields or "cooperative_id" in update_fields
+            if update_fields is not None
+            else self.cooperative_id != getattr(self, "_stored_cooperative_id", self.cooperative_id)
+        )
+        if not (self._state.adding or moved):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic(using=router.db_for_write(type(self))):
+            self.kecamatan_id = cooperative_kecamatans([self.cooperative_id])[self.cooperative_id]
+            if update_fields is not None and "kecamatan" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "kecamatan"]
+            super().save(*args, **kwargs)
+        self._stored_cooperative_id = self.cooperative_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_cooperative_id = instance.__dict__.get("cooperative_id")
+        return instance
+
+
+class Member(KeepsCooperativeKecamatan, models.Model):
     """A member (anggota) of a cooperative.
 
     The NIK is stored encrypted with its keyed hash beside it; a member without an NIK says so
@@ -241,30 +273,6 @@ class Member(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        """Saved with its cooperative's kecamatan when new or moved to another cooperative."""
-        update_fields = kwargs.get("update_fields")
-        moved = (
-            "cooperative" in update_fields or "cooperative_id" in update_fields
-            if update_fields is not None
-            else self.cooperative_id != getattr(self, "_stored_cooperative_id", self.cooperative_id)
-        )
-        if not (self._state.adding or moved):
-            super().save(*args, **kwargs)
-            return
-        with transaction.atomic(using=router.db_for_write(type(self))):
-            self.kecamatan_id = cooperative_kecamatans([self.cooperative_id])[self.cooperative_id]
-            if update_fields is not None and "kecamatan" not in update_fields:
-                kwargs["update_fields"] = [*update_fields, "kecamatan"]
-            super().save(*args, **kwargs)
-        self._stored_cooperative_id = self.cooperative_id
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._stored_cooperative_id = instance.__dict__.get("cooperative_id")
-        return instance
 
     @property
     def nik(self):

@@ -27,14 +27,25 @@ class BoundedCountPaginator(Paginator):
     """
 
     count_limit = 10_000
+    # A search (`?q=`) is for finding records; counting them is the filters' and the dashboards'
+    # work. Its count is exact up to this many matches and "more than 1,000" beyond, which still
+    # tells a searcher to narrow the words. Counting a search costs one check of the words per
+    # matching row (a substring match reads each candidate's table row, whatever the index), so a
+    # common word ("sawit", in 40% of cooperative names) cost 10,001 such checks on every page;
+    # at 1,001 the count is a tenth of that (docs/benchmarks.md, "A search's count"). Nothing is
+    # out of reach: "Berikutnya" continues past the bound, as it does past 10,000.
+    search_count_limit = 1_000
 
-    def __init__(self, *args, estimate_table=None, counted_rows=None, **kwargs):
+    def __init__(self, *args, estimate_table=None, counted_rows=None, searched=False, **kwargs):
         """`counted_rows`: the same rows as the list, without the joins only a page's rows need
         (a count keeps every annotation's join, and PostgreSQL keeps an inner join); the list itself
-        when None."""
+        when None. `searched`: the list is a search, counted up to `search_count_limit` only."""
         super().__init__(*args, **kwargs)
         self.estimate_table = estimate_table
         self.counted_rows = counted_rows
+        self.searched = searched
+        if searched:
+            self.count_limit = min(self.count_limit, self.search_count_limit)
         self.count_is_exact = True
         self.count_is_estimate = False
 
@@ -327,8 +338,13 @@ class KeysetPaginationMixin:
         same rows."""
         return list(queryset[:limit])
 
+    def searched(self):
+        """Whether the list is a search by words (`?q=`, on every list that has one)."""
+        return bool(self.request.GET.get("q", "").strip())
+
     def get_paginator(self, queryset, per_page, **kwargs):
-        return super().get_paginator(queryset, per_page, counted_rows=getattr(self, "counted_rows", None), **kwargs)
+        return super().get_paginator(queryset, per_page, counted_rows=getattr(self, "counted_rows", None),
+                                     searched=self.searched(), **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         counted = queryset

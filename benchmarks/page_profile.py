@@ -43,7 +43,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from registry.models import Cooperative, Member, User  # noqa: E402
+from registry.models import Assessment, Cooperative, Member, User  # noqa: E402
 
 
 class Rollback(Exception):
@@ -59,6 +59,8 @@ def pages():
     deep_member = next(iter(Member.objects.order_by("cooperative__name", "cooperative__id", "name", "id").values_list(
         "id", flat=True
     )[24999:25000]), None)
+    # The latest year with assessments: the national database has the last book year's only.
+    year = Assessment.objects.order_by("-year").values_list("year", flat=True).first()
     return [
         ("/koperasi/", "/koperasi/"),
         ("/koperasi/ filtered", "/koperasi/?kecamatan=64.08.04&status=aktif"),
@@ -68,12 +70,17 @@ def pages():
            ("/koperasi/ after row 25,000", f"/koperasi/?setelah={deep_cooperative}")] if deep_cooperative else []),
         ("/koperasi/<id>/ profile", f"/koperasi/{profile}/"),
         ("/anggota/", "/anggota/"),
+        ("/anggota/ filtered", "/anggota/?kecamatan=64.08.04&jenis_kelamin=P"),
+        ("/anggota/ search", "/anggota/?q=siti"),
         *([("/anggota/ page 500", "/anggota/?page=500"),
            ("/anggota/ after row 25,000", f"/anggota/?setelah={deep_member}")] if deep_member else []),
         ("/penilaian/", "/penilaian/"),
+        *([("/penilaian/ filtered", f"/penilaian/?tahun={year}&kecamatan=64.08.04")] if year else []),
         ("/kemitraan/", "/kemitraan/"),
+        ("/kemitraan/ search", "/kemitraan/?q=sawit"),
         ("/pelatihan/", "/pelatihan/"),
         ("/temuan/", "/temuan/"),
+        ("/temuan/ filtered", "/temuan/?status=belum"),
         ("/impor/riwayat/", "/impor/riwayat/"),
         ("/dasbor/", "/dasbor/"),
     ]

@@ -32,7 +32,7 @@ class BoundedCountPaginator(Paginator):
     # tells a searcher to narrow the words. Counting a search costs one check of the words per
     # matching row (a substring match reads each candidate's table row, whatever the index), so a
     # common word ("sawit", in 40% of cooperative names) cost 10,001 such checks on every page;
-    # at 1,001 the count is a tenth of that (docs/benchmarks.md, "A search's count"). Nothing is
+    # at 1,001 it reads a tenth as many rows (docs/benchmarks.md, "A search's count"). Nothing is
     # out of reach: "Berikutnya" continues past the bound, as it does past 10,000.
     search_count_limit = 1_000
 

@@ -10,7 +10,8 @@ import functools
 from decimal import Decimal
 
 from django.utils.formats import get_format
-from django.utils.translation import get_language
+
+from .render_scope import current_language
 
 MISSING = "–"
 
@@ -19,13 +20,13 @@ def angka(value, decimals=0):
     """A grouped number: 1.150 (id), 1,150 (en); a dash for None."""
     if value is None or value == "":
         return MISSING
-    return _grouped(value, decimals, *_separators(get_language()))
+    return _grouped(value, decimals, *_separators(current_language()))
 
 
 def angka_writer():
     """`angka` in the current language, looked up once: for a page that writes hundreds of numbers
     (the language lookup was a third of each `angka` call)."""
-    separators = _separators(get_language())
+    separators = _separators(current_language())
 
     def write(value, decimals=0):
         if value is None or value == "":

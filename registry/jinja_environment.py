@@ -25,14 +25,14 @@ import functools
 import unicodedata
 
 from django.template import defaultfilters
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.html import conditional_escape
-from django.utils.timezone import template_localtime
-from django.utils.translation import get_language, gettext, gettext_noop, ngettext, npgettext, pgettext
+from django.utils.translation import gettext, gettext_noop, ngettext, npgettext, pgettext
 from jinja2 import ChainableUndefined, Environment
 from markupsafe import Markup
 
+from .render_scope import current_language, current_urlconf_and_prefix, local_time
 from .templatetags.registry_assessments import final_score
 from .templatetags.registry_format import angka, display, persen, rupiah, status_label
 from .templatetags.registry_people import person_on_page
@@ -81,7 +81,7 @@ def url(name, *args):
     (primary keys) the URL is reversed once per name and filled in per row.
     """
     if args and len(args) <= len(_PLACEHOLDERS) and all(type(arg) is int and arg >= 0 for arg in args):
-        parts = _url_parts(name, len(args), get_urlconf(), get_script_prefix())
+        parts = _url_parts(name, len(args), *current_urlconf_and_prefix())
         if parts is not None:
             return "".join(part + str(arg) for part, arg in zip(parts[:-1], args, strict=True)) + parts[-1]
     return reverse(name, args=args or None)
@@ -91,15 +91,15 @@ def date(value, arg=None):
     """Django's `date` filter on the value in the current time zone, as Django's engine hands it;
     the office's d/m/Y directly (Django's formatter took a third of the rows' time)."""
     if arg == "d/m/Y" and isinstance(value, datetime.date):
-        value = template_localtime(value)
+        value = local_time(value)
         return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
     if isinstance(value, datetime.datetime):  # a history entry's moment, for people and for <time>
         if arg == "d/m/Y H:i":
-            value = template_localtime(value)
+            value = local_time(value)
             return f"{value.day:02d}/{value.month:02d}/{value.year:04d} {value.hour:02d}:{value.minute:02d}"
         if arg == "c":
-            return template_localtime(value).isoformat()
-    return defaultfilters.date(template_localtime(value), arg)
+            return local_time(value).isoformat()
+    return defaultfilters.date(local_time(value), arg)
 
 
 def truncatechars(value, length):
@@ -126,7 +126,7 @@ def _escaped_kept(translate):
     kept = {}
 
     def translated(*args):
-        key = (get_language(), args)
+        key = (current_language(), args)
         try:
             return kept[key]
         except KeyError:
@@ -147,7 +147,7 @@ def _newstyle_gettext_kept(translate):
     kept, formatted = {}, {}
 
     def gettext(message, **variables):
-        key = (get_language(), message)
+        key = (current_language(), message)
         if not variables:
             try:
                 return formatted[key]

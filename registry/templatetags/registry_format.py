@@ -8,6 +8,7 @@ from django.utils import translation
 
 from .. import formats
 from ..models import Cooperative
+from ..render_scope import current_language
 
 register = template.Library()
 
@@ -44,4 +45,4 @@ def display(instance, field_name):
     value = getattr(instance, field_name)
     if value is None:
         return value
-    return str(_choice_labels(type(instance), field_name, translation.get_language()).get(value, value))
+    return str(_choice_labels(type(instance), field_name, current_language()).get(value, value))

@@ -9,10 +9,13 @@ from django import template
 from django.template import engines
 from django.utils.safestring import mark_safe
 
+from ..render_scope import render_scope
+
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def jinja_include(context, template_name):
     partial = engines["jinja2"].env.get_template(template_name)
-    return mark_safe(partial.render(context.flatten()))
+    with render_scope():
+        return mark_safe(partial.render(context.flatten()))

@@ -254,8 +254,10 @@ def _findings(rng, cooperatives, today, count=FINDINGS_PER_BLOCK):
             status, done_on = Finding.FollowUp.DONE, due + datetime.timedelta(days=rng.randrange(5, 40))
         elif draw < 0.8:
             status = Finding.FollowUp.IN_PROGRESS
+        # The cooperative's kecamatan copied here: bulk_create bypasses Finding.save().
         rows.append(Finding(
-            cooperative=cooperative, found_on=found, kind=kind, description=description,
+            cooperative=cooperative, kecamatan_id=cooperative.desa.kecamatan_id, found_on=found, kind=kind,
+            description=description,
             risk=rng.choice([Finding.Risk.LOW, Finding.Risk.MEDIUM, Finding.Risk.MEDIUM, Finding.Risk.HIGH]),
             recommendation=recommendation, due_date=due, follow_up_status=status,
             followed_up_on=max(done_on, found) if done_on else None,

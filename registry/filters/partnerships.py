@@ -169,8 +169,9 @@ class FindingFilter(ListFilterSet):
         label=_("cari"), method="filter_search",
         widget=QuickTextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau uraian")}),
     )
+    # The finding's copy of its cooperative's kecamatan (Finding.kecamatan), as the area rule reads.
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("kecamatan"), field_name="cooperative__desa__kecamatan", queryset=kecamatan_choices,
+        label=_("kecamatan"), field_name="kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )
     jenis = django_filters.ChoiceFilter(

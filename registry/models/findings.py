@@ -8,12 +8,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from .areas import area_queryset
+from .areas import Kecamatan, area_queryset
 from .cooperatives import Cooperative
+from .people import KeepsCooperativeKecamatan
 from .time_rules import future_error
 
 
-class FindingQuerySet(area_queryset("cooperative__desa__kecamatan")):
+# The area rule reads the finding's own copy of its cooperative's kecamatan: joined to the
+# cooperatives and desa of the area, a limited Petugas's list counted many times slower than the
+# district's (docs/benchmarks.md, "The findings' area at national size").
+class FindingQuerySet(area_queryset("kecamatan")):
     def open(self):
         return self.exclude(follow_up_status=Finding.FollowUp.DONE)
 
@@ -22,7 +26,7 @@ class FindingQuerySet(area_queryset("cooperative__desa__kecamatan")):
         return self.open().filter(due_date__lt=on or timezone.localdate())
 
 
-class Finding(models.Model):
+class Finding(KeepsCooperativeKecamatan, models.Model):
     """A finding of the office's supervision of a cooperative, with its recommendation and follow-up."""
 
     class Kind(models.TextChoices):
@@ -47,6 +51,19 @@ class Finding(models.Model):
     cooperative = models.ForeignKey(
         Cooperative, verbose_name=_("koperasi"), on_delete=models.PROTECT, related_name="findings"
     )
+    # A copy of the cooperative's kecamatan (its desa's), so that a kecamatan-limited Petugas's list
+    # (and the list filtered by kecamatan) counts its rows and its overdue ones from one index range
+    # instead of joining every finding to its cooperative and desa (docs/benchmarks.md, "The
+    # findings' area at national size"). Never entered: `save()` sets it on a new finding or one
+    # moved to another cooperative (KeepsCooperativeKecamatan), the demo seed from the desa, and a
+    # cooperative moved to another desa (or a desa to another kecamatan) rewrites it
+    # (registry.services.member_areas), as for members and assessments. NOT NULL, so that a write
+    # path that forgets it fails instead of leaving a finding out of its kecamatan's list. Not in the
+    # history: it is the cooperative's fact, recorded in the cooperative's.
+    kecamatan = models.ForeignKey(
+        Kecamatan, verbose_name=_("kecamatan koperasi"), on_delete=models.PROTECT, related_name="+",
+        editable=False, db_index=False,
+    )
     found_on = models.DateField(_("tanggal temuan"))
     kind = models.CharField(_("jenis temuan"), max_length=20, choices=Kind.choices, default=Kind.ADMINISTRATIVE)
     description = models.TextField(_("uraian temuan"))
@@ -61,14 +78,21 @@ class Finding(models.Model):
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diperbarui"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "kecamatan"])
 
     objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_date", "id"]
         # The list's order: its pages seek by (due_date, id) (registry/paginators.py).
-        indexes = [models.Index(fields=["due_date", "id"], name="finding_due_date_id")]
+        indexes = [
+            models.Index(fields=["due_date", "id"], name="finding_due_date_id"),
+            # A kecamatan's findings (a limited Petugas's list, the list filtered by kecamatan) in the
+            # list's order, counted from one range of this index alone; the follow-up status rides in
+            # it, so that the overdue count (open, due before today) reads no table row either.
+            models.Index(fields=["kecamatan", "due_date", "id"], name="finding_kecamatan_due_date",
+                         include=["follow_up_status"]),
+        ]
         verbose_name = _("temuan pengawasan")
         verbose_name_plural = pgettext_lazy("jamak", "temuan pengawasan")
         constraints = [

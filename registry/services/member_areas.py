@@ -1,5 +1,6 @@
 """The copies of a cooperative's kecamatan kept on other rows (`Member.kecamatan`, both sides'
-`Partnership.kecamatan` and `Partnership.partner_kecamatan`, `Assessment.kecamatan`), kept right
+`Partnership.kecamatan` and `Partnership.partner_kecamatan`, `Assessment.kecamatan`,
+`Finding.kecamatan`), kept right
 when a cooperative moves to a desa of another kecamatan, or a desa to another kecamatan
 (`area_copies_follow_cooperatives`).
 
@@ -8,16 +9,16 @@ cooperative's row is locked or updated: a member being added meanwhile holds a s
 cooperative while it reads the kecamatan (`cooperative_kecamatans`), so either the move waits for
 that member to be committed and then rewrites it too, or the member waits for the move and reads
 the new kecamatan (a partnership being added locks both its cooperatives the same way, and an
-assessment its cooperative). The rows are updated without history rows: the columns are not in the
-members', the partnerships' or the assessments' history, the move is in the cooperative's (or the
-desa's).
+assessment or a finding its cooperative). The rows are updated without history rows: the columns
+are not in the members', the partnerships', the assessments' or the findings' history, the move is
+in the cooperative's (or the desa's).
 """
 
 from collections import defaultdict
 
 from django.db import transaction
 
-from ..models import Assessment, Cooperative, Desa, Member, Partnership
+from ..models import Assessment, Cooperative, Desa, Finding, Member, Partnership
 from .summary import summary_refresh_soon
 
 BATCH_SIZE = 500
@@ -28,6 +29,7 @@ AREA_COPIES = [
     (Partnership, "cooperative_id", "kecamatan_id"),
     (Partnership, "partner_cooperative_id", "partner_kecamatan_id"),
     (Assessment, "cooperative_id", "kecamatan_id"),
+    (Finding, "cooperative_id", "kecamatan_id"),
 ]
 
 
@@ -45,7 +47,7 @@ def _by_kecamatan(cooperative_ids) -> dict:
 
 def area_copies_follow_cooperatives(*, cooperative_ids) -> int:
     """Rewrite every copy of these cooperatives' kecamatan (their members', both sides of their
-    partnerships', their assessments') to their cooperative's; how many rows changed.
+    partnerships', their assessments', their findings') to their cooperative's; how many rows changed.
 
     Call it inside the transaction that changed the cooperatives' desa, after their rows were
     locked or updated. Rows already right are not written (a move within the kecamatan writes
@@ -66,10 +68,10 @@ def area_copies_follow_cooperatives(*, cooperative_ids) -> int:
 @transaction.atomic
 def desa_save_with_area_copies(*, desa: Desa) -> Desa:
     """Save a desa (the admin's reference data); when its kecamatan changed, its cooperatives'
-    members, partnerships and assessments follow.
+    members, partnerships, assessments and findings follow.
 
-    The desa's cooperatives are locked before the desa is written, so that a member, partnership or
-    assessment being added to one of them either is committed before (and is rewritten here) or
+    The desa's cooperatives are locked before the desa is written, so that a member, partnership,
+    assessment or finding being added to one of them either is committed before (and is rewritten here) or
     reads the desa after.
     """
     stored = Desa.objects.filter(pk=desa.pk).values_list("kecamatan_id", flat=True).first()

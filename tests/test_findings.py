@@ -74,8 +74,8 @@ class FindingListTests(TestCase):
         self.client.force_login(limited)
         self.client.get("/temuan/")
         # 1 session, 2 user with the access token (permissions, roles, area: registry/access.py), 3 the page of findings
-        # with cooperative, desa and kecamatan (a list that fits on its page is counted by its rows, without a COUNT
-        # query (tests/test_first_page.py)), 4 overdue count; the kecamatan choices from the cache.
+        # with the cooperative's and kecamatan's names (a list that fits on its page is counted by its rows, without a
+        # COUNT query (tests/test_first_page.py)), 4 overdue count; the kecamatan choices from the cache.
         with self.assertNumQueries(4):
             response = self.client.get("/temuan/")
         self.assertEqual(len(response.context["object_list"]), 11)

@@ -148,7 +148,7 @@ def stamp_cooperative_kecamatan(rows) -> None:
 
 class KeepsCooperativeKecamatan:
     """For a model with `cooperative` and a copy of its kecamatan in `kecamatan` (Member,
-    Assessment): saved with its cooperative's kecamatan, read under the share lock of
+    Assessment, Finding): saved with its cooperative's kecamatan, read under the share lock of
     `cooperative_kecamatans`, when new or moved to another cooperative. Bulk writers, which bypass
     `save()`, use `stamp_cooperative_kecamatan`; a cooperative's move rewrites the copies
     (registry.services.member_areas)."""

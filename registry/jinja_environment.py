@@ -50,6 +50,8 @@ STRINGS_WITH_VALUES = [
     gettext_noop("Anggota aktif (%(n)s)"),
     gettext_noop("Nilai tahun buku %(year)s"),
     gettext_noop("%(open)s terbuka, %(overdue)s lewat batas"),
+    # The page links (includes/_pagination.html)
+    gettext_noop("Halaman %(n)s dari %(total)s"),
 ]
 
 # Stand-ins for integer arguments: a URL reversed once with them is a template for every row.
@@ -100,6 +102,23 @@ def date(value, arg=None):
         if arg == "c":
             return local_time(value).isoformat()
     return defaultfilters.date(local_time(value), arg)
+
+
+def querystring(request, **changes):
+    """`{% querystring %}` of Django's engine: the request's query string with `changes` (None drops
+    a key), "?" and the encoded rest, or "" when both are empty."""
+    query = request.GET
+    params = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        elif isinstance(value, (list, tuple)):
+            params.setlist(key, value)
+        else:
+            params[key] = value
+    if not params and not query:
+        return ""
+    return f"?{params.urlencode()}"
 
 
 def truncatechars(value, length):
@@ -176,6 +195,7 @@ def environment(**options):
     env.globals["url"] = url
     env.globals["final_score"] = final_score
     env.globals["person"] = person_on_page
+    env.globals["querystring"] = querystring
     env.filters.update({
         "angka": angka,
         "rupiah": rupiah,

@@ -155,6 +155,14 @@ class MovesTests(TestCase):
         self.move_with_the_form(self.there)
         self.assert_moved()
 
+    def test_the_list_names_the_kecamatan_moved_to(self):
+        """The list's rows name the kecamatan from the assessment's copy (selectors.assessments.with_row_values)."""
+        self.move_with_the_form(self.there)
+        rows = self.client.get("/penilaian/").context["object_list"]
+        names = {row.pk: row.kecamatan_name for row in rows}
+        self.assertEqual({names[a.pk] for a in self.assessments}, {"Sangatta Selatan"})
+        self.assertEqual(names[self.stays.pk], "Sangatta Utara")
+
     def test_the_import_and_its_undo(self):
         data = csv_bytes([COOPERATIVE_HEADERS, cooperative_row(self.cooperative, self.there)])
         batch = import_commit(kind="koperasi", data=data, file_name="koperasi.csv", user=self.petugas)

@@ -130,6 +130,17 @@ class MovesTests(TestCase):
         self.move_with_the_form(self.there)
         self.assert_moved()
 
+    def test_the_list_names_the_kecamatan_moved_to(self):
+        """The list's rows name the kecamatan from the member's copy (selectors.members.with_row_names)."""
+        def named():
+            rows = self.client.get("/anggota/").context["object_list"]
+            return {row.pk: row.kecamatan_name for row in rows}
+
+        self.move_with_the_form(self.there)
+        names = named()
+        self.assertEqual({names[m.pk] for m in self.members}, {"Sangatta Selatan"})
+        self.assertEqual(names[self.stays.pk], "Sangatta Utara")
+
     def test_a_move_within_the_kecamatan_rewrites_nothing(self):
         other = Desa.objects.filter(kecamatan_id=SANGATTA_UTARA).exclude(pk=self.cooperative.desa_id).first()
         self.cooperative.desa = other

@@ -136,7 +136,7 @@ def with_row_values(assessments):
     query rather than three more model instances per row (reading whole rows of four tables was most
     of the list's time)."""
     return _with_last_year(assessments, Assessment.SCORE_FIELDS.values()).annotate(
-        cooperative_name=F("cooperative__name"), kecamatan_name=F("cooperative__desa__kecamatan__name"))
+        cooperative_name=F("cooperative__name"), kecamatan_name=F("kecamatan__name"))
 
 
 def _with_last_year(assessments, names):

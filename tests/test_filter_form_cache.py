@@ -432,3 +432,41 @@ class FilterCopyTests(TestCase):
         second = CooperativeFilter({"q": "maju"}, queryset=Cooperative.objects.all())
         self.assertEqual([c.name for c in second.qs], ["Koperasi Maju Bersama"])
         self.assertEqual([c.name for c in first.qs], ["Koperasi Sawit Jaya"])
+
+
+class UnboundFieldGroupTests(TestCase):
+    """The member list's NIK search field, drawn once per language (registry_forms.unbound_field_group)."""
+
+    def test_the_kept_field_is_the_field_drawn_afresh_in_each_language(self):
+        from django.utils import translation
+
+        from registry.forms.people import NikSearchForm
+        from registry.templatetags.registry_forms import _unbound_field_groups, unbound_field_group
+
+        _unbound_field_groups.clear()
+        for language in ("id", "en", "id"):
+            with self.subTest(language=language), translation.override(language):
+                fresh = NikSearchForm()["nik"].as_field_group()
+                self.assertEqual(unbound_field_group(NikSearchForm()["nik"]), fresh)
+                self.assertEqual(unbound_field_group(NikSearchForm()["nik"]), fresh)
+        self.assertEqual(len(_unbound_field_groups), 2)
+
+    def test_a_bound_form_or_one_with_a_value_is_drawn_afresh(self):
+        from registry.forms.people import NikSearchForm
+        from registry.templatetags.registry_forms import unbound_field_group
+
+        unbound_field_group(NikSearchForm()["nik"])  # kept
+        bound = NikSearchForm(data={"nik": "12"})
+        bound.is_valid()
+        self.assertIn("errorlist", unbound_field_group(bound["nik"]))
+        self.assertEqual(unbound_field_group(bound["nik"]), bound["nik"].as_field_group())
+        initial = NikSearchForm(initial={"nik": "x"})
+        self.assertEqual(unbound_field_group(initial["nik"]), initial["nik"].as_field_group())
+
+    def test_the_member_lists_search_field_and_its_error_on_the_search_page(self):
+        self.client.force_login(make_user("Petugas"))
+        self.assertContains(self.client.get("/anggota/"), 'id="id_nik_helptext"')
+        response = self.client.post("/anggota/cari-nik/", {"nik": "12"})
+        self.assertContains(response, "errorlist")
+        self.assertContains(self.client.get("/anggota/"), 'id="id_nik_helptext"')
+        self.assertNotContains(self.client.get("/anggota/"), "errorlist")

@@ -18,13 +18,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
 from registry.demo.assessments import seed_assessments
-from registry.models import Assessment, Cooperative, Desa, RubricVersion, people
+from registry.models import Assessment, RubricVersion, people
 from registry.selectors.assessments import score_totals
 from registry.services.history import history_revert
-from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
@@ -33,12 +31,9 @@ from tests.builders import (
     make_cooperative,
     make_user,
 )
+from tests.moves import CooperativeMovesTests
 from tests.races import AddedWhileTheCooperativeMoves
-from tests.test_admin import form_data
 from tests.test_assessments import ALL_FOURS, assessment_for, entry_data, healthy_records
-from tests.test_imports import csv_bytes
-from tests.test_member_kecamatan import COOPERATIVE_HEADERS, cooperative_row
-from tests.test_write_path import rendered
 
 YEAR = 2024
 
@@ -123,82 +118,34 @@ class WritesTests(TestCase):
         self.assertFalse(hasattr(assessment.history.first(), "kecamatan_id"))
 
 
-class MovesTests(TestCase):
+class MovesTests(CooperativeMovesTests, TestCase):
     """A cooperative (or its desa) moved to another kecamatan: its assessments follow, others stay."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.petugas = make_user("Petugas")
-        cls.admin = make_user("Admin Dinas", is_staff=True, is_superuser=True)
-        cls.there = first_desa(SANGATTA_SELATAN)
+    kecamatan_of = staticmethod(kecamatan_of)
+    misplaced = staticmethod(misplaced)
 
-    def setUp(self):
-        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA, nomor_induk="6408040000001")
-        self.bystander = make_cooperative(kecamatan=SANGATTA_UTARA)
-        self.assessments = [Assessment.objects.create(cooperative=self.cooperative, year=year, rubric=rubric())
-                            for year in (2023, 2024)]
-        self.stays = Assessment.objects.create(cooperative=self.bystander, year=2024, rubric=rubric())
+    def make_rows(self, cooperative):
+        return [Assessment.objects.create(cooperative=cooperative, year=year, rubric=rubric()) for year in (2023, 2024)]
 
-    def assert_moved(self, kecamatan=SANGATTA_SELATAN):
-        self.assertEqual({kecamatan_of(a) for a in self.assessments}, {kecamatan})
-        self.assertEqual(kecamatan_of(self.stays), SANGATTA_UTARA)
-        self.assertEqual(misplaced(), [])
-
-    def move_with_the_form(self, desa):
-        self.cooperative.refresh_from_db()
-        self.client.force_login(self.petugas)
-        url = f"/koperasi/{self.cooperative.pk}/ubah/"
-        data = {**rendered(self.client.get(url).context["form"]), "kecamatan": desa.kecamatan_id, "desa": desa.code}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-
-    def test_the_cooperative_form(self):
-        self.move_with_the_form(self.there)
-        self.assert_moved()
+    def make_bystander_row(self, cooperative):
+        return Assessment.objects.create(cooperative=cooperative, year=2024, rubric=rubric())
 
     def test_the_list_names_the_kecamatan_moved_to(self):
         """The list's rows name the kecamatan from the assessment's copy (selectors.assessments.with_row_values)."""
         self.move_with_the_form(self.there)
         rows = self.client.get("/penilaian/").context["object_list"]
         names = {row.pk: row.kecamatan_name for row in rows}
-        self.assertEqual({names[a.pk] for a in self.assessments}, {"Sangatta Selatan"})
+        self.assertEqual({names[a.pk] for a in self.moving}, {"Sangatta Selatan"})
         self.assertEqual(names[self.stays.pk], "Sangatta Utara")
-
-    def test_the_import_and_its_undo(self):
-        data = csv_bytes([COOPERATIVE_HEADERS, cooperative_row(self.cooperative, self.there)])
-        batch = import_commit(kind="koperasi", data=data, file_name="koperasi.csv", user=self.petugas)
-        self.assertEqual(batch.rows_updated, 1)
-        self.assert_moved()
-        import_batch_undo(batch=batch, user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_history_revert(self):
-        self.move_with_the_form(self.there)
-        change = self.cooperative.history.get(version=2)
-        history_revert(record=change, instance=Cooperative.objects.get(pk=self.cooperative.pk), user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_desa_moved_to_another_kecamatan_in_the_admin(self):
-        desa = self.cooperative.desa
-        self.client.force_login(self.admin)
-        url = reverse("admin:registry_desa_change", args=[desa.pk])
-        data = {**form_data(self.client.get(url)), "kecamatan": SANGATTA_SELATAN}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        # The bystander's cooperative shares the desa only if make_cooperative gave it the same one.
-        moved = {self.cooperative.pk} | ({self.bystander.pk} if self.bystander.desa_id == desa.pk else set())
-        for assessment in Assessment.objects.all():
-            expected = SANGATTA_SELATAN if assessment.cooperative_id in moved else SANGATTA_UTARA
-            self.assertEqual(kecamatan_of(assessment), expected)
-        self.assertEqual(Desa.objects.get(pk=desa.pk).kecamatan_id, SANGATTA_SELATAN)
-        self.assertEqual(misplaced(), [])
 
     def test_the_area_rule_and_the_filter_follow_the_move(self):
         limited = make_user("Petugas", kecamatan=[SANGATTA_SELATAN])
         self.assertFalse(Assessment.objects.for_user(limited).exists())
         self.move_with_the_form(self.there)
-        self.assertEqual(set(Assessment.objects.for_user(limited)), set(self.assessments))
+        self.assertEqual(set(Assessment.objects.for_user(limited)), set(self.moving))
         self.client.force_login(self.admin)
         response = self.client.get(f"/penilaian/?kecamatan={SANGATTA_SELATAN}")
-        self.assertEqual({a.pk for a, _changes, _final in response.context["rows"]}, {a.pk for a in self.assessments})
+        self.assertEqual({a.pk for a, _changes, _final in response.context["rows"]}, {a.pk for a in self.moving})
 
 
 class ListTests(TestCase):

@@ -22,9 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registry.demo import partnerships as demo_partnerships
-from registry.models import Cooperative, Desa, Finding, people
+from registry.models import Finding, people
 from registry.services.history import history_revert
-from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
@@ -34,11 +33,9 @@ from tests.builders import (
     make_finding,
     make_user,
 )
+from tests.moves import CooperativeMovesTests
 from tests.races import AddedWhileTheCooperativeMoves
 from tests.test_admin import form_data
-from tests.test_imports import csv_bytes
-from tests.test_member_kecamatan import COOPERATIVE_HEADERS, cooperative_row
-from tests.test_write_path import rendered
 
 ENTRY = {
     "found_on": "2025-01-10", "kind": "administrasi", "risk": "sedang", "description": "Buku kas tidak mutakhir",
@@ -135,73 +132,26 @@ class WritesTests(TestCase):
         self.assertFalse(hasattr(finding.history.first(), "kecamatan_id"))
 
 
-class MovesTests(TestCase):
+class MovesTests(CooperativeMovesTests, TestCase):
     """A cooperative (or its desa) moved to another kecamatan: its findings follow, others stay."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.petugas = make_user("Petugas")
-        cls.admin = make_user("Admin Dinas", is_staff=True, is_superuser=True)
-        cls.there = first_desa(SANGATTA_SELATAN)
+    kecamatan_of = staticmethod(kecamatan_of)
+    misplaced = staticmethod(misplaced)
 
-    def setUp(self):
-        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA, nomor_induk="6408040000001")
-        self.bystander = make_cooperative(kecamatan=SANGATTA_UTARA)
-        self.findings = [make_finding(self.cooperative), make_finding(self.cooperative, kind="sanksi")]
-        self.stays = make_finding(self.bystander)
+    def make_rows(self, cooperative):
+        return [make_finding(cooperative), make_finding(cooperative, kind="sanksi")]
 
-    def assert_moved(self, kecamatan=SANGATTA_SELATAN):
-        self.assertEqual({kecamatan_of(f) for f in self.findings}, {kecamatan})
-        self.assertEqual(kecamatan_of(self.stays), SANGATTA_UTARA)
-        self.assertEqual(misplaced(), [])
-
-    def move_with_the_form(self, desa):
-        self.cooperative.refresh_from_db()
-        self.client.force_login(self.petugas)
-        url = f"/koperasi/{self.cooperative.pk}/ubah/"
-        data = {**rendered(self.client.get(url).context["form"]), "kecamatan": desa.kecamatan_id, "desa": desa.code}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-
-    def test_the_cooperative_form(self):
-        self.move_with_the_form(self.there)
-        self.assert_moved()
-
-    def test_the_import_and_its_undo(self):
-        data = csv_bytes([COOPERATIVE_HEADERS, cooperative_row(self.cooperative, self.there)])
-        batch = import_commit(kind="koperasi", data=data, file_name="koperasi.csv", user=self.petugas)
-        self.assertEqual(batch.rows_updated, 1)
-        self.assert_moved()
-        import_batch_undo(batch=batch, user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_history_revert(self):
-        self.move_with_the_form(self.there)
-        change = self.cooperative.history.get(version=2)
-        history_revert(record=change, instance=Cooperative.objects.get(pk=self.cooperative.pk), user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_desa_moved_to_another_kecamatan_in_the_admin(self):
-        desa = self.cooperative.desa
-        self.client.force_login(self.admin)
-        url = reverse("admin:registry_desa_change", args=[desa.pk])
-        data = {**form_data(self.client.get(url)), "kecamatan": SANGATTA_SELATAN}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        # The bystander's cooperative shares the desa only if make_cooperative gave it the same one.
-        moved = {self.cooperative.pk} | ({self.bystander.pk} if self.bystander.desa_id == desa.pk else set())
-        for finding in Finding.objects.all():
-            expected = SANGATTA_SELATAN if finding.cooperative_id in moved else SANGATTA_UTARA
-            self.assertEqual(kecamatan_of(finding), expected)
-        self.assertEqual(Desa.objects.get(pk=desa.pk).kecamatan_id, SANGATTA_SELATAN)
-        self.assertEqual(misplaced(), [])
+    def make_bystander_row(self, cooperative):
+        return make_finding(cooperative)
 
     def test_the_area_rule_and_the_filter_follow_the_move(self):
         limited = make_user("Petugas", kecamatan=[SANGATTA_SELATAN])
         self.assertFalse(Finding.objects.for_user(limited).exists())
         self.move_with_the_form(self.there)
-        self.assertEqual(set(Finding.objects.for_user(limited)), set(self.findings))
+        self.assertEqual(set(Finding.objects.for_user(limited)), set(self.moving))
         self.client.force_login(self.admin)
         response = self.client.get(f"/temuan/?kecamatan={SANGATTA_SELATAN}")
-        self.assertEqual({f.pk for f in response.context["object_list"]}, {f.pk for f in self.findings})
+        self.assertEqual({f.pk for f in response.context["object_list"]}, {f.pk for f in self.moving})
 
 
 class ListTests(TestCase):

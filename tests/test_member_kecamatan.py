@@ -13,10 +13,10 @@ from django.db.models import F
 from django.test import TestCase, TransactionTestCase
 from django.urls import reverse
 
-from registry.models import Cooperative, Desa, Member, people
+from registry.models import Desa, Member, people
 from registry.services import member_areas
 from registry.services.history import history_revert
-from registry.spreadsheets.commit import import_batch_undo, import_commit
+from registry.spreadsheets.commit import import_commit
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
@@ -26,13 +26,10 @@ from tests.builders import (
     make_member,
     make_user,
 )
+from tests.moves import CooperativeMovesTests
 from tests.races import AddedWhileTheCooperativeMoves
 from tests.test_admin import form_data
 from tests.test_imports import MEMBER_HEADERS, csv_bytes, nik
-from tests.test_write_path import rendered
-
-COOPERATIVE_HEADERS = ["Nama koperasi", "Nomor Induk Koperasi", "Jenis", "Kelompok", "Sektor usaha",
-                       "Desa/kelurahan", "Kecamatan"]
 
 
 def misplaced():
@@ -42,11 +39,6 @@ def misplaced():
 
 def kecamatan_of(member):
     return Member.objects.values_list("kecamatan_id", flat=True).get(pk=member.pk)
-
-
-def cooperative_row(cooperative, desa):
-    return [cooperative.name, cooperative.nomor_induk, "Produsen", "Perkebunan/plasma", "perkebunan_sawit",
-            desa.name, desa.kecamatan.name]
 
 
 class NewMemberTests(TestCase):
@@ -99,36 +91,23 @@ class NewMemberTests(TestCase):
         self.assertFalse(hasattr(member.history.first(), "kecamatan_id"))
 
 
-class MovesTests(TestCase):
+class MovesTests(CooperativeMovesTests, TestCase):
     """A cooperative (or a desa, or a member) moved to another kecamatan."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.petugas = make_user("Petugas")
-        cls.admin = make_user("Admin Dinas", is_staff=True, is_superuser=True)
-        cls.there = first_desa(SANGATTA_SELATAN)
+    kecamatan_of = staticmethod(kecamatan_of)
+    misplaced = staticmethod(misplaced)
 
-    def setUp(self):
-        self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA, nomor_induk="6408040000001")
-        self.bystander = make_cooperative(kecamatan=SANGATTA_UTARA)
-        self.members = [make_member(self.cooperative), make_member(self.cooperative)]
-        self.stays = make_member(self.bystander)
+    def make_rows(self, cooperative):
+        return [make_member(cooperative), make_member(cooperative)]
 
-    def assert_moved(self, kecamatan=SANGATTA_SELATAN):
-        self.assertEqual({kecamatan_of(m) for m in self.members}, {kecamatan})
-        self.assertEqual(kecamatan_of(self.stays), SANGATTA_UTARA)
-        self.assertEqual(misplaced(), [])
+    def make_bystander_row(self, cooperative):
+        return make_member(cooperative)
 
-    def move_with_the_form(self, desa):
-        self.cooperative.refresh_from_db()
-        self.client.force_login(self.petugas)
-        url = f"/koperasi/{self.cooperative.pk}/ubah/"
-        data = {**rendered(self.client.get(url).context["form"]), "kecamatan": desa.kecamatan_id, "desa": desa.code}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-
-    def test_the_cooperative_form(self):
-        self.move_with_the_form(self.there)
-        self.assert_moved()
+    def assert_moved_with_the_desa(self, desa):
+        # The bystander's cooperative is in the same desa (make_cooperative gives a kecamatan's first
+        # desa): its member moves too.
+        super().assert_moved_with_the_desa(desa)
+        self.assertEqual(kecamatan_of(self.stays), SANGATTA_SELATAN)
 
     def test_the_list_names_the_kecamatan_moved_to(self):
         """The list's rows name the kecamatan from the member's copy (selectors.members.with_row_names)."""
@@ -138,7 +117,7 @@ class MovesTests(TestCase):
 
         self.move_with_the_form(self.there)
         names = named()
-        self.assertEqual({names[m.pk] for m in self.members}, {"Sangatta Selatan"})
+        self.assertEqual({names[m.pk] for m in self.moving}, {"Sangatta Selatan"})
         self.assertEqual(names[self.stays.pk], "Sangatta Utara")
 
     def test_a_move_within_the_kecamatan_rewrites_nothing(self):
@@ -148,25 +127,10 @@ class MovesTests(TestCase):
         self.move_with_the_form(other)
         self.assert_moved(SANGATTA_UTARA)
 
-    def test_the_admin(self):
-        self.client.force_login(self.admin)
-        url = reverse("admin:registry_cooperative_change", args=[self.cooperative.pk])
-        data = {**form_data(self.client.get(url)), "desa": self.there.code}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        self.assert_moved()
-
-    def test_the_import_and_its_undo(self):
-        data = csv_bytes([COOPERATIVE_HEADERS, cooperative_row(self.cooperative, self.there)])
-        batch = import_commit(kind="koperasi", data=data, file_name="koperasi.csv", user=self.petugas)
-        self.assertEqual(batch.rows_updated, 1)
-        self.assert_moved()
-        import_batch_undo(batch=batch, user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
     def test_the_area_rule_follows_the_move(self):
         limited = make_user("Petugas", kecamatan=[SANGATTA_SELATAN])
         self.client.force_login(limited)
-        member = self.members[0]
+        member = self.moving[0]
         self.assertEqual(self.client.get(f"/anggota/{member.pk}/").status_code, 404)
         self.move_with_the_form(self.there)
         self.client.force_login(limited)
@@ -174,25 +138,8 @@ class MovesTests(TestCase):
         listed = self.client.get("/anggota/").context["paginator"].count
         self.assertEqual(listed, 2)
 
-    def test_a_history_revert(self):
-        self.move_with_the_form(self.there)
-        self.assert_moved()
-        change = self.cooperative.history.get(version=2)
-        history_revert(record=change, instance=Cooperative.objects.get(pk=self.cooperative.pk), user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_desa_moved_to_another_kecamatan_in_the_admin(self):
-        desa = self.cooperative.desa
-        self.client.force_login(self.admin)
-        url = reverse("admin:registry_desa_change", args=[desa.pk])
-        data = {**form_data(self.client.get(url)), "kecamatan": SANGATTA_SELATAN}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        # The bystander's cooperative is in the same desa: its member moves too.
-        self.assertEqual({kecamatan_of(m) for m in [*self.members, self.stays]}, {SANGATTA_SELATAN})
-        self.assertEqual(misplaced(), [])
-
     def test_a_member_moved_to_another_cooperative_in_the_admin_and_back_by_a_revert(self):
-        member = self.members[0]
+        member = self.moving[0]
         far = make_cooperative(kecamatan=MUARA_WAHAU)
         self.client.force_login(self.admin)
         url = reverse("admin:registry_member_change", args=[member.pk])
@@ -205,7 +152,7 @@ class MovesTests(TestCase):
         self.assertEqual(misplaced(), [])
 
     def test_a_plain_save_of_a_member_moved_to_another_cooperative(self):
-        member = Member.objects.get(pk=self.members[0].pk)
+        member = Member.objects.get(pk=self.moving[0].pk)
         member.cooperative = make_cooperative(kecamatan=MUARA_WAHAU)
         member.save()
         self.assertEqual(kecamatan_of(member), MUARA_WAHAU)

@@ -17,9 +17,8 @@ from django.test import TestCase, TransactionTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from registry.models import Cooperative, Desa, Kecamatan, Partnership, partnerships
+from registry.models import Kecamatan, Partnership, partnerships
 from registry.services.history import history_revert
-from registry.spreadsheets.commit import import_batch_undo, import_commit
 from tests.builders import (
     MUARA_WAHAU,
     SANGATTA_SELATAN,
@@ -30,11 +29,9 @@ from tests.builders import (
     make_partnership,
     make_user,
 )
+from tests.moves import CooperativeMovesTests
 from tests.races import AddedWhileTheCooperativeMoves
 from tests.test_admin import form_data
-from tests.test_imports import csv_bytes
-from tests.test_member_kecamatan import COOPERATIVE_HEADERS, cooperative_row
-from tests.test_write_path import rendered
 
 KENDARAAN = "64.08.01"
 
@@ -238,14 +235,12 @@ class BusiestKecamatanTests(TestCase):
         self.assertNotIn("registry_desa", statement)
 
 
-class MovesTests(TestCase):
+class MovesTests(CooperativeMovesTests, TestCase):
     """A cooperative (or its desa) moved to another kecamatan: the partnerships on both its sides follow."""
 
-    @classmethod
-    def setUpTestData(cls):
-        cls.petugas = make_user("Petugas")
-        cls.admin = make_user("Admin Dinas", is_staff=True, is_superuser=True)
-        cls.there = first_desa(SANGATTA_SELATAN)
+    # Both sides of a partnership hold a copy: the shared tests run on four partnerships (the moving
+    # cooperative on either side, with an outside partner, and one it is not in), checked by
+    # `assert_moved` below instead of the one-sided rows of the mixin.
 
     def setUp(self):
         self.cooperative = make_cooperative(kecamatan=SANGATTA_UTARA, nomor_induk="6408040000001")
@@ -262,46 +257,9 @@ class MovesTests(TestCase):
         self.assertEqual(sides_of(self.bystander), (MUARA_WAHAU, None))
         self.assertEqual(misplaced(), [])
 
-    def move_with_the_form(self, desa):
-        self.cooperative.refresh_from_db()
-        self.client.force_login(self.petugas)
-        url = f"/koperasi/{self.cooperative.pk}/ubah/"
-        data = {**rendered(self.client.get(url).context["form"]), "kecamatan": desa.kecamatan_id, "desa": desa.code}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-
-    def test_the_cooperative_form(self):
-        self.move_with_the_form(self.there)
+    def assert_moved_with_the_desa(self, desa):
+        # The other cooperative is in Muara Wahau: only the moving cooperative's sides follow its desa.
         self.assert_moved()
-
-    def test_the_admin(self):
-        self.client.force_login(self.admin)
-        url = reverse("admin:registry_cooperative_change", args=[self.cooperative.pk])
-        data = {**form_data(self.client.get(url)), "desa": self.there.code}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        self.assert_moved()
-
-    def test_the_import_and_its_undo(self):
-        data = csv_bytes([COOPERATIVE_HEADERS, cooperative_row(self.cooperative, self.there)])
-        batch = import_commit(kind="koperasi", data=data, file_name="koperasi.csv", user=self.petugas)
-        self.assertEqual(batch.rows_updated, 1)
-        self.assert_moved()
-        import_batch_undo(batch=batch, user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_history_revert(self):
-        self.move_with_the_form(self.there)
-        change = self.cooperative.history.get(version=2)
-        history_revert(record=change, instance=Cooperative.objects.get(pk=self.cooperative.pk), user=self.admin)
-        self.assert_moved(SANGATTA_UTARA)
-
-    def test_a_desa_moved_to_another_kecamatan_in_the_admin(self):
-        desa = self.cooperative.desa
-        self.client.force_login(self.admin)
-        url = reverse("admin:registry_desa_change", args=[desa.pk])
-        data = {**form_data(self.client.get(url)), "kecamatan": SANGATTA_SELATAN}
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        self.assert_moved()
-        self.assertEqual(Desa.objects.get(pk=desa.pk).kecamatan_id, SANGATTA_SELATAN)
 
     def test_the_area_rule_follows_the_move(self):
         limited = make_user("Petugas", kecamatan=[SANGATTA_SELATAN])

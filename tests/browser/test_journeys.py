@@ -202,9 +202,17 @@ def watch_for_problems(page):
         if response.status >= 400:
             problems.append(f"HTTP {response.status}: {response.url}")
 
+    def on_request_failed(request):
+        # net::ERR_ABORTED is the browser cancelling its own request because the page went away (the
+        # reload below can come while the first load's favicon is still on its way, as it did once on
+        # a busy machine): not a failure of the page. A missing file answers 404 (on_response), a
+        # refused or blocked one fails with another code, and both are still caught.
+        if request.failure != "net::ERR_ABORTED":
+            problems.append(f"failed: {request.url} {request.failure}")
+
     page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} {request.failure}"))
+    page.on("requestfailed", on_request_failed)
     page.on("response", on_response)
     # Chromium reports a violation as a console error; the event is recorded too, so that a change
     # in the console's wording cannot hide one. Init scripts are not subject to the page's CSP.

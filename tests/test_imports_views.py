@@ -7,6 +7,7 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from registry.models import ImportBatch, Member
@@ -108,6 +109,9 @@ class ImportBatchListQueryTests(TestCase):
         cls.petugas = make_user("Petugas", kecamatan=[SANGATTA_UTARA])
         for i in range(5):
             ImportBatch.objects.create(kind="anggota", file_name=f"a{i}.csv", user=cls.petugas, rows_created=i)
+        # An undone batch too: its row reads no more than a kept one's (the rows read only what they show).
+        ImportBatch.objects.filter(file_name="a0.csv").update(status=ImportBatch.Status.UNDONE,
+                                                              undone_at=timezone.now(), undone_by=cls.petugas)
 
     def test_queries(self):
         self.client.force_login(self.petugas)
@@ -117,6 +121,8 @@ class ImportBatchListQueryTests(TestCase):
         with self.assertNumQueries(3):
             response = self.client.get("/impor/riwayat/")
         self.assertEqual(len(response.context["object_list"]), 5)
+        self.assertContains(response, "<td>Dibatalkan</td>", html=True)
+        self.assertContains(response, '<td class="number">4</td>', html=True)
 
 
 class TemplateTests(TestCase):

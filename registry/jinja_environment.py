@@ -11,6 +11,8 @@ What the rows need of Django is here, so a partial writes the same HTML a Django
 - autoescaping (Django's SafeString has `__html__`, which Jinja2 honours);
 - `_()` and `ngettext()` through Django's translation (the same catalogue; strings are escaped as
   `{% translate %}` escapes them), newstyle: `_("pada akhir tahun: %(status)s", status=label)`;
+- `available_languages()` as `{% get_available_languages %}` (the language switch of every page,
+  includes/_header_tools.html);
 - `url(name, *args)` as `{% url %}`, `final_score(assessment)` as `{% final_score %}`,
   `person(request, user)` as `{% person %}`;
 - the project's formatting filters (`angka`, `rupiah`, `persen`, `display`, `status_label`) and
@@ -24,6 +26,7 @@ import datetime
 import functools
 import unicodedata
 
+from django.conf import settings
 from django.template import defaultfilters
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
@@ -80,9 +83,9 @@ def url(name, *args):
     """`{{ url("registry:cooperative_detail", koperasi.pk) }}`, as `{% url %}`.
 
     Reversing walks the resolver for every row (a fifth of the rows' time); with integer arguments
-    (primary keys) the URL is reversed once per name and filled in per row.
+    (primary keys) or none the URL is reversed once per name and filled in per row.
     """
-    if args and len(args) <= len(_PLACEHOLDERS) and all(type(arg) is int and arg >= 0 for arg in args):
+    if len(args) <= len(_PLACEHOLDERS) and all(type(arg) is int and arg >= 0 for arg in args):
         parts = _url_parts(name, len(args), *current_urlconf_and_prefix())
         if parts is not None:
             return "".join(part + str(arg) for part, arg in zip(parts[:-1], args, strict=True)) + parts[-1]
@@ -183,6 +186,11 @@ def _newstyle_gettext_kept(translate):
     return gettext
 
 
+def available_languages():
+    """`{% get_available_languages %}`: each language's code and its name in the current language."""
+    return [(code, gettext(name)) for code, name in settings.LANGUAGES]
+
+
 def environment(**options):
     options["undefined"] = ChainableUndefined
     options.setdefault("extensions", []).append("jinja2.ext.i18n")
@@ -196,6 +204,7 @@ def environment(**options):
     env.globals["final_score"] = final_score
     env.globals["person"] = person_on_page
     env.globals["querystring"] = querystring
+    env.globals["available_languages"] = available_languages
     env.filters.update({
         "angka": angka,
         "rupiah": rupiah,

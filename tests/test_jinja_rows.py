@@ -140,8 +140,36 @@ class UrlTests(SimpleTestCase):
         set_script_prefix("/kantor/")
         try:
             self.assertEqual(render('{{ url("registry:cooperative_detail", 5) }}'), "/kantor/koperasi/5/")
+            self.assertEqual(render('{{ url("registry:account") }}'), "/kantor/akun/")
         finally:
             set_script_prefix(before)
+        self.assertEqual(render('{{ url("registry:account") }}'), "/akun/")  # a URL without arguments too
+
+
+class HeaderToolsTests(TestCase):
+    """The language switch and the user's box (includes/_header_tools.html) as Django's tags wrote them."""
+
+    def test_signed_in_page(self):
+        user = make_user("Petugas", first_name="Rina", last_name="Wati")
+        self.client.force_login(user)
+        page = self.client.get("/akun/?tab=1&x=<b>").content.decode()
+        self.assertRegex(page, r'<form class="language-switch" action="/i18n/setlang/" method="post">'
+                               r'<input type="hidden" name="csrfmiddlewaretoken" value="\w{64}">')
+        self.assertIn('<input name="next" type="hidden" value="/akun/?tab=1&amp;x=%3Cb%3E">', page)
+        self.assertIn('<button type="submit" name="language" value="id" lang="id" title="Bahasa Indonesia" '
+                      'aria-pressed="true">ID</button>', page)
+        self.assertIn('<button type="submit" name="language" value="en" lang="en" title="Inggris">EN</button>', page)
+        self.assertIn('<a class="user-name" href="/akun/" title="Akun saya">Rina Wati</a>', page)
+        self.assertIn('<span class="user-meta">Petugas · ', page)
+        self.assertEqual(page.count('name="csrfmiddlewaretoken"'), 2)  # the language switch and "Keluar"
+
+    def test_page_without_a_request(self):
+        from django.template import loader
+        page = loader.get_template("400.html").render()  # as Django's bad_request renders it
+        self.assertIn('<form class="language-switch" action="/i18n/setlang/" method="post">\n', page)
+        self.assertIn('<input name="next" type="hidden" value="">', page)
+        self.assertNotIn("csrfmiddlewaretoken", page)
+        self.assertNotIn("user-box", page)
 
 
 class CooperativeRowsTests(TestCase):

@@ -130,7 +130,9 @@ class EscapingTests(SimpleTestCase):
 class UrlTests(SimpleTestCase):
     def test_the_same_urls_as_reverse(self):
         for name, args in [("registry:cooperative_detail", (7,)), ("registry:cooperative_detail", (123456789012,)),
-                           ("registry:finding_update", (3, 41)), ("registry:cooperative_list", ())]:
+                           ("registry:finding_update", (3, 41)), ("registry:cooperative_list", ()),
+                           ("registry:list_export", ("koperasi", "xlsx")),
+                           ("registry:list_export", ("anggota", "csv"))]:
             with self.subTest(name=name, args=args):
                 self.assertEqual(render("{{ url(name, *args) }}", name=name, args=args), reverse(name, args=args))
 
@@ -141,9 +143,11 @@ class UrlTests(SimpleTestCase):
         try:
             self.assertEqual(render('{{ url("registry:cooperative_detail", 5) }}'), "/kantor/koperasi/5/")
             self.assertEqual(render('{{ url("registry:account") }}'), "/kantor/akun/")
+            self.assertEqual(render('{{ url("registry:list_export", "temuan", "csv") }}'), "/kantor/ekspor/temuan/csv/")
         finally:
             set_script_prefix(before)
         self.assertEqual(render('{{ url("registry:account") }}'), "/akun/")  # a URL without arguments too
+        self.assertEqual(render('{{ url("registry:list_export", "temuan", "csv") }}'), "/ekspor/temuan/csv/")
 
 
 class HeaderToolsTests(TestCase):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, Assessment, Condition, IndicatorScore, KutimLabel, Predicate
 from ..widgets import QuickSelect
-from .base import ListFilterSet
+from .base import ListFilterSet, RegionChoiceFilter
 from .cooperatives import kecamatan_choices
 
 # ?status= value of the assessments district recommendations are drawn from.
@@ -42,7 +42,7 @@ class AssessmentFilter(ListFilterSet):
         label=_("tahun"), field_name="year", choices=year_choices, empty_label=_("semua"), widget=QuickSelect
     )
     # The assessment's copy of its cooperative's kecamatan (Assessment.kecamatan), as the area rule reads.
-    kecamatan = django_filters.ModelChoiceFilter(
+    kecamatan = RegionChoiceFilter(
         label=_("kecamatan"), field_name="kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )

@@ -1,8 +1,14 @@
 """What the lists' FilterSets share."""
 
 import copy
+import hashlib
 
 import django_filters
+from django.core.cache import cache
+from django_filters.fields import ModelChoiceField
+
+from .. import access
+from ..widgets import region_choices_identity
 
 
 class FieldsOfOneForm(dict):
@@ -61,3 +67,36 @@ class ListFilterSet(django_filters.FilterSet):
             self._built_form_class = True
             form_class.base_fields = FieldsOfOneForm(form_class.base_fields)
         return form_class
+
+
+class RegionChoiceField(ModelChoiceField):
+    """A kecamatan or desa chosen by its code, found in a list kept per area instead of read again.
+
+    Every list narrowed to a kecamatan or a desa read that region again to check the code (a query
+    of its own, the fifth of the cooperative list filtered by kecamatan and status). The regions a
+    user may choose are the ones already cached for the filter's <select> (registry/widgets.py), under
+    a key made of the area's query and the access token, which every change of a region or of a
+    user's area renews: a region found is kept under the same key plus the code. A code that is not
+    among the user's regions is refused as before and never kept, so no address can fill the cache.
+    """
+
+    def to_python(self, value):
+        if not isinstance(value, str) or value in self.empty_values or (
+            self.null_label is not None and value == self.null_value
+        ):
+            return super().to_python(value)
+        identity = region_choices_identity(self)
+        if identity is None:  # outside a signed-in request, or another model
+            return super().to_python(value)
+        key = "registry:region:" + hashlib.sha256(repr((identity, value)).encode()).hexdigest()
+        region = cache.get(key)
+        if region is None:
+            region = super().to_python(value)  # refuses a code outside the area: nothing kept
+            cache.set(key, region, access.CACHE_SECONDS)
+        return region
+
+
+class RegionChoiceFilter(django_filters.ModelChoiceFilter):
+    """ModelChoiceFilter for a kecamatan or desa of the user's area (RegionChoiceField)."""
+
+    field_class = RegionChoiceField

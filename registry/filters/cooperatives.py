@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import figures
 from ..models import MAX_YEAR, MIN_YEAR, BoardMember, Cooperative, Desa, Kecamatan, YearlyReport
 from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
-from .base import ListFilterSet
+from .base import ListFilterSet, RegionChoiceFilter
 
 YES_NO = [("true", _("Ya")), ("false", _("Tidak"))]
 
@@ -50,11 +50,11 @@ class CooperativeFilter(ListFilterSet):
         label=_("cari"), method="filter_search",
         widget=QuickTextInput(attrs={"type": "search", "placeholder": _("nama, nomor induk, nomor badan hukum")}),
     )
-    kecamatan = django_filters.ModelChoiceFilter(
+    kecamatan = RegionChoiceFilter(
         label=_("kecamatan"), field_name="desa__kecamatan", queryset=kecamatan_choices, to_field_name="code",
         empty_label=_("semua"), widget=QuickSelect,
     )
-    desa = django_filters.ModelChoiceFilter(
+    desa = RegionChoiceFilter(
         label=_("desa/kelurahan"), field_name="desa", queryset=desa_choices, to_field_name="code",
         empty_label=_("semua"), widget=QuickSelect,
     )

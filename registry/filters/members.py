@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import Member, Sex
 from ..widgets import QuickSelect
-from .base import ListFilterSet
+from .base import ListFilterSet, RegionChoiceFilter
 from .cooperatives import YES_NO, kecamatan_choices
 
 
@@ -36,7 +36,7 @@ class MemberFilter(ListFilterSet):
     koperasi = django_filters.NumberFilter(label=_("koperasi (nomor)"), field_name="cooperative")
     # The member's copy of its cooperative's kecamatan (Member.kecamatan): one range of the index on
     # (kecamatan, sex) instead of one lookup per cooperative of the kecamatan.
-    kecamatan = django_filters.ModelChoiceFilter(
+    kecamatan = RegionChoiceFilter(
         label=_("kecamatan"), field_name="kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ..models import MAX_YEAR, MIN_YEAR, Cooperative, Finding, OutsideParty, Partnership, Training, TrainingParticipant
 from ..paginators import read_ids
 from ..widgets import QuickNumberInput, QuickSelect, QuickTextInput
-from .base import ListFilterSet
+from .base import ListFilterSet, RegionChoiceFilter
 from .cooperatives import YES_NO, kecamatan_choices
 
 COOPERATIVE_PARTNER = "koperasi"
@@ -67,7 +67,7 @@ class PartnershipFilter(ListFilterSet):
     status = django_filters.ChoiceFilter(
         label=_("status"), choices=Partnership.Status.choices, empty_label=_("semua"), widget=QuickSelect
     )
-    kecamatan = django_filters.ModelChoiceFilter(
+    kecamatan = RegionChoiceFilter(
         label=_("kecamatan"), queryset=kecamatan_choices, to_field_name="code", empty_label=_("semua"),
         widget=QuickSelect,
         method="filter_kecamatan",
@@ -137,7 +137,7 @@ class TrainingFilter(ListFilterSet):
         label=_("topik"), field_name="topic", choices=Training.Topic.choices, empty_label=_("semua"), widget=QuickSelect
     )
     tahun = django_filters.NumberFilter(label=_("tahun"), field_name="start_date__year", widget=YEAR_WIDGET)
-    kecamatan = django_filters.ModelChoiceFilter(
+    kecamatan = RegionChoiceFilter(
         label=_("peserta dari kecamatan"), queryset=kecamatan_choices, to_field_name="code",
         empty_label=_("semua"), widget=QuickSelect, method="filter_kecamatan",
     )
@@ -170,7 +170,7 @@ class FindingFilter(ListFilterSet):
         widget=QuickTextInput(attrs={"type": "search", "placeholder": _("nama koperasi atau uraian")}),
     )
     # The finding's copy of its cooperative's kecamatan (Finding.kecamatan), as the area rule reads.
-    kecamatan = django_filters.ModelChoiceFilter(
+    kecamatan = RegionChoiceFilter(
         label=_("kecamatan"), field_name="kecamatan", queryset=kecamatan_choices,
         to_field_name="code", empty_label=_("semua"), widget=QuickSelect,
     )

@@ -49,6 +49,9 @@ class BoundedCountPaginator(Paginator):
         self.count_is_exact = True
         self.count_is_estimate = False
 
+    # A numbered page starting this many rows in reads its rows' ids first (see `page_rows_at`).
+    deferred_join_offset = 1_000
+
     @cached_property
     def count(self):
         rows = self.object_list if self.counted_rows is None else self.counted_rows
@@ -100,6 +103,28 @@ class BoundedCountPaginator(Paginator):
             return estimate
         return bounded
 
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.page_rows_at(bottom, top), number, self)
+
+    def page_rows_at(self, bottom, top):
+        """The rows from `bottom` to `top` in the list's order.
+
+        Deep in the list (`?page=1000`, row 25,000, reached by typing the address or an old link;
+        the page links themselves continue by keyset past the first pages), OFFSET makes the
+        database build and throw away every skipped row whole, with its joins. A "deferred join"
+        skips them in the counted rows instead, which carry no join only the shown rows need and
+        whose ids the list's order index can give alone, and then reads the page's rows by those
+        ids in the same order: the same rows as the OFFSET, since both read one order that ends
+        with the primary key. Near the top the plain OFFSET is as cheap and keeps its plan."""
+        if self.counted_rows is None or bottom < self.deferred_join_offset:
+            return self.object_list[bottom:top]
+        return self.object_list.filter(pk__in=self.counted_rows.values("pk")[bottom:top])
+
     def _table_estimate(self):
         if not self.estimate_table or connection.vendor != "postgresql":
             return None
@@ -150,7 +175,7 @@ class MatchingIdsPaginator(BoundedCountPaginator):
         if top + self.orphans >= self.count:
             top = self.count
         if top > len(self.matching_ids):  # beyond the ids read (an estimated count): by OFFSET
-            return self._get_page(self.object_list[bottom:top], number, self)
+            return self._get_page(self.page_rows_at(bottom, top), number, self)
         # The ids are in the list's order; `object_list` keeps it (and its annotations) for those rows.
         rows = self.object_list.filter(pk__in=self.matching_ids[bottom:top])
         return self._get_page(rows, number, self)

@@ -168,17 +168,11 @@ class MatchingIdsPaginator(BoundedCountPaginator):
     def count(self):
         return self._shown_count(len(self.matching_ids))
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        if top > len(self.matching_ids):  # beyond the ids read (an estimated count): by OFFSET
-            return self._get_page(self.page_rows_at(bottom, top), number, self)
+    def page_rows_at(self, bottom, top):
+        if top > len(self.matching_ids):  # beyond the ids read (an estimated count): as any list
+            return super().page_rows_at(bottom, top)
         # The ids are in the list's order; `object_list` keeps it (and its annotations) for those rows.
-        rows = self.object_list.filter(pk__in=self.matching_ids[bottom:top])
-        return self._get_page(rows, number, self)
+        return self.object_list.filter(pk__in=self.matching_ids[bottom:top])
 
 
 # ---------------------------------------------------------------------------------------------

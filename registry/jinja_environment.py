@@ -97,7 +97,7 @@ def url(name, *args):
         parts = _url_parts(name, len(args), *current_urlconf_and_prefix())
         if parts is not None:
             return "".join(part + str(arg) for part, arg in zip(parts[:-1], args, strict=True)) + parts[-1]
-    elif all(type(arg) is str for arg in args):
+    elif all(isinstance(arg, str) for arg in args):  # a SafeString from a Django template too
         return _reversed_with_words(name, args, *current_urlconf_and_prefix(), current_language())
     return reverse(name, args=args or None)
 

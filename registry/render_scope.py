@@ -15,6 +15,7 @@ import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
 from django.utils.timezone import template_localtime
@@ -54,8 +55,13 @@ def current_urlconf_and_prefix():
 
 
 def local_time(value):
-    """`template_localtime`: a moment in the current time zone, as Django's engine hands it to a filter."""
+    """`template_localtime`: a moment in the current time zone, as Django's engine hands it to a filter.
+
+    Inside a scope, the scope's time zone: `template_localtime`'s second argument is whether to
+    convert, not to which zone, and it asks Django for the current zone on every call."""
     scope = _scope.get()
     if scope is None or not isinstance(value, datetime.datetime):
         return template_localtime(value)
-    return template_localtime(value, scope.timezone)
+    if settings.USE_TZ and not timezone.is_naive(value) and getattr(value, "convert_to_local_time", True):
+        return value.astimezone(scope.timezone)
+    return value

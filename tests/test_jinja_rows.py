@@ -136,6 +136,18 @@ class UrlTests(SimpleTestCase):
             with self.subTest(name=name, args=args):
                 self.assertEqual(render("{{ url(name, *args) }}", name=name, args=args), reverse(name, args=args))
 
+    def test_text_arguments_are_reversed_once_safe_strings_included(self):
+        from unittest import mock
+
+        from registry import jinja_environment
+
+        # A kind handed down from a Django template arrives as a SafeString (the export links).
+        kind = mark_safe("pelatihan")
+        with mock.patch.object(jinja_environment, "reverse", wraps=jinja_environment.reverse) as reversing:
+            urls = {render('{{ url("registry:list_export", kind, "xlsx") }}', kind=kind) for _ in range(3)}
+        self.assertEqual(urls, {reverse("registry:list_export", args=("pelatihan", "xlsx"))})
+        self.assertLessEqual(reversing.call_count, 1)
+
     def test_a_url_under_a_script_prefix(self):
         from django.urls import get_script_prefix, set_script_prefix
         before = get_script_prefix()
@@ -247,6 +259,38 @@ class RenderScopeTests(TestCase):
             with translation.override("en"):
                 self.assertEqual(current_language(), "en")
                 self.assertEqual(render("{{ n|angka }}", n=1150), "1,150")
+
+    def test_a_scope_writes_moments_in_its_own_time_zone_without_asking_django_again(self):
+        from unittest import mock
+
+        from django.utils import timezone
+
+        from registry.render_scope import render_scope
+
+        moments = [datetime.datetime(2026, 12, 31, 16, 30, tzinfo=ZoneInfo("UTC"))] * 3
+        rows = '{% for t in moments %}{{ t|date("d/m/Y H:i") }}|{{ t|date("d/m/Y") }}|{{ t|date("c") }};{% endfor %}'
+        with timezone.override(ZoneInfo("Asia/Makassar")):
+            with render_scope():
+                asked = mock.patch.object(timezone, "get_current_timezone", wraps=timezone.get_current_timezone)
+                with timezone.override(ZoneInfo("UTC")), asked as read:
+                    written = render(rows, moments=moments)
+        # 16:30 UTC on 31 December is already 1 January in Makassar (UTC+8): the scope's zone, read
+        # when the partial started, not the zone made current inside it nor a read per moment.
+        self.assertEqual(written, "01/01/2027 00:30|01/01/2027|2027-01-01T00:30:00+08:00;" * 3)
+        self.assertEqual(read.call_count, 0)
+
+    def test_without_time_zones_a_scope_leaves_moments_as_they_are(self):
+        from django.test import override_settings
+        from django.utils import timezone
+
+        from registry.render_scope import render_scope
+
+        moment = datetime.datetime(2026, 12, 31, 16, 30, tzinfo=ZoneInfo("UTC"))
+        with override_settings(USE_TZ=False), timezone.override(ZoneInfo("Asia/Makassar")):
+            outside = render('{{ t|date("d/m/Y H:i") }}', t=moment)
+            with render_scope():
+                self.assertEqual(render('{{ t|date("d/m/Y H:i") }}', t=moment), outside)
+        self.assertEqual(outside, "31/12/2026 16:30")
 
     def test_a_list_page_reads_the_language_once_per_partial_not_per_row(self):
         from unittest import mock

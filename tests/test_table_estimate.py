@@ -1,6 +1,7 @@
 """A whole table's list reads PostgreSQL's estimate and its bounded count in one statement, and
 counts only when the estimate is at most twice the bound (registry/paginators.py,
-BoundedCountPaginator._bounded_count_unless_estimated).
+BoundedCountPaginator._bounded_count_unless_estimated). The first and keyset pages of a list read the
+estimate with their rows (`with_table_estimate`), and beyond twice the bound run no count at all.
 
 The estimate is set in pg_class inside each test's transaction (rolled back after it), and the bound
 is made 5 so that the edges are cheap to build.
@@ -13,10 +14,11 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Cooperative
+from registry.models import Cooperative, Member
 from registry.paginators import BoundedCountPaginator
 from registry.views.cooperatives import CooperativeListView
-from tests.builders import SANGATTA_UTARA, make_cooperative, make_user
+from registry.views.members import MemberListView
+from tests.builders import SANGATTA_UTARA, make_cooperative, make_member, make_user
 
 pytestmark = pytest.mark.postgres
 
@@ -24,9 +26,13 @@ BOUND = 5
 TABLE = Cooperative._meta.db_table
 
 
-def set_estimate(rows):
+def set_estimate(rows, table=TABLE):
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE pg_class SET reltuples = %s WHERE relname = %s", [rows, TABLE])
+        cursor.execute("UPDATE pg_class SET reltuples = %s WHERE relname = %s", [rows, table])
+
+
+def statements(queries, word):
+    return [q["sql"] for q in queries.captured_queries if word in q["sql"]]
 
 
 class TableEstimateTests(TestCase):
@@ -111,9 +117,54 @@ class CooperativeListEstimateTests(TestCase):
         self.assertContains(response, "sekitar 2.000.000")
         paginator = response.context["paginator"]
         self.assertEqual((paginator.count, paginator.count_is_estimate), (2_000_000, True))
-        estimates = [q["sql"] for q in queries.captured_queries if "reltuples" in q["sql"]]
+        estimates = statements(queries, "reltuples")
         self.assertEqual(len(estimates), 1)
-        self.assertIn(f'FROM "{TABLE}"', estimates[0])  # the bounded count, in the same statement
+        self.assertIn(f'FROM "{TABLE}"', estimates[0])  # the page's rows, in the same statement
+        self.assertEqual(statements(queries, "COUNT("), [])
+
+    def test_the_first_page_runs_one_query_fewer_than_a_count_would(self):
+        self.client.force_login(make_user("Petugas"))
+        self.client.get("/koperasi/")  # the user's access and region choices kept from here on
+        with CaptureQueriesContext(connection) as beyond:
+            self.client.get("/koperasi/")
+        set_estimate(2 * BOUND)  # counted: the estimate is no longer far beyond the bound
+        with CaptureQueriesContext(connection) as near:
+            response = self.client.get("/koperasi/")
+        self.assertEqual(len(beyond.captured_queries), len(near.captured_queries) - 1)
+        self.assertEqual(len(statements(near, "COUNT(")), 1)
+        # 7 rows counted up to the bound plus one (6), then the estimate, larger, shown as "about".
+        self.assertContains(response, "sekitar 10")
+
+    def test_at_exactly_twice_the_bound_the_page_counts_and_one_more_it_does_not(self):
+        self.client.force_login(make_user("Petugas"))
+        for estimate, counted in ((2 * BOUND, 1), (2 * BOUND + 1, 0)):
+            with self.subTest(estimate=estimate):
+                set_estimate(estimate)
+                with CaptureQueriesContext(connection) as queries:
+                    response = self.client.get("/koperasi/")
+                self.assertEqual(len(statements(queries, "COUNT(")), counted)
+                paginator = response.context["paginator"]
+                self.assertEqual((paginator.count, paginator.count_is_exact, paginator.count_is_estimate),
+                                 (estimate, False, True))
+
+    def test_a_keyset_page_reads_the_estimate_with_its_rows(self):
+        self.client.force_login(make_user("Petugas"))
+        fourth = Cooperative.objects.order_by("name", "pk").values_list("pk", flat=True)[3]  # rows on both sides
+        for direction in ("setelah", "sebelum"):
+            with self.subTest(direction=direction), CaptureQueriesContext(connection) as queries:
+                response = self.client.get(f"/koperasi/?{direction}={fourth}")
+            self.assertEqual(len(response.context["object_list"]), 3)
+            self.assertContains(response, "sekitar 2.000.000")
+            self.assertEqual(len(statements(queries, "reltuples")), 1)
+            self.assertEqual(statements(queries, "COUNT("), [])
+
+    def test_a_whole_list_on_its_first_page_is_its_count_whatever_the_estimate(self):
+        self.client.force_login(make_user("Petugas"))
+        with mock.patch.object(CooperativeListView, "paginate_by", 25):
+            response = self.client.get("/koperasi/")
+        paginator = response.context["paginator"]
+        self.assertEqual((paginator.count, paginator.count_is_exact, paginator.count_is_estimate), (7, True, False))
+        self.assertContains(response, "<strong>7</strong> koperasi", html=False)
 
     def test_a_limited_petugas_sees_more_than_the_bound(self):
         self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
@@ -121,3 +172,33 @@ class CooperativeListEstimateTests(TestCase):
             response = self.client.get("/koperasi/")
         self.assertContains(response, "lebih dari 5")
         self.assertNotIn("reltuples", " ".join(q["sql"] for q in queries.captured_queries))
+
+
+class MemberListEstimateTests(TestCase):
+    """The member list of the whole district: the same, on the members' table."""
+
+    def setUp(self):
+        for patcher in (mock.patch.object(MemberListView, "paginate_by", 3),
+                        mock.patch.object(BoundedCountPaginator, "count_limit", BOUND)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
+        for n in range(7):
+            make_member(cooperative, name=f"Anggota {n}")
+        set_estimate(3_000_000, Member._meta.db_table)
+
+    def test_the_whole_district_sees_about_the_estimate_without_a_count(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/anggota/")
+        self.assertContains(response, "sekitar 3.000.000")
+        self.assertEqual(len(statements(queries, "reltuples")), 1)
+        self.assertEqual(statements(queries, "COUNT("), [])
+        self.assertEqual(len(response.context["object_list"]), 3)
+
+    def test_a_filtered_list_is_counted_and_reads_no_estimate(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/anggota/?jenis_kelamin=P")
+        self.assertEqual(statements(queries, "reltuples"), [])
+        self.assertTrue(response.context["paginator"].count_is_exact)

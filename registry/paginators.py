@@ -16,6 +16,9 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThanOrEqual
 from django.http import Http404
 from django.utils.functional import cached_property
 
+# PostgreSQL's estimate of a table's rows (-1 when never analysed): the one figure every path reads.
+TABLE_ESTIMATE_SQL = "SELECT reltuples::bigint FROM pg_class WHERE relname = %s"
+
 
 class BoundedCountPaginator(Paginator):
     """Counts at most `count_limit` + 1 rows; beyond that the count is a bound or an estimate.
@@ -78,7 +81,7 @@ class BoundedCountPaginator(Paginator):
         one query fewer on the first and keyset pages of the whole district's cooperatives and members."""
         if not self.estimate_table or connection.vendor != "postgresql":
             return rows
-        estimate = RawSQL("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [self.estimate_table])
+        estimate = RawSQL(TABLE_ESTIMATE_SQL, [self.estimate_table])
         return rows.annotate(**{self.ESTIMATE_COLUMN: estimate})
 
     def take_table_estimate(self, rows):
@@ -112,7 +115,7 @@ class BoundedCountPaginator(Paginator):
             cursor.execute(
                 "SELECT table_size.n, CASE WHEN table_size.n > %s THEN NULL "
                 f"ELSE (SELECT COUNT(*) FROM ({inner}) AS bounded) END "
-                "FROM (SELECT (SELECT reltuples::bigint FROM pg_class WHERE relname = %s) AS n) AS table_size",
+                f"FROM (SELECT ({TABLE_ESTIMATE_SQL}) AS n) AS table_size",
                 [2 * self.count_limit, *params, self.estimate_table],
             )
             estimate, bounded = cursor.fetchone()
@@ -159,7 +162,7 @@ class BoundedCountPaginator(Paginator):
         if hasattr(self, "_estimate"):  # read with the count
             return self._estimate
         with connection.cursor() as cursor:
-            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [self.estimate_table])
+            cursor.execute(TABLE_ESTIMATE_SQL, [self.estimate_table])
             row = cursor.fetchone()
         return int(row[0]) if row and row[0] and row[0] > 0 else None
 

@@ -32,12 +32,17 @@ def set_statistics(target):
         for table, index in NAME_SEARCH_INDEXES:
             schema_editor.execute(f"ALTER INDEX {index} ALTER COLUMN 1 SET STATISTICS {int(target)}")
             # At once, not at the next autovacuum: until then the old sample would still decide.
+            # ANALYZE in the transaction that changed the target still samples at the old one
+            # (seen on PostgreSQL 15): hence a migration outside a transaction, each statement
+            # committed before the next.
             schema_editor.execute(f"ANALYZE {table}")
 
     return apply
 
 
 class Migration(migrations.Migration):
+    atomic = False  # see `set_statistics`; each statement can be run again safely
+
     dependencies = [
         ("registry", "0048_finding_kecamatan"),
     ]

@@ -357,6 +357,14 @@ class KeysetPage(Sequence):
         return self._has_previous or self._has_next
 
 
+def is_whole_table(queryset):
+    """Whether `queryset` holds every row of its table: no condition (no filter, search, area or
+    `none()`), no grouping, no DISTINCT and no slice. Joins to required foreign keys and annotations
+    of other tables add columns, not rows."""
+    query = queryset.query
+    return not (query.where or query.group_by or query.distinct or query.combinator or query.is_sliced)
+
+
 class KeysetPaginationMixin:
     """Pages of a list view that cost the same at row 25,000 as at row 1.
 
@@ -392,7 +400,16 @@ class KeysetPaginationMixin:
         """Whether the list is a search by words (`?q=`, on every list that has one)."""
         return bool(self.request.GET.get("q", "").strip())
 
+    # The list, unfiltered, is its whole table for every user who may see it, and the table grows far
+    # past the count's bound at national size (assessments, partnerships): its count beyond the bound
+    # is then the table's estimate, read with the page's rows (BoundedCountPaginator.with_table_estimate),
+    # as the cooperatives' and members' lists do by their own rule (an area-limited user's list is
+    # not the whole table there).
+    estimates_whole_table = False
+
     def get_paginator(self, queryset, per_page, **kwargs):
+        if self.estimates_whole_table and "estimate_table" not in kwargs and is_whole_table(queryset):
+            kwargs["estimate_table"] = queryset.model._meta.db_table
         return super().get_paginator(queryset, per_page, counted_rows=getattr(self, "counted_rows", None),
                                      searched=self.searched(), **kwargs)
 

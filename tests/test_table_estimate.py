@@ -14,11 +14,14 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from registry.models import Cooperative, Member
+from registry.models import Assessment, Cooperative, Member, Partnership
 from registry.paginators import BoundedCountPaginator
+from registry.views.assessments import AssessmentListView
 from registry.views.cooperatives import CooperativeListView
 from registry.views.members import MemberListView
-from tests.builders import SANGATTA_UTARA, make_cooperative, make_member, make_user
+from registry.views.partnerships import PartnershipListView
+from tests.builders import SANGATTA_UTARA, make_cooperative, make_member, make_partnership, make_user
+from tests.test_dashboard import make_assessment
 
 pytestmark = pytest.mark.postgres
 
@@ -202,3 +205,102 @@ class MemberListEstimateTests(TestCase):
             response = self.client.get("/anggota/?jenis_kelamin=P")
         self.assertEqual(statements(queries, "reltuples"), [])
         self.assertTrue(response.context["paginator"].count_is_exact)
+
+
+class AssessmentListEstimateTests(TestCase):
+    """The assessments of every year, unfiltered: the whole table, read with its estimate like the
+    cooperatives' (AssessmentListView.estimates_whole_table). The rows come from one statement per
+    year put together (a UNION); the estimate is read by that statement."""
+
+    def setUp(self):
+        for patcher in (mock.patch.object(AssessmentListView, "paginate_by", 3),
+                        mock.patch.object(BoundedCountPaginator, "count_limit", BOUND)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        for n in range(7):
+            cooperative = make_cooperative(kecamatan=SANGATTA_UTARA, name=f"Koperasi {n}")
+            make_assessment(cooperative, 2025, "70.00", "cukup_sehat")
+            if n < 2:
+                make_assessment(cooperative, 2024, "60.00", "cukup_sehat")
+        set_estimate(2_000_000, Assessment._meta.db_table)
+
+    def test_the_whole_list_shows_about_the_estimate_without_a_count(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/penilaian/")
+        self.assertContains(response, "sekitar 2.000.000 penilaian")
+        estimates = statements(queries, "reltuples")
+        self.assertEqual(len(estimates), 1)
+        self.assertIn("UNION", estimates[0])  # the rows of both years, in the same statement
+        self.assertEqual(statements(queries, "COUNT("), [])
+        self.assertEqual(len(response.context["object_list"]), 3)
+
+    def test_a_keyset_page_reads_the_estimate_with_its_rows(self):
+        self.client.force_login(make_user("Petugas"))
+        fourth = Assessment.objects.order_by("-year", "cooperative__name", "pk").values_list("pk", flat=True)[3]
+        for direction in ("setelah", "sebelum"):
+            with self.subTest(direction=direction), CaptureQueriesContext(connection) as queries:
+                response = self.client.get(f"/penilaian/?{direction}={fourth}")
+            self.assertEqual(len(response.context["object_list"]), 3)
+            self.assertContains(response, "sekitar 2.000.000 penilaian")
+            self.assertEqual(len(statements(queries, "reltuples")), 1)
+            self.assertEqual(statements(queries, "COUNT("), [])
+
+    def test_at_exactly_twice_the_bound_the_list_counts(self):
+        self.client.force_login(make_user("Petugas"))
+        set_estimate(2 * BOUND, Assessment._meta.db_table)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/penilaian/")
+        self.assertEqual(len(statements(queries, "COUNT(")), 1)
+        # 9 rows counted up to the bound plus one (6), then the estimate, larger, shown as "about".
+        self.assertContains(response, "sekitar 10 penilaian")
+
+    def test_a_year_reads_no_estimate_and_is_counted_exactly_by_its_averages(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/penilaian/?tahun=2025")
+        self.assertEqual(statements(queries, "reltuples"), [])
+        paginator = response.context["paginator"]
+        self.assertEqual((paginator.count, paginator.count_is_exact), (7, True))
+
+    def test_an_area_limited_petugas_reads_no_estimate(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/penilaian/")
+        self.assertEqual(statements(queries, "reltuples"), [])
+        self.assertContains(response, "lebih dari 5 penilaian")
+
+
+class PartnershipListEstimateTests(TestCase):
+    """The partnerships of the whole district, unfiltered: the same, on the partnerships' table."""
+
+    def setUp(self):
+        for patcher in (mock.patch.object(PartnershipListView, "paginate_by", 3),
+                        mock.patch.object(BoundedCountPaginator, "count_limit", BOUND)):
+            patcher.start()
+            self.addCleanup(patcher.stop)
+        for _ in range(7):
+            make_partnership(make_cooperative(kecamatan=SANGATTA_UTARA))
+        set_estimate(2_000_000, Partnership._meta.db_table)
+
+    def test_the_whole_list_shows_about_the_estimate_without_a_count(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/kemitraan/")
+        self.assertContains(response, "sekitar 2.000.000 kemitraan")
+        self.assertEqual(len(statements(queries, "reltuples")), 1)
+        self.assertEqual(statements(queries, "COUNT("), [])
+
+    def test_a_filtered_list_is_counted_and_reads_no_estimate(self):
+        self.client.force_login(make_user("Petugas"))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/kemitraan/?status=aktif")
+        self.assertEqual(statements(queries, "reltuples"), [])
+        self.assertContains(response, "lebih dari 5 kemitraan")
+
+    def test_an_area_limited_petugas_reads_no_estimate(self):
+        self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/kemitraan/")
+        self.assertEqual(statements(queries, "reltuples"), [])
+        self.assertContains(response, "lebih dari 5 kemitraan")

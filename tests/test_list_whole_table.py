@@ -54,7 +54,7 @@ class AssessmentListCountTests(TestCase):
         self.assess(1, 2024)
         self.client.force_login(make_user("Petugas"))
         response = self.client.get("/penilaian/?tahun=2025")
-        self.assertContains(response, "7 penilaian</p>", html=False)
+        self.assertContains(response, "<strong>7</strong> penilaian</p>", html=False)
         paginator = response.context["paginator"]
         self.assertEqual((paginator.count, paginator.count_is_exact, paginator.num_pages), (7, True, 3))
 
@@ -62,7 +62,7 @@ class AssessmentListCountTests(TestCase):
         self.assess(BOUND, 2025)
         self.client.force_login(make_user("Petugas"))
         response = self.client.get("/penilaian/?tahun=2025")
-        self.assertContains(response, "5 penilaian</p>", html=False)
+        self.assertContains(response, "<strong>5</strong> penilaian</p>", html=False)
 
     def test_an_area_beyond_the_bound_shows_more_than_the_bound(self):
         self.assess(BOUND + 1, 2025)
@@ -77,7 +77,7 @@ class AssessmentListCountTests(TestCase):
         self.assess(BOUND, 2025)
         self.client.force_login(make_user("Petugas", kecamatan=[SANGATTA_UTARA]))
         response = self.client.get("/penilaian/")
-        self.assertContains(response, "5 penilaian</p>", html=False)
+        self.assertContains(response, "<strong>5</strong> penilaian</p>", html=False)
         self.assertNotContains(response, "lebih dari")
         self.assertEqual(Assessment.objects.count(), 5)
 

@@ -400,11 +400,11 @@ class KeysetPaginationMixin:
         """Whether the list is a search by words (`?q=`, on every list that has one)."""
         return bool(self.request.GET.get("q", "").strip())
 
-    # The list, unfiltered, is its whole table for every user who may see it, and the table grows far
-    # past the count's bound at national size (assessments, partnerships): its count beyond the bound
-    # is then the table's estimate, read with the page's rows (BoundedCountPaginator.with_table_estimate),
-    # as the cooperatives' and members' lists do by their own rule (an area-limited user's list is
-    # not the whole table there).
+    # A list whose table grows far past the count's bound at national size (assessments,
+    # partnerships). When its query is the whole table (no filter and no area: `is_whole_table`
+    # decides, so an area-limited user's list is still counted), its count beyond the bound is the
+    # table's estimate, read with the page's rows (BoundedCountPaginator.with_table_estimate), as
+    # the cooperatives' and members' lists do by their own rule.
     estimates_whole_table = False
 
     def get_paginator(self, queryset, per_page, **kwargs):

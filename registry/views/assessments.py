@@ -116,8 +116,8 @@ class AssessmentListView(RegistryPermissionMixin, KeysetPaginationMixin, FilterV
         """A list with an average line is counted by the statement that averages it: it reads every row of
         the list anyway, and a COUNT of the same rows was a second walk over them (a kecamatan's year at
         national size: 17,325 rows, 40-60 ms each). That statement counted every row, so the count is
-        exact however many there are: the same number as the dashboard's figure of that year and area
-        that links here (a year of 24,000 assessments is not "more than 10,000")."""
+        exact however many there are, as the dashboard's figure of that year and area that links here
+        is (a year of 24,000 assessments is not "more than 10,000")."""
         paginator = super().get_paginator(queryset, per_page, **kwargs)
         if self.shows_averages:
             paginator.count = self.score_totals[1]  # the cached_property's value; count_is_exact stays True

@@ -26,7 +26,7 @@ class PartnershipListView(RegistryPermissionMixin, KeysetPaginationMixin, Filter
     filterset_class = PartnershipFilter
     template_name = "registry/partnerships/list.html"
     paginate_by = 50
-    estimates_whole_table = True  # 60,532 partnerships at national size: the whole list shows "about"
+    estimates_whole_table = True  # 60,562 partnerships at national size: the whole list shows "about"
 
     def get_queryset(self):
         return selectors.partnership_page(user=self.request.user)

@@ -17,6 +17,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from registry.filters.assessments import year_choices
 from registry.models import Assessment, RubricVersion
@@ -28,6 +29,7 @@ from .builders import (
     SANGATTA_UTARA,
     make_board_member,
     make_cooperative,
+    make_finding,
     make_member,
     make_participant,
     make_training,
@@ -128,6 +130,24 @@ def test_the_profile_finds_a_same_name_in_the_desa_from_its_index(client):
                  '"registry_cooperative"."nomor_induk" FROM')
     plan = plan_of(client, f"/koperasi/{cooperative.pk}/", same_name)
     assert "using cooperative_desa_upper_name on registry_cooperative" in plan, plan
+
+
+def test_the_districts_overdue_findings_are_counted_from_the_open_findings_due_dates(client):
+    today = timezone.localdate()
+    cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
+    long_ago = today - datetime.timedelta(days=400)
+    for due, status in ((today - datetime.timedelta(days=1), "belum"), (today - datetime.timedelta(days=30), "proses"),
+                        (today - datetime.timedelta(days=2), "selesai"), (today, "belum"),
+                        (today + datetime.timedelta(days=9), "belum")):
+        make_finding(cooperative, found_on=long_ago, due_date=due, follow_up_status=status,
+                     followed_up_on=today if status == "selesai" else None)
+    client.force_login(make_user("Petugas"))
+    # Open (not "selesai") and due before today: the first two. One due today is not late yet.
+    assert "2 lewat batas waktu" in client.get("/temuan/").content.decode()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_finding")
+    plan = plan_of(client, "/temuan/", 'SELECT COUNT(*) AS "__count" FROM "registry_finding"')
+    assert "Index Only Scan using finding_open_due_date on registry_finding" in plan, plan
 
 
 def test_the_assessment_years_are_read_one_index_entry_per_year(client):

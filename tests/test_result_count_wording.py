@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import TestCase
 from django.urls import resolve
 
@@ -22,6 +22,7 @@ from tests.builders import (
     make_partnership,
     make_training,
     make_user,
+    pin_table_estimates,
 )
 from tests.test_dashboard import make_assessment
 
@@ -31,17 +32,6 @@ BOUND = 3
 # members', assessments' and partnerships' lists of the whole district).
 ESTIMATED = {
     "/koperasi/": Cooperative, "/anggota/": Member, "/penilaian/": Assessment, "/kemitraan/": Partnership}
-
-
-def set_estimates(rows):
-    """PostgreSQL's estimate of every estimated table (pg_class.reltuples, rolled back with the test):
-    left to the tests run before, it is whatever they and autovacuum made it, and an estimate over
-    twice the bound turns "more than 3" into "about N"."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in ESTIMATED.values():
-            cursor.execute("UPDATE pg_class SET reltuples = %s WHERE relname = %s", [rows, model._meta.db_table])
 
 
 def cooperatives(n):
@@ -108,7 +98,7 @@ class ResultCountWordingTests(TestCase):
         patcher.start()
         self.addCleanup(patcher.stop)
         self.client.force_login(make_user("Admin Dinas"))
-        set_estimates(-1)  # never analysed: counted, as on SQLite
+        pin_table_estimates(-1, *ESTIMATED.values())  # never analysed: counted
 
     def count_line(self, url, language):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the language switch's cookie
@@ -144,7 +134,7 @@ class ResultCountWordingTests(TestCase):
 
     @pytest.mark.postgres
     def test_a_whole_table_far_beyond_the_bound_says_about_its_estimate_in_the_plural(self):
-        set_estimates(130_000)  # over twice the bound: the estimate is the count, not counted
+        pin_table_estimates(130_000, *ESTIMATED.values())  # over twice the bound: the count, not counted
         self.check(BOUND + 1, lambda one, many, indonesian: {
             "en": f"about 130,000 {many} ", "id": f"sekitar 130.000 {indonesian} "},
             lists=[row for row in LISTS if row[0] in ESTIMATED])

@@ -20,7 +20,14 @@ from registry.views.assessments import AssessmentListView
 from registry.views.cooperatives import CooperativeListView
 from registry.views.members import MemberListView
 from registry.views.partnerships import PartnershipListView
-from tests.builders import SANGATTA_UTARA, make_cooperative, make_member, make_partnership, make_user
+from tests.builders import (
+    SANGATTA_UTARA,
+    make_cooperative,
+    make_member,
+    make_partnership,
+    make_user,
+    pin_table_estimates,
+)
 from tests.test_dashboard import make_assessment
 
 pytestmark = pytest.mark.postgres
@@ -29,9 +36,8 @@ BOUND = 5
 TABLE = Cooperative._meta.db_table
 
 
-def set_estimate(rows, table=TABLE):
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE pg_class SET reltuples = %s WHERE relname = %s", [rows, table])
+def set_estimate(rows, model=Cooperative):
+    pin_table_estimates(rows, model)
 
 
 def statements(queries, word):
@@ -188,7 +194,7 @@ class MemberListEstimateTests(TestCase):
         cooperative = make_cooperative(kecamatan=SANGATTA_UTARA)
         for n in range(7):
             make_member(cooperative, name=f"Anggota {n}")
-        set_estimate(3_000_000, Member._meta.db_table)
+        set_estimate(3_000_000, Member)
 
     def test_the_whole_district_sees_about_the_estimate_without_a_count(self):
         self.client.force_login(make_user("Petugas"))
@@ -222,7 +228,7 @@ class AssessmentListEstimateTests(TestCase):
             make_assessment(cooperative, 2025, "70.00", "cukup_sehat")
             if n < 2:
                 make_assessment(cooperative, 2024, "60.00", "cukup_sehat")
-        set_estimate(2_000_000, Assessment._meta.db_table)
+        set_estimate(2_000_000, Assessment)
 
     def test_the_whole_list_shows_about_the_estimate_without_a_count(self):
         self.client.force_login(make_user("Petugas"))
@@ -248,7 +254,7 @@ class AssessmentListEstimateTests(TestCase):
 
     def test_at_exactly_twice_the_bound_the_list_counts(self):
         self.client.force_login(make_user("Petugas"))
-        set_estimate(2 * BOUND, Assessment._meta.db_table)
+        set_estimate(2 * BOUND, Assessment)
         with CaptureQueriesContext(connection) as queries:
             response = self.client.get("/penilaian/")
         self.assertEqual(len(statements(queries, "COUNT(")), 1)
@@ -281,7 +287,7 @@ class PartnershipListEstimateTests(TestCase):
             self.addCleanup(patcher.stop)
         for _ in range(7):
             make_partnership(make_cooperative(kecamatan=SANGATTA_UTARA))
-        set_estimate(2_000_000, Partnership._meta.db_table)
+        set_estimate(2_000_000, Partnership)
 
     def test_the_whole_list_shows_about_the_estimate_without_a_count(self):
         self.client.force_login(make_user("Petugas"))

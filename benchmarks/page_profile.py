@@ -1,8 +1,8 @@
 """Where a staff page's time goes: queries per request, median time, and a cProfile of one page.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kutim_speedlists \
-        .venv/bin/python benchmarks/page_profile.py [--runs 30] [--sql] [--profile /koperasi/] [--user petugas] \
-        [--only /anggota/]
+        .venv/bin/python benchmarks/page_profile.py [--runs 30] [--sql] [--profile /koperasi/ [--sort tottime]] \
+        [--user petugas] [--only /anggota/]
 
 Works on any seeded database (the demo district or the national one): the per-request overhead it
 shows (session, user, permissions, groups, area, rendering the filter form and the rows) does not
@@ -13,7 +13,8 @@ that is rolled back: the database is only read.
 Without --profile: for each page the queries of one request (with --sql, each statement's first
 words), the median and fastest of --runs requests, and the median CPU time of this process per
 request (less disturbed by other work on a shared machine than the wall time). With --profile PATH:
-the functions that take the most cumulative time over --runs requests of that page.
+the functions that take the most cumulative time over --runs requests of that page (--sort tottime:
+the most time of their own, where a flat page shows no single heavy call).
 """
 
 import argparse
@@ -114,6 +115,8 @@ def main():
     parser.add_argument("--sql", action="store_true", help="print each statement's first words")
     parser.add_argument("--profile", metavar="PATH", help="cProfile this page instead")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", choices=["cumulative", "tottime"], default="cumulative",
+                        help="order of --profile's functions: with what they call, or their own time only")
     parser.add_argument("--only", metavar="TEXT", help="only the pages whose label holds TEXT (e.g. /anggota/)")
     args = parser.parse_args()
     try:
@@ -127,7 +130,7 @@ def main():
                 for _ in range(args.runs):
                     client.get(args.profile)
                 profiler.disable()
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+                pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
                 raise Rollback
             print(f"{connection.vendor}, {Cooperative.objects.count():,} koperasi, user {args.user}, "
                   f"medians of {args.runs}\n")

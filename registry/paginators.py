@@ -256,7 +256,9 @@ def _expand(model, item, *, prefix="", descending=False, nullable=False):
         item = item.removesuffix("pk") + last.name
     path = prefix + item
     nullable = nullable or any(getattr(f, "null", False) for f in fields)
-    if not last.is_relation:
+    # A relation's own column (`cooperative_id`) sorts by the id, as SQL does: not by the related
+    # model's ordering, which its name (`cooperative`) means.
+    if not last.is_relation or item.split("__")[-1] == last.attname != last.name:
         return [SortKey(path, descending, nullable)]
     related = last.related_model
     return [

@@ -66,8 +66,8 @@ class AddedWhileTheCooperativeMoves:
     """A new row and its cooperative's move to another kecamatan on two connections, in both orders.
 
     Mixed into a `TransactionTestCase` marked `postgres` (SQLite has no row locks to wait on). The
-    test class sets `reads`, the models module whose `cooperative_kecamatans` the new row's save
-    reads its kecamatan through; its `setUp` sets `self.moving` (the cooperative that moves) and
+    test class sets `reads`, (the models module, the function's name) the new row's save reads its
+    kecamatan through; its `setUp` sets `self.moving` (the cooperative that moves) and
     `self.there` (a desa in another kecamatan); it gives `add()`, which writes the new row and
     returns it, and `assert_rewritten(row)`, which checks the row holds the new kecamatan.
     """
@@ -104,7 +104,7 @@ class AddedWhileTheCooperativeMoves:
     def test_a_row_reading_the_cooperative_first_makes_the_move_wait_and_is_rewritten(self):
         # The new row has read the old kecamatan, not yet written: the move must wait for it.
         adder = Worker("add", self.add_in_a_transaction)
-        self.race(first=adder, then=Worker("move", self.move), held_after=(self.reads, "cooperative_kecamatans"))
+        self.race(first=adder, then=Worker("move", self.move), held_after=self.reads)
         self.assert_rewritten(adder.result)
 
     def test_a_move_holding_the_cooperative_makes_the_new_row_wait_and_read_the_new_kecamatan(self):

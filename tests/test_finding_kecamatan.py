@@ -217,7 +217,7 @@ class ListTests(TestCase):
 class FindingAddedWhileItsCooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new finding and its cooperative's move to another kecamatan, at once."""
 
-    reads = people  # where KeepsCooperativeKecamatan.save reads the kecamatan
+    reads = (people, "cooperative_facts")  # where KeepsCooperativeKecamatan.save reads the kecamatan
 
     def setUp(self):
         self.moving = make_cooperative(kecamatan=SANGATTA_UTARA)

@@ -213,14 +213,25 @@ class SortKeyTests(TestCase):
     """What a list is ordered by, read from its queryset: relations replaced by their own ordering."""
 
     def test_a_relation_in_the_ordering_sorts_by_that_model_s_own_order(self):
-        # Member's Meta.ordering is ["cooperative", "name", "id"]: Cooperative's is ["name", "id"].
-        self.assertEqual(sort_keys(Member.objects.all()), [
+        # Cooperative's Meta.ordering is ["name", "id"].
+        self.assertEqual(sort_keys(Member.objects.order_by("cooperative", "name")), [
             SortKey("cooperative__name", False, False), SortKey("cooperative__id", False, False),
             SortKey("name", False, False), SortKey("id", False, False),
         ])
         self.assertEqual(sort_keys(Member.objects.order_by("-cooperative")), [
             SortKey("cooperative__name", True, False), SortKey("cooperative__id", True, False),
             SortKey("id", False, False),
+        ])
+
+    def test_a_relations_own_column_sorts_by_the_id(self):
+        # Member's Meta.ordering: the copy of the cooperative's name, then the cooperative's id column
+        # (not the cooperative's own ordering), so that one index of the member table serves it.
+        self.assertEqual(sort_keys(Member.objects.all()), [
+            SortKey("cooperative_name", False, False), SortKey("cooperative_id", False, False),
+            SortKey("name", False, False), SortKey("id", False, False),
+        ])
+        self.assertEqual(sort_keys(Member.objects.order_by("-cooperative_id")), [
+            SortKey("cooperative_id", True, False), SortKey("id", False, False),
         ])
 
     def test_the_primary_key_ends_every_order_and_nullable_columns_are_known(self):

@@ -162,7 +162,7 @@ class MovesTests(CooperativeMovesTests, TestCase):
 class MemberAddedWhileTheCooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new member and its cooperative's move to another kecamatan, at once."""
 
-    reads = people
+    reads = (people, "cooperative_facts")
 
     def setUp(self):
         self.moving = make_cooperative(kecamatan=SANGATTA_UTARA)

@@ -38,7 +38,8 @@ def test_a_word_in_few_names_spread_through_the_list_is_estimated_as_it_is():
     # spread through the sorted names as a first name is through a register.
     # In bulk (as the member import writes), without NIK: the check constraint wants that said.
     Member.objects.bulk_create(
-        Member(cooperative=cooperative, kecamatan_id=cooperative.desa.kecamatan_id, sex="P", has_nik=False,
+        Member(cooperative=cooperative, kecamatan_id=cooperative.desa.kecamatan_id,
+               cooperative_name=cooperative.name, sex="P", has_nik=False,
                name=f"Nama {number:04d} {'Siti' if number % 58 == 29 else 'Budi'}")
         for number in range(1170) for _ in range(2)
     )

@@ -272,7 +272,7 @@ class MovesTests(CooperativeMovesTests, TestCase):
 class PartnershipAddedWhileACooperativeMovesTests(AddedWhileTheCooperativeMoves, TransactionTestCase):
     """Two connections: a new partnership and its partner cooperative's move to another kecamatan, at once."""
 
-    reads = partnerships
+    reads = (partnerships, "cooperative_kecamatans")
 
     def setUp(self):
         self.cooperative = make_cooperative(kecamatan=MUARA_WAHAU)

@@ -199,6 +199,7 @@ class PeopleDraws:
             member = Member(
                 cooperative=plan.cooperative,
                 kecamatan_id=kecamatan,  # the cooperative's: written in bulk, past Member.save()
+                cooperative_name=plan.cooperative.name,  # likewise
                 name=person.name,
                 sex=person.sex,
                 birth_date=person.birth_date,

@@ -103,55 +103,70 @@ class BoardMember(models.Model):
 KECAMATAN_READ_BATCH = 500
 
 
-def cooperative_kecamatans(cooperative_ids) -> dict:
-    """{cooperative id: the code of its kecamatan}, read under a share lock on the cooperatives' rows.
+def cooperative_facts(cooperative_ids) -> dict:
+    """{cooperative id: (the code of its kecamatan, its name)}, read under a share lock on the
+    cooperatives' rows.
 
-    What a new member, or one moved to another cooperative, copies into `Member.kecamatan` (and a
-    new partnership, or one with a side changed, into `Partnership.kecamatan`/`partner_kecamatan`). The
-    lock (PostgreSQL's FOR SHARE; call it inside the transaction that writes the members) waits
-    for a cooperative's move to another desa to commit, and holds off one until the members are
-    written: either way the copies end with the kecamatan the cooperative has once both are
-    saved (a move rewrites its members after locking the cooperative, see
-    registry.services.member_areas). The desa's kecamatan is read in a second statement, so that
-    it is read after the lock is granted (a desa moved to another kecamatan locks its
-    cooperatives first). SQLite has no row locks: its writers are serialised anyway.
+    What a new member, or one moved to another cooperative, copies into `Member.kecamatan` and
+    `Member.cooperative_name` (and a new partnership, or one with a side changed, into
+    `Partnership.kecamatan`/`partner_kecamatan`). The lock (PostgreSQL's FOR SHARE; call it inside
+    the transaction that writes the members) waits for a cooperative's move to another desa, or its
+    rename, to commit, and holds off one until the members are written: either way the copies end
+    with the kecamatan and name the cooperative has once both are saved (a move or a rename rewrites
+    its members after locking the cooperative, see registry.services.member_areas). The desa's
+    kecamatan is read in a second statement, so that it is read after the lock is granted (a desa
+    moved to another kecamatan locks its cooperatives first). SQLite has no row locks: its writers
+    are serialised anyway.
     """
     ids = sorted(set(cooperative_ids))
     alias = router.db_for_write(Cooperative)
     connection = connections[alias]
-    desa_of = {}
+    rows_of = {}
     for start in range(0, len(ids), KECAMATAN_READ_BATCH):
         rows = (Cooperative._base_manager.using(alias).filter(pk__in=ids[start:start + KECAMATAN_READ_BATCH])
-                .order_by("pk").values_list("pk", "desa_id"))
+                .order_by("pk").values_list("pk", "desa_id", "name"))
         sql, params = rows.query.sql_with_params()
         if connection.features.has_select_for_update:
             sql += " FOR SHARE"  # Django's select_for_update() has no shared mode
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            desa_of.update(cursor.fetchall())
+            rows_of.update((pk, (desa, name)) for pk, desa, name in cursor.fetchall())
     kecamatan_of_desa = dict(
-        Desa.objects.using(alias).filter(code__in=set(desa_of.values())).values_list("code", "kecamatan_id")
+        Desa.objects.using(alias).filter(code__in={desa for desa, _name in rows_of.values()})
+        .values_list("code", "kecamatan_id")
     )
-    return {pk: kecamatan_of_desa[desa] for pk, desa in desa_of.items()}
+    return {pk: (kecamatan_of_desa[desa], name) for pk, (desa, name) in rows_of.items()}
+
+
+def cooperative_kecamatans(cooperative_ids) -> dict:
+    """{cooperative id: the code of its kecamatan}, read under a share lock (`cooperative_facts`)."""
+    return {pk: kecamatan for pk, (kecamatan, _name) in cooperative_facts(cooperative_ids).items()}
 
 
 def stamp_cooperative_kecamatan(rows) -> None:
-    """Set `kecamatan` on new members (or assessments) from their cooperative's (read under a share lock).
+    """Set `kecamatan` on new members (or assessments) from their cooperative's, and a member's
+    `cooperative_name` (read under a share lock).
 
     For the paths that write them in bulk, which bypass `save()`: the member import's insert,
     preparing a year's assessments.
     """
-    kecamatan_of = cooperative_kecamatans(row.cooperative_id for row in rows)
+    facts = cooperative_facts(row.cooperative_id for row in rows)
     for row in rows:
-        row.kecamatan_id = kecamatan_of[row.cooperative_id]
+        row.stamp_cooperative_facts(*facts[row.cooperative_id])
 
 
 class KeepsCooperativeKecamatan:
     """For a model with `cooperative` and a copy of its kecamatan in `kecamatan` (Member,
     Assessment, Finding): saved with its cooperative's kecamatan, read under the share lock of
-    `cooperative_kecamatans`, when new or moved to another cooperative. Bulk writers, which bypass
+    `cooperative_facts`, when new or moved to another cooperative. Bulk writers, which bypass
     `save()`, use `stamp_cooperative_kecamatan`; a cooperative's move rewrites the copies
-    (registry.services.member_areas)."""
+    (registry.services.member_areas). A model that keeps more of its cooperative (the member, its
+    name) lists the columns in `cooperative_copies` and sets them in `stamp_cooperative_facts`."""
+
+    cooperative_copies = ("kecamatan",)
+
+    def stamp_cooperative_facts(self, kecamatan, name):
+        self.kecamatan_id = kecamatan
 
     def save(self, *args, **kwargs):
         """Saved with its cooperative's kecamatan when new or moved to another cooperative."""
@@ -165,9 +180,10 @@ class KeepsCooperativeKecamatan:
             super().save(*args, **kwargs)
             return
         with transaction.atomic(using=router.db_for_write(type(self))):
-            self.kecamatan_id = cooperative_kecamatans([self.cooperative_id])[self.cooperative_id]
-            if update_fields is not None and "kecamatan" not in update_fields:
-                kwargs["update_fields"] = [*update_fields, "kecamatan"]
+            self.stamp_cooperative_facts(*cooperative_facts([self.cooperative_id])[self.cooperative_id])
+            if update_fields is not None:
+                kwargs["update_fields"] = [*update_fields,
+                                           *(name for name in self.cooperative_copies if name not in update_fields)]
             super().save(*args, **kwargs)
         self._stored_cooperative_id = self.cooperative_id
 
@@ -201,6 +217,12 @@ class Member(KeepsCooperativeKecamatan, models.Model):
         Kecamatan, verbose_name=_("kecamatan koperasi"), on_delete=models.PROTECT, related_name="+",
         editable=False, db_index=False,
     )
+    # A copy of the cooperative's name, kept like the kecamatan above (and rewritten by a rename,
+    # registry.services.member_areas), so that the member list's order (by cooperative, then name)
+    # is one index of the member table: joined to the cooperatives, a page past the first ones
+    # walked and sorted tens of thousands of rows at national size (docs/benchmarks.md, "The member
+    # list's order on the member's own row"). Not in the member's history: the cooperative's.
+    cooperative_name = models.CharField(_("nama koperasi"), max_length=200, editable=False)
     name = models.CharField(_("nama"), max_length=150)
     has_nik = models.BooleanField(_("punya NIK tercatat"), default=True)
     nik_encrypted = models.TextField(_("NIK (terenkripsi)"), blank=True, editable=False)
@@ -223,14 +245,17 @@ class Member(KeepsCooperativeKecamatan, models.Model):
     # tombstone so that counts, the reveal log and the erasure log keep their reference.
     erased_at = models.DateTimeField(_("data pribadi dihapus pada"), null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["kecamatan"])
+    history = HistoricalRecords(excluded_fields=["kecamatan", "cooperative_name"])
 
     # The area rule reads the member's own copy too: joined to the cooperatives of the area, a
     # limited Petugas's list filtered by kecamatan counted 10x slower than the district's.
     objects = area_queryset("kecamatan").as_manager()
 
+    cooperative_copies = ("kecamatan", "cooperative_name")
+
     class Meta:
-        ordering = ["cooperative", "name", "id"]
+        # By the cooperative (its name, then its id, as the cooperatives' own order), then the member.
+        ordering = ["cooperative_name", "cooperative_id", "name", "id"]
         verbose_name = _("anggota")
         verbose_name_plural = pgettext_lazy("jamak", "anggota")
         permissions = [
@@ -238,6 +263,9 @@ class Member(KeepsCooperativeKecamatan, models.Model):
             ("erase_member", _("Dapat menghapus data pribadi anggota (atas permintaan)")),
         ]
         constraints = [
+            # The copy of the cooperative's name is never empty (a cooperative's name never is): a bulk
+            # writer that forgets it fails instead of listing its members under no cooperative.
+            models.CheckConstraint(condition=~Q(cooperative_name=""), name="member_cooperative_name_copied"),
             models.UniqueConstraint(
                 fields=["cooperative", "nik_hash"],
                 condition=Q(nik_hash__isnull=False),
@@ -256,8 +284,11 @@ class Member(KeepsCooperativeKecamatan, models.Model):
             ),
         ]
         indexes = [
-            # The member list's default order: without it PostgreSQL sorts 3 million rows per page.
+            # A cooperative's members by name (its profile, its export), and every lookup by cooperative.
             models.Index(fields=["cooperative", "name", "id"], name="member_cooperative_name"),
+            # The member list's default order, from one index: each page starts at its row (keyset)
+            # or counts its OFFSET off this index without a join or a sort.
+            models.Index(fields=["cooperative_name", "cooperative", "name", "id"], name="member_list_order"),
             # Counting the members of an area by sex (the member list's filter) from the index alone:
             # with the cooperative's index only, PostgreSQL read each member's row to test its sex
             # (48 ms for one kecamatan at national size, 13 ms with this one).
@@ -273,6 +304,9 @@ class Member(KeepsCooperativeKecamatan, models.Model):
 
     def __str__(self):
         return self.name
+
+    def stamp_cooperative_facts(self, kecamatan, name):
+        self.kecamatan_id, self.cooperative_name = kecamatan, name
 
     @property
     def nik(self):

@@ -12,25 +12,27 @@ def member_list(*, user):
 
 # What a row of the member list shows of a member (templates/jinja2/registry/members/_rows.html): the NIK
 # as its mask, from the last four digits; the encrypted NIK, its hash and the birth date are not read.
-LIST_ROW_FIELDS = ["cooperative_id", "name", "has_nik", "nik_last4", "sex", "left_on"]
+# The cooperative's name is the member's own copy (Member.cooperative_name), as the list's order.
+LIST_ROW_FIELDS = ["cooperative_id", "cooperative_name", "name", "has_nik", "nik_last4", "sex", "left_on"]
 
 
 def member_list_rows(*, user):
-    """`member_list` with only the member's own columns that the list's rows show (the names of the
-    cooperative and kecamatan come with `with_row_names`, on the page's rows only)."""
+    """`member_list` with only the member's own columns that the list's rows show (the kecamatan's
+    name comes with `with_row_names`, on the page's rows only)."""
     return Member.objects.for_user(user).only(*LIST_ROW_FIELDS)
 
 
 def with_row_names(members):
-    """The cooperative's and kecamatan's names as columns of the same query rather than three more
-    model instances per row (building four whole models a row was most of the rows' time).
+    """The kecamatan's name as a column of the same query rather than another model instance per row
+    (building whole models a row was most of the rows' time); the cooperative's name is the
+    member's own copy.
 
     Only for the rows of a page: joined into the list's count, the kecamatan's table made the
     national count of the first 10,001 members 3 ms slower (its cooperative and desa joins stay
     whenever a filter or the area needs them). The kecamatan is the member's own copy of its
     cooperative's (Member.kecamatan, kept by every write that moves either): one join fewer for
     PostgreSQL to read and to plan (planning the rows' statement took longer than running it)."""
-    return members.annotate(cooperative_name=F("cooperative__name"), kecamatan_name=F("kecamatan__name"))
+    return members.annotate(kecamatan_name=F("kecamatan__name"))
 
 
 def duplicate_nik_hashes(*, user):
@@ -47,7 +49,8 @@ def duplicate_nik_hashes(*, user):
 
 def members_by_hash(*, user, hashes):
     """The membership rows of the given NIK hashes, grouped per hash in the given order. One query."""
-    rows = member_list(user=user).filter(nik_hash__in=hashes).order_by("nik_hash", "cooperative__name", "id")
+    rows = member_list(user=user).filter(nik_hash__in=hashes).order_by(
+        "nik_hash", "cooperative_name", "cooperative_id", "id")
     grouped = {h: [] for h in hashes}
     for member in rows:
         grouped[member.nik_hash].append(member)

@@ -2,21 +2,23 @@
 `Partnership.kecamatan` and `Partnership.partner_kecamatan`, `Assessment.kecamatan`,
 `Finding.kecamatan`), kept right
 when a cooperative moves to a desa of another kecamatan, or a desa to another kecamatan
-(`area_copies_follow_cooperatives`).
+(`area_copies_follow_cooperatives`); and the members' copy of their cooperative's name
+(`Member.cooperative_name`), kept right when a cooperative is renamed (`name_copies_follow_cooperatives`).
 
 Each rewrite runs in the transaction that moves the cooperative (or the desa), after the
 cooperative's row is locked or updated: a member being added meanwhile holds a share lock on its
-cooperative while it reads the kecamatan (`cooperative_kecamatans`), so either the move waits for
-that member to be committed and then rewrites it too, or the member waits for the move and reads
-the new kecamatan (a partnership being added locks both its cooperatives the same way, and an
+cooperative while it reads the kecamatan and the name (`cooperative_facts`), so either the move (or
+the rename) waits for that member to be committed and then rewrites it too, or the member waits for
+it and reads the new kecamatan (or name) (a partnership being added locks both its cooperatives the same way, and an
 assessment or a finding its cooperative). The rows are updated without history rows: the columns
-are not in the members', the partnerships', the assessments' or the findings' history, the move is
-in the cooperative's (or the desa's).
+are not in the members', the partnerships', the assessments' or the findings' history, the move (or
+the rename) is in the cooperative's (or the desa's).
 """
 
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from ..models import Assessment, Cooperative, Desa, Finding, Member, Partnership
 from .summary import summary_refresh_soon
@@ -62,6 +64,23 @@ def area_copies_follow_cooperatives(*, cooperative_ids) -> int:
                     model._base_manager.filter(**{f"{cooperative_column}__in": cooperatives[start:start + BATCH_SIZE]})
                     .exclude(**{copy_column: kecamatan}).update(**{copy_column: kecamatan})
                 )
+    return changed
+
+
+def name_copies_follow_cooperatives(*, cooperative_ids) -> int:
+    """Rewrite the copy of these cooperatives' name on their members; how many members changed.
+
+    Call it inside the transaction that renamed the cooperatives, after their rows were locked or
+    updated. Members already right are not written (an edit that keeps the name writes nothing).
+    """
+    name = Subquery(Cooperative._base_manager.filter(pk=OuterRef("cooperative_id")).values("name")[:1])
+    ids = sorted(set(cooperative_ids))
+    changed = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        changed += (
+            Member._base_manager.filter(cooperative_id__in=ids[start:start + BATCH_SIZE])
+            .exclude(cooperative_name=name).update(cooperative_name=name)
+        )
     return changed
 
 

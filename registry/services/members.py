@@ -56,7 +56,7 @@ def member_search_nik(*, nik: str, user: User, ip_address: str | None) -> NikSea
     nik_hash = nik_codec.hash_nik(nik)
     memberships = list(
         Member.objects.for_user(user).filter(nik_hash=nik_hash)
-        .select_related("cooperative__desa__kecamatan").order_by("cooperative__name", "id")
+        .select_related("cooperative__desa__kecamatan").order_by("cooperative_name", "cooperative_id", "id")
     )
     NikSearch.objects.create(user=user, ip_address=ip_address, nik_hash=nik_hash, found=len(memberships))
     return NikSearchResult(nik_hash=nik_hash, masked=nik_codec.mask_nik_short(nik), memberships=memberships)

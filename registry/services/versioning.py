@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Model
 
 from ..models import Cooperative
-from .member_areas import area_copies_follow_cooperatives
+from .member_areas import area_copies_follow_cooperatives, name_copies_follow_cooperatives
 from .summary import summary_refresh_soon
 
 
@@ -148,6 +148,8 @@ def save_versioned(*, instance: Model, expected_version: int, reason: str = "", 
     if "desa" in changed and isinstance(instance, Cooperative):
         # The copies of the kecamatan (members', partnerships'), rewritten under the row lock taken above.
         area_copies_follow_cooperatives(cooperative_ids=[instance.pk])
+    if "name" in changed and isinstance(instance, Cooperative):
+        name_copies_follow_cooperatives(cooperative_ids=[instance.pk])  # the members' copy, likewise
     remember_loaded(instance)
     summary_refresh_soon()
     return instance

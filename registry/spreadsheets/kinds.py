@@ -17,7 +17,7 @@ from .. import nik as nik_codec
 from ..formats import angka, rupiah
 from ..models import BoardMember, Cooperative, ImportKind, Member, Sex, YearlyReport
 from ..models.people import stamp_cooperative_kecamatan
-from ..services.member_areas import area_copies_follow_cooperatives
+from ..services.member_areas import area_copies_follow_cooperatives, name_copies_follow_cooperatives
 from .columns import CellError, normalise_header, parse_integer
 from .fields import (
     COOPERATIVE_KEYS,
@@ -282,6 +282,10 @@ class CooperativeSpec(Spec):
         moved = [record.pk for record, names in changes if "desa_id" in names]
         if moved:
             area_copies_follow_cooperatives(cooperative_ids=moved)
+        # A cooperative renamed: its members' copy of the name follows.
+        renamed = [record.pk for record, names in changes if "name" in names]
+        if renamed:
+            name_copies_follow_cooperatives(cooperative_ids=renamed)
 
 
 class ChildSpec(Spec):

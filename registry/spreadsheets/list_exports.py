@@ -212,7 +212,7 @@ def _reports(user):
 
 def _members(user):
     return member_list(user=user).select_related("cooperative", "desa__kecamatan").order_by(
-        "cooperative__name", "cooperative_id", "name", "pk")
+        "cooperative_name", "cooperative_id", "name", "pk")
 
 
 EXPORTS = {

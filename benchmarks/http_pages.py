@@ -180,8 +180,8 @@ TOTPDevice.objects.create(user=user, name="benchmark", key={ADMIN_TOTP_KEY!r}, c
                 "SELECT id FROM registry_cooperative ORDER BY name, id OFFSET 24999 LIMIT 1"
             ).fetchone()[0],
             "anggota": conn.execute(
-                "SELECT m.id FROM registry_member m JOIN registry_cooperative c ON c.id = m.cooperative_id "
-                "ORDER BY c.name, c.id, m.name, m.id OFFSET 24999 LIMIT 1"
+                "SELECT id FROM registry_member ORDER BY cooperative_name, cooperative_id, name, id "
+                "OFFSET 24999 LIMIT 1"
             ).fetchone()[0],
         }
     return counts, profile, deep, year

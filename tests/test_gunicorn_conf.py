@@ -22,6 +22,10 @@ def test_the_loaded_worker_sets_its_objects_aside_from_the_collector():
         assert gc.is_tracked(cycle)
         del cycle
         assert gc.collect() >= 1
-        assert gc.get_freeze_count() == frozen
+        # The collection left the set-aside objects where they were and set nothing new aside. Not
+        # an exact count: a frozen object whose last reference goes (one of the test run's own
+        # threads ending, say) is freed as usual and leaves the count; a CI run saw one go.
+        after = gc.get_freeze_count()
+        assert frozen - 100 <= after <= frozen
     finally:
         gc.unfreeze()
